@@ -1,0 +1,115 @@
+"""Input checks shared by the units-aware API.
+
+Every public function in ``orbits`` converts its Quantity arguments through these helpers, so a
+bare float, a wrong unit, a NaN or an out-of-range value always produces the same kind of
+message: the argument's name, the value given and what is allowed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy import units as u
+from astropy.time import Time
+
+__all__ = ["as_value", "as_time", "check_range"]
+
+
+def _describe(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def as_value(
+    value,
+    unit,
+    name: str,
+    *,
+    min=None,
+    max=None,
+    min_inclusive: bool = True,
+    max_inclusive: bool = True,
+    allow_nan: bool = False,
+) -> np.ndarray | float:
+    """Convert a Quantity to a float (array) in ``unit``, checking its type and range.
+
+    Parameters
+    ----------
+    value : astropy.units.Quantity
+        The user's argument. A bare number raises ``TypeError``: units are required.
+    unit : str or astropy.units.Unit
+        Unit to convert to (the core's unit: km, s, rad, km/s ...).
+    name : str
+        Argument name, used in the error message.
+    min, max : float, optional
+        Allowed range **in ``unit``**.
+
+    Returns
+    -------
+    float or numpy.ndarray
+    """
+    unit = u.Unit(unit)
+    if not isinstance(value, u.Quantity):
+        raise TypeError(
+            f"{name} must be an astropy Quantity in units of {unit.physical_type} "
+            f"(for example {name}=1.0 * u.{unit}), got {_describe(value)} "
+            f"of type {type(value).__name__}"
+        )
+    try:
+        out = value.to_value(unit)
+    except u.UnitConversionError:
+        raise u.UnitTypeError(
+            f"{name} must have units of {unit.physical_type} (convertible to {unit}), "
+            f"got {value.unit!s} ({value.unit.physical_type})"
+        ) from None
+    arr = np.asarray(out, dtype=float)
+    if not allow_nan and not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be finite, got {_describe(value)}")
+    rng = _range_text(min, max, min_inclusive, max_inclusive, unit)
+    if min is not None:
+        bad = arr < min if min_inclusive else arr <= min
+        if np.any(bad):
+            raise ValueError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
+    if max is not None:
+        bad = arr > max if max_inclusive else arr >= max
+        if np.any(bad):
+            raise ValueError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
+    return float(arr) if arr.ndim == 0 else arr
+
+
+def _first_bad(arr, bad, unit) -> str:
+    val = arr[bad].flat[0] if arr.ndim else float(arr)
+    return f"{val:g} {unit}"
+
+
+def _range_text(lo, hi, lo_inc, hi_inc, unit) -> str:
+    if lo is not None and hi is not None:
+        return f"in {'[' if lo_inc else '('}{lo:g}, {hi:g}{']' if hi_inc else ')'} {unit}"
+    if lo is not None:
+        return f"{'>=' if lo_inc else '>'} {lo:g} {unit}"
+    return f"{'<=' if hi_inc else '<'} {hi:g} {unit}"
+
+
+def check_range(arr, name: str, lo=None, hi=None, unit: str = "") -> None:
+    """Range check on plain floats (for arguments that are not Quantities)."""
+    a = np.asarray(arr, dtype=float)
+    if not np.all(np.isfinite(a)):
+        raise ValueError(f"{name} must be finite, got {_describe(arr)}")
+    if (lo is not None and np.any(a < lo)) or (hi is not None and np.any(a > hi)):
+        raise ValueError(f"{name} must be {_range_text(lo, hi, True, True, unit)}, got {_describe(arr)}")
+
+
+def as_time(value, name: str) -> Time:
+    """Accept an astropy ``Time`` (or something ``Time`` parses, e.g. an ISO string)."""
+    if isinstance(value, Time):
+        return value
+    if isinstance(value, (str, np.datetime64)) or (
+        hasattr(value, "year") and hasattr(value, "month")
+    ):
+        try:
+            return Time(value, scale="utc")
+        except ValueError as exc:
+            raise ValueError(f"{name} could not be parsed as a time: {value!r} ({exc})") from None
+    raise TypeError(
+        f"{name} must be an astropy Time (or an ISO date string such as '2024-05-09'), "
+        f"got {_describe(value)} of type {type(value).__name__}"
+    )
