@@ -1,0 +1,1 @@
+"""Matplotlib figures. Every function takes data and returns a ``Figure``; none calls ``show``."""

@@ -1,0 +1,100 @@
+"""The one plot style of the toolkit.
+
+Colours are the Okabe-Ito palette (Okabe & Ito 2008, "Color Universal Design"), which stays
+distinguishable under the common forms of colour-blindness. Each agency keeps one colour
+everywhere; other series take the remaining palette colours in order.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import matplotlib
+
+from matplotlib.figure import Figure
+
+OKABE_ITO = {
+    "black": "#000000",
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+
+#: One colour per agency, used by every plot (keys are catalog agency names, upper-cased).
+AGENCY_COLORS = {
+    "ROSCOSMOS": OKABE_ITO["vermillion"],
+    "CNSA": OKABE_ITO["blue"],
+    "CMSA": OKABE_ITO["sky_blue"],
+    "NASA": OKABE_ITO["bluish_green"],
+    "ESA": OKABE_ITO["reddish_purple"],
+    "INTERNATIONAL": OKABE_ITO["black"],
+}
+
+#: Colours for series that are not agencies (cycled in this order).
+SERIES_COLORS = [
+    OKABE_ITO["blue"],
+    OKABE_ITO["vermillion"],
+    OKABE_ITO["bluish_green"],
+    OKABE_ITO["orange"],
+    OKABE_ITO["reddish_purple"],
+    OKABE_ITO["sky_blue"],
+    OKABE_ITO["black"],
+    OKABE_ITO["yellow"],
+]
+
+RC = {
+    "figure.figsize": (8.0, 5.0),
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 12,
+    "axes.labelsize": 10,
+    "legend.fontsize": 9,
+    "legend.frameon": False,
+    "axes.prop_cycle": matplotlib.cycler(color=SERIES_COLORS),
+}
+
+
+def agency_color(agency: str) -> str:
+    """Colour of an agency (any case); unknown agencies get black."""
+    return AGENCY_COLORS.get(str(agency).upper(), OKABE_ITO["black"])
+
+
+@contextmanager
+def style():
+    """Context manager applying the toolkit's rcParams."""
+    with matplotlib.rc_context(RC):
+        yield
+
+
+def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):
+    """A Figure (not attached to pyplot) and its axes, in the toolkit's style."""
+    with style():
+        fig = Figure(figsize=kwargs.pop("figsize", RC["figure.figsize"]), layout="constrained")
+        axes = fig.subplots(nrows, ncols, **kwargs)
+        if hasattr(axes, "flat"):
+            for ax in axes.flat:
+                _apply_axes_style(ax)
+        else:
+            _apply_axes_style(axes)
+    return fig, axes
+
+
+def _apply_axes_style(ax) -> None:
+    ax.grid(True, alpha=RC["grid.alpha"])
+    ax.spines["top"].set_visible(False)
+    ax.spines["right"].set_visible(False)
+    ax.set_prop_cycle(color=SERIES_COLORS)
+
+
+def note_source(fig: Figure, text: str) -> Figure:
+    """Write the data source in small grey type at the figure's bottom-left corner."""
+    fig.text(0.005, 0.005, f"Source: {text}", fontsize=7, color="0.4", ha="left", va="bottom")
+    return fig
