@@ -1,0 +1,233 @@
+"""Geocentric states of the Moon, the Sun and the Earth-Moon barycentre.
+
+The default ephemeris is JPL DE421 (Folkner et al. 2008, IPN Progress Report 42-178), the
+``de421.bsp`` kernel shipped by the ``skyfield-data`` package, read offline with ``jplephem``
+and evaluated by :mod:`orbits.core.ephemeris` (vectorised Chebyshev sums). Axes are those of
+the kernel: ICRF, which the GCRS shares (the two differ only by the relativistic
+transformation of the origin, far below anything in this toolkit). Epochs are converted to TDB.
+
+``ephemeris="builtin"`` uses astropy's built-in analytic ephemeris
+(``get_body_barycentric_posvel(..., ephemeris="builtin")``: ERFA ``epv00`` for the Earth
+and Sun, ``moon98`` for the Moon). Measured against DE421 over 2000-2040 (4,000 epochs; the
+test ``test_builtin_error_is_as_documented`` and ``benchmarks/bench_lunar.py`` redo it): the
+builtin Moon is off by up to 23 km in position (RMS 6 km) and 0.15 m/s in velocity; the Sun
+by up to 11 km (RMS 4 km). astropy's builtin "earth-moon-barycenter" is not the EMB (5,700 km
+off), so ``emb_state(..., ephemeris="builtin")`` places the EMB on the builtin Earth-Moon line
+by the GM ratio instead (0.3 km off). Good enough for plots and day-level windows; use DE421
+for anything quantitative.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from astropy import units as u
+from astropy.time import Time
+
+from orbits._validation import as_time
+from orbits.core.constants import MU_EARTH_MOON
+from orbits.core.ephemeris import chebyshev_segment_posvel
+
+__all__ = ["moon_state", "sun_state", "emb_state", "ephemeris_span"]
+
+_J2000_JD = 2451545.0
+_DAY = 86400.0
+_FRAMES = ("gcrs", "icrf", "geocentric")
+_SEGMENTS = ((3, 301), (3, 399), (0, 3), (0, 10))
+
+
+@dataclass(frozen=True)
+class _Segment:
+    coeffs: np.ndarray  # (3, n_records, n_coef), km
+    init: float  # TDB s past J2000
+    intlen: float  # s
+
+    def posvel(self, t):
+        return chebyshev_segment_posvel(self.coeffs, self.init, self.intlen, t)
+
+
+@dataclass(frozen=True)
+class _Kernel:
+    name: str
+    segments: dict
+    start: float  # TDB s past J2000
+    end: float
+
+
+def _de421_path() -> Path:
+    # The package's data folder directly: skyfield_data.get_skyfield_data_path() also warns
+    # about its (unrelated) Earth-orientation file expiring.
+    return Path(str(importlib.resources.files("skyfield_data") / "data" / "de421.bsp"))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_kernel(path: str) -> _Kernel:
+    from jplephem.spk import SPK
+
+    try:
+        kernel = SPK.open(path)
+    except FileNotFoundError:
+        raise ValueError(f"ephemeris file not found: {path!r}") from None
+    try:
+        segments = {}
+        start, end = -np.inf, np.inf
+        for pair in _SEGMENTS:
+            try:
+                seg = kernel[pair]
+            except KeyError:
+                raise ValueError(
+                    f"ephemeris {path!r} lacks the segment {pair[0]} -> {pair[1]}; "
+                    f"need {', '.join(f'{a}->{b}' for a, b in _SEGMENTS)}"
+                ) from None
+            init, intlen, coeffs = seg.load_array()
+            segments[pair] = _Segment(
+                np.ascontiguousarray(coeffs, dtype=float),
+                (init - _J2000_JD) * _DAY,
+                intlen * _DAY,
+            )
+            start = max(start, float(seg.start_second))
+            end = min(end, float(seg.end_second))
+    finally:
+        kernel.close()
+    return _Kernel(Path(path).name, segments, start, end)
+
+
+def _kernel_for(ephemeris) -> _Kernel:
+    if isinstance(ephemeris, (str, Path)) and str(ephemeris).lower() == "de421":
+        return _load_kernel(str(_de421_path()))
+    if isinstance(ephemeris, (str, Path)) and str(ephemeris).lower().endswith(".bsp"):
+        return _load_kernel(str(ephemeris))
+    raise ValueError(
+        f"ephemeris must be 'de421' (default), 'builtin' or a path to an SPK .bsp file, "
+        f"got {ephemeris!r}"
+    )
+
+
+def ephemeris_span(ephemeris="de421") -> Time:
+    """First and last epoch (TDB) covered by an SPK ephemeris, as a 2-element ``Time``.
+
+    For DE421 this is 1899-07-29 .. 2053-10-09.
+    """
+    k = _kernel_for(ephemeris)
+    return Time(_J2000_JD, np.array([k.start, k.end]) / _DAY, format="jd", scale="tdb")
+
+
+def _tdb_seconds(epochs: Time) -> np.ndarray:
+    tdb = epochs.tdb
+    return (np.asarray(tdb.jd1) - _J2000_JD) * _DAY + np.asarray(tdb.jd2) * _DAY
+
+
+def _check_frame(frame: str) -> None:
+    if not isinstance(frame, str) or frame.lower() not in _FRAMES:
+        raise ValueError(
+            f"frame must be one of {_FRAMES} (all mean geocentric, ICRF/GCRS-aligned axes), "
+            f"got {frame!r}"
+        )
+
+
+def _check_span(t: np.ndarray, kernel: _Kernel, name: str) -> None:
+    bad = (t < kernel.start) | (t > kernel.end)
+    if np.any(bad):
+        first = Time(_J2000_JD, float(np.asarray(t)[bad].flat[0]) / _DAY, format="jd", scale="tdb")
+        lo = Time(_J2000_JD, kernel.start / _DAY, format="jd", scale="tdb")
+        hi = Time(_J2000_JD, kernel.end / _DAY, format="jd", scale="tdb")
+        raise ValueError(
+            f"{name} must lie within the {kernel.name} span {lo.iso[:10]} .. {hi.iso[:10]} "
+            f"(TDB), got {first.iso[:16]} ({int(bad.sum())} of {bad.size} epochs outside); "
+            f"use ephemeris='builtin' for epochs outside it"
+        )
+
+
+def geocentric_states_km(body: str, epochs, ephemeris="de421", *, name: str = "epochs"):
+    """Plain-array geocentric state of ``body`` ('moon', 'sun', 'emb') in km and km/s.
+
+    For internal use by :mod:`orbits.lunar`: returns ``(r, v)`` arrays of shape
+    ``epochs.shape + (3,)`` without wrapping them in Quantities.
+    """
+    epochs = as_time(epochs, name)
+    if isinstance(ephemeris, str) and ephemeris.lower() == "builtin":
+        return _builtin_km(body, epochs)
+    kernel = _kernel_for(ephemeris)
+    t = _tdb_seconds(epochs)
+    _check_span(t, kernel, name)
+    seg = kernel.segments
+    r_e, v_e = seg[3, 399].posvel(t)  # Earth relative to the EMB
+    if body == "emb":
+        return -r_e, -v_e
+    if body == "moon":
+        r_m, v_m = seg[3, 301].posvel(t)
+        return r_m - r_e, v_m - v_e
+    if body == "sun":
+        r_s, v_s = seg[0, 10].posvel(t)
+        r_b, v_b = seg[0, 3].posvel(t)
+        return r_s - r_b - r_e, v_s - v_b - v_e
+    raise ValueError(f"body must be 'moon', 'sun' or 'emb', got {body!r}")
+
+
+def _builtin_km(body: str, epochs: Time):
+    from astropy.coordinates import get_body_barycentric_posvel
+
+    if body not in ("moon", "sun", "emb"):
+        raise ValueError(f"body must be 'moon', 'sun' or 'emb', got {body!r}")
+    if body == "emb":
+        # astropy's builtin 'earth-moon-barycenter' is ERFA's Earth-ish point, not the EMB
+        # (measured 5,700 km off DE421): place the EMB on the Earth-Moon line by the GMs.
+        r, v = _builtin_km("moon", epochs)
+        return r * MU_EARTH_MOON, v * MU_EARTH_MOON
+    target = body
+    pe, ve = get_body_barycentric_posvel("earth", epochs, ephemeris="builtin")
+    pb, vb = get_body_barycentric_posvel(target, epochs, ephemeris="builtin")
+    r = (pb - pe).xyz.to_value(u.km)
+    v = (vb - ve).xyz.to_value(u.km / u.s)
+    return np.moveaxis(r, 0, -1), np.moveaxis(v, 0, -1)
+
+
+def _state(body: str, epochs, frame: str, ephemeris):
+    _check_frame(frame)
+    r, v = geocentric_states_km(body, epochs, ephemeris)
+    return r * u.km, v * (u.km / u.s)
+
+
+def moon_state(epochs, frame: str = "gcrs", ephemeris="de421"):
+    """Position and velocity of the Moon relative to the Earth's centre.
+
+    Parameters
+    ----------
+    epochs : astropy.time.Time (any shape) or ISO string
+        Epochs (any scale; converted to TDB). With DE421 they must lie in
+        1899-07-29 .. 2053-10-09 TDB, the kernel's span, else ``ValueError``.
+    frame : {'gcrs', 'icrf', 'geocentric'}
+        Geocentric axes aligned with the ICRF (the only frame offered; the names are synonyms).
+    ephemeris : {'de421', 'builtin'} or path to an SPK ``.bsp`` file
+        ``'de421'``: JPL DE421 from ``skyfield-data``, offline. ``'builtin'``: astropy's
+        analytic ephemeris (up to 23 km Moon position error versus DE421 over
+        2000-2040; see the module docstring).
+
+    Returns
+    -------
+    position : Quantity, shape ``epochs.shape + (3,)``, km
+    velocity : Quantity, shape ``epochs.shape + (3,)``, km/s
+
+    Examples
+    --------
+    >>> from astropy.time import Time
+    >>> r, v = moon_state(Time("2019-01-03T02:26", scale="utc"))   # Chang'e-4 landing
+    >>> 356000 < float(np.linalg.norm(r.value)) < 407000
+    True
+    """
+    return _state("moon", epochs, frame, ephemeris)
+
+
+def sun_state(epochs, frame: str = "gcrs", ephemeris="de421"):
+    """Position and velocity of the Sun relative to the Earth's centre (see :func:`moon_state`)."""
+    return _state("sun", epochs, frame, ephemeris)
+
+
+def emb_state(epochs, frame: str = "gcrs", ephemeris="de421"):
+    """Position and velocity of the Earth-Moon barycentre relative to the Earth's centre
+    (about 4,670 km towards the Moon; see :func:`moon_state`)."""
+    return _state("emb", epochs, frame, ephemeris)
