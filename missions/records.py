@@ -1,0 +1,410 @@
+"""Typed, immutable mission records.
+
+Every record is a frozen dataclass. Numbers are astropy ``Quantity``; dates are
+:class:`MissionDate` (an astropy ``Time`` with the precision it was announced at, since
+"2027" and "2023-08-10T23:10:57" are different statements). Each fact points at a
+:class:`Source` by key; the catalog resolves the keys.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from astropy import units as u
+from astropy.time import Time
+
+__all__ = [
+    "AGENCIES",
+    "KINDS",
+    "STATUSES",
+    "TRANSFER_KINDS",
+    "EVENT_KINDS",
+    "BODIES",
+    "Source",
+    "MissionDate",
+    "Fact",
+    "Alternative",
+    "Announcement",
+    "TransferLeg",
+    "TargetOrbit",
+    "LandingSite",
+    "Event",
+    "Launch",
+    "Mission",
+    "InclinationRange",
+    "LaunchSite",
+    "Payload",
+    "LaunchVehicle",
+]
+
+KINDS = (
+    "orbiter",
+    "lander",
+    "rover",
+    "sample return",
+    "relay",
+    "crewed spacecraft",
+    "crewed lander",
+    "cargo spacecraft",
+    "station",
+    "station module",
+    "programme",
+)
+STATUSES = ("flown", "operating", "failed", "planned", "cancelled", "deorbited")
+TRANSFER_KINDS = (
+    "direct",
+    "phasing loops",
+    "low-energy",
+    "L2 halo",
+    "station rendezvous",
+    "lunar orbit rendezvous",
+    "return",
+)
+EVENT_KINDS = (
+    "launch",
+    "TLI",
+    "LOI",
+    "orbit change",
+    "landing",
+    "ascent",
+    "docking",
+    "undocking",
+    "departure",
+    "return",
+    "failure",
+    "end",
+    "announcement",
+    "other",
+)
+BODIES = ("Earth", "Moon", "Earth-Moon L2")
+AGENCIES = ("Roscosmos", "CNSA", "CMSA", "NASA", "ESA", "International")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a fact comes from: a seed text (file and verbatim quote) or a public reference."""
+
+    key: str
+    seed: str | None = None
+    quote: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+    @property
+    def is_seed(self) -> bool:
+        return self.seed is not None
+
+    def cite(self) -> str:
+        """A one-line citation for tables, plots and reports."""
+        if self.is_seed:
+            return f"seed {self.seed}: \u201c{self.quote}\u201d"
+        parts = [p for p in (self.publisher, self.title, self.date) if p]
+        text = ", ".join(parts)
+        return f"{text} <{self.url}>" if self.url else text
+
+
+_DATE_RE = re.compile(
+    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?:[T ](?P<t>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?)?)?$"
+)
+
+
+@dataclass(frozen=True)
+class MissionDate:
+    """A date as precise as it was stated: ``year``, ``month``, ``day`` or ``time`` (UTC)."""
+
+    text: str
+    time: Time = field(compare=False, repr=False)
+    precision: str = "day"
+
+    @classmethod
+    def parse(cls, text: str) -> "MissionDate":
+        text = str(text).strip()
+        m = _DATE_RE.match(text)
+        if not m:
+            raise ValueError(
+                f"{text!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (UTC)"
+            )
+        y, mo, d, t = m.group("y", "m", "d", "t")
+        if t:
+            precision = "time"
+        elif d:
+            precision = "day"
+        elif mo:
+            precision = "month"
+        else:
+            precision = "year"
+        iso = f"{y}-{mo or '01'}-{d or '01'}" + (f"T{t}" if t else "")
+        try:
+            time = Time(iso, format="isot" if t else "iso", scale="utc")
+        except ValueError as exc:
+            raise ValueError(f"{text!r} is not a valid calendar date ({exc})") from None
+        return cls(text=text, time=time, precision=precision)
+
+    @property
+    def year(self) -> int:
+        return int(self.text[:4])
+
+    @property
+    def decimal_year(self) -> float:
+        """Middle of the stated period (mid-year for "2027"), as a decimal year for plots."""
+        t = self.time.decimalyear
+        return t + {"year": 0.5, "month": 1 / 24, "day": 0.0, "time": 0.0}[self.precision]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A value another source gives for the same fact, kept beside the one chosen."""
+
+    value: str
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A named, sourced quantity (mass, length, Δv capacity ...) or text."""
+
+    name: str
+    value: Any  # Quantity or str
+    source: str
+    note: str = ""
+    alternatives: tuple[Alternative, ...] = ()
+
+
+@dataclass(frozen=True)
+class Announcement:
+    """A launch date as announced at some moment: the history of a plan that moved."""
+
+    announced: MissionDate
+    planned: MissionDate
+    source: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class TransferLeg:
+    """One leg of the transfer profile (Earth to Moon, phasing, halo insertion ...)."""
+
+    kind: str
+    duration: u.Quantity | None
+    source: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TargetOrbit:
+    """An orbit flown or planned: altitudes above the body's mean surface."""
+
+    body: str
+    periapsis: u.Quantity
+    apoapsis: u.Quantity
+    inclination: u.Quantity
+    source: str
+    label: str = ""
+    raan: u.Quantity | None = None
+    period: u.Quantity | None = None
+
+    @property
+    def is_circular(self) -> bool:
+        return bool(abs((self.apoapsis - self.periapsis).to_value(u.km)) < 1.0)
+
+
+@dataclass(frozen=True)
+class LandingSite:
+    """Selenographic (Moon) or geodetic (Earth) landing coordinates, east longitude."""
+
+    latitude: u.Quantity
+    longitude: u.Quantity
+    source: str
+    name: str = ""
+    alternatives: tuple[Alternative, ...] = ()
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str
+    date: MissionDate
+    source: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Launch:
+    """Launch date (actual, or the current plan), site, vehicle and upper stage."""
+
+    date: MissionDate | None
+    site: str | None
+    vehicle: str | None
+    source: str
+    upper_stage: str | None = None
+
+
+@dataclass(frozen=True)
+class Mission:
+    """A mission, spacecraft, station or programme named in the source texts."""
+
+    key: str
+    name: str
+    agency: str
+    country: str
+    kind: str
+    status: str
+    target: str
+    sources: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    launch: Launch | None = None
+    announced: tuple[Announcement, ...] = ()
+    transfer: tuple[TransferLeg, ...] = ()
+    orbits: tuple[TargetOrbit, ...] = ()
+    landing_site: LandingSite | None = None
+    events: tuple[Event, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    outcome: str = ""
+    related: tuple[str, ...] = ()
+    tle_names: tuple[str, ...] = ()
+    notes: str = ""
+    as_of: str = ""
+
+    # -- convenience, derived, never stored ------------------------------------------------
+    @property
+    def launch_date(self) -> MissionDate | None:
+        return self.launch.date if self.launch else None
+
+    @property
+    def launch_site(self) -> str | None:
+        return self.launch.site if self.launch else None
+
+    @property
+    def launch_vehicle(self) -> str | None:
+        return self.launch.vehicle if self.launch else None
+
+    def fact(self, name: str) -> Fact:
+        for f in self.facts:
+            if f.name == name:
+                return f
+        raise KeyError(
+            f"mission {self.name!r} has no fact {name!r}; it has: "
+            + (", ".join(f.name for f in self.facts) or "none")
+        )
+
+    def event(self, kind: str) -> Event | None:
+        """The first event of that kind, or None."""
+        return next((e for e in self.events if e.kind == kind), None)
+
+    def orbit(self, body: str | None = None) -> TargetOrbit | None:
+        """The first (operational, by catalog order) orbit about ``body`` or any body."""
+        return next((o for o in self.orbits if body is None or o.body == body), None)
+
+    @property
+    def transfer_time(self) -> u.Quantity | None:
+        """Total duration of the legs that carry the spacecraft to its target."""
+        legs = [leg.duration for leg in self.transfer if leg.duration is not None and leg.kind != "return"]
+        if not legs:
+            return None
+        total = legs[0]
+        for d in legs[1:]:
+            total = total + d
+        return total.to(u.day)
+
+    def source_keys(self) -> set[str]:
+        """Every source key this record cites, at any depth."""
+        return set(_collect_sources(self))
+
+
+@dataclass(frozen=True)
+class InclinationRange:
+    """Inclinations a site is documented to fly (min == max for a single one)."""
+
+    min: u.Quantity
+    max: u.Quantity
+    source: str
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class LaunchSite:
+    key: str
+    name: str
+    country: str
+    latitude: u.Quantity  # geodetic
+    longitude: u.Quantity  # east
+    source: str
+    aliases: tuple[str, ...] = ()
+    operator: str = ""
+    inclinations: tuple[InclinationRange, ...] = ()
+    notes: str = ""
+
+    def source_keys(self) -> set[str]:
+        return set(_collect_sources(self))
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A published payload capability: mass to an orbit, at an inclination, from a site."""
+
+    orbit: str
+    mass: u.Quantity
+    source: str
+    altitude: u.Quantity | None = None
+    inclination: u.Quantity | None = None
+    site: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LaunchVehicle:
+    """A launcher, an upper stage or a spacecraft (which carries a Δv capacity)."""
+
+    key: str
+    name: str
+    country: str
+    kind: str
+    source: str
+    aliases: tuple[str, ...] = ()
+    agency: str = ""
+    payloads: tuple[Payload, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    notes: str = ""
+
+    def payload(self, orbit: str) -> Payload | None:
+        return next((p for p in self.payloads if p.orbit.upper() == orbit.upper()), None)
+
+    def fact(self, name: str) -> Fact:
+        for f in self.facts:
+            if f.name == name:
+                return f
+        raise KeyError(f"vehicle {self.name!r} has no fact {name!r}")
+
+    @property
+    def delta_v(self) -> u.Quantity | None:
+        """Published Δv capacity (spacecraft and upper stages), where known."""
+        f = next((f for f in self.facts if f.name == "delta_v"), None)
+        return f.value if f is not None else None
+
+    def source_keys(self) -> set[str]:
+        return set(_collect_sources(self))
+
+
+def _collect_sources(obj):
+    """Yield every source key in a record tree."""
+    if isinstance(obj, (tuple, list)):
+        for item in obj:
+            yield from _collect_sources(item)
+        return
+    if not hasattr(obj, "__dataclass_fields__"):
+        return
+    for f in fields(obj):
+        val = getattr(obj, f.name)
+        if f.name == "source" and isinstance(val, str):
+            yield val
+        elif f.name == "sources":
+            yield from val
+        elif hasattr(val, "__dataclass_fields__") or isinstance(val, tuple):
+            yield from _collect_sources(val)
