@@ -1,0 +1,328 @@
+"""Launch-site geometry with units: reachable inclinations, azimuths, dog-legs, windows.
+
+Latitudes given to this module are **geodetic** (what maps and catalogs list) unless
+``geodetic=False``; they are converted to geocentric latitude on the WGS 84 ellipsoid, which is
+what fixes the orbit plane.
+
+>>> from astropy import units as u
+>>> from orbits import min_inclination
+>>> min_inclination(51.88 * u.deg).round(2)   # Vostochny
+<Quantity 51.69 deg>
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from astropy import units as u
+from astropy.table import QTable
+from astropy.time import Time
+
+from ._validation import as_time, as_value
+from .core import sites as _core
+from .core.constants import GM_EARTH, R_EARTH
+
+__all__ = [
+    "geocentric_latitude",
+    "min_inclination",
+    "launch_azimuth",
+    "rotation_speed",
+    "dogleg_dv",
+    "launch_windows",
+    "LaunchAzimuth",
+    "DoglegCost",
+]
+
+_KMS = u.km / u.s
+_HALF_PI = np.pi / 2
+
+
+def _latitude(latitude, geodetic=True, name="latitude"):
+    lat = as_value(latitude, u.rad, name, min=-_HALF_PI, max=_HALF_PI)
+    return _core.geodetic_to_geocentric(lat) if geodetic else np.asarray(lat, dtype=float)
+
+
+def _inclination(inclination, name="inclination"):
+    return as_value(inclination, u.rad, name, min=0.0, max=np.pi)
+
+
+def _orbit_speed(orbit_speed, altitude, default_altitude=200.0):
+    if orbit_speed is not None and altitude is not None:
+        raise ValueError("give orbit_speed or altitude, not both")
+    if orbit_speed is not None:
+        return as_value(orbit_speed, _KMS, "orbit_speed", min=0.0, min_inclusive=False)
+    h = default_altitude if altitude is None else as_value(altitude, u.km, "altitude", min=0.0)
+    return _core.circular_speed(R_EARTH + h)
+
+
+def geocentric_latitude(latitude, *, altitude=0 * u.km):
+    """Geocentric latitude of a point at geodetic ``latitude`` (WGS 84) and ``altitude``.
+
+    Parameters
+    ----------
+    latitude : Quantity (angle) in [-90, 90] deg
+    altitude : Quantity (length) >= -1 km (height above the ellipsoid)
+
+    Returns
+    -------
+    Quantity, deg
+    """
+    lat = as_value(latitude, u.rad, "latitude", min=-_HALF_PI, max=_HALF_PI)
+    h = as_value(altitude, u.km, "altitude", min=-1.0)
+    return (_core.geodetic_to_geocentric(lat, h) * u.rad).to(u.deg)
+
+
+def min_inclination(latitude, *, geodetic=True):
+    """Lowest inclination a direct ascent from a site at ``latitude`` reaches.
+
+    It is the site's geocentric latitude (in absolute value): the orbit plane contains the
+    burnout position vector, and launching due east gives ``i = |lat|``.
+
+    Parameters
+    ----------
+    latitude : Quantity (angle) in [-90, 90] deg; geodetic unless ``geodetic=False``
+
+    Returns
+    -------
+    Quantity, deg
+    """
+    return (_core.min_inclination(_latitude(latitude, geodetic)) * u.rad).to(u.deg)
+
+
+def rotation_speed(latitude, *, altitude=0 * u.km):
+    """Eastward speed of the ground (WGS 84) at geodetic ``latitude`` and ``altitude``.
+
+    Returns
+    -------
+    Quantity, km/s (0.4651 km/s at the equator)
+    """
+    lat = as_value(latitude, u.rad, "latitude", min=-_HALF_PI, max=_HALF_PI)
+    h = as_value(altitude, u.km, "altitude", min=-1.0)
+    return _core.rotation_speed(lat, h) * _KMS
+
+
+@dataclass(frozen=True)
+class LaunchAzimuth:
+    """Launch azimuths into one inclination from one site (result of :func:`launch_azimuth`).
+
+    ``inertial_*``: direction of the orbital velocity at insertion. ``rotating_*``: direction
+    of the velocity the vehicle must gain relative to the rotating ground, ``dv_*`` its
+    magnitude (ideal, without gravity and drag losses). ``ascending`` launches cross the site's
+    latitude northbound (azimuth in the north-east quadrant for prograde orbits),
+    ``descending`` southbound.
+    """
+
+    inertial_ascending: u.Quantity
+    inertial_descending: u.Quantity
+    rotating_ascending: u.Quantity
+    rotating_descending: u.Quantity
+    dv_ascending: u.Quantity
+    dv_descending: u.Quantity
+    orbit_speed: u.Quantity
+    ground_speed: u.Quantity
+
+
+def launch_azimuth(latitude, inclination, *, orbit_speed=None, altitude=None, geodetic=True):
+    """Launch azimuths from a site at ``latitude`` into an orbit of ``inclination``.
+
+    Parameters
+    ----------
+    latitude : Quantity (angle), [-90, 90] deg, geodetic unless ``geodetic=False``
+    inclination : Quantity (angle), must lie in [|lat_gc|, 180 - |lat_gc|] deg
+    orbit_speed : Quantity (speed), optional
+        Inertial speed at insertion. Or give ``altitude`` (circular orbit speed there).
+        Neither: a 200 km circular orbit.
+
+    Returns
+    -------
+    LaunchAzimuth
+        Inertial azimuths ``sin az = cos i / cos lat`` (ascending, and ``180 - az``
+        descending) and the rotation-corrected azimuths ``atan2(v sin az - v_rot, v cos az)``.
+    """
+    lat_gd = as_value(latitude, u.rad, "latitude", min=-_HALF_PI, max=_HALF_PI)
+    lat = _core.geodetic_to_geocentric(lat_gd) if geodetic else lat_gd
+    inc = _inclination(inclination)
+    v = _orbit_speed(orbit_speed, altitude)
+    v_rot = _core.rotation_speed(lat_gd if geodetic else _geodetic_from_geocentric(lat))
+    az_a, az_d = _core.inertial_azimuth(lat, inc)
+    r_a, r_d, dv_a, dv_d = _core.rotating_azimuth(lat, inc, v, v_rot)
+    deg = u.rad.to(u.deg)
+    return LaunchAzimuth(
+        inertial_ascending=az_a * deg * u.deg,
+        inertial_descending=az_d * deg * u.deg,
+        rotating_ascending=r_a * deg * u.deg,
+        rotating_descending=r_d * deg * u.deg,
+        dv_ascending=dv_a * _KMS,
+        dv_descending=dv_d * _KMS,
+        orbit_speed=np.asarray(v) * _KMS,
+        ground_speed=np.asarray(v_rot) * _KMS,
+    )
+
+
+def _geodetic_from_geocentric(lat_gc):
+    from .core.constants import E2_EARTH
+
+    return np.arctan(np.tan(lat_gc) / (1.0 - E2_EARTH))
+
+
+@dataclass(frozen=True)
+class DoglegCost:
+    """Result of :func:`dogleg_dv`.
+
+    ``dv``: Δv of the plane change (0 where a direct ascent reaches ``inclination``);
+    ``reachable_inclination``: the nearest inclination the site reaches directly;
+    ``plane_change``: the angle turned; ``direct``: whether no plane change is needed.
+    """
+
+    dv: u.Quantity
+    reachable_inclination: u.Quantity
+    plane_change: u.Quantity
+    direct: np.ndarray | bool
+
+
+def dogleg_dv(latitude, inclination, *, altitude=None, speed=None, azimuth_range=None,
+              geodetic=True):
+    """Δv to reach ``inclination`` from a site that cannot reach it directly.
+
+    A direct ascent from geocentric latitude ``lat`` reaches inclinations in
+    ``[|lat|, 180 - |lat|]`` deg, narrowed by an allowed azimuth corridor (range safety) if
+    ``azimuth_range=(az_min, az_max)`` is given (inertial azimuths, deg from north through
+    east; a corridor crossing north may be written e.g. ``(-20 deg, 60 deg)``). Outside the
+    reachable range the vehicle is inserted into the nearest reachable inclination and turns
+    its plane at the node by the difference: ``dv = 2 v sin(di/2)``.
+
+    Parameters
+    ----------
+    latitude : Quantity (angle), [-90, 90] deg (geodetic unless ``geodetic=False``)
+    inclination : Quantity (angle), [0, 180] deg
+    altitude : Quantity (length), optional
+        Circular orbit where the plane change is made after insertion (default 200 km).
+    speed : Quantity (speed), optional
+        Speed at which the turn is made instead (e.g. a dog-leg yaw during ascent at a
+        lower speed). Give ``altitude`` or ``speed``, not both.
+    azimuth_range : tuple of two Quantities (angle), optional
+
+    Returns
+    -------
+    DoglegCost
+    """
+    lat = _latitude(latitude, geodetic)
+    inc = _inclination(inclination)
+    v = _orbit_speed(speed, altitude)
+    if azimuth_range is None:
+        az_min = az_max = None
+    else:
+        try:
+            a0, a1 = azimuth_range
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"azimuth_range must be a pair (az_min, az_max) of angles, got {azimuth_range!r}"
+            ) from None
+        az_min = as_value(a0, u.rad, "azimuth_range[0]", min=-2 * np.pi, max=2 * np.pi)
+        az_max = as_value(a1, u.rad, "azimuth_range[1]", min=-2 * np.pi, max=4 * np.pi)
+        if np.any(np.asarray(az_max) < np.asarray(az_min)) or np.any(
+            np.asarray(az_max) - np.asarray(az_min) >= 2 * np.pi
+        ):
+            raise ValueError(
+                f"azimuth_range must satisfy az_min <= az_max < az_min + 360 deg, got "
+                f"({a0}, {a1})"
+            )
+    dv, i_r, d_i = _core.dogleg(lat, inc, v, az_min, az_max)
+    return DoglegCost(
+        dv=dv * _KMS,
+        reachable_inclination=(i_r * u.rad).to(u.deg),
+        plane_change=(d_i * u.rad).to(u.deg),
+        direct=np.asarray(d_i == 0.0) if np.ndim(d_i) else bool(d_i == 0.0),
+    )
+
+
+_J2000_JD = 2451545.0
+
+
+def _days_since_j2000(t: Time) -> np.ndarray:
+    """Days since J2000 (UTC used for UT1: |UT1 - UTC| < 0.9 s)."""
+    utc = t.utc
+    return (utc.jd1 - _J2000_JD) + utc.jd2
+
+
+def launch_windows(latitude, longitude, raan, epoch, inclination, raan_rate, start, stop, *,
+                   step=10 * u.min, geodetic=True):
+    """In-plane launch opportunities: the times a site passes through a precessing orbit plane.
+
+    The site turns with the Earth (Greenwich mean sidereal time, IAU 1982); the target plane
+    has inclination ``inclination`` and node ``raan + raan_rate * (t - epoch)``. Twice a day
+    (if ``|lat| < i``) the site lies in the plane: once where the orbit is northbound
+    (``ascending`` launch) and once southbound (``descending``). The time grid is scanned for
+    sign changes and each root refined by Newton's method, all vectorised.
+
+    Parameters
+    ----------
+    latitude, longitude : Quantity (angle); latitude geodetic unless ``geodetic=False``,
+        longitude east-positive.
+    raan : Quantity (angle), node of the target plane at ``epoch`` (true-of-date / TEME
+        equinox, as in a TLE).
+    epoch : Time (or ISO string)
+    inclination : Quantity (angle), in [|lat_gc|, 180 - |lat_gc|]
+    raan_rate : Quantity (angular speed), e.g. from :func:`orbits.nodal_precession_rate`
+    start, stop : Time (or ISO strings), ``stop > start``
+    step : Quantity (time), grid step, in (0, 6 h]
+
+    Returns
+    -------
+    astropy.table.QTable
+        Columns ``time`` (Time, UTC), ``pass`` ("ascending"/"descending"),
+        ``azimuth`` (inertial launch azimuth, deg), sorted by time.
+    """
+    lat = _latitude(latitude, geodetic)
+    lon = as_value(longitude, u.rad, "longitude", min=-2 * np.pi, max=2 * np.pi)
+    raan_e = as_value(raan, u.rad, "raan", min=-4 * np.pi, max=4 * np.pi)
+    inc = _inclination(inclination)
+    rate = as_value(raan_rate, u.rad / u.day, "raan_rate", min=-1.0, max=1.0)
+    epoch = as_time(epoch, "epoch")
+    start = as_time(start, "start")
+    stop = as_time(stop, "stop")
+    dt = as_value(step, u.day, "step", min=0.0, max=0.25, min_inclusive=False)
+    if np.ndim(lat) or np.ndim(inc) or np.ndim(lon):
+        raise ValueError("launch_windows takes one site and one plane (scalar latitude, "
+                         "longitude and inclination)")
+    d0 = float(_days_since_j2000(start))
+    d1 = float(_days_since_j2000(stop))
+    if not d1 > d0:
+        raise ValueError(f"stop must be after start, got start={start.iso}, stop={stop.iso}")
+    az_a, az_d = _core.inertial_azimuth(lat, inc)  # also checks reachability
+    raan0 = raan_e - rate * float(_days_since_j2000(epoch))
+
+    n = int(np.ceil((d1 - d0) / dt)) + 1
+    grid = np.linspace(d0, d1, n)
+    g_a, g_d = _core.plane_crossings(lat, lon, grid, raan0, rate, inc)
+    omega_day = 2 * np.pi * 1.00273790935 - rate  # d(phase)/d(day)
+
+    times, kinds, azs = [], [], []
+    for g, kind, az in ((g_a, "ascending", az_a), (g_d, "descending", az_d)):
+        k = np.nonzero((g[:-1] < 0) & (g[1:] >= 0) & (g[1:] - g[:-1] < np.pi))[0]
+        # Newton on the unwrapped phase, starting from linear interpolation
+        x = grid[k] - g[k] / (g[k + 1] - g[k]) * (grid[k + 1] - grid[k])
+        for _ in range(3):
+            ga, gd = _core.plane_crossings(lat, lon, x, raan0, rate, inc)
+            x = x - (ga if kind == "ascending" else gd) / omega_day
+        x = x[(x >= d0) & (x <= d1)]
+        times.append(x)
+        kinds.extend([kind] * x.size)
+        azs.append(np.full(x.size, float(np.degrees(az))))
+    days = np.concatenate(times)
+    order = np.argsort(days, kind="stable")
+    t = Time(_J2000_JD, days[order], format="jd", scale="utc")
+    t.format = "isot"
+    table = QTable(
+        {
+            "time": t,
+            "pass": np.asarray(kinds, dtype="U10")[order],
+            "azimuth": np.concatenate(azs)[order] * u.deg,
+        }
+    )
+    table.meta["note"] = (
+        "in-plane launch times: site in the target plane (GMST IAU 1982, UT1 ~ UTC); "
+        "azimuth is inertial"
+    )
+    return table
