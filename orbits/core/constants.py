@@ -47,3 +47,11 @@ MU_EARTH_MOON = GM_MOON / (GM_EARTH + GM_MOON)
 
 #: Standard gravity, m/s^2 (for rocket-equation Isp conversions).
 G0 = 9.80665e-3  # km/s^2
+
+# --- Moon orientation and lunar transfers (added for orbits.lunar) -------------------------
+#: Right ascension / declination of the Moon's north pole, ICRF, rad: constant terms of the
+#: IAU WGCCRE 2015 model (Archinal et al. 2018, Celest. Mech. Dyn. Astr. 130:22, Table 2:
+#: alpha0 = 269.9949 deg, delta0 = 66.5392 deg; the periodic terms move it by < 4 deg in RA,
+#: < 1.6 deg in Dec).
+MOON_POLE_RA = math.radians(269.9949)
+MOON_POLE_DEC = math.radians(66.5392)
