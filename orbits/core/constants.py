@@ -55,3 +55,11 @@ G0 = 9.80665e-3  # km/s^2
 #: < 1.6 deg in Dec).
 MOON_POLE_RA = math.radians(269.9949)
 MOON_POLE_DEC = math.radians(66.5392)
+
+# --- appended for orbits.launch / orbits.precession -------------------------------------
+#: Reference radius of the lunar gravity field that J2_MOON belongs to, km (LP150Q,
+#: Konopliv et al. 2001: coefficients normalised to R = 1738.0 km).
+R_MOON_GRAVITY = 1738.0
+#: Mean motion of the Sun about the Earth, rad/s (360 deg per tropical year of 365.2421897 d;
+#: Vallado 4th ed., Example 11-2): the node rate of a sun-synchronous orbit.
+SUN_SYNC_RATE = 2.0 * math.pi / (365.2421897 * 86400.0)
