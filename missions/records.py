@@ -9,11 +9,13 @@ Every record is a frozen dataclass. Numbers are astropy ``Quantity``; dates are
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from astropy import units as u
 from astropy.time import Time
+from erfa import ErfaWarning
 
 __all__ = [
     "AGENCIES",
@@ -139,7 +141,11 @@ class MissionDate:
             precision = "year"
         iso = f"{y}-{mo or '01'}-{d or '01'}" + (f"T{t}" if t else "")
         try:
-            time = Time(iso, format="isot" if t else "iso", scale="utc")
+            with warnings.catch_warnings():
+                # Future UTC dates draw ERFA's "dubious year" (leap seconds not yet known);
+                # irrelevant at the precision a launch date is announced.
+                warnings.simplefilter("ignore", ErfaWarning)
+                time = Time(iso, format="isot" if t else "iso", scale="utc")
         except ValueError as exc:
             raise ValueError(f"{text!r} is not a valid calendar date ({exc})") from None
         return cls(text=text, time=time, precision=precision)

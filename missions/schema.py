@@ -364,8 +364,7 @@ def _dump_obj(obj) -> dict[str, Any]:
     out = {}
     for f in fields(obj):
         val = getattr(obj, f.name)
-        default = f.default if f.default is not f.default_factory else None  # noqa: SIM222
-        if val is None or val == () or (isinstance(val, str) and val == "" and default == ""):
+        if val is None or (isinstance(val, (tuple, str)) and len(val) == 0):
             continue
         out[f.name] = _dump_value(spec[f.name], val)
     return out
