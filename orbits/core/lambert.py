@@ -1,0 +1,390 @@
+"""Lambert's problem, vectorised: Izzo's algorithm on whole arrays.
+
+Pure numpy on floats/arrays in km, s, rad. One call solves a whole grid of problems: every
+input broadcasts over leading batch axes and the Householder iterations run on the whole batch
+at once, each problem leaving the working set as soon as it has converged.
+
+Method: D. Izzo, "Revisiting Lambert's problem", Celestial Mechanics and Dynamical Astronomy
+121 (2015) 1-15 (arXiv:1403.2705). In the non-dimensional variables of that paper
+
+* ``lambda^2 = 1 - c/s`` (chord ``c``, semi-perimeter ``s``), negative ``lambda`` for transfer
+  angles above pi;
+* ``T = sqrt(2 mu / s^3) tof`` and ``y = sqrt(1 - lambda^2 (1 - x^2))``;
+* the time-of-flight equation ``T(x)`` (Lancaster-Blanchard form, eq. 18; Battin's
+  hypergeometric series close to the parabola ``x = 1``, eq. 20) is solved for ``x`` by
+  third-order Householder iterations using the analytic derivatives of eq. 22, started from
+  the initial guesses of eq. 30 (single revolution, with the continuous middle branch
+  ``x0 = 2^(log(T/T0)/log(T1/T0)) - 1``, which joins the outer branches at ``T0`` and ``T1``)
+  and eq. 31 (multi-revolution);
+* the velocities follow from Algorithm 1 of the paper.
+
+For ``M >= 1`` revolutions a solution exists only if ``T`` is at least the minimum ``T_min(M)``
+of ``T(x)``, which is found by Halley iterations on ``dT/dx = 0`` (section 2.4 of the paper).
+Of the two ``M``-revolution solutions, ``lowpath=True`` returns the one with the larger ``x``
+(the convention of poliastro/boinor, whose vacant focus lies below the chord).
+
+Status codes (``status`` array, ``ok = status == 0``):
+
+====  ====================================================================================
+ 0    solved (``OK``)
+ 1    ``tof <= 0`` (``BAD_TOF``)
+ 2    no solution with ``M`` revolutions: ``tof`` shorter than the minimum time of flight
+      of that revolution count (``NO_SOLUTION_M``)
+ 3    ``r1`` and ``r2`` collinear (0 or 180 degree transfer): the transfer plane is undefined
+      (``COLLINEAR``)
+ 4    Householder iterations did not converge (``NOT_CONVERGED``)
+ 5    degenerate input: zero or non-finite position, or non-finite time (``BAD_INPUT``)
+====  ====================================================================================
+
+The velocities of problems whose status is not 0 are NaN; use the status/ok arrays, never the
+NaNs, to tell them apart.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+__all__ = [
+    "LambertSolution",
+    "lambert",
+    "STATUS_MESSAGES",
+    "OK",
+    "BAD_TOF",
+    "NO_SOLUTION_M",
+    "COLLINEAR",
+    "NOT_CONVERGED",
+    "BAD_INPUT",
+]
+
+OK, BAD_TOF, NO_SOLUTION_M, COLLINEAR, NOT_CONVERGED, BAD_INPUT = 0, 1, 2, 3, 4, 5
+
+STATUS_MESSAGES = {
+    OK: "solved",
+    BAD_TOF: "time of flight must be > 0",
+    NO_SOLUTION_M: "no solution with this many revolutions: the time of flight is shorter than "
+    "the minimum time of flight for M revolutions (use a smaller M or a longer tof)",
+    COLLINEAR: "r1 and r2 are collinear (0 or 180 degree transfer): the transfer plane is "
+    "undefined",
+    NOT_CONVERGED: "Householder iterations did not converge",
+    BAD_INPUT: "degenerate input (zero or non-finite position vector, or non-finite tof)",
+}
+
+_PI = np.pi
+
+
+class LambertSolution(NamedTuple):
+    """Result of :func:`lambert`: velocities (km/s, NaN where not solved), ok mask, status."""
+
+    v1: np.ndarray
+    v2: np.ndarray
+    ok: np.ndarray
+    status: np.ndarray
+
+
+# --- time-of-flight equation -------------------------------------------------------------
+
+
+def _hyp2f1_battin(z, nterms=14):
+    """F(3, 1; 5/2; z) by its power series (used for |z| small, near the parabola)."""
+    term = np.ones_like(z)
+    total = np.ones_like(z)
+    for n in range(nterms):
+        # ratio of consecutive terms: (3+n)(1+n)/((5/2+n)(1+n)) z = (3+n)/(2.5+n) z
+        term = term * ((3.0 + n) / (2.5 + n)) * z
+        total = total + term
+    return total
+
+
+def _tof(x, y, lam, M):
+    """Non-dimensional time of flight T(x) (Izzo eq. 18; Battin series near x = 1)."""
+    one_m_x2 = 1.0 - x * x
+    near = np.abs(one_m_x2) < 2e-2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ell = one_m_x2 > 0.0
+        # psi: angle (ellipse) or hyperbolic angle (hyperbola), Izzo eq. 18
+        arg_e = np.clip(x * y + lam * one_m_x2, -1.0, 1.0)
+        psi = np.where(
+            ell,
+            np.arccos(arg_e),
+            np.arcsinh((y - x * lam) * np.sqrt(np.abs(one_m_x2))),
+        )
+        T = ((psi + M * _PI) / np.sqrt(np.abs(one_m_x2)) - x + lam * y) / one_m_x2
+    if np.any(near):
+        idx = np.flatnonzero(near)
+        xn, yn, ln = x[idx], y[idx], lam[idx] if np.ndim(lam) else lam
+        eta = yn - ln * xn
+        s1 = 0.5 * (1.0 - ln - xn * eta)
+        q = (4.0 / 3.0) * _hyp2f1_battin(s1)
+        Tn = 0.5 * (eta**3 * q + 4.0 * ln * eta)
+        Mn = M[idx] if np.ndim(M) else M
+        # the series is the single-revolution T; near x = 1 only M = 0 problems occur
+        T[idx] = np.where(Mn == 0, Tn, T[idx])
+    return T
+
+
+def _derivatives(x, y, T, lam):
+    """dT/dx, d2T/dx2, d3T/dx3 (Izzo eq. 22)."""
+    one_m_x2 = 1.0 - x * x
+    l2 = lam * lam
+    l3 = l2 * lam
+    y2 = y * y
+    d1 = (3.0 * T * x - 2.0 + 2.0 * l3 * x / y) / one_m_x2
+    d2 = (3.0 * T + 5.0 * x * d1 + 2.0 * (1.0 - l2) * l3 / (y2 * y)) / one_m_x2
+    d3 = (7.0 * x * d2 + 8.0 * d1 - 6.0 * (1.0 - l2) * l3 * l2 * x / (y2 * y2 * y)) / one_m_x2
+    return d1, d2, d3
+
+
+def _y_of(x, lam):
+    return np.sqrt(np.maximum(1.0 - lam * lam * (1.0 - x * x), 0.0))
+
+
+def _min_tof(lam, M, maxiter=12, tol=1e-13):
+    """T_min(M) for M >= 1: Halley iterations on dT/dx = 0 from x = 0.1 (Izzo section 2.4)."""
+    x = np.full(lam.shape, 0.1)
+    for _ in range(maxiter):
+        y = _y_of(x, lam)
+        T = _tof(x, y, lam, M)
+        d1, d2, d3 = _derivatives(x, y, T, lam)
+        step = 2.0 * d1 * d2 / (2.0 * d2 * d2 - d1 * d3)
+        x_new = np.clip(x - step, -0.999999, 0.999999)
+        converged = np.all(np.abs(x_new - x) < tol)
+        x = x_new
+        if converged:
+            break
+    return _tof(x, _y_of(x, lam), lam, M)
+
+
+# --- main solver ---------------------------------------------------------------------------
+
+
+def _initial_guess(T, lam, M, lowpath):
+    """Izzo eqs. 30 (M = 0, corrected middle branch) and 31 (M >= 1)."""
+    x0 = np.empty_like(T)
+    single = M == 0
+    if np.any(single):
+        Ts, ls = T[single], lam[single]
+        T0 = np.arccos(ls) + ls * np.sqrt(1.0 - ls * ls)  # T(x=0), M = 0
+        T1 = 2.0 / 3.0 * (1.0 - ls**3)  # T(x=1), the parabola
+        with np.errstate(divide="ignore", invalid="ignore"):
+            x_long = (T0 / Ts) ** (2.0 / 3.0) - 1.0
+            x_short = 2.5 * T1 * (T1 - Ts) / (Ts * (1.0 - ls**5)) + 1.0
+            x_mid = np.exp2(np.log(Ts / T0) / np.log(T1 / T0)) - 1.0
+        x0[single] = np.where(Ts >= T0, x_long, np.where(Ts < T1, x_short, x_mid))
+    multi = ~single
+    if np.any(multi):
+        Tm, Mm = T[multi], M[multi].astype(float)
+        a = ((Mm * _PI + _PI) / (8.0 * Tm)) ** (2.0 / 3.0)
+        b = ((8.0 * Tm) / (Mm * _PI)) ** (2.0 / 3.0)
+        x_l = (a - 1.0) / (a + 1.0)
+        x_r = (b - 1.0) / (b + 1.0)
+        low = lowpath[multi]
+        x0[multi] = np.where(low, np.maximum(x_l, x_r), np.minimum(x_l, x_r))
+    return x0
+
+
+def _householder(x, T_target, lam, M, tol, maxiter):
+    """Third-order Householder iterations on the whole batch; returns x and a converged mask."""
+    n = x.size
+    converged = np.zeros(n, dtype=bool)
+    active = np.arange(n)
+    xa, Ta, la, Ma = x, T_target, lam, M
+    for _ in range(maxiter):
+        if active.size == 0:
+            break
+        y = _y_of(xa, la)
+        T = _tof(xa, y, la, Ma)
+        d1, d2, d3 = _derivatives(xa, y, T, la)
+        delta = T - Ta
+        d1sq = d1 * d1
+        with np.errstate(divide="ignore", invalid="ignore"):
+            step = delta * (d1sq - 0.5 * delta * d2) / (
+                d1 * (d1sq - delta * d2) + d3 * delta * delta / 6.0
+            )
+        x_new = xa - step
+        # keep iterates inside the domain: x > -1 always, x < 1 for multi-revolution
+        lo_bad = x_new <= -1.0
+        hi_bad = (Ma > 0) & (x_new >= 1.0)
+        x_new = np.where(lo_bad, 0.5 * (xa - 1.0), x_new)
+        x_new = np.where(hi_bad, 0.5 * (xa + 1.0), x_new)
+        x_new = np.where(np.isfinite(x_new), x_new, xa)
+        done = (np.abs(x_new - xa) <= tol * np.maximum(1.0, np.abs(xa))) & ~lo_bad & ~hi_bad
+        x[active] = x_new
+        converged[active[done]] = True
+        keep = ~done
+        active = active[keep]
+        xa, Ta, la, Ma = x_new[keep], Ta[keep], la[keep], Ma[keep]
+    return x, converged
+
+
+def lambert(
+    mu,
+    r1,
+    r2,
+    tof,
+    M=0,
+    prograde=True,
+    lowpath=True,
+    *,
+    rtol=1e-12,
+    maxiter=35,
+    collinear_tol=1e-12,
+):
+    """Solve a batch of Lambert problems in one call (Izzo 2015).
+
+    Parameters
+    ----------
+    mu : float
+        Gravitational parameter, km^3/s^2 (> 0).
+    r1, r2 : array_like, shape (..., 3)
+        Initial and final positions, km.
+    tof : array_like, shape (...)
+        Times of flight, s.
+    M : int or array_like of int, shape (...)
+        Number of complete revolutions (>= 0).
+    prograde : bool or array_like of bool, shape (...)
+        True: transfer with angular momentum along +z (transfer angle measured counter-clockwise
+        about z); False: retrograde.
+    lowpath : bool or array_like of bool, shape (...)
+        For ``M >= 1``, which of the two solutions (see module docstring); ignored for M = 0.
+    rtol : float
+        Convergence tolerance on the Householder step in ``x``.
+    maxiter : int
+        Maximum Householder iterations.
+    collinear_tol : float
+        ``|r1 x r2| / (|r1| |r2|)`` below which the geometry counts as collinear (status 3).
+
+    All array arguments broadcast against each other (vectors on the last axis).
+
+    Returns
+    -------
+    LambertSolution
+        ``v1, v2`` of shape ``(..., 3)`` in km/s (NaN where not solved), ``ok`` boolean mask and
+        ``status`` int8 codes of shape ``(...)`` (see the module docstring).
+    """
+    if not (np.isfinite(mu) and mu > 0.0):
+        raise ValueError(f"mu must be finite and > 0 km^3/s^2, got {mu!r}")
+    r1 = np.asarray(r1, dtype=float)
+    r2 = np.asarray(r2, dtype=float)
+    if r1.shape[-1:] != (3,) or r2.shape[-1:] != (3,):
+        raise ValueError(
+            f"r1 and r2 must have 3 components on the last axis, got shapes {r1.shape}, {r2.shape}"
+        )
+    tof = np.asarray(tof, dtype=float)
+    M_arr = np.asarray(M)
+    if M_arr.dtype.kind not in "iub" and not np.all(np.mod(M_arr, 1) == 0):
+        raise ValueError(f"M must be a whole number of revolutions, got {M!r}")
+    M_arr = M_arr.astype(np.int64)
+    if np.any(M_arr < 0):
+        raise ValueError(f"M must be >= 0, got min {int(np.min(M_arr))}")
+    prograde = np.asarray(prograde, dtype=bool)
+    lowpath = np.asarray(lowpath, dtype=bool)
+
+    shape = np.broadcast_shapes(
+        r1.shape[:-1], r2.shape[:-1], tof.shape, M_arr.shape, prograde.shape, lowpath.shape
+    )
+    n = int(np.prod(shape))
+    r1 = np.broadcast_to(r1, shape + (3,)).reshape(n, 3)
+    r2 = np.broadcast_to(r2, shape + (3,)).reshape(n, 3)
+    tof = np.broadcast_to(tof, shape).reshape(n)
+    M_arr = np.broadcast_to(M_arr, shape).reshape(n)
+    prograde = np.broadcast_to(prograde, shape).reshape(n)
+    lowpath = np.broadcast_to(lowpath, shape).reshape(n)
+
+    status = np.zeros(n, dtype=np.int8)
+    v1 = np.full((n, 3), np.nan)
+    v2 = np.full((n, 3), np.nan)
+
+    # --- geometry (whole batch) ---
+    r1n = np.sqrt(np.einsum("ij,ij->i", r1, r1))
+    r2n = np.sqrt(np.einsum("ij,ij->i", r2, r2))
+    cvec = r2 - r1
+    cn = np.sqrt(np.einsum("ij,ij->i", cvec, cvec))
+    h = np.cross(r1, r2)
+    hn = np.sqrt(np.einsum("ij,ij->i", h, h))
+    finite = np.isfinite(r1n) & np.isfinite(r2n) & np.isfinite(tof)
+    bad_input = ~finite | (r1n <= 0.0) | (r2n <= 0.0)
+    status[~(tof > 0.0)] = BAD_TOF
+    with np.errstate(invalid="ignore", divide="ignore"):
+        collinear = hn <= collinear_tol * r1n * r2n
+    status[collinear & (status == OK)] = COLLINEAR
+    status[bad_input] = BAD_INPUT
+
+    idx = np.flatnonzero(status == OK)
+    if idx.size == 0:
+        return _pack(v1, v2, status, shape)
+
+    r1, r2, cvec = r1[idx], r2[idx], cvec[idx]
+    r1n, r2n, cn, h, hn = r1n[idx], r2n[idx], cn[idx], h[idx], hn[idx]
+    tof_i, M_i, pro_i, low_i = tof[idx], M_arr[idx], prograde[idx], lowpath[idx]
+
+    s = 0.5 * (r1n + r2n + cn)
+    ir1 = r1 / r1n[:, None]
+    ir2 = r2 / r2n[:, None]
+    ih = h / hn[:, None]
+    lam = np.sqrt(np.maximum(1.0 - np.minimum(cn / s, 1.0), 0.0))
+    # transfer angle > pi when the short-way normal points to -z (prograde) or +z (retrograde)
+    flip = (ih[:, 2] < 0.0) == pro_i  # True: use the long way, lambda < 0
+    lam = np.where(flip, -lam, lam)
+    sgn = np.where(flip, -1.0, 1.0)[:, None]
+    it1 = sgn * np.cross(ih, ir1)
+    it2 = sgn * np.cross(ih, ir2)
+    T = np.sqrt(2.0 * mu / s**3) * tof_i
+
+    # --- feasibility of M revolutions ---
+    multi = M_i > 0
+    if np.any(multi):
+        jm = np.flatnonzero(multi)
+        lm, Mm, Tm = lam[jm], M_i[jm], T[jm]
+        T00 = np.arccos(lm) + lm * np.sqrt(1.0 - lm * lm)
+        feasible = Mm <= np.floor(Tm / _PI)
+        check = feasible & (Tm < T00 + Mm * _PI)
+        if np.any(check):
+            jc = np.flatnonzero(check)
+            Tmin = _min_tof(lm[jc], Mm[jc])
+            feasible[jc] = Tm[jc] >= Tmin
+        infeasible = jm[~feasible]
+        status[idx[infeasible]] = NO_SOLUTION_M
+        keep = np.ones(idx.size, dtype=bool)
+        keep[infeasible] = False
+        if not np.all(keep):
+            idx, lam, T, M_i, low_i = idx[keep], lam[keep], T[keep], M_i[keep], low_i[keep]
+            r1n, r2n, cn, s, ir1, ir2, it1, it2 = (
+                a[keep] for a in (r1n, r2n, cn, s, ir1, ir2, it1, it2)
+            )
+        if idx.size == 0:
+            return _pack(v1, v2, status, shape)
+
+    # --- solve T(x) = T ---
+    x0 = _initial_guess(T, lam, M_i, low_i)
+    x, conv = _householder(x0, T, lam, M_i, rtol, maxiter)
+    y = _y_of(x, lam)
+
+    # --- velocities (Izzo Algorithm 1) ---
+    gamma = np.sqrt(0.5 * mu * s)
+    rho = (r1n - r2n) / cn
+    sigma = np.sqrt(np.maximum(1.0 - rho * rho, 0.0))
+    ly = lam * y
+    vr1 = gamma * ((ly - x) - rho * (ly + x)) / r1n
+    vr2 = -gamma * ((ly - x) + rho * (ly + x)) / r2n
+    vt = gamma * sigma * (y + lam * x)
+    vt1 = vt / r1n
+    vt2 = vt / r2n
+    v1[idx] = vr1[:, None] * ir1 + vt1[:, None] * it1
+    v2[idx] = vr2[:, None] * ir2 + vt2[:, None] * it2
+    bad = ~conv
+    if np.any(bad):
+        status[idx[bad]] = NOT_CONVERGED
+        v1[idx[bad]] = np.nan
+        v2[idx[bad]] = np.nan
+    return _pack(v1, v2, status, shape)
+
+
+def _pack(v1, v2, status, shape):
+    return LambertSolution(
+        v1.reshape(shape + (3,)),
+        v2.reshape(shape + (3,)),
+        (status == OK).reshape(shape),
+        status.reshape(shape),
+    )
