@@ -45,10 +45,10 @@ class _Notes:
 _SKIP = {"key", "source", "sources"}
 
 
-def _walk(obj, notes, indent, lines):
+def _walk(obj, notes, indent, lines, skip=()):
     pad = "  " * indent
     for f in fields(obj):
-        if f.name in _SKIP:
+        if f.name in _SKIP or f.name in skip:
             continue
         val = getattr(obj, f.name)
         if _is_empty(val):
@@ -60,19 +60,21 @@ def _walk(obj, notes, indent, lines):
         elif isinstance(val, tuple) and val and is_dataclass(val[0]):
             lines.append(f"{pad}{label}:")
             for item in val:
-                lines.append(f"{pad}  - {_headline(item)}{_src(item, notes)}")
+                head_field, head = _headline(item)
+                lines.append(f"{pad}  - {head}{_src(item, notes)}")
                 sub = []
-                _walk(item, notes, indent + 2, sub)
+                _walk(item, notes, indent + 2, sub, skip=(head_field,))
                 lines.extend(sub)
         else:
             lines.append(f"{pad}{label}: {_fmt(val)}")
 
 
-def _headline(item) -> str:
-    for name in ("kind", "name", "label", "orbit", "announced"):
-        if hasattr(item, name) and getattr(item, name):
-            return _fmt(getattr(item, name))
-    return type(item).__name__
+def _headline(item) -> tuple[str | None, str]:
+    """The field that names a list item, and its text."""
+    for name in ("label", "name", "kind", "orbit", "announced"):
+        if hasattr(item, name) and not _is_empty(getattr(item, name)):
+            return name, _fmt(getattr(item, name))
+    return None, type(item).__name__
 
 
 def _src(item, notes) -> str:
