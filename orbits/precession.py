@@ -1,0 +1,241 @@
+"""J2 precession of orbit planes, with units: node and periapsis drift, plane alignments.
+
+The rates are the first-order secular J2 rates of :func:`orbits.core.j2.j2_secular_rates`
+(Vallado 4th ed., eq. 9-41; Curtis eqs. 4.52-4.53). Two orbits at different inclinations or
+heights precess at different rates, so the angle between their planes varies between
+``|i1 - i2|`` (nodes aligned) and ``i1 + i2`` (nodes 180 deg apart) with the synodic period of
+the two nodes.
+
+Orbits passed to :func:`relative_node_drift`, :func:`plane_alignments` and
+:func:`plane_angle_history` may be any object with Quantity attributes ``a``, ``ecc``, ``inc``
+(and ``raan`` and a ``Time`` ``epoch`` where the node's position matters): a
+:class:`orbits.tle.TLE`, a boinor ``Orbit``, or a mapping with those keys.
+
+>>> from astropy import units as u
+>>> from orbits import nodal_precession_rate
+>>> nodal_precession_rate(altitude=420 * u.km, inc=51.64 * u.deg).round(2)
+<Quantity -5.0 deg / d>
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from astropy import units as u
+from astropy.table import QTable
+from astropy.time import Time
+
+from ._validation import as_time, as_value
+from .core import planes as _planes
+from .core.constants import GM_EARTH, GM_MOON, J2_EARTH, J2_MOON, R_EARTH, R_MOON, R_MOON_GRAVITY
+from .core.j2 import j2_secular_rates
+
+__all__ = [
+    "nodal_precession_rate",
+    "apsidal_precession_rate",
+    "relative_node_drift",
+    "plane_alignments",
+    "plane_angle_history",
+    "PlaneAlignments",
+    "BODIES",
+]
+
+#: body -> (GM km^3/s^2, radius of the J2 coefficient km, J2, mean surface radius km)
+BODIES = {
+    "earth": (GM_EARTH, R_EARTH, J2_EARTH, R_EARTH),
+    "moon": (GM_MOON, R_MOON_GRAVITY, J2_MOON, R_MOON),
+}
+
+_RATE = u.deg / u.day
+
+
+def _body(body):
+    key = str(body).lower()
+    if key not in BODIES:
+        raise ValueError(f"body must be one of {sorted(BODIES)}, got {body!r}")
+    return BODIES[key]
+
+
+def _sma(a, altitude, ecc, body):
+    gm, rj, j2, rs = _body(body)
+    if (a is None) == (altitude is None):
+        raise ValueError("give exactly one of a (semi-major axis) or altitude (circular orbit "
+                         "height above the mean surface)")
+    if a is not None:
+        a_km = as_value(a, u.km, "a", min=rs, min_inclusive=False)
+    else:
+        a_km = rs + as_value(altitude, u.km, "altitude", min=0.0)
+    e = as_value(ecc, u.one, "ecc", min=0.0, max=1.0, max_inclusive=False)
+    peri = np.asarray(a_km) * (1.0 - np.asarray(e))
+    if np.any(peri <= rs):
+        raise ValueError(f"periapsis a (1 - ecc) must be above the {body} surface ({rs} km), "
+                         f"got {np.min(peri):.1f} km")
+    return a_km, e, gm, rj, j2
+
+
+def _rates(a=None, ecc=0 * u.one, inc=None, *, altitude=None, body="earth"):
+    a_km, e, gm, rj, j2 = _sma(a, altitude, ecc, body)
+    if inc is None:
+        raise TypeError("inc (inclination) is required, e.g. inc=51.6 * u.deg")
+    i = as_value(inc, u.rad, "inc", min=0.0, max=np.pi)
+    return j2_secular_rates(a_km, e, i, mu=gm, R=rj, J2=j2)
+
+
+def nodal_precession_rate(a=None, ecc=0 * u.one, inc=None, *, altitude=None, body="earth"):
+    """Secular drift of the ascending node caused by the body's J2.
+
+    Parameters
+    ----------
+    a : Quantity (length), optional
+        Semi-major axis. Or give ``altitude`` (circular orbit above the mean surface).
+    ecc : Quantity (dimensionless), [0, 1)
+    inc : Quantity (angle), [0, 180] deg
+    body : "earth" or "moon"
+
+    Returns
+    -------
+    Quantity, deg/day (negative: westward regression for prograde orbits)
+    """
+    return (_rates(a, ecc, inc, altitude=altitude, body=body)[0] * (u.rad / u.s)).to(_RATE)
+
+
+def apsidal_precession_rate(a=None, ecc=0 * u.one, inc=None, *, altitude=None, body="earth"):
+    """Secular drift of the argument of periapsis caused by the body's J2 (deg/day).
+
+    Zero at the critical inclinations 63.43 and 116.57 deg. Same parameters as
+    :func:`nodal_precession_rate`.
+    """
+    return (_rates(a, ecc, inc, altitude=altitude, body=body)[1] * (u.rad / u.s)).to(_RATE)
+
+
+def _get(orbit, key, name):
+    if isinstance(orbit, dict):
+        if key in orbit:
+            return orbit[key]
+    elif hasattr(orbit, key):
+        return getattr(orbit, key)
+    raise TypeError(
+        f"{name} must have {key!r} (an orbit with Quantity attributes a, ecc, inc, raan and a "
+        f"Time epoch, such as orbits.tle.TLE or a boinor Orbit), got {type(orbit).__name__}"
+    )
+
+
+def _orbit_elements(orbit, name, body, need_node=False):
+    a = _get(orbit, "a", name)
+    ecc = _get(orbit, "ecc", name)
+    inc = _get(orbit, "inc", name)
+    a_km, e, gm, rj, j2 = _sma(a, None, u.Quantity(ecc, u.one), body)
+    i = as_value(inc, u.rad, f"{name}.inc", min=0.0, max=np.pi)
+    rate = j2_secular_rates(a_km, e, i, mu=gm, R=rj, J2=j2)[0]
+    if not need_node:
+        return i, rate, None, None
+    raan = as_value(_get(orbit, "raan", name), u.rad, f"{name}.raan", min=-4 * np.pi,
+                    max=4 * np.pi)
+    epoch = as_time(_get(orbit, "epoch", name), f"{name}.epoch")
+    return i, rate, raan, epoch
+
+
+def relative_node_drift(orbit1, orbit2, *, body="earth"):
+    """Rate at which the node of ``orbit1`` moves relative to that of ``orbit2`` (deg/day).
+
+    ``dOmega1/dt - dOmega2/dt`` from J2; its inverse gives the synodic period of the nodes.
+    """
+    _, r1, _, _ = _orbit_elements(orbit1, "orbit1", body)
+    _, r2, _, _ = _orbit_elements(orbit2, "orbit2", body)
+    return ((r1 - r2) * (u.rad / u.s)).to(_RATE)
+
+
+@dataclass(frozen=True)
+class PlaneAlignments:
+    """Result of :func:`plane_alignments`.
+
+    ``aligned``: times when the nodes coincide (plane angle minimum, ``min_angle = |i1 - i2|``);
+    ``opposed``: nodes 180 deg apart (maximum, ``max_angle``); ``synodic_period``: time
+    between two alignments; ``relative_rate``: node drift of orbit1 relative to orbit2.
+    """
+
+    relative_rate: u.Quantity
+    synodic_period: u.Quantity
+    aligned: Time
+    opposed: Time
+    min_angle: u.Quantity
+    max_angle: u.Quantity
+
+
+def _nodes_at(t: Time, raan, rate, epoch: Time):
+    dt = (t - epoch).to_value(u.s)
+    return raan + rate * dt
+
+
+def plane_alignments(orbit1, orbit2, *, start=None, count=3, body="earth") -> PlaneAlignments:
+    """Next times the nodes of two precessing orbits align (ΔΩ = 0) and oppose (ΔΩ = 180°).
+
+    Parameters
+    ----------
+    orbit1, orbit2 : orbits with ``a, ecc, inc, raan, epoch`` (see module notes)
+    start : Time, optional (default: the later of the two epochs)
+    count : int >= 1, how many of each event to list
+    body : "earth" or "moon"
+
+    Raises ``ValueError`` if the nodes drift at the same rate (no synodic period).
+    """
+    if not isinstance(count, (int, np.integer)) or count < 1:
+        raise ValueError(f"count must be an integer >= 1, got {count!r}")
+    i1, r1, o1, e1 = _orbit_elements(orbit1, "orbit1", body, need_node=True)
+    i2, r2, o2, e2 = _orbit_elements(orbit2, "orbit2", body, need_node=True)
+    start = as_time(start, "start") if start is not None else (e1 if e1 > e2 else e2)
+    rel = r1 - r2  # rad/s
+    if abs(rel) < 1e-15:
+        raise ValueError("the two nodes drift at the same rate: their relative position never "
+                         "changes, so there is no synodic period")
+    d0 = np.mod(_nodes_at(start, o1, r1, e1) - _nodes_at(start, o2, r2, e2), 2 * np.pi)
+    syn = 2 * np.pi / abs(rel)
+    k = np.arange(count)
+    # time until d(t) = d0 + rel t reaches target (mod 2 pi), smallest t >= 0
+    t_align = np.mod((0.0 - d0) / rel, syn) + k * syn
+    t_opp = np.mod((np.pi - d0) / rel, syn) + k * syn
+    lo = abs(i1 - i2)
+    hi = _planes.plane_angle(i1, 0.0, i2, np.pi)
+    return PlaneAlignments(
+        relative_rate=(rel * (u.rad / u.s)).to(_RATE),
+        synodic_period=(syn * u.s).to(u.day),
+        aligned=start + t_align * u.s,
+        opposed=start + t_opp * u.s,
+        min_angle=(lo * u.rad).to(u.deg),
+        max_angle=(float(hi) * u.rad).to(u.deg),
+    )
+
+
+def plane_angle_history(orbit1, orbit2, times, *, body="earth") -> QTable:
+    """Node difference and plane angle of two precessing orbits over ``times``.
+
+    Parameters
+    ----------
+    orbit1, orbit2 : orbits with ``a, ecc, inc, raan, epoch``
+    times : Time array (any shape flattened to 1-D)
+
+    Returns
+    -------
+    QTable with columns ``time``, ``raan1``, ``raan2`` (deg, [0, 360)), ``delta_raan``
+    (deg, (-180, 180]) and ``plane_angle`` (deg).
+    """
+    times = as_time(times, "times")
+    times = times.reshape(-1) if times.ndim else times.reshape(1)
+    i1, r1, o1, e1 = _orbit_elements(orbit1, "orbit1", body, need_node=True)
+    i2, r2, o2, e2 = _orbit_elements(orbit2, "orbit2", body, need_node=True)
+    n1 = np.mod(_nodes_at(times, o1, r1, e1), 2 * np.pi)
+    n2 = np.mod(_nodes_at(times, o2, r2, e2), 2 * np.pi)
+    d = -(np.mod(-(n1 - n2) + np.pi, 2 * np.pi) - np.pi)  # wrap to (-pi, pi]
+    ang = _planes.plane_angle(i1, n1, i2, n2)
+    deg = u.rad.to(u.deg)
+    return QTable(
+        {
+            "time": times,
+            "raan1": n1 * deg * u.deg,
+            "raan2": n2 * deg * u.deg,
+            "delta_raan": d * deg * u.deg,
+            "plane_angle": ang * deg * u.deg,
+        },
+        meta={"note": "first-order secular J2 node drift from each orbit's epoch"},
+    )
