@@ -1,0 +1,184 @@
+"""Tests of the Lambert solver: orbits.core.lambert (vectorised Izzo) and orbits.lambert."""
+
+import astropy.units as u
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from orbits.core import lambert as core
+from orbits.core.kepler import propagate
+from orbits.lambert import LambertError, lambert
+
+KMS = u.km / u.s
+MU = 398600.4418  # km^3/s^2 (Vallado 4th ed., Table D-1; orbits.core.constants.GM_EARTH)
+
+
+def _boinor(mu, r1, r2, tof, M=0, prograde=True, lowpath=True):
+    from boinor.core.iod import izzo
+
+    return izzo(mu, np.asarray(r1, float), np.asarray(r2, float), float(tof), M, prograde, lowpath, 35, 1e-8)
+
+
+def _rel(a, b):
+    return np.linalg.norm(np.asarray(a) - np.asarray(b), axis=-1) / np.linalg.norm(b, axis=-1)
+
+
+def test_vallado_example_7_5():
+    # Vallado, Fundamentals of Astrodynamics and Applications, 4th ed., Example 7-5:
+    # r0 = 15945.34 I km, r = 12214.83899 I + 10249.46731 J km, dt = 76.0 min
+    # -> v0 = 2.058913 I + 2.915965 J km/s, v = -3.451565 I + 0.910315 J km/s
+    r1 = [15945.34, 0.0, 0.0] * u.km
+    r2 = [12214.83899, 10249.46731, 0.0] * u.km
+    v1, v2 = lambert(r1, r2, 76.0 * u.min)
+    np.testing.assert_allclose(v1.to_value(KMS), [2.058913, 2.915965, 0.0], atol=2e-6)
+    np.testing.assert_allclose(v2.to_value(KMS), [-3.451565, 0.910315, 0.0], atol=2e-6)
+    # and boinor's izzo on the same problem, to 1e-9 relative
+    b1, b2 = _boinor(MU, r1.value, r2.value, 76 * 60.0)
+    assert _rel(v1.to_value(KMS), b1) < 1e-9 and _rel(v2.to_value(KMS), b2) < 1e-9
+
+
+def test_curtis_example_5_2():
+    # Curtis, Orbital Mechanics for Engineering Students, Example 5.2 (mu = 398600 km^3/s^2):
+    # r1 = 5000 i + 10000 j + 2100 k km, r2 = -14600 i + 2500 j + 7000 k km, dt = 1 h
+    # -> v1 = -5.9925 i + 1.9254 j + 3.2456 k km/s, v2 = -3.3125 i - 4.1966 j - 0.38529 k km/s
+    k = 398600.0 * u.km**3 / u.s**2
+    r1 = [5000.0, 10000.0, 2100.0] * u.km
+    r2 = [-14600.0, 2500.0, 7000.0] * u.km
+    v1, v2 = lambert(r1, r2, 1 * u.h, k=k)
+    np.testing.assert_allclose(v1.to_value(KMS), [-5.9925, 1.9254, 3.2456], atol=1e-4)
+    np.testing.assert_allclose(v2.to_value(KMS), [-3.3125, -4.1966, -0.38529], atol=1e-4)
+    b1, b2 = _boinor(398600.0, r1.value, r2.value, 3600.0)
+    assert _rel(v1.to_value(KMS), b1) < 1e-9 and _rel(v2.to_value(KMS), b2) < 1e-9
+
+
+def _random_problems(seed, n):
+    rng = np.random.default_rng(seed)
+    r1 = rng.normal(size=(n, 3))
+    r2 = rng.normal(size=(n, 3))
+    r1 *= (rng.uniform(6600.0, 45000.0, n) / np.linalg.norm(r1, axis=1))[:, None]
+    r2 *= (rng.uniform(6600.0, 45000.0, n) / np.linalg.norm(r2, axis=1))[:, None]
+    tof = rng.uniform(300.0, 3 * 86400.0, n)
+    return r1, r2, tof
+
+
+@pytest.mark.parametrize("M", [0, 1, 2, 3])
+@pytest.mark.parametrize("prograde", [True, False])
+@pytest.mark.parametrize("lowpath", [True, False])
+def test_batch_matches_boinor(M, prograde, lowpath):
+    # one vectorised call on 150 problems, checked one by one against boinor's izzo:
+    # same velocities where boinor has a solution, status NO_SOLUTION_M where it raises
+    r1, r2, tof = _random_problems(100 + M, 150)
+    sol = core.lambert(MU, r1, r2, tof, M, prograde, lowpath)
+    n_checked = 0
+    for j in range(len(tof)):
+        try:
+            b1, b2 = _boinor(MU, r1[j], r2[j], tof[j], M, prograde, lowpath)
+        except ValueError:
+            assert sol.status[j] == core.NO_SOLUTION_M
+            assert np.all(np.isnan(sol.v1[j]))
+            continue
+        assert sol.ok[j], (j, sol.status[j])
+        assert _rel(sol.v1[j], b1) < 1e-9 and _rel(sol.v2[j], b2) < 1e-9
+        n_checked += 1
+    assert n_checked > 50
+
+
+def test_units_layer_broadcasts_a_grid():
+    r1, r2, tof = _random_problems(5, 12)
+    # (4, 3) grid: 4 departure points against 3 times of flight, one call
+    v1, v2 = lambert(
+        r1[:4, None, :] * u.km, r2[:4, None, :] * u.km, tof[None, :3] * u.s, M=0
+    )
+    assert v1.shape == v2.shape == (4, 3, 3)
+    assert not np.any(v1.mask)
+    for i in range(4):
+        for j in range(3):
+            b1, b2 = _boinor(MU, r1[i], r2[i], tof[j])
+            assert _rel(v1.unmasked[i, j].to_value(KMS), b1) < 1e-9
+            assert _rel(v2.unmasked[i, j].to_value(KMS), b2) < 1e-9
+
+
+def test_grid_masks_problems_without_solution():
+    # a LEO-to-LEO quarter turn: with tof = 20 min there is no 1-revolution transfer (any
+    # M=1 orbit through both points needs at least about one orbital period, > 85 min near
+    # the Earth's surface by Kepler's third law), with tof = 10 h there is.
+    r1 = [7000.0, 0.0, 0.0] * u.km
+    r2 = [0.0, 7000.0, 0.0] * u.km
+    tof = [20.0, 600.0] * u.min
+    v1, v2, status = lambert(r1, r2, tof, M=1, return_status=True)
+    np.testing.assert_array_equal(status, [core.NO_SOLUTION_M, core.OK])
+    np.testing.assert_array_equal(v1.mask[:, 0], [True, False])
+    b1, _ = _boinor(MU, r1.value, r2.value, 600 * 60.0, 1)
+    assert _rel(v1.unmasked[1].to_value(KMS), b1) < 1e-9
+
+
+def test_single_problem_without_solution_raises():
+    with pytest.raises(LambertError, match="no solution with this many revolutions"):
+        lambert([7000.0, 0, 0] * u.km, [0, 7000.0, 0] * u.km, 20 * u.min, M=1)
+    # 180-degree transfer: plane undefined
+    with pytest.raises(LambertError, match="collinear"):
+        lambert([7000.0, 0, 0] * u.km, [-8000.0, 0, 0] * u.km, 1 * u.h)
+
+
+def test_core_status_codes():
+    r1 = np.array([[7000.0, 0, 0]] * 4)
+    r2 = np.array([[0, 7000.0, 0], [-7000.0, 0, 0], [0, 7000.0, 0], [0, 0, 0]])
+    tof = np.array([-5.0, 3600.0, 1200.0, 3600.0])
+    sol = core.lambert(MU, r1, r2, tof, np.array([0, 0, 1, 0]))
+    np.testing.assert_array_equal(
+        sol.status, [core.BAD_TOF, core.COLLINEAR, core.NO_SOLUTION_M, core.BAD_INPUT]
+    )
+    assert not sol.ok.any()
+    assert np.all(np.isnan(sol.v1)) and np.all(np.isnan(sol.v2))
+    assert set(core.STATUS_MESSAGES) == {0, 1, 2, 3, 4, 5}
+
+
+def test_bad_input_messages():
+    r1 = [7000.0, 0, 0] * u.km
+    r2 = [0, 7000.0, 0] * u.km
+    with pytest.raises(TypeError, match="r1 must be an astropy Quantity"):
+        lambert([7000.0, 0, 0], r2, 1 * u.h)
+    with pytest.raises(u.UnitTypeError, match="tof must have units of time"):
+        lambert(r1, r2, 1 * u.km)
+    with pytest.raises(ValueError, match=r"tof must be > 0 s, got -60 s"):
+        lambert(r1, r2, -1 * u.min)
+    with pytest.raises(ValueError, match="M must be >= 0"):
+        lambert(r1, r2, 1 * u.h, M=-1)
+    with pytest.raises(TypeError, match="M must be an integer"):
+        lambert(r1, r2, 1 * u.h, M=1.5)
+    with pytest.raises(ValueError, match="k must be > 0"):
+        lambert(r1, r2, 1 * u.h, k=-1 * u.km**3 / u.s**2)
+    with pytest.raises(ValueError, match="3 components"):
+        lambert([7000.0, 0] * u.km, r2, 1 * u.h)
+    with pytest.raises(ValueError, match="r2 must be a non-zero"):
+        lambert(r1, [0, 0, 0] * u.km, 1 * u.h)
+    with pytest.raises(ValueError, match="r1 must be finite"):
+        lambert([np.nan, 0, 0] * u.km, r2, 1 * u.h)
+    with pytest.raises(TypeError, match="prograde must be a bool"):
+        lambert(r1, r2, 1 * u.h, prograde="yes")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rad1=st.floats(6600.0, 60000.0),
+    rad2=st.floats(6600.0, 60000.0),
+    angle=st.floats(0.05, 2 * np.pi - 0.05).filter(lambda a: abs(a - np.pi) > 0.05),
+    incl=st.floats(0.0, np.pi),
+    tof_h=st.floats(0.2, 72.0),
+    M=st.integers(0, 3),
+    lowpath=st.booleans(),
+)
+def test_property_propagating_v1_reaches_r2(rad1, rad2, angle, incl, tof_h, M, lowpath):
+    # Property (no external number needed): whatever the solver returns, Kepler-propagating
+    # (r1, v1) for tof with orbits.core.kepler must land on r2 with v2.
+    r1 = np.array([rad1, 0.0, 0.0])
+    r2 = rad2 * np.array([np.cos(angle), np.sin(angle) * np.cos(incl), np.sin(angle) * np.sin(incl)])
+    tof = tof_h * 3600.0
+    sol = core.lambert(MU, r1, r2, tof, M, True, lowpath)
+    if not sol.ok:
+        assert sol.status == core.NO_SOLUTION_M and M > 0
+        return
+    r_end, v_end = propagate(r1, sol.v1, tof, MU)
+    assert np.linalg.norm(r_end - r2) <= 1e-8 * rad2
+    assert np.linalg.norm(v_end - sol.v2) <= 1e-8 * np.linalg.norm(sol.v2)
