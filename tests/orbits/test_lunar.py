@@ -166,8 +166,9 @@ def test_departure_windows_logic():
         np.abs(wen["moon_declination"][out].to_value(u.deg)) - 19.6, atol=1e-9,
     )
     # penalty grows with the deficit (perigee speed varies slightly with the Moon's distance)
-    corr = np.corrcoef(wen["plane_change"][out].value, wen["penalty"][out].value)[0, 1]
-    assert corr > 0.98
+    rank = lambda x: np.argsort(np.argsort(x))  # noqa: E731
+    corr = np.corrcoef(rank(wen["plane_change"][out].value), rank(wen["penalty"][out].value))[0, 1]
+    assert corr > 0.99
     # custom inclinations
     w2 = orbits.departure_windows(dep[:3], inclinations=[10, 30] * u.deg)
     assert len(w2) == 6
