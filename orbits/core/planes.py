@@ -22,7 +22,6 @@ __all__ = [
     "node_change_dv",
     "hohmann",
     "combined_plane_change",
-    "vallado_split_estimate",
 ]
 
 
@@ -157,15 +156,3 @@ def combined_plane_change(r1, r2, delta_i, mu=GM_EARTH, n_grid=65, n_refine=60):
     tof = np.pi * np.sqrt(a_t**3 / mu)
     return dv1, dv2, best * di, (1.0 - best) * di, tof
 
-
-def vallado_split_estimate(r1, r2, delta_i):
-    """Vallado's closed-form first guess of the fraction of ``delta_i`` done at the first burn.
-
-    ``s = (1/di) atan( sin(di) / ((r2/r1)^(3/2) + cos(di)) )`` (Vallado 4th ed., minimum
-    combined plane change algorithm, first step). Returned as the fraction ``s`` (0..1).
-    """
-    r1, r2, di = (np.asarray(x, dtype=float) for x in (r1, r2, delta_i))
-    ratio = (r2 / r1) ** 1.5
-    with np.errstate(invalid="ignore", divide="ignore"):
-        s = np.arctan(np.sin(di) / (ratio + np.cos(di))) / di
-    return np.where(di == 0.0, 0.0, s)
