@@ -1,29 +1,72 @@
 """The ``mission-compare`` command line.
 
-Bad input exits non-zero with one line on stderr (``mission-compare: error: ...``), with the
+Every command is a thin formatter over a Python function (``missions.compare``,
+``missions.report``, ``orbits``...). Bad input exits with status 2 and one line on stderr
+(``mission-compare: error: ...``) naming the argument, the value and what is allowed, with the
 same did-you-mean suggestions as the Python API.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
 import sys
 
 import click
 
-FORMATS = click.Choice(["table", "json", "csv"])
+
+class SuggestChoice(click.Choice):
+    """A case-insensitive choice whose error adds the closest allowed values."""
+
+    def __init__(self, choices):
+        super().__init__(choices, case_sensitive=False)
+
+    def convert(self, value, param, ctx):
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter:
+            close = difflib.get_close_matches(str(value).lower(), [c.lower() for c in self.choices], n=3, cutoff=0.5)
+            hint = "; did you mean " + ", ".join(repr(c) for c in close) + "?" if close else ""
+            self.fail(f"{value!r} is not one of {', '.join(map(repr, self.choices))}{hint}", param, ctx)
+
+
+FORMATS = SuggestChoice(["table", "json", "csv"])
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 class CatalogGroup(click.Group):
-    """Turns the catalog's KeyError/ValueError into one-line messages and exit code 2."""
+    """Turns KeyError/ValueError/TypeError and usage errors into one line and exit code 2."""
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except (KeyError, ValueError, TypeError) as exc:
             msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-            click.echo(f"mission-compare: error: {msg}", err=True)
+            click.echo(f"mission-compare: error: {_one_line(msg)}", err=True)
             ctx.exit(2)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                              standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            where = f"{exc.ctx.command_path}: " if exc.ctx is not None else "mission-compare: "
+            click.echo(f"{where}error: {_one_line(exc.format_message())}", err=True)
+            rv = 2
+        except click.ClickException as exc:
+            click.echo(f"mission-compare: error: {_one_line(exc.format_message())}", err=True)
+            rv = exc.exit_code
+        except click.Abort:
+            click.echo("mission-compare: aborted", err=True)
+            rv = 1
+        except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+            rv = 0
+        if not standalone_mode:
+            return rv
+        sys.exit(rv if isinstance(rv, int) else 0)
 
 
 @click.group(cls=CatalogGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -107,7 +150,7 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
 
 @cli.command("show")
 @click.argument("name")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=SuggestChoice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def show_cmd(ctx, name, fmt):
     """Show one mission, launch site or vehicle with every fact and its source."""
@@ -119,6 +162,135 @@ def show_cmd(ctx, name, fmt):
         click.echo(json.dumps(describe_dict(rec, cat), indent=2, ensure_ascii=False))
     else:
         click.echo(describe(rec, cat))
+
+
+def _emit_mapping(result: dict, fmt: str) -> None:
+    """Print a comparison dict as an item/value/unit table, a JSON object or CSV."""
+    from .compare import comparison_json, comparison_table
+
+    if fmt == "json":
+        click.echo(json.dumps(comparison_json(result), indent=2, ensure_ascii=False))
+        return
+    table = comparison_table(result)
+    emit_table(table, fmt)
+    if fmt == "table":
+        for note in table.meta.get("notes", []):
+            click.echo(f"note: {note}")
+
+
+@cli.command("compare")
+@click.argument("a")
+@click.argument("b")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def compare_cmd(ctx, a, b, fmt):
+    """Plane, inclination and delta-v compatibility of A and B.
+
+    A and B are two Earth-orbiting missions or stations (min/max plane angle over the J2
+    node-drift cycle, plane-change delta-v), a launch site and a station (site's lowest
+    inclination, dog-leg delta-v), or two lunar missions (lunar-orbit inclinations, transfer
+    budgets). Example: mission-compare compare ISS "Chinese space station" --format json
+    """
+    from .compare import compare
+
+    _emit_mapping(compare(a, b, _catalog(ctx)), fmt)
+
+
+@cli.command("windows")
+@click.argument("site")
+@click.argument("station")
+@click.option("--start", default=None, help="First day (UTC, YYYY-MM-DD[THH:MM]); default: the station elements' epoch.")
+@click.option("--days", type=click.FloatRange(min=0, min_open=True, max=60), default=7.0, show_default=True,
+              help="Length of the search, days.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def windows_cmd(ctx, site, station, start, days, fmt):
+    """In-plane launch windows from SITE into STATION's precessing orbit plane."""
+    from .compare import station_launch_windows
+
+    table = station_launch_windows(site, station, start=start, days=days, catalog=_catalog(ctx))
+    emit_table(table, fmt)
+    if fmt == "table":
+        click.echo(f"note: {table.meta.get('note', '')}")
+
+
+@cli.command("porkchop")
+@click.argument("names", nargs=-1)
+@click.option("--lunar", "lunar", default=None, metavar="MISSION", help="Earth-Moon porkchop for this lunar mission.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+              help="Figure file (.png, .svg or .pdf); default porkchop.png.")
+@click.option("--start", default=None, help="First departure (UTC date); default: the station elements' epoch or the mission's launch date.")
+@click.option("--days", type=click.FloatRange(min=0, min_open=True, max=120), default=None,
+              help="Span of departure dates, days.")
+@click.option("--top", type=click.IntRange(min=1, max=100), default=5, show_default=True, help="Best windows to print.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.pass_context
+def porkchop_cmd(ctx, names, lunar, out, start, days, top, fmt):
+    """Transfer porkchop between two stations, or Earth-Moon for a lunar mission.
+
+    mission-compare porkchop ISS "Chinese space station" --out pc.png
+    mission-compare porkchop --lunar "Chang'e-5" --out lunar.png
+    """
+    from .report import porkchop
+
+    if lunar is not None and names:
+        raise ValueError(f"porkchop takes either two station names or --lunar MISSION, got both {names!r} and --lunar {lunar!r}")
+    if lunar is None and len(names) != 2:
+        raise ValueError(f"porkchop needs two station names (e.g. ISS \"Chinese space station\") or --lunar MISSION, got {len(names)} name(s)")
+    fig, best = porkchop(names, lunar=lunar, start=start, days=days, top=top, catalog=_catalog(ctx))
+    path = _save(fig, out or "porkchop.png")
+    emit_table(best, fmt)
+    click.echo(f"wrote {path}", err=True)
+
+
+@cli.command("plot")
+@click.argument("name")
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="Figure file: .png, .svg or .pdf.")
+@click.option("--missions", "selection", default=None, help="Comma-separated missions to include (timeline, transfer-families).")
+@click.pass_context
+def plot_cmd(ctx, name, out, selection):
+    """Write one figure by NAME: sites, plane-angle, timeline, transfer-families, porkchop ..."""
+    from .report import figure
+
+    fig = figure(name, catalog=_catalog(ctx), missions=_selection(selection))
+    click.echo(f"wrote {_save(fig, out)}", err=True)
+
+
+@cli.command("report")
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True, help="Directory for index.html (created if missing).")
+@click.option("--missions", "selection", default=None, help="Comma-separated mission names to narrow the report to.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+def report_cmd(ctx, out, selection, quiet):
+    """Write the self-contained HTML comparison report OUT/index.html."""
+    from .report import build_report
+
+    path = build_report(out, missions=_selection(selection), catalog=_catalog(ctx), progress=not quiet)
+    click.echo(str(path))
+
+
+def _selection(text):
+    if text is None:
+        return None
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise ValueError(f"--missions must list mission names separated by commas, got {text!r}")
+    return names
+
+
+_FIG_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _save(fig, out):
+    from pathlib import Path
+
+    path = Path(out)
+    if path.suffix.lower() not in _FIG_SUFFIXES:
+        raise ValueError(f"--out must end in {', '.join(_FIG_SUFFIXES)}, got {str(out)!r}")
+    if not path.parent.exists():
+        raise ValueError(f"--out directory {str(path.parent)!r} does not exist")
+    fig.savefig(path)
+    return path
 
 
 def main(argv=None):
