@@ -1,0 +1,109 @@
+"""Porkchop plot of a station transfer search: total Δv over departure date x time of flight."""
+
+from __future__ import annotations
+
+import numpy as np
+from astropy import units as u
+
+from .style import OKABE_ITO, new_figure, note_source
+
+__all__ = ["porkchop_figure"]
+
+_MAX_COLUMNS = 1500  # departure columns drawn; longer grids are reduced by block minima
+
+
+def _block_min(values, ok, factor):
+    """Reduce the departure axis by taking the minimum over blocks of ``factor`` rows."""
+    n = values.shape[0] // factor * factor
+    v = np.where(ok[:n], values[:n], np.inf).reshape(-1, factor, values.shape[1]).min(axis=1)
+    return v
+
+
+def porkchop_figure(
+    result,
+    *,
+    n_best: int = 5,
+    dv_max=None,
+    tof_unit=u.min,
+    title: str | None = None,
+    source: str | None = None,
+):
+    """Heat map of the total Δv of a :class:`orbits.transfers.StationTransferResult`.
+
+    Parameters
+    ----------
+    result : StationTransferResult
+        Output of :func:`orbits.station_transfer_search`.
+    n_best : int
+        Number of best windows (``result.best(n_best)``) marked and numbered on the map.
+    dv_max : Quantity, optional
+        Upper end of the colour scale (default: the 95th percentile of the solved cells).
+    tof_unit : astropy unit
+        Unit of the time-of-flight axis (default minutes).
+    title, source : str, optional
+        Figure title and the data-source note written in the corner.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Departure date on x, time of flight on y, total Δv colour (km/s, colour bar labelled),
+        cells without a Lambert solution left blank. Grids longer than 1500 departures are
+        drawn with the minimum over consecutive departure blocks, so no minimum disappears.
+    """
+    import matplotlib.dates as mdates
+
+    if not hasattr(result, "dv_total") or not hasattr(result, "best"):
+        raise TypeError(
+            f"result must be a StationTransferResult, got {type(result).__name__}"
+        )
+    if isinstance(n_best, bool) or not isinstance(n_best, (int, np.integer)) or n_best < 0:
+        raise ValueError(f"n_best must be an integer >= 0, got {n_best!r}")
+    dv = result.dv_total.to_value(u.km / u.s)
+    ok = np.asarray(result.ok)
+    if not ok.any():
+        raise ValueError("result has no solved cell to plot (ok is False everywhere)")
+    x = mdates.date2num(result.departure.datetime64)
+    y = result.tof.to_value(tof_unit)
+
+    factor = int(np.ceil(dv.shape[0] / _MAX_COLUMNS))
+    if factor > 1:
+        dv_plot = _block_min(dv, ok, factor)
+        x_plot = x[: dv_plot.shape[0] * factor : factor]
+    else:
+        dv_plot = np.where(ok, dv, np.inf)
+        x_plot = x
+    dv_plot = np.ma.masked_invalid(np.where(np.isfinite(dv_plot), dv_plot, np.nan))
+
+    if dv_max is None:
+        vmax = float(np.nanpercentile(dv[ok], 95))
+    else:
+        from .._validation import as_value
+
+        vmax = as_value(dv_max, u.km / u.s, "dv_max", min=0.0, min_inclusive=False)
+    vmin = float(np.nanmin(dv[ok]))
+
+    fig, ax = new_figure()
+    mesh = ax.pcolormesh(
+        x_plot, y, dv_plot.T, shading="nearest", cmap="viridis", vmin=vmin, vmax=max(vmax, vmin * 1.0001)
+    )
+    cbar = fig.colorbar(mesh, ax=ax)
+    cbar.set_label("total Δv (km/s)")
+    ax.xaxis_date()
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+    ax.set_xlabel("departure date (UTC)")
+    ax.set_ylabel(f"time of flight ({u.Unit(tof_unit).to_string()})")
+
+    if n_best:
+        best = result.best(n_best)
+        bx = mdates.date2num(best["departure"].datetime64)
+        by = best["tof"].to_value(tof_unit)
+        ax.scatter(bx, by, marker="o", s=40, facecolors="none", edgecolors=OKABE_ITO["vermillion"],
+                   linewidths=1.5, label=f"best {len(best)} windows", zorder=3)
+        for rank, (xx, yy, d) in enumerate(zip(bx, by, best["dv_total"].to_value(u.km / u.s)), 1):
+            ax.annotate(f"{rank}: {d:.3f}", (xx, yy), xytext=(4, 4), textcoords="offset points",
+                        fontsize=7, color=OKABE_ITO["vermillion"])
+        if len(best):
+            ax.legend(loc="upper right")
+    ax.set_title(title or "Two-impulse transfer cost")
+    note_source(fig, source or "Lambert transfers (Izzo 2015) between J2-drifting mean orbits")
+    return fig

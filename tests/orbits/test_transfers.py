@@ -1,0 +1,230 @@
+"""Tests of the station transfer search (orbits.transfers, orbits.core.transfers) and its plot."""
+
+from collections import namedtuple
+
+import astropy.units as u
+import numpy as np
+import pytest
+from astropy.table import QTable
+from astropy.time import Time
+
+from orbits.core import transfers as core
+from orbits.transfers import StationTransferResult, station_transfer_search
+
+MU = 398600.4418  # km^3/s^2 (Vallado 4th ed., Table D-1)
+RE = 6378.137  # km (Vallado Table D-1)
+TLE_FILE = "seeds/authorities/stations-2024-05-09.tle"
+
+
+def _circular(a_km, nu_deg, epoch, inc_deg=0.0):
+    return dict(a=a_km * u.km, ecc=0.0, inc=inc_deg * u.deg, raan=0 * u.deg, argp=0 * u.deg,
+                nu=nu_deg * u.deg, epoch=epoch)
+
+
+@pytest.fixture(scope="module")
+def hohmann_result():
+    # Vallado, Fundamentals of Astrodynamics and Applications, 4th ed., Example 6-1:
+    # Hohmann transfer from a 191.34411 km to a 35781.34857 km altitude circular orbit.
+    ep = Time("2024-01-01T00:00:00", scale="utc")
+    leo = _circular(RE + 191.34411, 0.0, ep)
+    geo = _circular(RE + 35781.34857, 37.0, ep)  # arbitrary phase: the search finds the window
+    # one synodic period (~94 min) of departures every 2 s, tof around the half period
+    dep = ep + np.arange(0.0, 100 * 60.0, 2.0) * u.s
+    tof = np.arange(305.0, 325.0, 0.25) * u.min
+    return station_transfer_search(leo, geo, dep, tof, j2=False)
+
+
+def test_hohmann_comes_out_of_the_search(hohmann_result):
+    # Vallado Example 6-1 answers: dv_a = 2.457038 km/s, dv_b = 1.478187 km/s,
+    # dv = 3.935224 km/s, transfer time 5.256713 h. Checked here also with the Hohmann formula.
+    ri, rf = RE + 191.34411, RE + 35781.34857
+    at = 0.5 * (ri + rf)
+    dva = np.sqrt(2 * MU / ri - MU / at) - np.sqrt(MU / ri)
+    dvb = np.sqrt(MU / rf) - np.sqrt(2 * MU / rf - MU / at)
+    assert dva + dvb == pytest.approx(3.935224, abs=2e-6)
+    assert np.pi * np.sqrt(at**3 / MU) / 3600 == pytest.approx(5.256713, abs=2e-6)
+
+    best = hohmann_result.best(1)[0]
+    # the 2 s x 15 s grid cannot hit the exact 180-degree transfer (nor should it: collinear
+    # r1, r2 leave the Lambert plane undefined), but Delta-v is stationary there, so the
+    # nearest cell agrees to 1e-6 and the time of flight to one tof step
+    assert best["dv_total"].to_value(u.km / u.s) == pytest.approx(3.935224, rel=1e-6)
+    assert best["dv1"].to_value(u.km / u.s) == pytest.approx(2.457038, abs=2e-6)
+    assert best["dv2"].to_value(u.km / u.s) == pytest.approx(1.478187, abs=2e-6)
+    assert best["tof"].to_value(u.min) == pytest.approx(5.256713 * 60, abs=0.25)
+    assert best["revs"] == 0
+    # the grid-wide minimum is that window, and every cell of this coplanar grid is solved
+    assert np.nanmin(hohmann_result.dv_total) == best["dv_total"]
+    assert hohmann_result.ok.all()
+
+
+def test_result_structure(hohmann_result):
+    res = hohmann_result
+    assert isinstance(res, StationTransferResult)
+    assert res.dv_total.shape == res.ok.shape == (3000, 80)
+    assert res.dv_total.unit == u.km / u.s and res.tof.unit == u.min
+    np.testing.assert_allclose((res.dv1 + res.dv2 - res.dv_total).value, 0.0, atol=1e-12)
+    table = res.best(3)
+    assert isinstance(table, QTable) and len(table) == min(3, len(res.minima)) >= 1
+    assert list(table.colnames) == ["departure", "arrival", "tof", "dv1", "dv2", "dv_total", "revs"]
+    assert np.all(np.diff(table["dv_total"].value) >= 0)
+    assert isinstance(table["departure"], Time)
+    with pytest.raises(ValueError, match="n must be a positive integer"):
+        res.best(0)
+
+
+def _tle_orbits():
+    from sgp4.api import Satrec
+
+    lines = open(TLE_FILE).read().splitlines()
+
+    def sat(name):
+        i = next(k for k, line in enumerate(lines) if line.startswith(name))
+        return Satrec.twoline2rv(lines[i + 1], lines[i + 2])
+
+    Orbit = namedtuple("Orbit", "a ecc inc raan argp M epoch")
+
+    def elements(s):
+        # SGP4 mean elements of the TLE (semi-major axis as recovered by sgp4's initialisation)
+        return Orbit(s.a * s.radiusearthkm * u.km, s.ecco * u.one, s.inclo * u.rad,
+                     s.nodeo * u.rad, s.argpo * u.rad, s.mo * u.rad,
+                     Time(s.jdsatepoch, s.jdsatepochF, format="jd", scale="utc"))
+
+    iss, css = sat("ISS (ZARYA)"), sat("CSS (TIANHE)")
+    return iss, css, elements(iss), elements(css)
+
+
+def _sgp4_plane_angle_and_speed(iss, css, t):
+    """Angle between the two stations' orbit planes and the ISS speed, from SGP4 states."""
+    normals = []
+    speed = None
+    for s in (iss, css):
+        err, r, v = s.sgp4(t.jd1, t.jd2)
+        assert err == 0
+        h = np.cross(r, v)
+        normals.append(h / np.linalg.norm(h))
+        speed = np.linalg.norm(v) if speed is None else speed
+    return np.arccos(np.clip(np.dot(*normals), -1, 1)), speed
+
+
+def test_iss_to_css_at_tle_epoch_costs_the_plane_change():
+    # Expected value computed independently of our code: the plane angle from the two TLEs'
+    # inclination and node, cos(theta) = cos i1 cos i2 + sin i1 sin i2 cos(dRAAN) (Vallado
+    # eq. 6-27 geometry), and the single-impulse plane change 2 v sin(theta / 2) at circular
+    # speed v (Vallado eq. 6-23, Curtis eq. 6.56). On 2024-05-09 the nodes are ~175 deg apart,
+    # so theta is ~93 deg (not the ~10 deg inclination difference).
+    iss, css, e1, e2 = _tle_orbits()
+    i1, i2 = e1.inc.value, e2.inc.value
+    theta = np.arccos(np.cos(i1) * np.cos(i2)
+                      + np.sin(i1) * np.sin(i2) * np.cos(e1.raan.value - e2.raan.value))
+    assert np.degrees(theta) == pytest.approx(92.8, abs=0.3)
+    v = np.sqrt(MU / e1.a.to_value(u.km))
+    expected = 2 * v * np.sin(theta / 2)
+
+    dep = e1.epoch + np.arange(0, 86400, 600) * u.s
+    tof = np.arange(10, 300, 5) * u.min
+    res = station_transfer_search(e1, e2, dep, tof, max_revs=2)
+    dv = res.best(1)["dv_total"][0].to_value(u.km / u.s)
+    # two impulses cannot beat the one-impulse plane change by much for coplanar-radius
+    # circular orbits; the 2 % margin covers the plane angle's drift over the day (J2 moves
+    # the nodes apart by ~1.1 deg/day) and the phasing left by a one-day, 10-min grid
+    assert dv == pytest.approx(expected, rel=0.02)
+
+
+def test_iss_to_css_when_planes_align_costs_the_small_plane_change():
+    # When J2 has brought the two nodes together the planes are only ~10 deg apart. The date is
+    # found here with SGP4 (independent of our propagation): daily plane angles over a year.
+    iss, css, e1, e2 = _tle_orbits()
+    days = np.arange(0.0, 366.0, 1.0)
+    angles = [_sgp4_plane_angle_and_speed(iss, css, e1.epoch + d * u.day)[0] for d in days]
+    k = int(np.argmin(angles))
+    assert np.degrees(angles[k]) == pytest.approx(10.17, abs=0.1)  # |i1 - i2| from the TLEs
+
+    dep = e1.epoch + (days[k] - 1) * u.day + np.arange(0, 2 * 86400, 600) * u.s
+    tof = np.arange(10, 12 * 60, 5) * u.min
+    res = station_transfer_search(e1, e2, dep, tof, max_revs=7)
+    best = res.best(1)[0]
+    theta, v = _sgp4_plane_angle_and_speed(iss, css, best["departure"])
+    expected = 2 * v * np.sin(theta / 2)  # ~1.36 km/s
+    dv = best["dv_total"].to_value(u.km / u.s)
+    # never cheaper than the plane change; the rest (<= 10 %) is the 35 km altitude step and
+    # the phasing a 2-day window with transfers of at most 12 h can buy
+    assert 0.99 * expected <= dv <= 1.10 * expected
+
+
+def test_core_grid_matches_direct_lambert():
+    # the chunked grid solver must give exactly what one direct Lambert call gives per cell
+    from orbits.core.lambert import lambert
+    from orbits.core.transfers import MeanElements, station_states, transfer_grid
+
+    dep = MeanElements(6800.0, 0.001, 0.9, 0.3, 0.2, 0.1)
+    arr = MeanElements(7000.0, 0.002, 0.8, 0.5, 1.0, 2.0)
+    t = np.arange(0.0, 7200.0, 900.0)
+    tof = np.array([1800.0, 3000.0, 7000.0])
+    grid = transfer_grid(dep, arr, t, tof, max_revs=1, chunk_size=7)
+    rd, vd = station_states(dep, t)
+    for i in range(t.size):
+        for j in range(tof.size):
+            ra, va = station_states(arr, t[i] + tof[j])
+            costs = []
+            for M, low in ((0, True), (1, True), (1, False)):
+                s = lambert(MU, rd[i], ra, tof[j], M, True, low)
+                if s.ok:
+                    costs.append(np.linalg.norm(s.v1 - vd[i]) + np.linalg.norm(va - s.v2))
+            assert grid.ok[i, j] == bool(costs)
+            if costs:
+                assert grid.dv[i, j] == pytest.approx(min(costs), rel=1e-12)
+
+
+def test_local_minima():
+    v = np.array([[5, 5, 5, 5, 5], [5, 1, 5, 5, 5], [5, 5, 5, 2, 5], [0.5, 5, 5, 5, 5]], float)
+    # the 0.5 in the corner is on the edge: not a window
+    np.testing.assert_array_equal(core.local_minima(v), [6, 13])
+    ok = np.ones_like(v, bool)
+    ok[1, 1] = False
+    np.testing.assert_array_equal(core.local_minima(v, ok), [13])
+
+
+def test_bad_input():
+    ep = Time("2024-01-01", scale="utc")
+    leo = _circular(7000.0, 0.0, ep)
+    geo = _circular(42164.0, 0.0, ep)
+    dep = ep + np.arange(3) * u.min
+    tof = [1, 2] * u.h
+    with pytest.raises(ValueError, match="departure_orbit.ecc must be in"):
+        station_transfer_search({**leo, "ecc": 1.2}, geo, dep, tof)
+    with pytest.raises(TypeError, match="arrival_orbit must provide 'inc'"):
+        station_transfer_search(leo, {k: v for k, v in geo.items() if k != "inc"}, dep, tof)
+    with pytest.raises(TypeError, match="mean anomaly 'M' or the true anomaly 'nu'"):
+        station_transfer_search(leo, {k: v for k, v in geo.items() if k != "nu"}, dep, tof)
+    with pytest.raises(ValueError, match="tof must be > 0 s"):
+        station_transfer_search(leo, geo, dep, [-1, 2] * u.h)
+    with pytest.raises(ValueError, match="tof must be strictly increasing"):
+        station_transfer_search(leo, geo, dep, [2, 1] * u.h)
+    with pytest.raises(ValueError, match="max_revs must be an integer >= 0"):
+        station_transfer_search(leo, geo, dep, tof, max_revs=-1)
+    with pytest.raises(TypeError, match="departure must be an astropy Time"):
+        station_transfer_search(leo, geo, [1, 2, 3], tof)
+    with pytest.raises(ValueError, match="departure times must be strictly increasing"):
+        station_transfer_search(leo, geo, dep[::-1], tof)
+    with pytest.raises(u.UnitTypeError, match="departure_orbit.a must have units of length"):
+        station_transfer_search({**leo, "a": 7000 * u.s}, geo, dep, tof)
+
+
+def test_porkchop_figure(hohmann_result):
+    from matplotlib.figure import Figure
+
+    from orbits.plots.porkchop import porkchop_figure
+
+    fig = porkchop_figure(hohmann_result, n_best=3, title="LEO to GEO (Vallado Example 6-1)")
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert "departure" in ax.get_xlabel() and "time of flight (min)" in ax.get_ylabel()
+    assert any("km/s" in a.get_ylabel() for a in fig.axes[1:])  # colour bar with its unit
+    assert any(t.get_text().startswith("Source:") for t in fig.texts)
+    # the best window is marked where best(1) says
+    best = hohmann_result.best(1)[0]
+    offsets = ax.collections[-1].get_offsets()
+    assert offsets[0][1] == pytest.approx(best["tof"].to_value(u.min))
+    with pytest.raises(TypeError, match="StationTransferResult"):
+        porkchop_figure({"dv": 1})
