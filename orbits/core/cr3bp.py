@@ -1,0 +1,279 @@
+"""Circular restricted three-body problem in nondimensional rotating coordinates.
+
+Conventions (Szebehely, "Theory of Orbits", 1967, ch. 1 and 4): unit of length the primaries'
+distance, unit of time 1/(mean motion), masses ``1 - mu`` at ``(-mu, 0, 0)`` and ``mu`` at
+``(1 - mu, 0, 0)``; the rotating frame turns about +z. Pseudo-potential
+``Omega = (x^2 + y^2)/2 + (1 - mu)/r1 + mu/r2`` and Jacobi constant
+``C = 2 Omega - v^2`` (Szebehely's form, without the ``mu (1 - mu)`` term some authors add).
+
+Halo orbits: Richardson's third-order analytic approximation (D. L. Richardson, "Analytic
+construction of periodic orbits about the collinear points", Celestial Mechanics 22 (1980)
+241-253) as the first guess, then single-shooting differential correction on the symmetric
+half-period crossing of the xz-plane (Howell, "Three-dimensional, periodic, 'halo' orbits",
+Celestial Mechanics 32 (1984) 53-71), integrating the state transition matrix with scipy.
+
+Everything is plain floats/arrays; vectors and states carry a trailing axis (3 or 6).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "collinear_points",
+    "lagrange_points_nd",
+    "pseudo_potential",
+    "jacobi",
+    "eom",
+    "richardson_halo",
+    "correct_halo",
+    "HaloCorrectionError",
+]
+
+
+class HaloCorrectionError(RuntimeError):
+    """Differential correction did not converge; ``residual`` holds ``|(vx, vz)|`` at the
+    half-period crossing from the last iterate."""
+
+    def __init__(self, message, residual):
+        super().__init__(message)
+        self.residual = residual
+
+
+def _collinear_f(x, mu):
+    r1 = x + mu
+    r2 = x - 1.0 + mu
+    return x - (1.0 - mu) * r1 / np.abs(r1) ** 3 - mu * r2 / np.abs(r2) ** 3
+
+
+def _collinear_df(x, mu):
+    r1 = np.abs(x + mu)
+    r2 = np.abs(x - 1.0 + mu)
+    return 1.0 + 2.0 * (1.0 - mu) / r1**3 + 2.0 * mu / r2**3
+
+
+def collinear_points(mu):
+    """x coordinates of L1, L2, L3 (shape ``mu.shape + (3,)``), by Newton iteration on
+    ``dOmega/dx = 0`` from Hill-sphere starting guesses (vectorised over ``mu``)."""
+    mu = np.asarray(mu, dtype=float)
+    h = (mu / 3.0) ** (1.0 / 3.0)
+    x = np.stack([1.0 - mu - h, 1.0 - mu + h, -1.0 - 5.0 * mu / 12.0], axis=-1)
+    m = mu[..., None]
+    for _ in range(50):
+        step = _collinear_f(x, m) / _collinear_df(x, m)
+        x = x - step
+        if np.all(np.abs(step) < 1e-15):
+            break
+    return x
+
+
+def lagrange_points_nd(mu):
+    """All five libration points, shape ``mu.shape + (5, 3)`` (L1..L5, xyz)."""
+    mu = np.asarray(mu, dtype=float)
+    out = np.zeros(mu.shape + (5, 3))
+    out[..., :3, 0] = collinear_points(mu)
+    out[..., 3, 0] = 0.5 - mu
+    out[..., 3, 1] = np.sqrt(3.0) / 2.0
+    out[..., 4, 0] = 0.5 - mu
+    out[..., 4, 1] = -np.sqrt(3.0) / 2.0
+    return out
+
+
+def pseudo_potential(r, mu):
+    """Omega(x, y, z) for positions ``r`` (..., 3)."""
+    r = np.asarray(r, float)
+    x, y, z = r[..., 0], r[..., 1], r[..., 2]
+    r1 = np.sqrt((x + mu) ** 2 + y**2 + z**2)
+    r2 = np.sqrt((x - 1.0 + mu) ** 2 + y**2 + z**2)
+    return 0.5 * (x**2 + y**2) + (1.0 - mu) / r1 + mu / r2
+
+
+def jacobi(state, mu):
+    """Jacobi constant ``C = 2 Omega - v^2`` of states (..., 6)."""
+    state = np.asarray(state, float)
+    v2 = np.sum(state[..., 3:] ** 2, axis=-1)
+    return 2.0 * pseudo_potential(state[..., :3], mu) - v2
+
+
+def eom(t, s, mu, with_stm=False):
+    """Right-hand side for scipy ``solve_ivp``: state (6,) or state + flattened STM (42,)."""
+    x, y, z, vx, vy, vz = s[:6]
+    dx1, dx2 = x + mu, x - 1.0 + mu
+    r1_2 = dx1 * dx1 + y * y + z * z
+    r2_2 = dx2 * dx2 + y * y + z * z
+    r1_3 = r1_2 * np.sqrt(r1_2)
+    r2_3 = r2_2 * np.sqrt(r2_2)
+    a1 = (1.0 - mu) / r1_3
+    a2 = mu / r2_3
+    ax = 2.0 * vy + x - a1 * dx1 - a2 * dx2
+    ay = -2.0 * vx + y - a1 * y - a2 * y
+    az = -a1 * z - a2 * z
+    if not with_stm:
+        return np.array([vx, vy, vz, ax, ay, az])
+    r1_5 = r1_3 * r1_2
+    r2_5 = r2_3 * r2_2
+    b1 = 3.0 * (1.0 - mu) / r1_5
+    b2 = 3.0 * mu / r2_5
+    uxx = 1.0 - a1 - a2 + b1 * dx1 * dx1 + b2 * dx2 * dx2
+    uyy = 1.0 - a1 - a2 + (b1 + b2) * y * y
+    uzz = -a1 - a2 + (b1 + b2) * z * z
+    uxy = b1 * dx1 * y + b2 * dx2 * y
+    uxz = b1 * dx1 * z + b2 * dx2 * z
+    uyz = (b1 + b2) * y * z
+    A = np.zeros((6, 6))
+    A[0, 3] = A[1, 4] = A[2, 5] = 1.0
+    A[3:, :3] = [[uxx, uxy, uxz], [uxy, uyy, uyz], [uxz, uyz, uzz]]
+    A[3, 4] = 2.0
+    A[4, 3] = -2.0
+    phi = s[6:].reshape(6, 6)
+    return np.concatenate([[vx, vy, vz, ax, ay, az], (A @ phi).ravel()])
+
+
+def _richardson_coefficients(mu, point):
+    x_l = collinear_points(mu)[point - 1]
+    gamma = abs(x_l - (1.0 - mu))
+    sgn = 1.0 if point == 1 else -1.0
+
+    def c(n):
+        if point == 1:
+            return (mu + (-1) ** n * (1 - mu) * gamma ** (n + 1) / (1 - gamma) ** (n + 1)) / gamma**3
+        return ((-1) ** n * mu + (-1) ** n * (1 - mu) * gamma ** (n + 1) / (1 + gamma) ** (n + 1)) / gamma**3
+
+    c2, c3, c4 = c(2), c(3), c(4)
+    # in-plane frequency: lambda^4 + (c2 - 2) lambda^2 - (c2 - 1)(1 + 2 c2) = 0
+    lam2 = 0.5 * (-(c2 - 2) + np.sqrt((c2 - 2) ** 2 + 4 * (c2 - 1) * (1 + 2 * c2)))
+    lam = np.sqrt(lam2)
+    k = (lam2 + 1 + 2 * c2) / (2 * lam)
+    delta = lam2 - c2
+    d1 = 3 * lam2 / k * (k * (6 * lam2 - 1) - 2 * lam)
+    d2 = 8 * lam2 / k * (k * (11 * lam2 - 1) - 2 * lam)
+    a21 = 3 * c3 * (k**2 - 2) / (4 * (1 + 2 * c2))
+    a22 = 3 * c3 / (4 * (1 + 2 * c2))
+    a23 = -3 * c3 * lam / (4 * k * d1) * (3 * k**3 * lam - 6 * k * (k - lam) + 4)
+    a24 = -3 * c3 * lam / (4 * k * d1) * (2 + 3 * k * lam)
+    b21 = -3 * c3 * lam / (2 * d1) * (3 * k * lam - 4)
+    b22 = 3 * c3 * lam / d1
+    d21 = -c3 / (2 * lam2)
+    a31 = (-9 * lam / (4 * d2) * (4 * c3 * (k * a23 - b21) + k * c4 * (4 + k**2))
+           + (9 * lam2 + 1 - c2) / (2 * d2) * (3 * c3 * (2 * a23 - k * b21) + c4 * (2 + 3 * k**2)))
+    a32 = -1 / d2 * (9 * lam / 4 * (4 * c3 * (k * a24 - b22) + k * c4)
+                     + 1.5 * (9 * lam2 + 1 - c2) * (c3 * (k * b22 + d21 - 2 * a24) - c4))
+    b31 = 3 / (8 * d2) * (8 * lam * (3 * c3 * (k * b21 - 2 * a23) - c4 * (2 + 3 * k**2))
+                          + (9 * lam2 + 1 + 2 * c2) * (4 * c3 * (k * a23 - b21) + k * c4 * (4 + k**2)))
+    b32 = 1 / d2 * (9 * lam * (c3 * (k * b22 + d21 - 2 * a24) - c4)
+                    + 3 / 8 * (9 * lam2 + 1 + 2 * c2) * (4 * c3 * (k * a24 - b22) + k * c4))
+    d31 = 3 / (64 * lam2) * (4 * c3 * a24 + c4)
+    d32 = 3 / (64 * lam2) * (4 * c3 * (a23 - d21) + c4 * (4 + k**2))
+    den = 2 * lam * (lam * (1 + k**2) - 2 * k)
+    s1 = (1.5 * c3 * (2 * a21 * (k**2 - 2) - a23 * (k**2 + 2) - 2 * k * b21)
+          - 3 / 8 * c4 * (3 * k**4 - 8 * k**2 + 8)) / den
+    s2 = (1.5 * c3 * (2 * a22 * (k**2 - 2) + a24 * (k**2 + 2) + 2 * k * b22 + 5 * d21)
+          + 3 / 8 * c4 * (12 - k**2)) / den
+    a1 = -1.5 * c3 * (2 * a21 + a23 + 5 * d21) - 3 / 8 * c4 * (12 - k**2)
+    a2 = 1.5 * c3 * (a24 - 2 * a22) + 9 / 8 * c4
+    l1 = a1 + 2 * lam2 * s1
+    l2 = a2 + 2 * lam2 * s2
+    return dict(
+        x_l=x_l, gamma=gamma, sgn=sgn, lam=lam, k=k, delta=delta, a21=a21, a22=a22, a23=a23,
+        a24=a24, a31=a31, a32=a32, b21=b21, b22=b22, b31=b31, b32=b32, d21=d21, d31=d31,
+        d32=d32, s1=s1, s2=s2, l1=l1, l2=l2,
+    )
+
+
+def richardson_halo(mu, point, az, northern=True):
+    """Richardson (1980) third-order halo state at the xz-plane crossing (tau1 = 0).
+
+    Parameters
+    ----------
+    mu : float
+    point : {1, 2}
+    az : float
+        Out-of-plane amplitude, nondimensional (units of the primaries' distance).
+    northern : bool
+        Class I (``True``) or II; the corrector then picks the family by the sign of z.
+
+    Returns
+    -------
+    state : ndarray (6,), period : float (third-order estimate), ax : float (nondimensional)
+    """
+    p = _richardson_coefficients(mu, point)
+    g = p["gamma"]
+    Az = az / g
+    ax2 = -(p["delta"] + p["l2"] * Az**2) / p["l1"]
+    if ax2 <= 0:
+        raise ValueError(
+            f"az = {az:g} (nondimensional) is below the halo family's minimum for L{point} "
+            f"(Richardson's amplitude constraint gives Ax^2 = {ax2:.3g} <= 0)"
+        )
+    Ax = np.sqrt(ax2)
+    omega = 1 + p["s1"] * Ax**2 + p["s2"] * Az**2
+    dn = 1.0 if northern else -1.0
+    # tau1 = 0 (pi for the other crossing)
+    tau = 0.0
+    x = (p["a21"] * Ax**2 + p["a22"] * Az**2 - Ax * np.cos(tau)
+         + (p["a23"] * Ax**2 - p["a24"] * Az**2) * np.cos(2 * tau)
+         + (p["a31"] * Ax**3 - p["a32"] * Ax * Az**2) * np.cos(3 * tau))
+    z = (dn * Az * np.cos(tau) + dn * p["d21"] * Ax * Az * (np.cos(2 * tau) - 3)
+         + dn * (p["d32"] * Az * Ax**2 - p["d31"] * Az**3) * np.cos(3 * tau))
+    w = p["lam"] * omega
+    vy = w * (p["k"] * Ax * np.cos(tau) + 2 * (p["b21"] * Ax**2 - p["b22"] * Az**2) * np.cos(2 * tau)
+              + 3 * (p["b31"] * Ax**3 - p["b32"] * Ax * Az**2) * np.cos(3 * tau))
+    state = np.array([p["x_l"] + g * x, 0.0, g * z, 0.0, g * vy, 0.0])
+    return state, 2 * np.pi / w, g * Ax
+
+
+def _half_period_crossing(state, mu, t_guess):
+    from scipy.integrate import solve_ivp
+
+    def cross(t, s, *args):
+        return s[1]
+
+    cross.terminal = True
+    cross.direction = -np.sign(state[4]) if state[4] != 0 else 0
+    s0 = np.concatenate([state, np.eye(6).ravel()])
+    sol = solve_ivp(
+        eom, (0.0, 2.0 * t_guess), s0, args=(mu, True), events=cross, rtol=1e-12, atol=1e-12,
+        method="DOP853",
+    )
+    if sol.status != 1 or len(sol.t_events[0]) == 0:
+        return None, None, None
+    t_half = sol.t_events[0][0]
+    s_half = sol.y_events[0][0]
+    return t_half, s_half[:6], s_half[6:].reshape(6, 6)
+
+
+def correct_halo(state0, mu, t_guess, tol=1e-11, max_iter=30):
+    """Differential correction of a symmetric halo guess (x0, 0, z0, 0, vy0, 0), keeping z0.
+
+    At the half-period crossing of the xz-plane, ``vx`` and ``vz`` must vanish; Newton updates
+    of ``(x0, vy0)`` use the state transition matrix (Howell 1984).
+
+    Returns ``(state0, period)``; raises :class:`HaloCorrectionError` with the residual if the
+    iteration does not converge.
+    """
+    s = np.array(state0, dtype=float)
+    residual = np.inf
+    t_half = t_guess / 2.0
+    for _ in range(max_iter):
+        t_half_new, sf, phi = _half_period_crossing(s, mu, max(t_half, 0.25) * 1.5)
+        if t_half_new is None:
+            raise HaloCorrectionError(
+                f"halo correction failed: trajectory did not return to the xz-plane "
+                f"(last residual |(vx, vz)| = {residual:.3g})", residual,
+            )
+        t_half = t_half_new
+        residual = float(np.hypot(sf[3], sf[5]))
+        if residual < tol:
+            return s, 2.0 * t_half
+        acc = eom(0.0, sf, mu)
+        ydot = sf[4]
+        M = np.array([[phi[3, 0], phi[3, 4]], [phi[5, 0], phi[5, 4]]]) - np.outer(
+            [acc[3], acc[5]], [phi[1, 0], phi[1, 4]]
+        ) / ydot
+        dx0, dvy0 = np.linalg.solve(M, -np.array([sf[3], sf[5]]))
+        s[0] += dx0
+        s[4] += dvy0
+    raise HaloCorrectionError(
+        f"halo correction did not converge in {max_iter} iterations: residual "
+        f"|(vx, vz)| at the half-period crossing = {residual:.3g} (tolerance {tol:g})", residual,
+    )
