@@ -1,0 +1,771 @@
+"""The comparison report (``mission-compare report``) and the named figures (``plot``).
+
+:func:`build_report` renders ``missions/templates/report.html.j2`` into one self-contained
+``index.html``: tables, the numbered source list and figures embedded as base64 PNG, so it
+opens offline. :func:`figure` makes any one of the report's figures by name (see
+:data:`FIGURE_NAMES`); :func:`porkchop` makes a transfer porkchop and its best windows.
+
+The pieces other modules provide (site and plane figures, compatibility verdicts, lunar
+profiles and transfer-family charts) are used when present; each fallback is stated in the
+report where it applies.
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import importlib
+import io
+import math
+import sys
+import time
+import warnings
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+from astropy import units as u
+from astropy.time import Time
+
+__all__ = ["build_report", "figure", "porkchop", "FIGURE_NAMES", "SECTION_IDS", "DEFAULT_STATIONS"]
+
+#: Section ids of the report, in order (each is an HTML ``<section id=...>``).
+SECTION_IDS = ("catalog", "sources", "sites", "stations", "windows", "lunar", "timeline")
+
+#: The two stations compared by default: catalog names, then TLE names if the catalog lacks them.
+DEFAULT_STATIONS = (("ISS", "ISS (ZARYA)"), ("Chinese space station", "CSS (TIANHE)"))
+
+#: (site, station) pairs for the launch-window section.
+WINDOW_PAIRS = (("Baikonur", 0), ("Vostochny", 0), ("Jiuquan", 1), ("Wenchang", 1))
+
+_KMS = u.km / u.s
+
+
+# --- small helpers ----------------------------------------------------------------------------
+
+
+def _optional(module: str):
+    """Import ``module`` if it exists in this build, else None (other engineers' modules)."""
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name) or exc.name == module:
+            return None
+        raise
+
+
+@contextmanager
+def _quiet():
+    """Silence ERFA's "dubious year" for future dates (leap seconds unknown) while drawing."""
+    from erfa import ErfaWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ErfaWarning)
+        yield
+
+
+def _catalog(catalog):
+    from .catalog import load_catalog
+
+    return catalog if catalog is not None else load_catalog()
+
+
+def _fmt(val, digits=4) -> str:
+    if val is None:
+        return ""
+    if isinstance(val, u.Quantity):
+        v = float(val.value)
+        if math.isnan(v):
+            return ""
+        unit = val.unit.to_string()
+        return f"{v:.{digits}g} {unit}".strip()
+    if isinstance(val, Time):
+        return val.utc.isot[:16].replace("T", " ")
+    if isinstance(val, (bool, np.bool_)):
+        return "yes" if val else "no"
+    if isinstance(val, (float, np.floating)):
+        return "" if math.isnan(val) else f"{val:.{digits}g}"
+    return str(val)
+
+
+def station_subjects(catalog=None, selection=None):
+    """The two stations of the report: the default pair, or Earth-orbiting selected missions."""
+    from .compare import resolve
+
+    cat = _catalog(catalog)
+    if selection is not None:
+        subs = []
+        for m in selection:
+            if m.target == "Earth" and (m.tle_names or m.orbit("Earth")):
+                try:
+                    subs.append(resolve(m.name, cat))
+                except ValueError:
+                    continue
+        return subs
+    out = []
+    for name, tle in DEFAULT_STATIONS:
+        try:
+            out.append(resolve(name, cat))
+        except (KeyError, ValueError):
+            out.append(resolve(tle, cat))
+    return out
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def sites_figure(catalog=None):
+    """Launch sites: inclinations reachable by direct ascent and those documented, against the
+    two stations' inclinations. Uses :mod:`orbits.plots.planes` when it provides a sites plot."""
+    from orbits.plots.style import OKABE_ITO, new_figure, note_source
+
+    import orbits
+
+    cat = _catalog(catalog)
+    planes_mod = _optional("orbits.plots.planes")
+    fn = getattr(planes_mod, "sites_figure", None) if planes_mod else None
+    if fn is not None:
+        try:
+            return fn(cat.sites)
+        except TypeError:
+            pass
+    sites = sorted(cat.sites, key=lambda s: abs(s.latitude.to_value(u.deg)))
+    fig, ax = new_figure(figsize=(8.5, 0.45 * len(sites) + 1.8))
+    for k, s in enumerate(sites):
+        i_min = orbits.min_inclination(s.latitude).to_value(u.deg)
+        ax.barh(k, 180 - 2 * i_min, left=i_min, height=0.25, color="0.85", zorder=1)
+        ax.plot([i_min], [k], marker="|", markersize=14, color="0.3", zorder=3)
+        for rng in s.inclinations:
+            lo, hi = rng.min.to_value(u.deg), rng.max.to_value(u.deg)
+            if hi - lo < 0.3:
+                ax.plot([lo], [k], marker="o", color=OKABE_ITO["orange"], markersize=6, zorder=4)
+            else:
+                ax.barh(k, hi - lo, left=lo, height=0.45, color=OKABE_ITO["orange"], zorder=2)
+    for (label, color), sub in zip(
+        (("ISS", OKABE_ITO["black"]), ("Chinese space station", OKABE_ITO["sky_blue"])),
+        station_subjects(cat),
+    ):
+        inc = sub.elements["inc"].to_value(u.deg)
+        ax.axvline(inc, color=color, ls="--", lw=1.3, label=f"{label} {inc:.2f}°")
+    from matplotlib.patches import Patch
+
+    handles, _ = ax.get_legend_handles_labels()
+    handles += [Patch(color="0.85", label="reachable by direct ascent (|geocentric latitude| to 180° minus it)"),
+                Patch(color=OKABE_ITO["orange"], label="documented inclinations and corridors")]
+    ax.set_yticks(range(len(sites)))
+    ax.set_yticklabels([f"{s.name.split(' (')[0]} ({s.latitude.to_value(u.deg):.1f}°)" for s in sites])
+    ax.set_xlim(0, 110)
+    ax.set_xlabel("orbit inclination (deg)")
+    ax.set_title("Launch sites: reachable and documented inclinations")
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7.5)
+    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
+    note_source(fig, "catalog sites (WGS 84 latitudes) and documented inclinations; stations from TLEs of 2024-05-09")
+    return fig
+
+
+def plane_angle_figure(catalog=None, *, days=None, subjects=None):
+    """Angle between the two stations' planes over two J2 node cycles, with the plane-change
+    Δv (at the lower station's speed) on the right axis."""
+    from orbits.plots.style import OKABE_ITO, new_figure, note_source
+
+    import orbits
+
+    from .compare import _circular_speed
+
+    a, b = subjects if subjects is not None else station_subjects(catalog)[:2]
+    e1, e2 = a.elements, b.elements
+    if "raan" not in e1 or "raan" not in e2:
+        raise ValueError(f"a plane-angle history needs both nodes (TLEs); {a.name} or {b.name} has none")
+    rate = orbits.relative_node_drift(e1, e2)
+    cycle = (360 * u.deg / abs(rate)).to(u.day)
+    span = days * u.day if days is not None else 2 * cycle
+    t0 = max(e1["epoch"], e2["epoch"])
+    t = t0 + np.linspace(0, span.to_value(u.day), 600) * u.day
+    hist = orbits.plane_angle_history(e1, e2, t)
+    lower = min(e1["a"], e2["a"])
+    v = _circular_speed(lower)
+    fig, ax = new_figure(figsize=(8.5, 4.5))
+    x = t.datetime64
+    ax.plot(x, hist["plane_angle"].to_value(u.deg), color=OKABE_ITO["blue"], lw=1.8,
+            label=f"plane angle {a.name} – {b.name}")
+    lo = abs(e1["inc"] - e2["inc"]).to_value(u.deg)
+    hi = orbits.plane_angle(e1["inc"], 0 * u.deg, e2["inc"], 180 * u.deg).to_value(u.deg)
+    ax.axhline(lo, color="0.4", ls=":", lw=1)
+    ax.axhline(hi, color="0.4", ls=":", lw=1)
+    ax.text(x[0], lo + 1.5, f"min |i1 − i2| = {lo:.2f}°", fontsize=8, color="0.3")
+    ax.text(x[0], hi - 5, f"max i1 + i2 = {hi:.2f}°", fontsize=8, color="0.3")
+    ax.set_ylabel("plane angle (deg)")
+    ax.set_xlabel("date (UTC)")
+    ax.set_ylim(0, max(hi + 8, 20))
+    sec = ax.secondary_yaxis(
+        "right",
+        functions=(lambda d: 2 * v.value * np.sin(np.radians(np.clip(d, 0, 180)) / 2),
+                   lambda dv: 2 * np.degrees(np.arcsin(np.clip(dv / (2 * v.value), -1, 1)))),
+    )
+    sec.set_ylabel(f"plane-change Δv at {v.value:.2f} km/s (km/s)")
+    ax.set_title(f"{a.name} vs {b.name}: plane angle over the J2 node cycle ({cycle.value:.0f} d)")
+    ax.legend(loc="lower right")
+    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
+    note_source(fig, f"{a.elements_source}; {b.elements_source}; first-order secular J2 node drift")
+    return fig
+
+
+def transfer_families_figure(catalog=None, missions=None):
+    """Lunar transfer families: transfer time against Δv. Uses :mod:`orbits.plots.lunar` when
+    it provides ``transfer_families_figure``; otherwise each catalog lunar mission's
+    patched-conic budget against its catalog transfer time."""
+    from orbits.plots.style import agency_color, new_figure, note_source
+
+    from .compare import lunar_budget
+
+    cat = _catalog(catalog)
+    lunar_mod = _optional("orbits.plots.lunar")
+    fn = getattr(lunar_mod, "transfer_families_figure", None) if lunar_mod else None
+    if fn is not None:
+        profiles = _optional("missions.lunar_profiles")
+        try:
+            if profiles is not None and hasattr(profiles, "transfer_families"):
+                return fn(profiles.transfer_families(cat))
+            return fn()
+        except TypeError:
+            pass
+    ms = [m for m in (missions or cat.filter(target="Moon")) if m.target == "Moon" and m.transfer]
+    fig, ax = new_figure(figsize=(8, 4.8))
+    markers = {"direct": "o", "phasing loops": "s", "low-energy": "^", "L2 halo": "D"}
+    seen = set()
+    for m in ms:
+        b = lunar_budget(m, cat)
+        kind = m.transfer[0].kind
+        tof = (m.transfer_time if m.transfer_time is not None else b["budget_tof"]).to_value(u.day)
+        label = kind if kind not in seen else None
+        seen.add(kind)
+        ax.plot([tof], [b["total_dv"].to_value(_KMS)], ls="none", marker=markers.get(kind, "o"),
+                markersize=8, color=agency_color(m.agency), label=label)
+        ax.annotate(m.name, (tof, b["total_dv"].to_value(_KMS)), xytext=(5, 3),
+                    textcoords="offset points", fontsize=8)
+    ax.set_xlabel("transfer time (days)")
+    ax.set_ylabel("TLI + LOI Δv, patched conic (km/s)")
+    ax.set_title("Lunar transfer profiles of the catalog missions")
+    ax.legend(title="transfer family", loc="best")
+    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
+    note_source(fig, "catalog transfer legs; Δv from orbits.tli_budget (mean circular Moon, 200 km parking orbit)")
+    return fig
+
+
+def _station_orbit_for_search(sub):
+    """Mean elements with argp and M for orbits.station_transfer_search (TLE subjects only)."""
+    from orbits.tle import load_tles
+
+    src = sub.elements_source
+    name = src[4:src.index(" (epoch")] if src.startswith("TLE ") else None
+    if name is None:
+        raise ValueError(f"a station porkchop needs TLE elements; {sub.name} has {src or 'none'}")
+    t = load_tles()[name]
+    return {"a": t.a, "ecc": t.ecc, "inc": t.inc, "raan": t.raan, "argp": t.argp, "M": t.mean_anomaly,
+            "epoch": t.epoch}
+
+
+def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None):
+    """A porkchop figure and a QTable of its best windows.
+
+    ``names``: two stations (station-to-station Lambert search, :func:`orbits.station_transfer_search`);
+    or ``lunar``: one lunar mission (Earth-Moon, :func:`orbits.lunar_porkchop`).
+    """
+    from astropy.table import QTable
+
+    from .compare import _parking_inclination, resolve
+
+    cat = _catalog(catalog)
+    if lunar is not None:
+        import orbits
+
+        m = cat.mission(lunar)
+        if m.target != "Moon":
+            raise ValueError(f"--lunar needs a lunar mission, got {lunar!r} (target {m.target})")
+        i_park, site = _parking_inclination(m, cat)
+        if start is None:
+            t0 = Time(m.launch_date.time.utc.isot[:10]) - 7 * u.day if m.launch_date else Time("2026-01-01")
+        else:
+            t0 = Time(start)
+        span = 28.0 if days is None else float(days)
+        dep = t0 + np.arange(0, span, 0.25) * u.day
+        tofs = np.linspace(3.0, 6.0, 25) * u.day
+        orbit = m.orbit("Moon")
+        kw = {}
+        if orbit is not None:
+            kw = dict(lunar_periapsis_altitude=max(orbit.periapsis, 1 * u.km),
+                      lunar_apoapsis_altitude=max(orbit.apoapsis, orbit.periapsis, 1 * u.km))
+        res = orbits.lunar_porkchop(dep, tofs, parking_inclination=i_park, **kw)
+        fig = _lunar_porkchop_figure(res, m, site)
+        tot = np.where(res.ok, res.total_dv.to_value(_KMS), np.inf)
+        j = np.argmin(tot, axis=1)
+        per_day = tot[np.arange(tot.shape[0]), j]
+        order = [i for i in np.argsort(per_day) if np.isfinite(per_day[i])]
+        picked = []
+        for i in order:  # one per 2 days, so the list is not one window repeated
+            if all(abs(i - p) >= 8 for p in picked):
+                picked.append(i)
+            if len(picked) == top:
+                break
+        i = np.array(picked, dtype=int)
+        jj = j[i]
+        best = QTable({
+            "departure": res.departures[i],
+            "tof": res.tofs[jj].to(u.day),
+            "tli_dv": res.tli_dv[i, jj].to(_KMS),
+            "loi_dv": res.loi_dv[i, jj].to(_KMS),
+            "total_dv": res.total_dv[i, jj].to(_KMS),
+            "in_plane": res.in_plane[i, jj],
+        })
+        best["departure"].format = "isot"
+        return fig, best
+    if len(names) != 2:
+        raise ValueError(f"porkchop needs two station names, got {len(names)}")
+    transfers = _optional("orbits.transfers")
+    plot_mod = _optional("orbits.plots.porkchop")
+    if transfers is None or plot_mod is None:
+        raise ValueError("the station porkchop needs orbits.transfers and orbits.plots.porkchop, "
+                         "not available in this build")
+    s1, s2 = resolve(names[0], cat), resolve(names[1], cat)
+    for s in (s1, s2):
+        if s.kind != "earth orbit":
+            raise ValueError(f"porkchop stations must be Earth-orbiting stations, got {s.name!r} ({s.kind})")
+    o1, o2 = _station_orbit_for_search(s1), _station_orbit_for_search(s2)
+    t0 = max(o1["epoch"], o2["epoch"]) if start is None else Time(start)
+    span = 1.0 if days is None else float(days)
+    dep = t0 + np.arange(0, span * 1440, 5) * u.min
+    tof = np.arange(30, 361, 10) * u.min
+    res = transfers.station_transfer_search(o1, o2, dep, tof)
+    n = max(1, min(top, len(res.minima))) if len(res.minima) else 0
+    fig = plot_mod.porkchop_figure(
+        res, n_best=min(top, len(res.minima)),
+        title=f"{s1.name} → {s2.name}: two-impulse transfers",
+        source=f"{s1.elements_source}; {s2.elements_source}; Lambert (Izzo) with secular J2",
+    )
+    best = res.best(n) if n else QTable({"departure": [], "tof": [] * u.min})
+    return fig, best
+
+
+def _lunar_porkchop_figure(res, mission, site):
+    lunar_mod = _optional("orbits.plots.lunar")
+    fn = getattr(lunar_mod, "lunar_porkchop_figure", None) if lunar_mod else None
+    if fn is not None:
+        try:
+            return fn(res)
+        except TypeError:
+            pass
+    from orbits.plots.style import new_figure, note_source
+
+    fig, ax = new_figure(figsize=(8.5, 4.8))
+    tot = np.ma.masked_invalid(np.where(res.ok, res.total_dv.to_value(_KMS), np.nan))
+    x = res.departures.datetime64
+    vmax = float(np.nanpercentile(tot.filled(np.nan), 90))
+    cs = ax.pcolormesh(x, res.tofs.to_value(u.day), tot.T, shading="auto", cmap="viridis_r",
+                       vmin=float(tot.min()), vmax=vmax)
+    fig.colorbar(cs, ax=ax, label="TLI + LOI Δv (km/s)")
+    ax.set_xlabel("TLI date (UTC)")
+    ax.set_ylabel("time of flight (days)")
+    ax.set_title(f"{mission.name}: Earth–Moon porkchop from {site} "
+                 f"(parking {res.parking_inclination.to_value(u.deg):.1f}°)")
+    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
+    note_source(fig, "orbits.lunar_porkchop: Lambert with the DE421 Moon")
+    return fig
+
+
+def timeline_figure(catalog=None, missions=None):
+    from .timeline import timeline_figure as tf
+
+    return tf(missions, catalog=_catalog(catalog))
+
+
+_FIGURES = {
+    "sites": lambda cat, ms: sites_figure(cat),
+    "plane-angle": lambda cat, ms: plane_angle_figure(cat),
+    "timeline": lambda cat, ms: timeline_figure(cat, ms),
+    "transfer-families": lambda cat, ms: transfer_families_figure(cat, ms),
+    "porkchop": lambda cat, ms: porkchop([s.name for s in station_subjects(cat)], catalog=cat)[0],
+    "lunar-porkchop": lambda cat, ms: porkchop(
+        lunar=(ms[0].name if ms else "Luna-25"), catalog=cat)[0],
+}
+#: Names accepted by :func:`figure` and ``mission-compare plot``.
+FIGURE_NAMES = tuple(_FIGURES)
+
+
+def figure(name: str, *, catalog=None, missions=None):
+    """One figure by name (:data:`FIGURE_NAMES`), as a matplotlib Figure.
+
+    ``missions`` (names) narrows the timeline and the transfer-family chart, and picks the
+    mission of ``lunar-porkchop``.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"figure name must be a string, got {name!r}")
+    key = name.strip().lower().replace("_", "-").replace(" ", "-")
+    if key not in _FIGURES:
+        close = difflib.get_close_matches(key, FIGURE_NAMES, n=3, cutoff=0.5)
+        hint = "; did you mean " + ", ".join(repr(c) for c in close) + "?" if close else ""
+        raise ValueError(f"figure name {name!r} is not known; choose from: {', '.join(FIGURE_NAMES)}{hint}")
+    cat = _catalog(catalog)
+    ms = [cat.mission(n) for n in missions] if missions else None
+    with _quiet():
+        return _FIGURES[key](cat, ms)
+
+
+def _embed(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=96)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+class _Citations:
+    """Numbers the sources in order of first citation; the report's source list."""
+
+    def __init__(self, cat):
+        self.cat, self.order = cat, {}
+
+    def ref(self, key):
+        if key not in self.order:
+            self.order[key] = len(self.order) + 1
+        return self.order[key]
+
+    def refs(self, keys):
+        return sorted({self.ref(k) for k in keys})
+
+    def items(self):
+        out = []
+        for key, n in self.order.items():
+            src = self.cat.sources.get(key)
+            out.append({
+                "n": n, "key": key,
+                "text": src.cite() if src else key,
+                "url": getattr(src, "url", None),
+                "seed": getattr(src, "seed", None),
+            })
+        return out
+
+
+def _table(columns, rows, caption="", refs_col=None):
+    return {"caption": caption, "columns": list(columns), "rows": rows, "refs_col": refs_col}
+
+
+def _qtable_rows(t, cols=None, digits=4):
+    cols = cols or t.colnames
+    return [[_fmt(row[c], digits) for c in cols] for row in t]
+
+
+class _Report:
+    def __init__(self, cat, selection, progress):
+        self.cat = cat
+        self.selection = selection
+        self.cites = _Citations(cat)
+        self.sections = []
+        self.timings = {}
+        self.progress = progress
+
+    # each method returns a section dict
+    def catalog_section(self):
+        ms = self.selection if self.selection is not None else list(self.cat.missions)
+        rows = []
+        for m in ms:
+            o = m.orbit()
+            rows.append({
+                "cells": [
+                    m.name, m.agency, m.kind, m.status, m.target,
+                    str(m.launch_date) if m.launch_date else "",
+                    self.cat.site(m.launch_site).name if m.launch_site else "",
+                    self.cat.vehicle(m.launch_vehicle).name if m.launch_vehicle else "",
+                    f"{o.inclination.to_value(u.deg):g}° ({o.body})" if o is not None else "",
+                ],
+                "refs": self.cites.refs([*m.sources, *sorted(m.source_keys() - set(m.sources))]),
+            })
+        n_all = len(self.cat.missions)
+        intro = (f"{len(ms)} of {n_all} missions in the catalog"
+                 + (" (narrowed with --missions)" if self.selection is not None else "")
+                 + f"; {len(self.cat.sites)} launch sites and {len(self.cat.vehicles)} launchers, stages "
+                 "and spacecraft. Every fact cites a source: the numbers in the last column point "
+                 "at the source list below.")
+        cols = ["mission", "agency", "kind", "status", "target", "launch (or plan)", "site",
+                "vehicle", "orbit inclination", "sources"]
+        return {"id": "catalog", "title": "The catalog", "intro": intro,
+                "tables": [{"caption": "Missions", "columns": cols, "rows": rows, "ref_rows": True}],
+                "figures": [], "notes": []}
+
+    def sites_section(self):
+        import orbits
+
+        rows = []
+        for s in self.cat.sites:
+            i_min = orbits.min_inclination(s.latitude).to_value(u.deg)
+            doc = "; ".join(
+                (f"{r.min.to_value(u.deg):g}°" if r.min == r.max else
+                 f"{r.min.to_value(u.deg):g}–{r.max.to_value(u.deg):g}°") + (f" ({r.label})" if r.label else "")
+                for r in s.inclinations
+            )
+            rows.append({"cells": [s.name, s.country, f"{s.latitude.to_value(u.deg):.3f}°",
+                                   f"{s.longitude.to_value(u.deg):.3f}°", f"{i_min:.2f}°", doc],
+                         "refs": self.cites.refs(sorted(s.source_keys()))})
+        cols = ["site", "country", "latitude", "longitude", "lowest direct inclination", "documented inclinations", "sources"]
+        with _quiet():
+            fig = sites_figure(self.cat)
+        figs = [{"title": "Reachable and documented inclinations", "src": _embed(fig)}]
+        notes = []
+        if _optional("orbits.plots.planes") is None or not hasattr(_optional("orbits.plots.planes"), "sites_figure"):
+            notes.append("Figure drawn by missions.report (orbits.plots.planes.sites_figure is not available in this build).")
+        return {"id": "sites", "title": "Launch sites and reachable inclinations",
+                "intro": "A direct ascent from a site reaches inclinations from its geocentric latitude "
+                         "up to 180° minus it; range safety and drop zones narrow that to the "
+                         "documented corridors.",
+                "tables": [{"caption": "Launch sites", "columns": cols, "rows": rows, "ref_rows": True}],
+                "figures": figs, "notes": notes}
+
+    def stations_section(self):
+        from .compare import compare, comparison_table
+
+        subs = station_subjects(self.cat, self.selection)
+        if len(subs) < 2:
+            return {"id": "stations", "title": "Station inclinations", "intro": (
+                "Fewer than two Earth-orbiting stations are in the selection, so there is no "
+                "plane-angle analysis."), "tables": [], "figures": [], "notes": []}
+        a, b = subs[0], subs[1]
+        res = compare(a.name, b.name, self.cat)
+        self.cites.ref("tle-stations-2024-05-09") if "tle-stations-2024-05-09" in self.cat.sources else None
+        t = comparison_table(res)
+        tables = [{"caption": f"{a.name} against {b.name}", "columns": ["quantity", "value", "unit"],
+                   "rows": [{"cells": list(r)} for r in _qtable_rows(t)]}]
+        notes = list(res.get("notes", []))
+        for site_name, k in (("Baikonur", 1), ("Jiuquan", 0)):
+            if site_name in self.cat:
+                r2 = compare(site_name, subs[k].name, self.cat)
+                tables.append({
+                    "caption": f"{r2['site']} to {subs[k].name}",
+                    "columns": ["quantity", "value", "unit"],
+                    "rows": [{"cells": list(r)} for r in _qtable_rows(comparison_table(r2))],
+                })
+        comp = _optional("missions.compatibility")
+        verdict = self._verdicts(comp)
+        if verdict is not None:
+            tables.append(verdict)
+        else:
+            notes.append("Compatibility verdicts (missions.compatibility) are not available in this build.")
+        figs = []
+        if "raan" in a.elements and "raan" in b.elements:
+            with _quiet():
+                fig = plane_angle_figure(self.cat, subjects=(a, b))
+            figs.append({"title": "Plane angle over the node-drift cycle", "src": _embed(fig)})
+        intro = (f"The {a.elements['inc'].to_value(u.deg):.2f}° and {b.elements['inc'].to_value(u.deg):.2f}° "
+                 "planes precess at different J2 rates, so the angle between them swings between "
+                 f"{res['min_plane_angle'].to_value(u.deg):.2f}° and {res['max_plane_angle'].to_value(u.deg):.2f}° "
+                 f"once every {res['node_cycle'].to_value(u.day):.0f} days. Even at its smallest, turning "
+                 f"from one plane to the other costs {res['plane_change_dv'].to_value(_KMS):.2f} km/s — "
+                 "more than a Soyuz or Shenzhou carries.")
+        return {"id": "stations", "title": "Station inclinations: the ISS and the Chinese station",
+                "intro": intro, "tables": tables, "figures": figs, "notes": notes}
+
+    def _verdicts(self, comp):
+        if comp is None:
+            return None
+        for fname in ("verdict_table", "compatibility_table", "verdicts"):
+            fn = getattr(comp, fname, None)
+            if fn is None:
+                continue
+            try:
+                t = fn(self.cat) if fname != "verdicts" else fn(catalog=self.cat)
+            except TypeError:
+                try:
+                    t = fn()
+                except Exception:  # noqa: BLE001 - their API may differ; say so below
+                    return None
+            if hasattr(t, "colnames"):
+                return {"caption": "Compatibility verdicts (missions.compatibility)",
+                        "columns": list(t.colnames), "rows": [{"cells": r} for r in _qtable_rows(t)]}
+        return None
+
+    def windows_section(self):
+        from .compare import compare, station_launch_windows
+
+        subs = station_subjects(self.cat, self.selection)
+        if len(subs) < 1:
+            return {"id": "windows", "title": "Launch windows", "intro":
+                    "No Earth-orbiting station in the selection.", "tables": [], "figures": [], "notes": []}
+        summary, detail = [], []
+        for site, k in WINDOW_PAIRS:
+            if k >= len(subs) or site not in self.cat:
+                continue
+            st = subs[k]
+            site_rec = self.cat.site(site)
+            try:
+                w = station_launch_windows(site, st.name, days=7, catalog=self.cat)
+            except ValueError:
+                c = compare(site, st.name, self.cat)
+                summary.append({"cells": [site_rec.name, st.name, "0", "", "",
+                                          f"not directly: needs a {c['plane_change'].to_value(u.deg):.2f}° dog-leg, "
+                                          f"{c['dogleg_dv'].to_value(_KMS):.2f} km/s"]})
+                continue
+            first = w[0] if len(w) else None
+            summary.append({"cells": [site_rec.name, st.name, str(len(w)),
+                                      _fmt(first["time"]) if first is not None else "",
+                                      f"{first['azimuth'].to_value(u.deg):.1f}°" if first is not None else "",
+                                      "in-plane, twice a day"]})
+            if not detail:
+                detail = [{"cells": [_fmt(r["time"]), r["pass"], f"{r['azimuth'].to_value(u.deg):.2f}°",
+                                     f"{r['raan'].to_value(u.deg):.2f}°"]} for r in w]
+                detail_caption = f"{site_rec.name} into the plane of {st.name}, first week"
+        tables = [{"caption": "Windows in the week after the station elements' epoch",
+                   "columns": ["site", "station", "windows in 7 days", "first window (UTC)", "azimuth", "remark"],
+                   "rows": summary}]
+        if detail:
+            tables.append({"caption": detail_caption, "columns": ["time (UTC)", "pass", "inertial azimuth", "station node"],
+                           "rows": detail})
+        return {"id": "windows", "title": "Launch windows into the station planes",
+                "intro": "A launch goes straight into a station's plane when the site rotates through "
+                         "that plane: twice a day for a site below the plane's inclination, never "
+                         "for one above it. The plane itself drifts west by about 5–6° a day.",
+                "tables": tables, "figures": [], "notes": [
+                    "Times from orbits.launch_windows (GMST, in-plane condition); the node drifts with "
+                    "the first-order J2 rate from the TLE epoch."]}
+
+    def lunar_section(self):
+        from .compare import compare, lunar_budget
+
+        ms = [m for m in (self.selection or self.cat.missions) if m.target == "Moon"]
+        profiles = _optional("missions.lunar_profiles")
+        rows = []
+        notes = []
+        for m in ms:
+            b = lunar_budget(m, self.cat)
+            rows.append({"cells": [m.name, m.agency, b["launch_site"], _fmt(b["parking_inclination"]),
+                                   b["lunar_orbit"], _fmt(b["lunar_inclination"]),
+                                   _fmt(b["transfer_time"], 3),
+                                   _fmt(b["tli_dv"], 3), _fmt(b["loi_dv"], 3), _fmt(b["total_dv"], 3)],
+                         "refs": self.cites.refs([leg.source for leg in m.transfer] + [o.source for o in m.orbits])})
+        tables = [{"caption": "Lunar missions: transfer and budget",
+                   "columns": ["mission", "agency", "launch site", "parking inclination", "lunar orbit",
+                               "lunar inclination", "transfer time", "TLI", "LOI", "TLI + LOI", "sources"],
+                   "rows": rows, "ref_rows": True}]
+        prof_table = self._profiles_table(profiles)
+        if prof_table is not None:
+            tables.append(prof_table)
+        else:
+            notes.append("Flight-profile tables (missions.lunar_profiles) are not available in this build; "
+                         "budgets above are the patched-conic estimates of orbits.tli_budget.")
+        with_orbit = [m for m in ms if m.orbit("Moon") is not None]
+        pairs = [(a, b) for i, a in enumerate(with_orbit) for b in with_orbit[i + 1:] if a.agency != b.agency]
+        for a, b in pairs[:2]:
+            r = compare(a.name, b.name, self.cat)
+            keep = ["a_lunar_inclination", "b_lunar_inclination", "min_plane_angle", "max_plane_angle",
+                    "plane_change_dv", "a_total_dv", "b_total_dv"]
+            tables.append({"caption": f"{a.name} and {b.name} in lunar orbit", "columns": ["quantity", "value"],
+                           "rows": [{"cells": [k, _fmt(r[k])]} for k in keep if k in r]})
+        figs = []
+        if ms:
+            with _quiet():
+                fig = transfer_families_figure(self.cat, ms)
+            figs.append({"title": "Transfer families", "src": _embed(fig)})
+        return {"id": "lunar", "title": "Lunar transfer profiles and budgets",
+                "intro": "How each lunar mission gets to the Moon and what the trip costs from its own "
+                         "launch site: a patched-conic TLI from a 200 km parking orbit and a capture "
+                         "burn into the catalog's lunar orbit (100 km circular where none is given).",
+                "tables": tables, "figures": figs, "notes": notes}
+
+    def _profiles_table(self, profiles):
+        if profiles is None:
+            return None
+        for fname in ("profiles_table", "profile_table", "budget_table"):
+            fn = getattr(profiles, fname, None)
+            if fn is None:
+                continue
+            try:
+                t = fn(self.cat)
+            except TypeError:
+                try:
+                    t = fn()
+                except Exception:  # noqa: BLE001
+                    return None
+            if hasattr(t, "colnames"):
+                return {"caption": "Flight profiles (missions.lunar_profiles)", "columns": list(t.colnames),
+                        "rows": [{"cells": r} for r in _qtable_rows(t)]}
+        return None
+
+    def timeline_section(self):
+        from .timeline import slip_table, timeline_figure
+
+        ms = self.selection
+        with _quiet():
+            fig = timeline_figure(ms, catalog=self.cat)
+            st = slip_table(ms, catalog=self.cat)
+        rows = [{"cells": r} for r in _qtable_rows(st)]
+        return {"id": "timeline", "title": "Announced against actual dates",
+                "intro": "Each line runs from the day a launch date was announced to the date it named; "
+                         "stars are launches, a cross a launch that failed, an open diamond the current plan.",
+                "tables": [{"caption": "Slip from the first announced date", "columns": list(st.colnames),
+                            "rows": rows}],
+                "figures": [{"title": "Timeline", "src": _embed(fig)}], "notes": []}
+
+    def sources_section(self):
+        return {"id": "sources", "title": "Sources", "intro":
+                "Every source cited in this report, numbered in order of first citation. Seed texts are "
+                "quoted verbatim from seeds/.", "tables": [], "figures": [], "notes": [],
+                "sources": self.cites.items()}
+
+
+def build_report(out, *, missions=None, catalog=None, progress=True) -> Path:
+    """Write ``out/index.html``, the self-contained comparison report, and return its path.
+
+    Parameters
+    ----------
+    out : str or Path
+        Directory (created if missing).
+    missions : sequence of str, optional
+        Mission names narrowing the catalog table, the timeline, the lunar section and (if two
+        Earth-orbiting missions are among them) the station analysis.
+    catalog : missions.Catalog, optional
+    progress : bool
+        A tqdm progress bar on stderr.
+    """
+    import jinja2
+    from tqdm import tqdm
+
+    cat = _catalog(catalog)
+    selection = None
+    if missions is not None:
+        if isinstance(missions, str):
+            raise TypeError(f"missions must be a list of names, got the string {missions!r}")
+        selection = [cat.mission(n) for n in missions]
+        if not selection:
+            raise ValueError("missions must name at least one mission")
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        raise ValueError(f"--out must be a directory, got the file {str(out)!r}")
+    out.mkdir(parents=True, exist_ok=True)
+    rep = _Report(cat, selection, progress)
+    steps = [("catalog", rep.catalog_section), ("sites", rep.sites_section),
+             ("stations", rep.stations_section), ("windows", rep.windows_section),
+             ("lunar", rep.lunar_section), ("timeline", rep.timeline_section),
+             ("sources", rep.sources_section)]
+    built = {}
+    bar = tqdm(steps, desc="report", unit="section", file=sys.stderr, disable=not progress, leave=False)
+    for sid, fn in bar:
+        bar.set_postfix_str(sid)
+        t0 = time.perf_counter()
+        built[sid] = fn()
+        rep.timings[sid] = time.perf_counter() - t0
+    sections = [built[s] for s in SECTION_IDS]
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("missions", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True, lstrip_blocks=True,
+    )
+    html = env.get_template("report.html.j2").render(
+        title="Russian and Chinese lunar and space-station programmes compared",
+        generated=Time.now().utc.isot[:16].replace("T", " ") + " UTC",
+        sections=sections,
+        selection=[m.name for m in selection] if selection else None,
+        counts={"missions": len(cat.missions), "sites": len(cat.sites), "vehicles": len(cat.vehicles),
+                "sources": len(cat.sources)},
+        timings=rep.timings,
+    )
+    path = out / "index.html"
+    path.write_text(html, encoding="utf-8")
+    return path
