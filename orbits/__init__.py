@@ -36,8 +36,19 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "lambert": ("lambert",),
     "tle": ("from_tle", "load_tles"),
     "transfers": ("station_transfer_search",),
-    "ephemeris": ("moon_state", "sun_state", "emb_state"),
-    "lunar": ("tli_budget", "lunar_porkchop", "departure_windows", "phasing_profile"),
+    "ephemeris": ("moon_state", "sun_state", "emb_state", "ephemeris_span"),
+    "lunar": (
+        "tli_budget",
+        "lunar_porkchop",
+        "departure_windows",
+        "phasing_profile",
+        "free_return",
+        "lunar_orbit_properties",
+        "site_coverage",
+        "lunar_plane_drift",
+        "site_plane_passes",
+        "plane_mismatch_cost",
+    ),
     "cr3bp": ("lagrange_points", "jacobi_constant", "halo_orbit", "zero_velocity_curves"),
 }
 

@@ -57,6 +57,11 @@ __all__ = [
     "departure_windows",
     "LunarPorkchop",
     "lunar_porkchop",
+    "lunar_orbit_properties",
+    "site_coverage",
+    "lunar_plane_drift",
+    "site_plane_passes",
+    "plane_mismatch_cost",
     "PARKING_INCLINATIONS",
 ]
 
@@ -675,3 +680,169 @@ def lunar_porkchop(
         ok=ok,
         parking_inclination=(i_park * u.rad).to(u.deg),
     )
+
+
+# ---------------------------------------------------------------------------------------
+# Lunar-orbit compatibility: sites, planes, drift
+
+_OMEGA_MOON = 2.0 * np.pi / SIDEREAL_MONTH  # the Moon rotates once per sidereal month
+
+
+def lunar_orbit_properties(periapsis_altitude, apoapsis_altitude=None) -> dict:
+    """Period and periapsis/apoapsis speeds of a lunar orbit (two-body, GM_Moon of DE421).
+
+    Example: Queqiao-2's frozen elliptical orbit, 200 x 16,000 km, has a 24-hour period
+    (CNSA, March 2024).
+    """
+    hp = as_value(periapsis_altitude, u.km, "periapsis_altitude", min=0.0, max=1.0e5)
+    ha = hp if apoapsis_altitude is None else as_value(
+        apoapsis_altitude, u.km, "apoapsis_altitude", min=0.0, max=6.0e4
+    )
+    if np.any(np.asarray(ha) < np.asarray(hp)):
+        raise ValueError(f"apoapsis_altitude must be >= periapsis_altitude, got {apoapsis_altitude} < {periapsis_altitude}")
+    rp, ra = R_MOON + np.asarray(hp), R_MOON + np.asarray(ha)
+    a = 0.5 * (rp + ra)
+    return {
+        "period": (2 * np.pi * np.sqrt(a**3 / GM_MOON) * u.s).to(u.h),
+        "periapsis_speed": np.sqrt(GM_MOON * (2 / rp - 1 / a)) * _KMS,
+        "apoapsis_speed": np.sqrt(GM_MOON * (2 / ra - 1 / a)) * _KMS,
+        "eccentricity": ((ra - rp) / (ra + rp)) * u.one,
+    }
+
+
+def site_coverage(latitude, inclination):
+    """Whether an orbit of the given inclination (to the lunar equator) ever passes over a
+    site at ``latitude``: ``|latitude| <= i`` (prograde) or ``<= 180 deg - i`` (retrograde).
+    Broadcasts; returns a bool array."""
+    lat = as_value(latitude, u.rad, "latitude", min=-np.pi / 2, max=np.pi / 2)
+    inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi)
+    reach = np.minimum(inc, np.pi - inc)
+    return np.abs(lat) <= reach + 1e-12
+
+
+def lunar_plane_drift(periapsis_altitude, apoapsis_altitude=None, inclination=90 * u.deg) -> dict:
+    """Secular drift of a lunar orbit's node and periapsis from the Moon's J2 (LP150Q), deg/day,
+    via :func:`orbits.core.j2.j2_secular_rates`.
+
+    Only J2: for low lunar orbits the mascons and the Earth's pull also matter (they make
+    most low orbits unstable within months), so treat this as the plane's mean drift over
+    days to weeks, which is what rendezvous and landing-site planning need. A polar orbit has
+    no J2 node drift.
+    """
+    from orbits.core.constants import J2_MOON
+    from orbits.core.j2 import j2_secular_rates
+
+    hp = as_value(periapsis_altitude, u.km, "periapsis_altitude", min=0.0, max=1.0e5)
+    ha = hp if apoapsis_altitude is None else as_value(
+        apoapsis_altitude, u.km, "apoapsis_altitude", min=0.0, max=6.0e4
+    )
+    inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi)
+    rp, ra = R_MOON + np.asarray(hp), R_MOON + np.asarray(ha)
+    if np.any(ra < rp):
+        raise ValueError(f"apoapsis_altitude must be >= periapsis_altitude, got {apoapsis_altitude} < {periapsis_altitude}")
+    a, e = 0.5 * (rp + ra), (ra - rp) / (ra + rp)
+    node, argp, _ = j2_secular_rates(a, e, inc, GM_MOON, R_MOON, J2_MOON)
+    per_day = u.deg / u.day
+    return {
+        "node_rate": (node * u.rad / u.s).to(per_day),
+        "periapsis_rate": (argp * u.rad / u.s).to(per_day),
+        "node_rate_relative_to_surface": ((node - _OMEGA_MOON) * u.rad / u.s).to(per_day),
+    }
+
+
+def _node_rate(altitude, inc):
+    from orbits.core.constants import J2_MOON
+    from orbits.core.j2 import j2_secular_rates
+
+    node, _, _ = j2_secular_rates(R_MOON + altitude, 0.0, inc, GM_MOON, R_MOON, J2_MOON)
+    return float(node)
+
+
+def _site_args(site_latitude, site_longitude, inclination, node_longitude, altitude):
+    lat = as_value(site_latitude, u.rad, "site_latitude", min=-np.pi / 2, max=np.pi / 2)
+    lon = as_value(site_longitude, u.rad, "site_longitude", min=-2 * np.pi, max=2 * np.pi)
+    inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi)
+    node = as_value(node_longitude, u.rad, "node_longitude", min=-2 * np.pi, max=2 * np.pi)
+    h = as_value(altitude, u.km, "altitude", min=0.0, max=1.0e4)
+    for name, v in (("site_latitude", lat), ("site_longitude", lon), ("inclination", inc),
+                    ("node_longitude", node), ("altitude", h)):
+        if np.ndim(v):
+            raise ValueError(f"{name} must be a scalar, got {v!r}")
+    return lat, lon, inc, node, h
+
+
+def site_plane_passes(
+    site_latitude,
+    site_longitude,
+    inclination,
+    node_longitude=0 * u.deg,
+    start=None,
+    duration=SIDEREAL_MONTH * u.s,
+    altitude=200 * u.km,
+) -> QTable:
+    """When a landing site passes under an orbiter's plane.
+
+    The orbit plane is (nearly) fixed in inertial space -- it drifts at the J2 node rate --
+    while the Moon turns under it once per sidereal month (27.32 days), so a site at
+    ``|latitude| < i`` crosses the plane twice per rotation (once on the ascending half of the
+    ground track, once on the descending half); a site at ``|latitude| > i`` never does
+    (empty table). The plane's ascending node is given in the Moon's body-fixed (selenographic)
+    longitude at ``start``.
+
+    Returns
+    -------
+    QTable with ``time`` (Time if ``start`` given, else offset from start), ``offset`` (days)
+    and ``kind`` ('ascending'/'descending' half of the track). Times to the second.
+    """
+    lat, lon, inc, node, h = _site_args(site_latitude, site_longitude, inclination, node_longitude, altitude)
+    dur = as_value(duration, u.s, "duration", min=0.0, max=10 * 365.25 * 86400.0)
+    if start is not None:
+        start = as_time(start, "start")
+    w = _OMEGA_MOON - _node_rate(h, inc)  # rate of psi = lon - node_fixed
+    q = np.tan(lat) / np.tan(inc) if np.sin(inc) > 1e-12 else np.inf
+    if not site_coverage(lat * u.rad, inc * u.rad) or abs(q) > 1.0:
+        t = np.array([])
+        kinds = np.array([], dtype=str)
+    else:
+        psi0 = lon - node
+        roots = np.array([np.arcsin(q), np.pi - np.arcsin(q)])
+        n_max = int(np.ceil(dur * abs(w) / (2 * np.pi))) + 1
+        ks = np.arange(-1, n_max + 1)
+        t = ((roots[:, None] - psi0 + 2 * np.pi * ks[None, :]) / w).ravel()
+        kinds = np.repeat(np.array(["ascending", "descending"]), ks.size)
+        keep = (t >= 0) & (t <= dur)
+        order = np.argsort(t[keep])
+        t, kinds = t[keep][order], kinds[keep][order]
+    out = QTable({"offset": (t * u.s).to(u.day), "kind": kinds})
+    if start is not None:
+        out["time"] = start + out["offset"]
+    return out
+
+
+def plane_mismatch_cost(
+    site_latitude,
+    site_longitude,
+    inclination,
+    node_longitude=0 * u.deg,
+    offsets=np.linspace(0.0, 27.32, 200) * u.day,
+    altitude=200 * u.km,
+) -> dict:
+    """Angle of a landing site out of an orbiter's plane over time, and the Δv of the plane
+    change that angle costs an ascent to that orbit (a single plane change ``2 v sin(b/2)`` at
+    the orbit's circular speed -- the usual upper bound; a launch azimuth can take a little).
+
+    ``offsets`` are times after the epoch at which the plane's node is at ``node_longitude``.
+    Returns ``{"offset", "angle", "dv"}``.
+    """
+    lat, lon, inc, node, h = _site_args(site_latitude, site_longitude, inclination, node_longitude, altitude)
+    t = np.asarray(as_value(offsets, u.s, "offsets", min=0.0, max=10 * 365.25 * 86400.0))
+    psi = lon - node + (_OMEGA_MOON - _node_rate(h, inc)) * t
+    # h_hat . r_hat in the plane's frame: cos i sin(lat) - sin i cos(lat) sin(psi)
+    s = np.cos(inc) * np.sin(lat) - np.sin(inc) * np.cos(lat) * np.sin(psi)
+    beta = np.arcsin(np.clip(s, -1.0, 1.0))
+    v = np.sqrt(GM_MOON / (R_MOON + h))
+    return {
+        "offset": (t * u.s).to(u.day),
+        "angle": (np.abs(beta) * u.rad).to(u.deg),
+        "dv": 2.0 * v * np.sin(np.abs(beta) / 2.0) * _KMS,
+    }

@@ -221,3 +221,72 @@ def test_porkchop_out_of_plane_costs_more_than_in_plane():
     assert np.all(low.tli_dv[out] >= b.tli_dv[out] - 1e-3 * KMS)
     with pytest.raises(ValueError, match="tofs must be in"):
         orbits.lunar_porkchop(dep, [0.1] * u.day)
+
+
+# --- lunar-orbit compatibility -------------------------------------------------------------
+
+
+def test_queqiao2_frozen_orbit_period():
+    # Queqiao-2 (CNSA, March-April 2024): elliptical frozen orbit 200 km x 16,000 km with a
+    # 24-hour period. Two-body period with DE421's GM_Moon: within 2 % of the published 24 h.
+    p = orbits.lunar.lunar_orbit_properties(200 * u.km, 16000 * u.km)
+    assert abs(p["period"].to_value(u.h) / 24.0 - 1) < 0.02
+    assert p["periapsis_speed"] > p["apoapsis_speed"]
+
+
+def test_site_coverage():
+    # Landing sites: Chang'e-5, Mons Ruemker 43.06 N (CNSA, Dec 2020); Luna-25's target near
+    # Boguslawsky crater 69.5 S (IKI RAN); Chang'e-4, Von Karman 45.5 S (CNSA, Jan 2019).
+    lat = [43.06, -69.5, -45.5] * u.deg
+    np.testing.assert_array_equal(orbits.lunar.site_coverage(lat, 90 * u.deg), [True, True, True])
+    np.testing.assert_array_equal(orbits.lunar.site_coverage(lat, 45 * u.deg), [True, False, False])
+    np.testing.assert_array_equal(orbits.lunar.site_coverage(lat, 135 * u.deg), [True, False, False])
+    with pytest.raises(ValueError, match="latitude must be in"):
+        orbits.lunar.site_coverage(100 * u.deg, 90 * u.deg)
+
+
+def test_plane_drift_j2():
+    d = orbits.lunar.lunar_plane_drift(100 * u.km, inclination=90 * u.deg)
+    assert abs(d["node_rate"].to_value(u.deg / u.day)) < 1e-12  # polar: cos i = 0
+    # relative to the surface the plane moves west by one turn per sidereal month:
+    # 360 / 27.321661 d = 13.176 deg/day (Curtis Table A.1)
+    np.testing.assert_allclose(d["node_rate_relative_to_surface"].to_value(u.deg / u.day), -360 / 27.321661, rtol=1e-9)
+    low = orbits.lunar.lunar_plane_drift(100 * u.km, inclination=30 * u.deg)["node_rate"]
+    high = orbits.lunar.lunar_plane_drift(1000 * u.km, inclination=30 * u.deg)["node_rate"]
+    assert low < high < 0 * u.deg / u.day  # prograde orbits regress, faster when lower
+
+
+def test_site_plane_passes_geometry():
+    # Independent geometry: rotate the site with the Moon (sidereal month, Curtis Table A.1)
+    # and the plane by its node rate; at each reported pass the site lies in the plane.
+    lat, lon, inc, node0 = np.radians([43.06, -51.92, 50.0, 20.0])
+    passes = orbits.lunar.site_plane_passes(
+        43.06 * u.deg, -51.92 * u.deg, 50 * u.deg, 20 * u.deg, start="2020-12-01", duration=60 * u.day
+    )
+    assert len(passes) in (4, 5) and set(passes["kind"]) == {"ascending", "descending"}
+    rate = orbits.lunar.lunar_plane_drift(200 * u.km, inclination=50 * u.deg)["node_rate"].to_value(u.rad / u.s)
+    w_moon = 2 * np.pi / (27.321661 * 86400)
+    for t in passes["offset"].to_value(u.s):
+        site_lon_inertial = lon + w_moon * t
+        node_inertial = node0 + rate * t
+        r = np.array([np.cos(lat) * np.cos(site_lon_inertial), np.cos(lat) * np.sin(site_lon_inertial), np.sin(lat)])
+        h = np.array([np.sin(inc) * np.sin(node_inertial), -np.sin(inc) * np.cos(node_inertial), np.cos(inc)])
+        assert abs(r @ h) < 1e-9
+    # same-kind passes repeat every 2 pi / (w_moon - node_rate): a little under the sidereal
+    # month because a prograde orbit's plane regresses to meet the site
+    asc = passes["offset"][passes["kind"] == "ascending"].to_value(u.day)
+    np.testing.assert_allclose(np.diff(asc)[0], 2 * np.pi / (w_moon - rate) / 86400, rtol=1e-9)
+    assert 25.5 < np.diff(asc)[0] < 27.32
+    cost = orbits.lunar.plane_mismatch_cost(43.06 * u.deg, -51.92 * u.deg, 50 * u.deg, 20 * u.deg, offsets=passes["offset"])
+    assert np.all(cost["angle"] < 1e-6 * u.deg) and np.all(cost["dv"] < 1e-6 * KMS)
+    # a site above the inclination never passes under the plane
+    assert len(orbits.lunar.site_plane_passes(69.5 * u.deg, 0 * u.deg, 45 * u.deg)) == 0
+
+
+def test_plane_mismatch_cost_formula():
+    # A site on the equator 10 deg of longitude from a polar orbit's node line is 10 deg out of
+    # its plane: 2 v sin(5 deg), v = sqrt(GM/r) (Curtis eq. 6.32, pure plane change),
+    # GM_Moon = 4902.8 km^3/s^2, R = 1737.4 km, 200 km altitude.
+    c = orbits.lunar.plane_mismatch_cost(0 * u.deg, 10 * u.deg, 90 * u.deg, 0 * u.deg, offsets=[0] * u.day)
+    np.testing.assert_allclose(c["angle"].to_value(u.deg), 10.0, atol=1e-9)
+    np.testing.assert_allclose(c["dv"].to_value(KMS), 2 * np.sqrt(4902.800080 / 1937.4) * np.sin(np.radians(5)), rtol=1e-12)
