@@ -4,8 +4,9 @@ Pure numpy on floats/arrays in km, s, rad. ``propagate(r0, v0, dt, mu)`` advance
 vectors ``(..., 3)`` by times ``(...)`` (broadcast) with the universal-variable formulation
 (Vallado, "Fundamentals of Astrodynamics and Applications", 4th ed., algorithm 8 KEPLER;
 Curtis, "Orbital Mechanics for Engineering Students", section 3.7), which covers elliptic,
-parabolic and hyperbolic orbits alike. The universal Kepler equation is solved by Newton
-iterations on the whole batch at once, each element dropping out when converged.
+parabolic and hyperbolic orbits alike. The universal Kepler equation is solved by
+Laguerre-Conway iterations on the whole batch at once, each element dropping out when
+converged.
 
 ``mean_to_true`` / ``true_to_mean`` convert between mean and true anomaly for elliptic and
 hyperbolic orbits (Kepler's equation ``M = E - e sin E`` and ``M = e sinh F - F``).
@@ -84,7 +85,7 @@ def propagate(r0, v0, dt, mu=GM_EARTH, *, rtol=1e-13, maxiter=50):
     rtol : float
         Convergence tolerance on the universal anomaly (relative).
     maxiter : int
-        Maximum Newton iterations.
+        Maximum Laguerre-Conway iterations.
 
     Returns
     -------
@@ -146,20 +147,27 @@ def propagate(r0, v0, dt, mu=GM_EARTH, *, rtol=1e-13, maxiter=50):
             guess = sgn * np.sqrt(-a) * np.log(num / den)
         chi[hyp] = np.where(np.isfinite(guess), guess, sqmu * dt_eff[hyp] / r0n[hyp])
 
-    # Newton iterations on the unconverged subset
+    # Laguerre-Conway iterations (Conway 1986, "An improved algorithm due to Laguerre for the
+    # solution of Kepler's equation"; n = 5) on the unconverged subset: unlike plain Newton they
+    # also converge for nearly rectilinear orbits
     active = np.flatnonzero(dt_eff != 0.0)
     chi[dt_eff == 0.0] = 0.0
+    n_lag = 5.0
     for _ in range(maxiter):
         if active.size == 0:
             break
         x = chi[active]
         al = alpha[active]
+        s0 = sigma0[active]
+        rr0 = r0n[active]
         psi = x * x * al
         c2, c3 = stumpff_c2c3(psi)
         x2 = x * x
-        rr = x2 * c2 + sigma0[active] * x * (1.0 - psi * c3) + r0n[active] * (1.0 - psi * c2)
-        f = x2 * x * c3 + sigma0[active] * x2 * c2 + r0n[active] * x * (1.0 - psi * c3)
-        step = (sqmu * dt_eff[active] - f) / rr
+        F = x2 * x * c3 + s0 * x2 * c2 + rr0 * x * (1.0 - psi * c3) - sqmu * dt_eff[active]
+        dF = x2 * c2 + s0 * x * (1.0 - psi * c3) + rr0 * (1.0 - psi * c2)  # = r > 0
+        d2F = s0 * (1.0 - psi * c2) + (1.0 - al * rr0) * x * (1.0 - psi * c3)
+        disc = np.sqrt(np.abs((n_lag - 1.0) ** 2 * dF * dF - n_lag * (n_lag - 1.0) * F * d2F))
+        step = -n_lag * F / (dF + disc)
         chi[active] = x + step
         done = np.abs(step) <= rtol * np.maximum(np.abs(x), 1.0)
         active = active[~done]

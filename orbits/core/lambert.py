@@ -161,22 +161,38 @@ def _min_tof(lam, M, maxiter=12, tol=1e-13):
 
 def _initial_guess(T, lam, M, lowpath):
     """Izzo eqs. 30 (M = 0, corrected middle branch) and 31 (M >= 1)."""
-    x0 = np.empty_like(T)
     single = M == 0
-    if np.any(single):
+    all_single = bool(single.all())
+    if all_single:
+        Ts, ls = T, lam
+        x0 = np.empty_like(T)
+    else:
+        x0 = np.empty_like(T)
         Ts, ls = T[single], lam[single]
+    if Ts.size:
+        l3 = ls * ls * ls
         T0 = np.arccos(ls) + ls * np.sqrt(1.0 - ls * ls)  # T(x=0), M = 0
-        T1 = 2.0 / 3.0 * (1.0 - ls**3)  # T(x=1), the parabola
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x_long = (T0 / Ts) ** (2.0 / 3.0) - 1.0
-            x_short = 2.5 * T1 * (T1 - Ts) / (Ts * (1.0 - ls**5)) + 1.0
-            x_mid = np.exp2(np.log(Ts / T0) / np.log(T1 / T0)) - 1.0
-        x0[single] = np.where(Ts >= T0, x_long, np.where(Ts < T1, x_short, x_mid))
+        T1 = (2.0 / 3.0) * (1.0 - l3)  # T(x=1), the parabola
+        r = T0 / Ts
+        xs = np.cbrt(r * r) - 1.0  # long branch, T >= T0
+        short = Ts < T1
+        if short.any():
+            j = np.flatnonzero(short)
+            Tj, T1j, lj = Ts[j], T1[j], ls[j]
+            xs[j] = 2.5 * T1j * (T1j - Tj) / (Tj * (1.0 - l3[j] * lj * lj)) + 1.0
+        mid = (Ts < T0) & ~short
+        if mid.any():
+            j = np.flatnonzero(mid)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                xs[j] = np.exp2(np.log(Ts[j] / T0[j]) / np.log(T1[j] / T0[j])) - 1.0
+        if all_single:
+            return xs
+        x0[single] = xs
     multi = ~single
     if np.any(multi):
         Tm, Mm = T[multi], M[multi].astype(float)
-        a = ((Mm * _PI + _PI) / (8.0 * Tm)) ** (2.0 / 3.0)
-        b = ((8.0 * Tm) / (Mm * _PI)) ** (2.0 / 3.0)
+        a = np.cbrt(((Mm * _PI + _PI) / (8.0 * Tm)) ** 2)
+        b = np.cbrt(((8.0 * Tm) / (Mm * _PI)) ** 2)
         x_l = (a - 1.0) / (a + 1.0)
         x_r = (b - 1.0) / (b + 1.0)
         low = lowpath[multi]
@@ -293,16 +309,18 @@ def lambert(
     lowpath = np.broadcast_to(lowpath, shape).reshape(n)
 
     status = np.zeros(n, dtype=np.int8)
-    v1 = np.full((n, 3), np.nan)
-    v2 = np.full((n, 3), np.nan)
 
-    # --- geometry (whole batch) ---
-    r1n = np.sqrt(np.einsum("ij,ij->i", r1, r1))
-    r2n = np.sqrt(np.einsum("ij,ij->i", r2, r2))
-    cvec = r2 - r1
-    cn = np.sqrt(np.einsum("ij,ij->i", cvec, cvec))
-    h = np.cross(r1, r2)
-    hn = np.sqrt(np.einsum("ij,ij->i", h, h))
+    # --- geometry (whole batch), component-wise ---
+    x1, y1, z1 = r1[:, 0], r1[:, 1], r1[:, 2]
+    x2, y2, z2 = r2[:, 0], r2[:, 1], r2[:, 2]
+    r1n = np.sqrt(x1 * x1 + y1 * y1 + z1 * z1)
+    r2n = np.sqrt(x2 * x2 + y2 * y2 + z2 * z2)
+    cx, cy, cz = x2 - x1, y2 - y1, z2 - z1
+    cn = np.sqrt(cx * cx + cy * cy + cz * cz)
+    hx = y1 * z2 - z1 * y2
+    hy = z1 * x2 - x1 * z2
+    hz = x1 * y2 - y1 * x2
+    hn = np.sqrt(hx * hx + hy * hy + hz * hz)
     finite = np.isfinite(r1n) & np.isfinite(r2n) & np.isfinite(tof)
     bad_input = ~finite | (r1n <= 0.0) | (r2n <= 0.0)
     status[~(tof > 0.0)] = BAD_TOF
@@ -311,25 +329,27 @@ def lambert(
     status[collinear & (status == OK)] = COLLINEAR
     status[bad_input] = BAD_INPUT
 
-    idx = np.flatnonzero(status == OK)
-    if idx.size == 0:
-        return _pack(v1, v2, status, shape)
-
-    r1, r2, cvec = r1[idx], r2[idx], cvec[idx]
-    r1n, r2n, cn, h, hn = r1n[idx], r2n[idx], cn[idx], h[idx], hn[idx]
-    tof_i, M_i, pro_i, low_i = tof[idx], M_arr[idx], prograde[idx], lowpath[idx]
+    good = status == OK
+    if good.all():
+        idx = np.arange(n)
+        sel = slice(None)
+    else:
+        idx = np.flatnonzero(good)
+        sel = idx
+        if idx.size == 0:
+            return _pack(None, None, status, shape)
+        r1n, r2n, cn, hn, hx, hy, hz = (a[idx] for a in (r1n, r2n, cn, hn, hx, hy, hz))
+        x1, y1, z1, x2, y2, z2 = (a[idx] for a in (x1, y1, z1, x2, y2, z2))
+    tof_i, M_i, pro_i, low_i = tof[sel], M_arr[sel], prograde[sel], lowpath[sel]
 
     s = 0.5 * (r1n + r2n + cn)
-    ir1 = r1 / r1n[:, None]
-    ir2 = r2 / r2n[:, None]
-    ih = h / hn[:, None]
     lam = np.sqrt(np.maximum(1.0 - np.minimum(cn / s, 1.0), 0.0))
     # transfer angle > pi when the short-way normal points to -z (prograde) or +z (retrograde)
-    flip = (ih[:, 2] < 0.0) == pro_i  # True: use the long way, lambda < 0
+    flip = (hz < 0.0) == pro_i  # True: the long way, lambda < 0
     lam = np.where(flip, -lam, lam)
-    sgn = np.where(flip, -1.0, 1.0)[:, None]
-    it1 = sgn * np.cross(ih, ir1)
-    it2 = sgn * np.cross(ih, ir2)
+    # unit normal of the transfer (sign-corrected), then tangential unit vectors ih x ir
+    inv = np.where(flip, -1.0, 1.0) / hn
+    ihx, ihy, ihz = hx * inv, hy * inv, hz * inv
     T = np.sqrt(2.0 * mu / s**3) * tof_i
 
     # --- feasibility of M revolutions ---
@@ -350,11 +370,13 @@ def lambert(
         keep[infeasible] = False
         if not np.all(keep):
             idx, lam, T, M_i, low_i = idx[keep], lam[keep], T[keep], M_i[keep], low_i[keep]
-            r1n, r2n, cn, s, ir1, ir2, it1, it2 = (
-                a[keep] for a in (r1n, r2n, cn, s, ir1, ir2, it1, it2)
+            r1n, r2n, cn, s, ihx, ihy, ihz = (
+                a[keep] for a in (r1n, r2n, cn, s, ihx, ihy, ihz)
             )
+            x1, y1, z1, x2, y2, z2 = (a[keep] for a in (x1, y1, z1, x2, y2, z2))
+            sel = idx
         if idx.size == 0:
-            return _pack(v1, v2, status, shape)
+            return _pack(None, None, status, shape)
 
     # --- solve T(x) = T ---
     x0 = _initial_guess(T, lam, M_i, low_i)
@@ -369,10 +391,26 @@ def lambert(
     vr1 = gamma * ((ly - x) - rho * (ly + x)) / r1n
     vr2 = -gamma * ((ly - x) + rho * (ly + x)) / r2n
     vt = gamma * sigma * (y + lam * x)
-    vt1 = vt / r1n
-    vt2 = vt / r2n
-    v1[idx] = vr1[:, None] * ir1 + vt1[:, None] * it1
-    v2[idx] = vr2[:, None] * ir2 + vt2[:, None] * it2
+    # v = vr * r/|r| + vt * (ih x r)/|r|
+    a1 = vr1 / r1n
+    b1 = vt / (r1n * r1n)
+    a2 = vr2 / r2n
+    b2 = vt / (r2n * r2n)
+    out1 = np.empty((idx.size, 3))
+    out2 = np.empty((idx.size, 3))
+    out1[:, 0] = a1 * x1 + b1 * (ihy * z1 - ihz * y1)
+    out1[:, 1] = a1 * y1 + b1 * (ihz * x1 - ihx * z1)
+    out1[:, 2] = a1 * z1 + b1 * (ihx * y1 - ihy * x1)
+    out2[:, 0] = a2 * x2 + b2 * (ihy * z2 - ihz * y2)
+    out2[:, 1] = a2 * y2 + b2 * (ihz * x2 - ihx * z2)
+    out2[:, 2] = a2 * z2 + b2 * (ihx * y2 - ihy * x2)
+    if isinstance(sel, slice):
+        v1, v2 = out1, out2
+    else:
+        v1 = np.full((n, 3), np.nan)
+        v2 = np.full((n, 3), np.nan)
+        v1[idx] = out1
+        v2[idx] = out2
     bad = ~conv
     if np.any(bad):
         status[idx[bad]] = NOT_CONVERGED
@@ -382,6 +420,9 @@ def lambert(
 
 
 def _pack(v1, v2, status, shape):
+    if v1 is None:
+        v1 = np.full((status.size, 3), np.nan)
+        v2 = np.full((status.size, 3), np.nan)
     return LambertSolution(
         v1.reshape(shape + (3,)),
         v2.reshape(shape + (3,)),
