@@ -1,0 +1,214 @@
+"""Can a vehicle launched from a site reach a station's orbit plane, and at what cost?
+
+Komarov's objection to joining the Chinese station (seed 002: "they have a different orbital
+inclination, a different orbit") made quantitative: for each (vehicle, launch site, station)
+the table says whether a direct ascent reaches the station's inclination, whether the site is
+documented to fly it, and otherwise the Δv of the plane change needed, against the vehicle's
+published Δv capacity where the catalog has one.
+
+Stations come from the catalog's missions of kind ``"station"`` (their first Earth orbit);
+if the catalog has none, from the checked-in TLEs (ISS and Chinese station, source
+``tle-stations-2024-05-09``). Geometry and costs come from :mod:`orbits.launch`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from astropy import units as u
+from astropy.table import MaskedColumn, QTable
+
+__all__ = ["StationOrbit", "station_orbits", "DEFAULT_SCENARIOS", "station_compatibility"]
+
+#: (vehicle key, launch-site key) pairs examined by default: each programme's crew and cargo
+#: ships from their usual sites, plus Vostochny for the Russian ships (a planned ROS site).
+#: Pairs whose keys are not in the catalog are skipped.
+DEFAULT_SCENARIOS = (
+    ("soyuz-ms", "baikonur"),
+    ("progress-ms", "baikonur"),
+    ("soyuz-ms", "vostochny"),
+    ("orel-spacecraft", "vostochny"),
+    ("shenzhou", "jiuquan"),
+    ("tianzhou", "wenchang"),
+    ("mengzhou", "wenchang"),
+)
+
+_TLE_SOURCE = "tle-stations-2024-05-09"
+_TLE_STATIONS = (("ISS", "ISS (ZARYA)"), ("Chinese space station", "CSS (TIANHE)"))
+
+#: Tolerance when matching a station's inclination to a site's documented inclinations.
+_DOC_TOL_DEG = 0.15
+
+
+@dataclass(frozen=True)
+class StationOrbit:
+    """A station's orbit plane as the verdict needs it."""
+
+    key: str
+    name: str
+    agency: str
+    inclination: u.Quantity
+    altitude: u.Quantity
+    source: str
+
+
+def station_orbits(catalog=None, *, include_retired=False) -> list[StationOrbit]:
+    """Stations from the catalog (kind ``"station"``), or from the checked-in TLEs.
+
+    A station with several Earth orbits in the catalog (the ROS plan at 51.6 deg and the
+    earlier 97 deg plan) gives one entry per distinct inclination, named with it. Deorbited,
+    cancelled and failed stations are left out unless ``include_retired``.
+    """
+    if catalog is None:
+        from missions import load_catalog
+
+        catalog = load_catalog()
+    out = []
+    for m in catalog.missions:
+        if m.kind != "station":
+            continue
+        if not include_retired and m.status in ("deorbited", "cancelled", "failed"):
+            continue
+        earth = []
+        for o in m.orbits:
+            if o.body == "Earth" and all(o.inclination != e.inclination for e in earth):
+                earth.append(o)
+        for k, o in enumerate(earth):
+            alt = (0.5 * (o.periapsis + o.apoapsis)).to(u.km)
+            inc = o.inclination.to(u.deg)
+            name = m.name if len(earth) == 1 else f"{m.name} ({inc.to_value(u.deg):.1f}°)"
+            key = m.key if k == 0 else f"{m.key}#{k + 1}"
+            out.append(StationOrbit(key, name, m.agency, inc, alt, o.source))
+    if out:
+        return out
+    from orbits.tle import load_tles
+
+    tles = load_tles()
+    agencies = {"ISS": "International", "Chinese space station": "CMSA"}
+    for name, tle_name in _TLE_STATIONS:
+        t = tles[tle_name]
+        out.append(StationOrbit(tle_name, name, agencies[name], t.inc.to(u.deg),
+                                t.altitude.to(u.km), _TLE_SOURCE))
+    return out
+
+
+def _documented(site, inc_deg):
+    for r in site.inclinations:
+        lo, hi = r.min.to_value(u.deg), r.max.to_value(u.deg)
+        if lo - _DOC_TOL_DEG <= inc_deg <= hi + _DOC_TOL_DEG:
+            return r
+    return None
+
+
+def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTable:
+    """One row per (vehicle, site, station): reachable directly? Δv otherwise? within capacity?
+
+    Parameters
+    ----------
+    scenarios : iterable of (vehicle, site) names or keys, optional
+        Default :data:`DEFAULT_SCENARIOS` (those present in the catalog).
+    stations : list of :class:`StationOrbit`, optional
+        Default :func:`station_orbits` of the catalog.
+    catalog : missions.Catalog, optional
+        Default ``missions.load_catalog()``.
+
+    Returns
+    -------
+    astropy.table.QTable
+        Columns: ``vehicle``, ``site``, ``station``, ``site_latitude`` (geocentric, deg),
+        ``station_inclination`` (deg), ``min_inclination`` (deg), ``direct`` (bool: a direct
+        ascent reaches the plane), ``documented`` (the site's catalog lists that inclination),
+        ``plane_change`` (deg), ``dv_needed`` (km/s, plane change at the station's altitude
+        after insertion at the nearest reachable inclination), ``dv_capacity`` (km/s, masked
+        where unpublished), ``verdict`` (text) and ``sources`` (catalog source keys).
+        ``meta["notes"]`` lists skipped scenarios and the model's assumptions.
+    """
+    from orbits.launch import dogleg_dv, geocentric_latitude
+
+    if catalog is None:
+        from missions import load_catalog
+
+        catalog = load_catalog()
+    stations = station_orbits(catalog) if stations is None else list(stations)
+    if not stations:
+        raise ValueError("no stations to compare: the catalog has no missions of kind "
+                         "'station' and none were given")
+    notes = [
+        "direct: inclination >= the site's geocentric latitude (due-east launch gives the "
+        "minimum); range-safety corridors are reported as 'documented', not enforced",
+        "dv_needed: insert at the nearest reachable inclination, then turn the plane at the "
+        "node at the station's altitude (2 v sin(di/2)); no ascent losses, no phasing",
+    ]
+    rows = []
+    for pair in DEFAULT_SCENARIOS if scenarios is None else scenarios:
+        try:
+            veh_name, site_name = pair
+        except (TypeError, ValueError):
+            raise TypeError(f"each scenario must be a (vehicle, site) pair, got {pair!r}") \
+                from None
+        try:
+            veh = catalog.vehicle(veh_name)
+            site = catalog.site(site_name)
+        except KeyError as exc:
+            if scenarios is None:
+                notes.append(f"skipped default scenario {pair}: {exc.args[0]}")
+                continue
+            raise
+        lat_gc = geocentric_latitude(site.latitude)
+        cap = veh.delta_v
+        for st in stations:
+            res = dogleg_dv(site.latitude, st.inclination, altitude=st.altitude)
+            doc = _documented(site, st.inclination.to_value(u.deg))
+            dv = res.dv.to(u.km / u.s)
+            if res.direct:
+                verdict = "direct ascent" + (" (documented)" if doc else
+                                             " possible (not documented from this site)")
+            elif cap is None:
+                verdict = f"plane change {dv.to_value(u.m / u.s):.0f} m/s; Δv capacity not published"
+            elif dv <= cap:
+                verdict = f"plane change {dv.to_value(u.m / u.s):.0f} m/s within capacity"
+            else:
+                verdict = f"plane change {dv.to_value(u.m / u.s):.0f} m/s exceeds capacity"
+            srcs = [site.source, veh.source, st.source] + ([doc.source] if doc else [])
+            if cap is not None:
+                srcs.append(veh.fact("delta_v").source)
+            rows.append({
+                "vehicle": veh.name,
+                "site": site.name,
+                "station": st.name,
+                "site_latitude": lat_gc.to(u.deg),
+                "station_inclination": st.inclination.to(u.deg),
+                "min_inclination": abs(lat_gc.to(u.deg)),
+                "direct": bool(res.direct),
+                "documented": doc is not None,
+                "plane_change": res.plane_change.to(u.deg),
+                "dv_needed": dv,
+                "dv_capacity": cap,
+                "verdict": verdict,
+                "sources": ", ".join(dict.fromkeys(srcs)),
+            })
+    if not rows:
+        raise ValueError("no scenario could be evaluated: " + "; ".join(notes[2:]))
+    t = QTable()
+    for col in ("vehicle", "site", "station"):
+        t[col] = [r[col] for r in rows]
+    for col, unit in (("site_latitude", u.deg), ("station_inclination", u.deg),
+                      ("min_inclination", u.deg)):
+        t[col] = u.Quantity([r[col].to_value(unit) for r in rows], unit)
+    t["direct"] = np.array([r["direct"] for r in rows])
+    t["documented"] = np.array([r["documented"] for r in rows])
+    t["plane_change"] = u.Quantity([r["plane_change"].to_value(u.deg) for r in rows], u.deg)
+    t["dv_needed"] = u.Quantity([r["dv_needed"].to_value(u.km / u.s) for r in rows], u.km / u.s)
+    caps = [r["dv_capacity"] for r in rows]
+    t["dv_capacity"] = MaskedColumn(
+        [c.to_value(u.km / u.s) if c is not None else 0.0 for c in caps],
+        mask=[c is None for c in caps], unit=u.km / u.s,
+        description="published Δv capacity of the vehicle (masked: not published)")
+    t["verdict"] = [r["verdict"] for r in rows]
+    t["sources"] = [r["sources"] for r in rows]
+    for col, text in (("site_latitude", "geocentric latitude of the launch site"),
+                      ("dv_needed", "plane-change Δv at the station's altitude")):
+        t[col].info.description = text
+    t.meta["notes"] = notes
+    return t

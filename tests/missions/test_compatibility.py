@@ -1,0 +1,135 @@
+"""Station compatibility verdicts (missions.compatibility).
+
+Sources of expected values:
+- the catalog's own records (missions/data: site coordinates, station inclinations and
+  altitudes, documented inclinations), each with its catalog source;
+- astropy EarthLocation for the geocentric latitude of the sites (WGS 84);
+- boinor: plane-change Δv as the velocity difference of two circular orbits at their node;
+- seeds/authorities/stations-2024-05-09.tle for the TLE fallback (line values).
+"""
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from astropy import units as u
+from astropy.coordinates import EarthLocation
+from numpy.testing import assert_allclose
+
+from missions import load_catalog
+from missions.compatibility import station_compatibility, station_orbits
+from missions.records import Fact, LaunchVehicle
+from orbits.core.constants import R_EARTH
+
+KMS = u.km / u.s
+
+
+@pytest.fixture(scope="module")
+def catalog():
+    return load_catalog()
+
+
+@pytest.fixture(scope="module")
+def table(catalog):
+    return station_compatibility(catalog=catalog)
+
+
+def _geocentric(site):
+    loc = EarthLocation.from_geodetic(site.longitude, site.latitude, 0 * u.m)
+    return np.degrees(np.arctan2(loc.z.value, np.hypot(loc.x.value, loc.y.value)))
+
+
+def _row(t, vehicle, site, station):
+    m = (t["vehicle"] == vehicle) & (t["site"] == site) & (t["station"] == station)
+    assert m.sum() == 1, (vehicle, site, station)
+    return t[m][0]
+
+
+def _boinor_plane_change(alt_km, i1, i2):
+    from boinor.bodies import Earth
+    from boinor.twobody import Orbit
+
+    a = (R_EARTH + alt_km) * u.km
+    o1 = Orbit.from_classical(Earth, a, 0 * u.one, i1 * u.deg, 0 * u.deg, 0 * u.deg, 0 * u.deg)
+    o2 = Orbit.from_classical(Earth, a, 0 * u.one, i2 * u.deg, 0 * u.deg, 0 * u.deg, 0 * u.deg)
+    return np.linalg.norm((o2.v - o1.v).to_value(KMS))
+
+
+def test_soyuz_from_baikonur_to_chinese_station(catalog, table):
+    site = catalog.site("baikonur")
+    css = next(s for s in station_orbits(catalog) if s.key == "css")
+    row = _row(table, catalog.vehicle("soyuz-ms").name, site.name, css.name)
+    lat = _geocentric(site)
+    assert not row["direct"]
+    assert_allclose(row["site_latitude"].to_value(u.deg), lat, atol=1e-9)
+    assert_allclose(row["plane_change"].to_value(u.deg), lat - css.inclination.to_value(u.deg),
+                    atol=1e-9)
+    ref = _boinor_plane_change(css.altitude.to_value(u.km), lat, css.inclination.to_value(u.deg))
+    assert_allclose(row["dv_needed"].to_value(KMS), ref, rtol=1e-9)
+    assert bool(row["dv_capacity"].mask)  # no published Δv for Soyuz MS in the catalog
+    assert "not published" in row["verdict"]
+    assert "wiki-baikonur" in row["sources"]
+
+
+def test_home_routes_are_direct_and_documented(catalog, table):
+    # Shenzhou from Jiuquan and Tianzhou from Wenchang to the Chinese station; Soyuz from
+    # Baikonur to the ISS: the catalog documents those inclinations for those sites
+    stations = {s.key: s for s in station_orbits(catalog)}
+    for veh, site, st in (("shenzhou", "jiuquan", "css"), ("tianzhou", "wenchang", "css"),
+                          ("soyuz-ms", "baikonur", "iss")):
+        s = catalog.site(site)
+        row = _row(table, catalog.vehicle(veh).name, s.name, stations[st].name)
+        assert row["direct"] and row["documented"], row
+        assert row["dv_needed"].value == 0.0
+        assert _geocentric(s) <= stations[st].inclination.to_value(u.deg)
+
+
+def test_vostochny_sits_just_north_of_the_iss_plane(catalog, table):
+    # Vostochny's geocentric latitude (astropy) exceeds the ISS inclination of the catalog,
+    # so a small plane change is needed
+    site = catalog.site("vostochny")
+    iss = next(s for s in station_orbits(catalog) if s.key == "iss")
+    lat = _geocentric(site)
+    assert lat > iss.inclination.to_value(u.deg)
+    row = _row(table, catalog.vehicle("soyuz-ms").name, site.name, iss.name)
+    assert not row["direct"]
+    ref = _boinor_plane_change(iss.altitude.to_value(u.km), lat, iss.inclination.to_value(u.deg))
+    assert_allclose(row["dv_needed"].to_value(KMS), ref, rtol=1e-9)
+    assert row["dv_needed"].to_value(u.m / u.s) < 50
+
+
+def test_tle_fallback_when_catalog_has_no_stations():
+    stations = station_orbits(SimpleNamespace(missions=[]))
+    assert [s.source for s in stations] == ["tle-stations-2024-05-09"] * 2
+    # TLE line 2 inclinations: ISS (ZARYA) 51.6381, CSS (TIANHE) 41.4681
+    assert_allclose([s.inclination.to_value(u.deg) for s in stations], [51.6381, 41.4681])
+
+
+def test_capacity_verdicts_with_a_published_capacity(catalog):
+    base = catalog.vehicle("soyuz-ms")
+    fact = Fact("delta_v", 0.5 * KMS, base.source)
+    veh = LaunchVehicle(base.key, base.name, base.country, base.kind, base.source, facts=(fact,))
+    stub = SimpleNamespace(missions=catalog.missions, site=catalog.site,
+                           vehicle=lambda name: veh)
+    t = station_compatibility([("soyuz-ms", "baikonur"), ("soyuz-ms", "vostochny")],
+                              catalog=stub)
+    assert not t["dv_capacity"].mask.any()
+    assert_allclose(t["dv_capacity"].unmasked.to_value(KMS), 0.5)
+    for row in t:
+        if row["direct"]:
+            assert row["verdict"].startswith("direct ascent")
+        elif row["dv_needed"] <= 0.5 * KMS:
+            assert "within capacity" in row["verdict"]
+        else:
+            assert "exceeds capacity" in row["verdict"]
+    verdicts = " ".join(t["verdict"])
+    assert "within capacity" in verdicts and "exceeds capacity" in verdicts
+
+
+def test_bad_scenarios(catalog):
+    with pytest.raises(TypeError, match="pair"):
+        station_compatibility(["soyuz-ms"], catalog=catalog)
+    with pytest.raises(KeyError):
+        station_compatibility([("no-such-ship", "baikonur")], catalog=catalog)
+    with pytest.raises(ValueError, match="no stations"):
+        station_compatibility(catalog=catalog, stations=[])
