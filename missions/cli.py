@@ -219,7 +219,8 @@ def windows_cmd(ctx, site, station, start, days, fmt):
 @click.option("--lunar", "lunar", default=None, metavar="MISSION", help="Earth-Moon porkchop for this lunar mission.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Figure file (.png, .svg or .pdf); default porkchop.png.")
-@click.option("--start", default=None, help="First departure (UTC date); default: the station elements' epoch or the mission's launch date.")
+@click.option("--start", default=None, help="First departure (UTC date); default: half a day before the stations' next node "
+                   "alignment (the cheapest day), or a week before a lunar mission's launch.")
 @click.option("--days", type=click.FloatRange(min=0, min_open=True, max=120), default=None,
               help="Span of departure dates, days.")
 @click.option("--top", type=click.IntRange(min=1, max=100), default=5, show_default=True, help="Best windows to print.")

@@ -457,7 +457,9 @@ def station_launch_windows(site: str, station: str, *, start=None, days=7.0, cat
         rec.latitude, rec.longitude, el["raan"], el["epoch"], el["inc"], rate, t0, t0 + days * u.day
     )
     dt = (table["time"] - el["epoch"]).to(u.day)
-    table["raan"] = ((el["raan"] + rate * dt).to_value(u.deg) % 360.0) * u.deg
+    table["raan"] = np.round((el["raan"] + rate * dt).to_value(u.deg) % 360.0, 3) * u.deg
+    table["azimuth"] = np.round(table["azimuth"], 3)
+    table["time"].precision = 0
     table.meta["note"] = (
         f"{rec.name} into the plane of {s_orb.name} ({s_orb.elements_source}), node drifting "
         f"{rate.to_value(u.deg / u.day):.3f} deg/day (J2); " + table.meta.get("note", "")

@@ -111,64 +111,76 @@ def station_subjects(catalog=None, selection=None):
     return out
 
 
+def short_name(sub) -> str:
+    """A short label for a compared subject: the shortest ASCII name or alias ("ISS", "CSS")."""
+    rec = sub.record
+    if rec is None:
+        return sub.name
+    names = [n for n in (rec.name, *rec.aliases) if n.isascii() and len(n) >= 3]
+    return min(names, key=len) if names else rec.name
+
+
+def _short_source(sub) -> str:
+    src = sub.elements_source
+    return src.replace(" (epoch ", " ").replace(")", "") if src.startswith("TLE ") else src
+
+
 # --- figures ----------------------------------------------------------------------------------
 
 
-def sites_figure(catalog=None):
-    """Launch sites: inclinations reachable by direct ascent and those documented, against the
-    two stations' inclinations. Uses :mod:`orbits.plots.planes` when it provides a sites plot."""
-    from orbits.plots.style import OKABE_ITO, new_figure, note_source
+def _site_agency(site) -> str:
+    text = f"{site.country} {site.operator}".casefold()
+    for key, agency in (("roscosmos", "Roscosmos"), ("russia", "Roscosmos"), ("china", "CNSA"),
+                        ("guiana", "ESA"), ("france", "ESA"), ("united states", "NASA"), ("usa", "NASA")):
+        if key in text:
+            return agency
+    return "International"
 
-    import orbits
+
+def _main_corridor(site):
+    """The widest documented inclination range below 90 deg (or the first one), for the plot."""
+    ranges = [r for r in site.inclinations if r.max.to_value(u.deg) < 90] or list(site.inclinations)
+    if not ranges:
+        return None
+    r = max(ranges, key=lambda r: (r.max - r.min).to_value(u.deg))
+    return (r.min, r.max)
+
+
+def sites_figure(catalog=None):
+    """Launch sites: the inclinations a direct ascent reaches from each latitude, the documented
+    corridor of each site, and the two stations' inclinations
+    (:func:`orbits.plots.planes.reachable_inclinations`)."""
+    from orbits.plots.planes import reachable_inclinations
 
     cat = _catalog(catalog)
-    planes_mod = _optional("orbits.plots.planes")
-    fn = getattr(planes_mod, "sites_figure", None) if planes_mod else None
-    if fn is not None:
-        try:
-            return fn(cat.sites)
-        except TypeError:
-            pass
-    sites = sorted(cat.sites, key=lambda s: abs(s.latitude.to_value(u.deg)))
-    fig, ax = new_figure(figsize=(8.5, 0.45 * len(sites) + 1.8))
-    for k, s in enumerate(sites):
-        i_min = orbits.min_inclination(s.latitude).to_value(u.deg)
-        ax.barh(k, 180 - 2 * i_min, left=i_min, height=0.25, color="0.85", zorder=1)
-        ax.plot([i_min], [k], marker="|", markersize=14, color="0.3", zorder=3)
-        for rng in s.inclinations:
-            lo, hi = rng.min.to_value(u.deg), rng.max.to_value(u.deg)
-            if hi - lo < 0.3:
-                ax.plot([lo], [k], marker="o", color=OKABE_ITO["orange"], markersize=6, zorder=4)
-            else:
-                ax.barh(k, hi - lo, left=lo, height=0.45, color=OKABE_ITO["orange"], zorder=2)
-    for (label, color), sub in zip(
-        (("ISS", OKABE_ITO["black"]), ("Chinese space station", OKABE_ITO["sky_blue"])),
-        station_subjects(cat),
-    ):
-        inc = sub.elements["inc"].to_value(u.deg)
-        ax.axvline(inc, color=color, ls="--", lw=1.3, label=f"{label} {inc:.2f}°")
-    from matplotlib.patches import Patch
-
-    handles, _ = ax.get_legend_handles_labels()
-    handles += [Patch(color="0.85", label="reachable by direct ascent (|geocentric latitude| to 180° minus it)"),
-                Patch(color=OKABE_ITO["orange"], label="documented inclinations and corridors")]
-    ax.set_yticks(range(len(sites)))
-    ax.set_yticklabels([f"{s.name.split(' (')[0]} ({s.latitude.to_value(u.deg):.1f}°)" for s in sites])
-    ax.set_xlim(0, 110)
-    ax.set_xlabel("orbit inclination (deg)")
-    ax.set_title("Launch sites: reachable and documented inclinations")
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=2, fontsize=7.5)
-    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
-    note_source(fig, "catalog sites (WGS 84 latitudes) and documented inclinations; stations from TLEs of 2024-05-09")
-    return fig
+    subs = station_subjects(cat)
+    sites = {s.name.split(" (")[0]: s.latitude for s in cat.sites}
+    corridors = {}
+    agencies = {}
+    for s in cat.sites:
+        name = s.name.split(" (")[0]
+        agencies[name] = _site_agency(s)
+        c = _main_corridor(s)
+        if c is not None:
+            corridors[name] = c
+    stations = {}
+    for sub in subs:
+        label = short_name(sub)
+        stations[label] = sub.elements["inc"]
+        rec = sub.record
+        agencies[label] = rec.agency if rec is not None else ("International" if "ISS" in sub.name else "CMSA")
+    return reachable_inclinations(
+        sites, stations, corridors=corridors, agencies=agencies,
+        source="catalog site latitudes (WGS 84) and corridors; stations: "
+               + "; ".join(_short_source(s) for s in subs),
+    )
 
 
 def plane_angle_figure(catalog=None, *, days=None, subjects=None):
-    """Angle between the two stations' planes over two J2 node cycles, with the plane-change
-    Δv (at the lower station's speed) on the right axis."""
-    from orbits.plots.style import OKABE_ITO, new_figure, note_source
-
+    """The two stations' node difference, plane angle and plane-change Δv (at the lower
+    station's speed) over two J2 node cycles (:func:`orbits.plots.planes.plane_history`)."""
     import orbits
+    from orbits.plots.planes import plane_history
 
     from .compare import _circular_speed
 
@@ -182,32 +194,13 @@ def plane_angle_figure(catalog=None, *, days=None, subjects=None):
     t0 = max(e1["epoch"], e2["epoch"])
     t = t0 + np.linspace(0, span.to_value(u.day), 600) * u.day
     hist = orbits.plane_angle_history(e1, e2, t)
-    lower = min(e1["a"], e2["a"])
-    v = _circular_speed(lower)
-    fig, ax = new_figure(figsize=(8.5, 4.5))
-    x = t.datetime64
-    ax.plot(x, hist["plane_angle"].to_value(u.deg), color=OKABE_ITO["blue"], lw=1.8,
-            label=f"plane angle {a.name} – {b.name}")
-    lo = abs(e1["inc"] - e2["inc"]).to_value(u.deg)
-    hi = orbits.plane_angle(e1["inc"], 0 * u.deg, e2["inc"], 180 * u.deg).to_value(u.deg)
-    ax.axhline(lo, color="0.4", ls=":", lw=1)
-    ax.axhline(hi, color="0.4", ls=":", lw=1)
-    ax.text(x[0], lo + 1.5, f"min |i1 − i2| = {lo:.2f}°", fontsize=8, color="0.3")
-    ax.text(x[0], hi - 5, f"max i1 + i2 = {hi:.2f}°", fontsize=8, color="0.3")
-    ax.set_ylabel("plane angle (deg)")
-    ax.set_xlabel("date (UTC)")
-    ax.set_ylim(0, max(hi + 8, 20))
-    sec = ax.secondary_yaxis(
-        "right",
-        functions=(lambda d: 2 * v.value * np.sin(np.radians(np.clip(d, 0, 180)) / 2),
-                   lambda dv: 2 * np.degrees(np.arcsin(np.clip(dv / (2 * v.value), -1, 1)))),
+    al = orbits.plane_alignments(e1, e2, start=t0, count=3)
+    v = _circular_speed(min(e1["a"], e2["a"]))
+    return plane_history(
+        hist, labels=(short_name(a), short_name(b)), speed=v, alignments=al,
+        source=f"{_short_source(a)}; {_short_source(b)}; J2 node drift, cycle "
+               f"{cycle.to_value(u.day):.0f} d; Δv at the lower orbit's speed",
     )
-    sec.set_ylabel(f"plane-change Δv at {v.value:.2f} km/s (km/s)")
-    ax.set_title(f"{a.name} vs {b.name}: plane angle over the J2 node cycle ({cycle.value:.0f} d)")
-    ax.legend(loc="lower right")
-    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
-    note_source(fig, f"{a.elements_source}; {b.elements_source}; first-order secular J2 node drift")
-    return fig
 
 
 def transfer_families_figure(catalog=None, missions=None):
@@ -286,10 +279,12 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
         if start is None:
             t0 = Time(m.launch_date.time.utc.isot[:10]) - 7 * u.day if m.launch_date else Time("2026-01-01")
         else:
-            t0 = Time(start)
+            from orbits._validation import as_time
+
+            t0 = as_time(start, "start")
         span = 28.0 if days is None else float(days)
         dep = t0 + np.arange(0, span, 0.25) * u.day
-        tofs = np.linspace(3.0, 6.0, 25) * u.day
+        tofs = np.linspace(3.0, 7.0, 33) * u.day
         orbit = m.orbit("Moon")
         kw = {}
         if orbit is not None:
@@ -318,7 +313,7 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
             "in_plane": res.in_plane[i, jj],
         })
         best["departure"].format = "isot"
-        return fig, best
+        return fig, _rounded(best)
     if len(names) != 2:
         raise ValueError(f"porkchop needs two station names, got {len(names)}")
     transfers = _optional("orbits.transfers")
@@ -331,7 +326,14 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
         if s.kind != "earth orbit":
             raise ValueError(f"porkchop stations must be Earth-orbiting stations, got {s.name!r} ({s.kind})")
     o1, o2 = _station_orbit_for_search(s1), _station_orbit_for_search(s2)
-    t0 = max(o1["epoch"], o2["epoch"]) if start is None else Time(start)
+    if start is None:  # the cheapest day: the next alignment of the two nodes, half a day before
+        import orbits
+
+        t0 = orbits.plane_alignments(o1, o2, count=1).aligned[0] - 0.5 * u.day
+    else:
+        from orbits._validation import as_time
+
+        t0 = as_time(start, "start")
     span = 1.0 if days is None else float(days)
     dep = t0 + np.arange(0, span * 1440, 5) * u.min
     tof = np.arange(30, 361, 10) * u.min
@@ -343,7 +345,16 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
         source=f"{s1.elements_source}; {s2.elements_source}; Lambert (Izzo) with secular J2",
     )
     best = res.best(n) if n else QTable({"departure": [], "tof": [] * u.min})
-    return fig, best
+    return fig, _rounded(best)
+
+
+def _rounded(table, decimals=4):
+    """Round the float Quantity columns of a table for printing."""
+    for name in table.colnames:
+        col = table[name]
+        if isinstance(col, u.Quantity) and col.dtype.kind == "f":
+            table[name] = np.round(col, decimals)
+    return table
 
 
 def _lunar_porkchop_figure(res, mission, site):
@@ -509,10 +520,9 @@ class _Report:
         cols = ["site", "country", "latitude", "longitude", "lowest direct inclination", "documented inclinations", "sources"]
         with _quiet():
             fig = sites_figure(self.cat)
-        figs = [{"title": "Reachable and documented inclinations", "src": _embed(fig)}]
+        figs = [{"title": "Inclinations reachable by direct ascent from each site's latitude; solid: "
+                          "the widest documented corridor below 90°; dashed: the stations", "src": _embed(fig)}]
         notes = []
-        if _optional("orbits.plots.planes") is None or not hasattr(_optional("orbits.plots.planes"), "sites_figure"):
-            notes.append("Figure drawn by missions.report (orbits.plots.planes.sites_figure is not available in this build).")
         return {"id": "sites", "title": "Launch sites and reachable inclinations",
                 "intro": "A direct ascent from a site reaches inclinations from its geocentric latitude "
                          "up to 180° minus it; range safety and drop zones narrow that to the "
@@ -554,6 +564,17 @@ class _Report:
             with _quiet():
                 fig = plane_angle_figure(self.cat, subjects=(a, b))
             figs.append({"title": "Plane angle over the node-drift cycle", "src": _embed(fig)})
+        try:
+            with _quiet():
+                pfig, best = porkchop((a.name, b.name), top=3, catalog=self.cat)
+        except ValueError as exc:
+            notes.append(f"No station porkchop: {exc}.")
+        else:
+            figs.append({"title": f"Two-impulse transfers {short_name(a)} → {short_name(b)} around the "
+                                  "next node alignment (the cheapest day)", "src": _embed(pfig)})
+            tables.append({"caption": "Best transfer windows on that day",
+                           "columns": list(best.colnames),
+                           "rows": [{"cells": r} for r in _qtable_rows(best)]})
         intro = (f"The {a.elements['inc'].to_value(u.deg):.2f}° and {b.elements['inc'].to_value(u.deg):.2f}° "
                  "planes precess at different J2 rates, so the angle between them swings between "
                  f"{res['min_plane_angle'].to_value(u.deg):.2f}° and {res['max_plane_angle'].to_value(u.deg):.2f}° "
@@ -663,6 +684,15 @@ class _Report:
             with _quiet():
                 fig = transfer_families_figure(self.cat, ms)
             figs.append({"title": "Transfer families", "src": _embed(fig)})
+            flown = [m for m in ms if m.launch_date is not None and m.launch_site is not None]
+            if flown:
+                m = flown[0]
+                with _quiet():
+                    pfig, best = porkchop(lunar=m.name, top=3, catalog=self.cat)
+                figs.append({"title": f"{m.name}: Earth–Moon transfers around its launch date", "src": _embed(pfig)})
+                tables.append({"caption": f"{m.name}: cheapest departures in that month",
+                               "columns": list(best.colnames),
+                               "rows": [{"cells": r} for r in _qtable_rows(best)]})
         return {"id": "lunar", "title": "Lunar transfer profiles and budgets",
                 "intro": "How each lunar mission gets to the Moon and what the trip costs from its own "
                          "launch site: a patched-conic TLI from a 200 km parking orbit and a capture "
