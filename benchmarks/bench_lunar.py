@@ -1,0 +1,177 @@
+"""Benchmark: Moon ephemeris and the lunar porkchop, each side by side with peers in one run.
+
+Run from the repository root:
+
+    PYTHONPATH=. /work/venv/bin/python benchmarks/bench_lunar.py [--epochs 100000] [--sample 2000]
+
+Measures (best and median of 3 runs, after one warm-up call that loads the kernel)
+* Moon geocentric position+velocity at ``epochs`` TDB epochs (30 days of 100,000 samples):
+  ``orbits.moon_state`` (Time in, Quantities out, including the Time -> TDB conversion) and
+  its core alone; peers: jplephem's own ``Segment.compute_and_differentiate`` (vectorised,
+  same kernel), Skyfield ``(moon - earth).at(t)`` (if installed), astropy
+  ``get_body_barycentric_posvel`` with the DE421 file and with its builtin ephemeris.
+* The builtin ephemeris's error versus DE421 over 2000-2040 (4,000 epochs).
+* Lunar porkchop, 30 days x 24 departures/day x 100 times of flight (72,000 transfers), one
+  call: Vostochny-like 51.7 deg parking orbit (all cells in-plane) and Wenchang-like 19.6 deg
+  (half the cells out of plane, which search 25 departure points each); peer: boinor's
+  numba-compiled Izzo Lambert (``boinor.core.iod.izzo``) called per cell on ``sample`` cells of
+  the same grid, after a warm-up, extrapolated to 72,000 (Lambert only, no ephemeris).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+
+def timed(fn, repeat=3):
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return min(out), statistics.median(out)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--epochs", type=int, default=100_000)
+    ap.add_argument("--sample", type=int, default=2000)
+    args = ap.parse_args(argv)
+
+    import astropy.units as u
+    from astropy.time import Time
+
+    import orbits
+    from orbits.ephemeris import _de421_path, _load_kernel, _tdb_seconds, geocentric_states_km
+
+    print(f"python {platform.python_version()}, numpy {np.__version__}, "
+          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+
+    # ---------------- ephemeris ----------------
+    n = args.epochs
+    t = Time("2024-01-01", scale="tdb") + np.linspace(0.0, 30.0, n) * u.day
+    orbits.moon_state(t[:2])  # load the kernel once
+    kernel = _load_kernel(str(_de421_path()))
+    ts = _tdb_seconds(t)
+    best, med = timed(lambda: orbits.moon_state(t))
+    print(f"\nMoon ephemeris, {n:,} epochs")
+    print(f"  orbits.moon_state (Time in, Quantity out)  best {best:.4f} s  median {med:.4f} s")
+
+    def core_only():
+        r_e, v_e = kernel.segments[3, 399].posvel(ts)
+        r_m, v_m = kernel.segments[3, 301].posvel(ts)
+        return r_m - r_e, v_m - v_e
+
+    b_core, m_core = timed(core_only)
+    print(f"  orbits.core Chebyshev only                 best {b_core:.4f} s  median {m_core:.4f} s")
+
+    from jplephem.spk import SPK
+
+    spk = SPK.open(str(_de421_path()))
+    jd1, jd2 = t.tdb.jd1, t.tdb.jd2  # two-part dates keep jplephem's input exact
+    jd = jd1 + jd2
+
+    def jpl():
+        p1, v1 = spk[3, 301].compute_and_differentiate(jd1, jd2)
+        p2, v2 = spk[3, 399].compute_and_differentiate(jd1, jd2)
+        return p1 - p2, (v1 - v2) / 86400.0
+
+    b_jpl, m_jpl = timed(jpl)
+    print(f"  jplephem compute_and_differentiate         best {b_jpl:.4f} s  median {m_jpl:.4f} s"
+          f"   (ratio ours/peer {best / b_jpl:.2f}; core {b_core / b_jpl:.2f})")
+    r_ours, _ = geocentric_states_km("moon", t)
+    r_jpl, _ = jpl()
+    print(f"    max |r_ours - r_jplephem| = {np.abs(r_ours - r_jpl.T).max() * 1e6:.3f} mm")
+
+    try:
+        from skyfield.api import load, load_file
+
+        sts = load.timescale(builtin=True)
+        eph = load_file(str(_de421_path()))
+        tt = sts.tdb_jd(jd1, jd2)
+        diff = eph["moon"] - eph["earth"]
+        b_sf, m_sf = timed(lambda: diff.at(tt))
+        print(f"  skyfield (moon - earth).at(t)              best {b_sf:.4f} s  median {m_sf:.4f} s"
+              f"   (ratio ours/peer {best / b_sf:.2f})")
+    except ImportError:
+        print("  skyfield not installed: skipped")
+
+    from astropy.coordinates import get_body_barycentric_posvel
+
+    def astro(ephem):
+        def f():
+            pm, vm = get_body_barycentric_posvel("moon", t, ephemeris=ephem)
+            pe, ve = get_body_barycentric_posvel("earth", t, ephemeris=ephem)
+            return pm - pe, vm - ve
+        return f
+
+    b_a, m_a = timed(astro(str(_de421_path())), repeat=1)
+    print(f"  astropy get_body_barycentric_posvel (DE421) {b_a:.4f} s (1 run)"
+          f"   (ratio ours/peer {best / b_a:.3f})")
+    b_b, m_b = timed(astro("builtin"), repeat=1)
+    print(f"  astropy get_body_barycentric_posvel (builtin) {b_b:.4f} s (1 run)"
+          f"   (ratio ours/peer {best / b_b:.3f})")
+
+    # builtin error
+    te = Time("2000-01-01", scale="tdb") + np.linspace(0, 40 * 365.25, 4000) * u.day
+    print("\nBuiltin ephemeris error versus DE421, 2000-2040, 4,000 epochs")
+    for body in ("moon", "sun", "emb"):
+        r, v = geocentric_states_km(body, te)
+        rb, vb = geocentric_states_km(body, te, "builtin")
+        d = np.linalg.norm(r - rb, axis=-1)
+        dv = np.linalg.norm(v - vb, axis=-1)
+        print(f"  {body:4s}: position max {d.max():9.3f} km, RMS {np.sqrt((d**2).mean()):8.3f} km;"
+              f" velocity max {dv.max() * 1e3:.4f} m/s")
+
+    # ---------------- porkchop ----------------
+    dep = Time("2024-03-01", scale="utc") + np.arange(0, 30, 1 / 24) * u.day
+    tofs = np.linspace(2.5, 6.0, 100) * u.day
+    print(f"\nLunar porkchop {len(dep)} departures x {len(tofs)} tofs = {len(dep) * len(tofs):,} transfers")
+    orbits.lunar_porkchop(dep[:2], tofs[:2])  # warm-up
+    res = {}
+    for inc in (51.7, 19.6):
+        b, m = timed(lambda: res.__setitem__(inc, orbits.lunar_porkchop(dep, tofs, 200 * u.km, inc * u.deg)))
+        P = res[inc]
+        bst = P.best()
+        print(f"  orbits.lunar_porkchop, i = {inc} deg: best {b:.3f} s  median {m:.3f} s; "
+              f"{100 * np.mean(~P.in_plane):.0f}% cells out of plane, all solved: {bool(P.ok.all())}; "
+              f"cheapest {bst['total_dv']:.3f} on {bst['departure'].iso[:13]}h, tof {bst['tof']:.2f}")
+
+    # peer: boinor numba Izzo per cell on a sample of the same Lambert problems
+    from boinor.core.iod import izzo
+
+    from orbits.core.constants import GM_EARTH, R_EARTH
+    from orbits.core.lambert import lambert as our_lambert
+
+    rng = np.random.default_rng(4)
+    idx_d = rng.integers(0, len(dep), args.sample)
+    idx_t = rng.integers(0, len(tofs), args.sample)
+    arr = dep[idx_d] + tofs[idx_t]
+    r_m, _ = geocentric_states_km("moon", arr)
+    r0 = -(R_EARTH + 200.0) * r_m / np.linalg.norm(r_m, axis=-1, keepdims=True)
+    # rotate the departure point 5 deg off the antipode in the Moon's orbital plane (a
+    # representative non-collinear geometry)
+    r0 = r0 * np.cos(np.radians(5)) + np.cross([0, 0, 1.0], r0) * np.sin(np.radians(5))
+    tof_s = tofs[idx_t].to_value(u.s)
+    izzo(GM_EARTH, r0[0], r_m[0], tof_s[0], 0, True, True, 35, 1e-8)  # compile
+
+    def peer():
+        for k in range(args.sample):
+            izzo(GM_EARTH, r0[k], r_m[k], tof_s[k], 0, True, True, 35, 1e-8)
+
+    b_p, m_p = timed(peer)
+    per = b_p / args.sample
+    b_o, _ = timed(lambda: our_lambert(GM_EARTH, r0, r_m, tof_s))
+    print(f"  boinor.core.iod.izzo per cell: {per * 1e6:.1f} us/transfer -> {per * 72000:.2f} s "
+          f"for 72,000 (extrapolated from {args.sample:,}); orbits.core.lambert on the same "
+          f"{args.sample:,}: {b_o * 1e3:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()
