@@ -116,18 +116,44 @@ class StationTransferResult:
     lowpath: np.ndarray  #: (N, K) branch of that solution when revs >= 1
     minima: np.ndarray  #: flat indices of the interior local minima of dv_total, cheapest first
 
-    def best(self, n: int = 5) -> QTable:
+    def best(self, n: int = 5, *, min_separation=None) -> QTable:
         """The ``n`` cheapest windows: local minima of the total Δv inside the grid.
 
         Minima on the grid's edge are left out (the Δv may keep falling beyond the searched
         range); fewer than ``n`` rows come back if the grid has fewer interior minima.
 
-        Returns a QTable with columns ``departure``, ``arrival`` (Time), ``tof`` (min),
-        ``dv1``, ``dv2``, ``dv_total`` (km/s), ``revs``.
+        Parameters
+        ----------
+        n : int
+            Number of windows (>= 1).
+        min_separation : Quantity (time), optional
+            Skip a window whose departure lies within this interval of a cheaper window already
+            listed (e.g. ``1 * u.day`` for one window per opportunity).
+
+        Returns
+        -------
+        QTable
+            Columns ``departure``, ``arrival`` (Time), ``tof`` (min), ``dv1``, ``dv2``,
+            ``dv_total`` (km/s), ``revs``; cheapest first.
         """
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
             raise ValueError(f"n must be a positive integer, got {n!r}")
-        idx = self.minima[: int(n)]
+        if min_separation is None:
+            idx = self.minima[: int(n)]
+        else:
+            sep = as_value(min_separation, u.s, "min_separation", min=0.0)
+            t_rel = (self.departure - self.departure[0]).to_value(u.s)
+            rows = np.unravel_index(self.minima, self.ok.shape)[0]
+            picked: list[int] = []
+            picked_t: list[float] = []
+            for flat, row in zip(self.minima, rows):
+                t = t_rel[row]
+                if all(abs(t - q) >= sep for q in picked_t):
+                    picked.append(int(flat))
+                    picked_t.append(t)
+                    if len(picked) == n:
+                        break
+            idx = np.array(picked, dtype=int)
         i, j = np.unravel_index(idx, self.ok.shape)
         dep = self.departure[i]
         tof = self.tof[j].to(u.min)

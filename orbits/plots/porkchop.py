@@ -23,6 +23,7 @@ def porkchop_figure(
     result,
     *,
     n_best: int = 5,
+    min_separation=None,
     dv_max=None,
     tof_unit=u.min,
     title: str | None = None,
@@ -35,9 +36,12 @@ def porkchop_figure(
     result : StationTransferResult
         Output of :func:`orbits.station_transfer_search`.
     n_best : int
-        Number of best windows (``result.best(n_best)``) marked and numbered on the map.
+        Number of best windows (``result.best(n_best, min_separation=...)``) marked and numbered.
+    min_separation : Quantity (time), optional
+        Passed to ``result.best`` so that the marked windows are distinct opportunities.
     dv_max : Quantity, optional
-        Upper end of the colour scale (default: the 95th percentile of the solved cells).
+        Upper end of the colour scale (default: the median of the solved cells, so that the
+        cheap half of the map gets the whole colour range; dearer cells show the top colour).
     tof_unit : astropy unit
         Unit of the time-of-flight axis (default minutes).
     title, source : str, optional
@@ -75,7 +79,7 @@ def porkchop_figure(
     dv_plot = np.ma.masked_invalid(np.where(np.isfinite(dv_plot), dv_plot, np.nan))
 
     if dv_max is None:
-        vmax = float(np.nanpercentile(dv[ok], 95))
+        vmax = float(np.nanpercentile(dv[ok], 50))
     else:
         from .._validation import as_value
 
@@ -94,7 +98,7 @@ def porkchop_figure(
     ax.set_ylabel(f"time of flight ({u.Unit(tof_unit).to_string()})")
 
     if n_best:
-        best = result.best(n_best)
+        best = result.best(n_best, min_separation=min_separation)
         bx = mdates.date2num(best["departure"].datetime64)
         by = best["tof"].to_value(tof_unit)
         ax.scatter(bx, by, marker="o", s=40, facecolors="none", edgecolors=OKABE_ITO["vermillion"],

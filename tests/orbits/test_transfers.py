@@ -228,3 +228,21 @@ def test_porkchop_figure(hohmann_result):
     assert offsets[0][1] == pytest.approx(best["tof"].to_value(u.min))
     with pytest.raises(TypeError, match="StationTransferResult"):
         porkchop_figure({"dv": 1})
+
+
+def test_best_min_separation():
+    # two circular coplanar orbits (7000 and 7200 km): one near-Hohmann window per synodic
+    # period (2 pi / (n1 - n2) = 1.6 days here), several minima within each; with 1 day separation the listed
+    # windows are at least a day apart and the cheapest is kept first
+    ep = Time("2024-01-01", scale="utc")
+    res = station_transfer_search(_circular(7000.0, 0.0, ep), _circular(7200.0, 100.0, ep),
+                                  ep + np.arange(0, 6 * 86400, 300) * u.s,
+                                  np.arange(30, 70, 2) * u.min, j2=False)
+    all_best = res.best(5)
+    spaced = res.best(5, min_separation=1 * u.day)
+    assert len(res.minima) > len(spaced) >= 2
+    assert spaced["dv_total"][0] == all_best["dv_total"][0]
+    gaps = np.abs((spaced["departure"][:, None] - spaced["departure"][None, :]).to_value(u.day))
+    assert np.all(gaps[~np.eye(len(spaced), dtype=bool)] >= 1.0)
+    with pytest.raises(u.UnitTypeError, match="min_separation must have units of time"):
+        res.best(2, min_separation=3 * u.km)
