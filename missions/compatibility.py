@@ -21,17 +21,18 @@ from astropy.table import MaskedColumn, QTable
 
 __all__ = ["StationOrbit", "station_orbits", "DEFAULT_SCENARIOS", "station_compatibility"]
 
-#: (vehicle key, launch-site key) pairs examined by default: each programme's crew and cargo
-#: ships from their usual sites, plus Vostochny for the Russian ships (a planned ROS site).
-#: Pairs whose keys are not in the catalog are skipped.
+#: (vehicle, launch site) pairs examined by default: each programme's crew and cargo ships from
+#: their usual sites, plus Vostochny for the Russian ships (a planned ROS site). A vehicle may be
+#: given as a tuple of candidate names (catalog keys have changed as records were added); the
+#: first one the catalog knows is used, and pairs it does not know are skipped with a note.
 DEFAULT_SCENARIOS = (
     ("soyuz-ms", "baikonur"),
     ("progress-ms", "baikonur"),
     ("soyuz-ms", "vostochny"),
-    ("orel-spacecraft", "vostochny"),
+    (("orel-spacecraft", "orel", "Orel spacecraft"), "vostochny"),
     ("shenzhou", "jiuquan"),
     ("tianzhou", "wenchang"),
-    ("mengzhou", "wenchang"),
+    (("mengzhou-spacecraft", "mengzhou", "Mengzhou crew spacecraft"), "wenchang"),
 )
 
 _TLE_SOURCE = "tle-stations-2024-05-09"
@@ -93,6 +94,19 @@ def station_orbits(catalog=None, *, include_retired=False) -> list[StationOrbit]
     return out
 
 
+def _first_vehicle(catalog, names):
+    """The catalog's vehicle for ``names`` (one name, or candidates tried in order)."""
+    if isinstance(names, str):
+        return catalog.vehicle(names)
+    error = None
+    for name in names:
+        try:
+            return catalog.vehicle(name)
+        except KeyError as exc:
+            error = error or exc
+    raise error if error else KeyError(f"no vehicle names given: {names!r}")
+
+
 def _documented(site, inc_deg):
     for r in site.inclinations:
         lo, hi = r.min.to_value(u.deg), r.max.to_value(u.deg)
@@ -148,8 +162,8 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
             raise TypeError(f"each scenario must be a (vehicle, site) pair, got {pair!r}") \
                 from None
         try:
-            veh = catalog.vehicle(veh_name)
             site = catalog.site(site_name)
+            veh = _first_vehicle(catalog, veh_name)
         except KeyError as exc:
             if scenarios is None:
                 notes.append(f"skipped default scenario {pair}: {exc.args[0]}")

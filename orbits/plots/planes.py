@@ -87,12 +87,16 @@ def reachable_inclinations(sites, stations=None, *, corridors=None, agencies=Non
             lo = as_value(lo, u.deg, f"corridors[{name!r}][0]", min=0.0, max=180.0)
             hi = as_value(hi, u.deg, f"corridors[{name!r}][1]", min=0.0, max=180.0)
             ax.vlines(la, lo, min(hi, top), colors=col, lw=3, alpha=1.0)
-    for k, (name, inc) in enumerate(stations.items()):
-        i = as_value(inc, u.deg, f"stations[{name!r}]", min=0.0, max=180.0)
-        col = agency_color(agencies[name]) if name in agencies else OKABE_ITO["black"]
+    groups: dict[float, tuple[float, list[str]]] = {}  # same plane (0.01 deg): one line
+    for name, inc in stations.items():
+        i = float(as_value(inc, u.deg, f"stations[{name!r}]", min=0.0, max=180.0))
+        groups.setdefault(round(i, 2), (i, []))[1].append(name)
+    for i, names in groups.values():
+        first = names[0]
+        col = agency_color(agencies[first]) if first in agencies else OKABE_ITO["black"]
         ax.axhline(i, color=col, lw=1.2, ls="--")
-        ax.annotate(f"{name} ({i:.1f}°)", (x[-1], i), xytext=(-4, 3), textcoords="offset points",
-                    ha="right", fontsize=8, color=col)
+        ax.annotate(f"{', '.join(names)} ({i:.1f}°)", (x[-1], i), xytext=(-4, 3),
+                    textcoords="offset points", ha="right", fontsize=8, color=col)
     ax.set_xlim(0, x[-1])
     ax.set_ylim(0, top)
     ax.set_xlabel("Launch-site geocentric latitude [deg]")
