@@ -85,7 +85,7 @@ class Catalog:
         self._all = _Index()
         for kind, recs in (("mission", missions), ("site", sites), ("vehicle", vehicles)):
             for rec in recs:
-                names = (rec.key, rec.name, *rec.aliases)
+                names = (rec.name, rec.key, *rec.aliases)  # name first: suggestions show it
                 self._indexes[kind].add(rec, names, self._origin[id(rec)])
                 self._all.add(rec, names, self._origin[id(rec)])
         self._check_references()
@@ -274,10 +274,19 @@ class Catalog:
 
 
 def _closest(name, options, display=None) -> str:
-    close = difflib.get_close_matches(name, options, n=4, cutoff=0.5)
-    if not close:
+    """'; did you mean ...?' with the closest options, transpositions ranked first."""
+    target = str(name)
+    scored = []
+    for opt in options:
+        score = difflib.SequenceMatcher(None, target, opt).ratio()
+        if sorted(target) == sorted(opt):  # same letters in another order: a typo, not a neighbour
+            score += 0.25
+        if score >= 0.5:
+            scored.append((score, opt))
+    if not scored:
         return ""
-    shown = [display.get(c, c) if display else c for c in close]
+    scored.sort(key=lambda so: (-so[0], so[1]))
+    shown = [display.get(o, o) if display else o for _, o in scored[:4]]
     return "; did you mean " + ", ".join(repr(s) for s in dict.fromkeys(shown)) + "?"
 
 

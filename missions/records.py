@@ -194,13 +194,13 @@ class Announcement:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class TransferLeg:
     """One leg of the transfer profile (Earth to Moon, phasing, halo insertion ...)."""
 
     kind: str
-    duration: u.Quantity | None
     source: str
+    duration: u.Quantity | None = None
     description: str = ""
 
 
@@ -241,14 +241,14 @@ class Event:
     description: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Launch:
     """Launch date (actual, or the current plan), site, vehicle and upper stage."""
 
-    date: MissionDate | None
-    site: str | None
-    vehicle: str | None
     source: str
+    date: MissionDate | None = None
+    site: str | None = None
+    vehicle: str | None = None
     upper_stage: str | None = None
 
 
@@ -310,8 +310,12 @@ class Mission:
 
     @property
     def transfer_time(self) -> u.Quantity | None:
-        """Total duration of the legs that carry the spacecraft to its target."""
-        legs = [leg.duration for leg in self.transfer if leg.duration is not None and leg.kind != "return"]
+        """Total duration of the legs that carry the spacecraft to its target orbit.
+
+        Return legs and lunar-orbit rendezvous (which happen after arrival) are not counted.
+        """
+        after = ("return", "lunar orbit rendezvous")
+        legs = [leg.duration for leg in self.transfer if leg.duration is not None and leg.kind not in after]
         if not legs:
             return None
         total = legs[0]

@@ -350,7 +350,7 @@ def _dump_value(sp: Spec, val):
         return val.text
     if sp.kind in ("quantity", "value"):
         if isinstance(val, u.Quantity):
-            return f"{val.value!r} {val.unit.to_string()}"
+            return f"{float(val.value)!r} {val.unit.to_string()}"
         return val
     if sp.kind == "nested":
         return _dump_obj(val)
