@@ -51,6 +51,7 @@ def porkchop_figure(
     -------
     matplotlib.figure.Figure
         Departure date on x, time of flight on y, total Δv colour (km/s, colour bar labelled),
+        best windows circled and numbered by rank,
         cells without a Lambert solution left blank. Grids longer than 1500 departures are
         drawn with the minimum over consecutive departure blocks, so no minimum disappears.
     """
@@ -101,11 +102,15 @@ def porkchop_figure(
         best = result.best(n_best, min_separation=min_separation)
         bx = mdates.date2num(best["departure"].datetime64)
         by = best["tof"].to_value(tof_unit)
+        dv_best = best["dv_total"].to_value(u.km / u.s)
+        label = f"best {len(best)} windows" + (
+            f" ({dv_best[0]:.3f} to {dv_best[-1]:.3f} km/s)" if len(best) else ""
+        )
         ax.scatter(bx, by, marker="o", s=40, facecolors="none", edgecolors=OKABE_ITO["vermillion"],
-                   linewidths=1.5, label=f"best {len(best)} windows", zorder=3)
-        for rank, (xx, yy, d) in enumerate(zip(bx, by, best["dv_total"].to_value(u.km / u.s)), 1):
-            ax.annotate(f"{rank}: {d:.3f}", (xx, yy), xytext=(4, 4), textcoords="offset points",
-                        fontsize=7, color=OKABE_ITO["vermillion"])
+                   linewidths=1.5, label=label, zorder=3)
+        for rank, (xx, yy) in enumerate(zip(bx, by), 1):
+            ax.annotate(str(rank), (xx, yy), xytext=(4, 4), textcoords="offset points",
+                        fontsize=8, color=OKABE_ITO["vermillion"])
         if len(best):
             ax.legend(loc="upper right")
     ax.set_title(title or "Two-impulse transfer cost")
