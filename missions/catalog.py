@@ -240,7 +240,8 @@ class Catalog:
             "kind": [m.kind for m in ms],
             "status": [m.status for m in ms],
             "target": [m.target for m in ms],
-            "launch_date": [str(m.launch_date) if m.launch_date else "" for m in ms],
+            # the launch date, or for a mission without one the latest announced plan
+            "launch_date": [str(m.current_date) if m.current_date else "" for m in ms],
             "launch_site": [self.site(m.launch_site).name if m.launch_site else "" for m in ms],
             "launch_vehicle": [self.vehicle(m.launch_vehicle).name if m.launch_vehicle else "" for m in ms],
         }

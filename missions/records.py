@@ -284,6 +284,15 @@ class Mission:
         return self.launch.date if self.launch else None
 
     @property
+    def current_date(self) -> MissionDate | None:
+        """The launch date if one is recorded, else the latest announced plan."""
+        if self.launch_date is not None:
+            return self.launch_date
+        if self.announced:
+            return max(self.announced, key=lambda a: a.announced.time.jd).planned
+        return None
+
+    @property
     def launch_site(self) -> str | None:
         return self.launch.site if self.launch else None
 
