@@ -290,3 +290,34 @@ def test_plane_mismatch_cost_formula():
     c = orbits.lunar.plane_mismatch_cost(0 * u.deg, 10 * u.deg, 90 * u.deg, 0 * u.deg, offsets=[0] * u.day)
     np.testing.assert_allclose(c["angle"].to_value(u.deg), 10.0, atol=1e-9)
     np.testing.assert_allclose(c["dv"].to_value(KMS), 2 * np.sqrt(4902.800080 / 1937.4) * np.sin(np.radians(5)), rtol=1e-12)
+
+
+# --- figures (smoke: they return Figures with labelled axes and a source note) -------------
+
+
+def test_lunar_figures(porkchop):
+    from matplotlib.figure import Figure
+
+    from orbits.plots.lunar import (
+        TransferPoint,
+        departure_window_figure,
+        halo_orbit_figure,
+        porkchop_figure,
+        transfer_family_chart,
+    )
+
+    pts = [TransferPoint("Luna-25", 5.5 * u.day, 3.95 * KMS, "Roscosmos")]
+    figs = [
+        transfer_family_chart(pts),
+        porkchop_figure(porkchop),
+        departure_window_figure(orbits.departure_windows(porkchop.departures[:20])),
+        halo_orbit_figure(orbits.halo_orbit("L2", 13000 * u.km), zero_velocity=False),
+    ]
+    for fig in figs:
+        assert isinstance(fig, Figure)
+        assert any(t.get_text().startswith("Source:") for t in fig.texts)
+        assert "[" in fig.axes[0].get_xlabel()  # units on the axis
+    with pytest.raises(ValueError, match="quantity must be one of"):
+        porkchop_figure(porkchop, quantity="c3")
+    with pytest.raises(TypeError, match="tof of 'x' must be an astropy Quantity"):
+        transfer_family_chart([TransferPoint("x", 5.0, 3.9 * KMS)])
