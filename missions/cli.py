@@ -112,13 +112,16 @@ def table_to_records(table) -> list[dict]:
     import math
 
     from astropy import units as u
+    from astropy.time import Time
 
     rows = []
     for row in table:
         rec = {}
         for name in table.colnames:
             val = row[name]
-            if isinstance(val, u.Quantity):
+            if isinstance(val, Time):
+                rec[name] = val.utc.isot
+            elif isinstance(val, u.Quantity):
                 v = float(val.value)
                 rec[name] = None if math.isnan(v) else {"value": v, "unit": val.unit.to_string()}
             elif hasattr(val, "item"):
