@@ -19,7 +19,7 @@ import numpy as np
 from astropy import units as u
 from astropy.table import MaskedColumn, QTable
 
-__all__ = ["StationOrbit", "station_orbits", "DEFAULT_SCENARIOS", "station_compatibility"]
+__all__ = ["DEFAULT_SCENARIOS", "StationOrbit", "station_compatibility", "station_orbits"]
 
 #: (vehicle, launch site) pairs examined by default: each programme's crew and cargo ships from
 #: their usual sites, plus Vostochny for the Russian ships (a planned ROS site). A vehicle may be
@@ -149,10 +149,10 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
         raise ValueError("no stations to compare: the catalog has no missions of kind "
                          "'station' and none were given")
     notes = [
-        "direct: inclination >= the site's geocentric latitude (due-east launch gives the "
-        "minimum); range-safety corridors are reported as 'documented', not enforced",
-        "dv_needed: insert at the nearest reachable inclination, then turn the plane at the "
-        "node at the station's altitude (2 v sin(di/2)); no ascent losses, no phasing",
+        ("direct: inclination >= the site's geocentric latitude (due-east launch gives the "
+        "minimum); range-safety corridors are reported as 'documented', not enforced"),
+        ("dv_needed: insert at the nearest reachable inclination, then turn the plane at the "
+        "node at the station's altitude (2 v sin(di/2)); no ascent losses, no phasing"),
     ]
     rows = []
     for pair in DEFAULT_SCENARIOS if scenarios is None else scenarios:

@@ -21,17 +21,17 @@ from astropy.time import Time
 
 from ._validation import as_time, as_value
 from .core import sites as _core
-from .core.constants import GM_EARTH, R_EARTH
+from .core.constants import R_EARTH
 
 __all__ = [
-    "geocentric_latitude",
-    "min_inclination",
-    "launch_azimuth",
-    "rotation_speed",
-    "dogleg_dv",
-    "launch_windows",
-    "LaunchAzimuth",
     "DoglegCost",
+    "LaunchAzimuth",
+    "dogleg_dv",
+    "geocentric_latitude",
+    "launch_azimuth",
+    "launch_windows",
+    "min_inclination",
+    "rotation_speed",
 ]
 
 _KMS = u.km / u.s

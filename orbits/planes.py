@@ -5,7 +5,7 @@ Thin units layer over :mod:`orbits.core.planes`: Quantities in, Quantities out.
 >>> from astropy import units as u
 >>> import orbits
 >>> orbits.plane_angle(51.64 * u.deg, 147.9 * u.deg, 41.47 * u.deg, 322.5 * u.deg).round(1)
-<Quantity 86.9 deg>
+<Quantity 93. deg>
 """
 
 from __future__ import annotations
@@ -20,13 +20,13 @@ from .core import planes as _core
 from .core.constants import GM_EARTH
 
 __all__ = [
+    "CombinedPlaneChange",
+    "HohmannTransfer",
+    "combined_plane_change",
+    "hohmann",
+    "node_change_dv",
     "plane_angle",
     "plane_change_dv",
-    "node_change_dv",
-    "hohmann",
-    "combined_plane_change",
-    "HohmannTransfer",
-    "CombinedPlaneChange",
 ]
 
 _DEG = u.deg

@@ -14,7 +14,7 @@ Orbits passed to :func:`relative_node_drift`, :func:`plane_alignments` and
 >>> from astropy import units as u
 >>> from orbits import nodal_precession_rate
 >>> nodal_precession_rate(altitude=420 * u.km, inc=51.64 * u.deg).round(2)
-<Quantity -5.0 deg / d>
+<Quantity -4.95 deg / d>
 """
 
 from __future__ import annotations
@@ -32,13 +32,13 @@ from .core.constants import GM_EARTH, GM_MOON, J2_EARTH, J2_MOON, R_EARTH, R_MOO
 from .core.j2 import j2_secular_rates
 
 __all__ = [
-    "nodal_precession_rate",
+    "BODIES",
+    "PlaneAlignments",
     "apsidal_precession_rate",
-    "relative_node_drift",
+    "nodal_precession_rate",
     "plane_alignments",
     "plane_angle_history",
-    "PlaneAlignments",
-    "BODIES",
+    "relative_node_drift",
 ]
 
 #: body -> (GM km^3/s^2, radius of the J2 coefficient km, J2, mean surface radius km)
@@ -184,7 +184,7 @@ def plane_alignments(orbit1, orbit2, *, start=None, count=3, body="earth") -> Pl
         raise ValueError(f"count must be an integer >= 1, got {count!r}")
     i1, r1, o1, e1 = _orbit_elements(orbit1, "orbit1", body, need_node=True)
     i2, r2, o2, e2 = _orbit_elements(orbit2, "orbit2", body, need_node=True)
-    start = as_time(start, "start") if start is not None else (e1 if e1 > e2 else e2)
+    start = as_time(start, "start") if start is not None else (max(e2, e1))
     rel = r1 - r2  # rad/s
     if abs(rel) < 1e-15:
         raise ValueError("the two nodes drift at the same rate: their relative position never "

@@ -24,7 +24,7 @@ from astropy.time import Time
 
 from ._validation import as_time
 
-__all__ = ["TLE", "load_tles", "from_tle", "default_tle_path", "states"]
+__all__ = ["TLE", "default_tle_path", "from_tle", "load_tles", "states"]
 
 #: The checked-in station TLEs (see seeds/authorities/README.md for provenance).
 _DEFAULT_NAME = "stations-2024-05-09.tle"

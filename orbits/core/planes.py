@@ -17,11 +17,11 @@ import numpy as np
 from .constants import GM_EARTH
 
 __all__ = [
+    "combined_plane_change",
+    "hohmann",
+    "node_change_dv",
     "plane_angle",
     "plane_change_dv",
-    "node_change_dv",
-    "hohmann",
-    "combined_plane_change",
 ]
 
 

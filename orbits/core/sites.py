@@ -21,15 +21,17 @@ import numpy as np
 from .constants import E2_EARTH, GM_EARTH, OMEGA_EARTH, R_EARTH
 
 __all__ = [
-    "geodetic_to_geocentric",
-    "min_inclination",
-    "max_inclination",
-    "rotation_speed",
-    "inertial_azimuth",
-    "rotating_azimuth",
+    "circular_speed",
     "corridor_inclinations",
+    "dogleg",
+    "geodetic_to_geocentric",
     "gmst",
+    "inertial_azimuth",
+    "max_inclination",
+    "min_inclination",
     "plane_crossings",
+    "rotating_azimuth",
+    "rotation_speed",
 ]
 
 _TWO_PI = 2.0 * np.pi

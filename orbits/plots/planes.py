@@ -16,7 +16,7 @@ from ..core import planes as _planes
 from ..core import sites as _sites
 from .style import OKABE_ITO, SERIES_COLORS, agency_color, new_figure, note_source
 
-__all__ = ["reachable_inclinations", "plane_history"]
+__all__ = ["plane_history", "reachable_inclinations"]
 
 
 def _leave_room_for_source(fig):

@@ -194,7 +194,7 @@ def test_launch_windows_match_published_launch_times(station, lat, lon, launched
 
 def test_launch_windows_site_lies_in_plane_astropy_teme():
     # every window: the site's TEME position (astropy ITRS -> TEME) is in the target plane
-    from astropy.coordinates import ITRS, TEME
+    from astropy.coordinates import TEME
 
     tle, rate = _tle_plane("ISS (ZARYA)")
     win = L.launch_windows(45.996 * u.deg, 63.564 * u.deg, tle.raan, tle.epoch, tle.inc, rate,

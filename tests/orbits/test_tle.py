@@ -71,7 +71,7 @@ def test_states_equal_sgp4_directly():
         assert_allclose(r[k].reshape(-1, 3).to_value(u.km), rr, rtol=0, atol=1e-9)
         assert_allclose(v[k].reshape(-1, 3).to_value(u.km / u.s), vv, rtol=0, atol=1e-12)
     # the single-object method gives the same
-    r1, v1 = tles["ISS (ZARYA)"].state(times[0])
+    r1, _v1 = tles["ISS (ZARYA)"].state(times[0])
     assert_allclose(r1.to_value(u.km), r[0, 0].to_value(u.km), atol=1e-12)
     # scalar time: shape (3,)
     assert tles["ISS (ZARYA)"].state("2024-05-09T12:00:00")[0].shape == (3,)
