@@ -254,7 +254,9 @@ def launch_windows(latitude, longitude, raan, epoch, inclination, raan_rate, sta
     has inclination ``inclination`` and node ``raan + raan_rate * (t - epoch)``. Twice a day
     (if ``|lat| < i``) the site lies in the plane: once where the orbit is northbound
     (``ascending`` launch) and once southbound (``descending``). The time grid is scanned for
-    sign changes and each root refined by Newton's method, all vectorised.
+    sign changes and each root refined by Newton's method, all vectorised. When the inclination
+    equals the site's latitude the two passes coincide (due-east launch) and each time appears
+    once per pass label.
 
     Parameters
     ----------
