@@ -94,6 +94,17 @@ def _tle_orbits():
     return iss, css, elements(iss), elements(css)
 
 
+def _drag_free(s):
+    """The same TLE re-initialised in SGP4 without drag (bstar = ndot = nddot = 0): stations
+    reboost, and over months SGP4's drag decay would otherwise move the nodes by degrees."""
+    from sgp4.api import WGS72, Satrec
+
+    d = Satrec()
+    d.sgp4init(WGS72, "i", s.satnum, s.jdsatepoch + s.jdsatepochF - 2433281.5, 0.0, 0.0, 0.0,
+               s.ecco, s.argpo, s.inclo, s.mo, s.no_kozai, s.nodeo)
+    return d
+
+
 def _sgp4_plane_angle_and_speed(iss, css, t):
     """Angle between the two stations' orbit planes and the ISS speed, from SGP4 states."""
     normals = []
@@ -132,24 +143,27 @@ def test_iss_to_css_at_tle_epoch_costs_the_plane_change():
 
 
 def test_iss_to_css_when_planes_align_costs_the_small_plane_change():
-    # When J2 has brought the two nodes together the planes are only ~10 deg apart. The date is
-    # found here with SGP4 (independent of our propagation): daily plane angles over a year.
+    # When J2 has brought the two nodes together the planes are only ~10 deg apart. The date
+    # and the smallest angle are found here with drag-free SGP4 (independent of our
+    # propagation): daily plane angles over a year.
     iss, css, e1, e2 = _tle_orbits()
+    iss0, css0 = _drag_free(iss), _drag_free(css)
     days = np.arange(0.0, 366.0, 1.0)
-    angles = [_sgp4_plane_angle_and_speed(iss, css, e1.epoch + d * u.day)[0] for d in days]
+    angles = [_sgp4_plane_angle_and_speed(iss0, css0, e1.epoch + d * u.day)[0] for d in days]
     k = int(np.argmin(angles))
-    assert np.degrees(angles[k]) == pytest.approx(10.17, abs=0.1)  # |i1 - i2| from the TLEs
+    theta_min, v = _sgp4_plane_angle_and_speed(iss0, css0, e1.epoch + days[k] * u.day)
+    assert np.degrees(theta_min) == pytest.approx(10.17, abs=0.1)  # = i1 - i2 of the TLEs
+    # no transfer can beat the plane change at the smallest plane angle: ~1.36 km/s
+    expected = 2 * v * np.sin(theta_min / 2)
 
-    dep = e1.epoch + (days[k] - 1) * u.day + np.arange(0, 2 * 86400, 600) * u.s
-    tof = np.arange(10, 12 * 60, 5) * u.min
-    res = station_transfer_search(e1, e2, dep, tof, max_revs=7)
-    best = res.best(1)[0]
-    theta, v = _sgp4_plane_angle_and_speed(iss, css, best["departure"])
-    expected = 2 * v * np.sin(theta / 2)  # ~1.36 km/s
-    dv = best["dv_total"].to_value(u.km / u.s)
-    # never cheaper than the plane change; the rest (<= 10 %) is the 35 km altitude step and
-    # the phasing a 2-day window with transfers of at most 12 h can buy
-    assert 0.99 * expected <= dv <= 1.10 * expected
+    dep = e1.epoch + (days[k] - 5) * u.day + np.arange(0, 10 * 86400, 600) * u.s
+    tof = np.arange(10, 360, 5) * u.min
+    res = station_transfer_search(e1, e2, dep, tof, max_revs=3)
+    dv = res.best(1)["dv_total"][0].to_value(u.km / u.s)
+    # above it by at most 5 %: the 34 km altitude step (Hohmann ~19 m/s, 1.4 %), phasing on a
+    # 10-min x 5-min grid, and the residual plane angle where our first-order J2 model and SGP4
+    # (which adds J2^2 and J4 terms) put the node alignment a few days apart
+    assert 0.99 * expected <= dv <= 1.05 * expected
 
 
 def test_core_grid_matches_direct_lambert():
