@@ -204,45 +204,23 @@ def plane_angle_figure(catalog=None, *, days=None, subjects=None):
 
 
 def transfer_families_figure(catalog=None, missions=None):
-    """Lunar transfer families: transfer time against Δv. Uses :mod:`orbits.plots.lunar` when
-    it provides ``transfer_families_figure``; otherwise each catalog lunar mission's
-    patched-conic budget against its catalog transfer time."""
-    from orbits.plots.style import agency_color, new_figure, note_source
+    """Lunar transfer families, Δv against time of flight
+    (:func:`orbits.plots.lunar.transfer_family_chart`), with each catalog lunar mission that
+    has a direct transfer placed at its catalog transfer time and patched-conic Δv."""
+    from orbits.plots.lunar import TransferPoint, transfer_family_chart
 
     from .compare import lunar_budget
 
     cat = _catalog(catalog)
-    lunar_mod = _optional("orbits.plots.lunar")
-    fn = getattr(lunar_mod, "transfer_families_figure", None) if lunar_mod else None
-    if fn is not None:
-        profiles = _optional("missions.lunar_profiles")
-        try:
-            if profiles is not None and hasattr(profiles, "transfer_families"):
-                return fn(profiles.transfer_families(cat))
-            return fn()
-        except TypeError:
-            pass
     ms = [m for m in (missions or cat.filter(target="Moon")) if m.target == "Moon" and m.transfer]
-    fig, ax = new_figure(figsize=(8, 4.8))
-    markers = {"direct": "o", "phasing loops": "s", "low-energy": "^", "L2 halo": "D"}
-    seen = set()
+    points = []
     for m in ms:
+        tof = m.transfer_time
+        if tof is None or not (2 * u.day <= tof <= 7 * u.day) or m.transfer[0].kind != "direct":
+            continue
         b = lunar_budget(m, cat)
-        kind = m.transfer[0].kind
-        tof = (m.transfer_time if m.transfer_time is not None else b["budget_tof"]).to_value(u.day)
-        label = kind if kind not in seen else None
-        seen.add(kind)
-        ax.plot([tof], [b["total_dv"].to_value(_KMS)], ls="none", marker=markers.get(kind, "o"),
-                markersize=8, color=agency_color(m.agency), label=label)
-        ax.annotate(m.name, (tof, b["total_dv"].to_value(_KMS)), xytext=(5, 3),
-                    textcoords="offset points", fontsize=8)
-    ax.set_xlabel("transfer time (days)")
-    ax.set_ylabel("TLI + LOI Δv, patched conic (km/s)")
-    ax.set_title("Lunar transfer profiles of the catalog missions")
-    ax.legend(title="transfer family", loc="best")
-    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
-    note_source(fig, "catalog transfer legs; Δv from orbits.tli_budget (mean circular Moon, 200 km parking orbit)")
-    return fig
+        points.append(TransferPoint(m.name, tof, b["total_dv"], m.agency))
+    return transfer_family_chart(points, title="Earth–Moon transfer families and the catalog's missions")
 
 
 def _station_orbit_for_search(sub):
@@ -358,29 +336,11 @@ def _rounded(table, decimals=4):
 
 
 def _lunar_porkchop_figure(res, mission, site):
-    lunar_mod = _optional("orbits.plots.lunar")
-    fn = getattr(lunar_mod, "lunar_porkchop_figure", None) if lunar_mod else None
-    if fn is not None:
-        try:
-            return fn(res)
-        except TypeError:
-            pass
-    from orbits.plots.style import new_figure, note_source
+    from orbits.plots.lunar import porkchop_figure
 
-    fig, ax = new_figure(figsize=(8.5, 4.8))
-    tot = np.ma.masked_invalid(np.where(res.ok, res.total_dv.to_value(_KMS), np.nan))
-    x = res.departures.datetime64
-    vmax = float(np.nanpercentile(tot.filled(np.nan), 90))
-    cs = ax.pcolormesh(x, res.tofs.to_value(u.day), tot.T, shading="auto", cmap="viridis_r",
-                       vmin=float(tot.min()), vmax=vmax)
-    fig.colorbar(cs, ax=ax, label="TLI + LOI Δv (km/s)")
-    ax.set_xlabel("TLI date (UTC)")
-    ax.set_ylabel("time of flight (days)")
-    ax.set_title(f"{mission.name}: Earth–Moon porkchop from {site} "
-                 f"(parking {res.parking_inclination.to_value(u.deg):.1f}°)")
-    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))
-    note_source(fig, "orbits.lunar_porkchop: Lambert with the DE421 Moon")
-    return fig
+    return porkchop_figure(
+        res, title=f"{mission.name}: Earth–Moon transfers from {site.split(' (')[0]} "
+                   f"(parking {res.parking_inclination.to_value(u.deg):.1f}°)")
 
 
 def timeline_figure(catalog=None, missions=None):
@@ -553,8 +513,7 @@ class _Report:
                     "columns": ["quantity", "value", "unit"],
                     "rows": [{"cells": list(r)} for r in _qtable_rows(comparison_table(r2))],
                 })
-        comp = _optional("missions.compatibility")
-        verdict = self._verdicts(comp)
+        verdict = self._verdicts(_optional("missions.compatibility"))
         if verdict is not None:
             tables.append(verdict)
         else:
@@ -585,23 +544,20 @@ class _Report:
                 "intro": intro, "tables": tables, "figures": figs, "notes": notes}
 
     def _verdicts(self, comp):
-        if comp is None:
+        """The verdict table of :func:`missions.compatibility.station_compatibility`."""
+        if comp is None or not hasattr(comp, "station_compatibility"):
             return None
-        for fname in ("verdict_table", "compatibility_table", "verdicts"):
-            fn = getattr(comp, fname, None)
-            if fn is None:
-                continue
-            try:
-                t = fn(self.cat) if fname != "verdicts" else fn(catalog=self.cat)
-            except TypeError:
-                try:
-                    t = fn()
-                except Exception:  # noqa: BLE001 - their API may differ; say so below
-                    return None
-            if hasattr(t, "colnames"):
-                return {"caption": "Compatibility verdicts (missions.compatibility)",
-                        "columns": list(t.colnames), "rows": [{"cells": r} for r in _qtable_rows(t)]}
-        return None
+        t = comp.station_compatibility(catalog=self.cat)
+        cols = [c for c in ("vehicle", "site", "station", "station_inclination", "min_inclination",
+                            "direct", "documented", "plane_change", "dv_needed", "dv_capacity", "verdict")
+                if c in t.colnames]
+        rows = []
+        for r, row in zip(_qtable_rows(t, cols, 3), t):
+            keys = [k.strip() for k in str(row["sources"]).split(",") if k.strip()] if "sources" in t.colnames else []
+            rows.append({"cells": r, "refs": self.cites.refs([k for k in keys if k in self.cat.sources])})
+        return {"caption": "Can each crew and cargo ship reach each station's plane from its site? "
+                           "(missions.compatibility)",
+                "columns": [c.replace("_", " ") for c in cols] + ["sources"], "rows": rows, "ref_rows": True}
 
     def windows_section(self):
         from .compare import compare, station_launch_windows
