@@ -179,6 +179,10 @@ def _draw(ms, title):
                 markerfacecolor=color if filled else "white", markeredgecolor=color if m.status != "failed" else "black",
                 color=color, gid=f"{m.key}:launch",
             )
+        elif m.announced:  # no launch record: the latest plan announced is the current one
+            plan = max(m.announced, key=lambda a: a.announced.time.jd).planned
+            ax.plot([plan.decimal_year], [row], linestyle="none", marker="D", markersize=8,
+                    markerfacecolor="white", markeredgecolor=color, color=color, gid=f"{m.key}:plan")
     ax.set_yticks(range(len(ms)))
     ax.set_yticklabels([m.name for m in reversed(ms)])
     ax.set_ylim(-0.7, len(ms) - 0.3)
