@@ -101,14 +101,16 @@ def transfer_family_chart(
         color = SERIES_COLORS[3 + k % 4]
         ax.fill_between([t0, t1], d0, d1, color=color, alpha=0.25, lw=0, label=box.name + " (indicative)")
     seen = set()
-    for p in points:
+    offsets = [(6, 6), (6, -12), (6, 18), (6, -24), (6, 30)]  # stagger labels of clustered points
+    points = sorted(points, key=lambda p: float(as_value(p.tof, u.day, f"tof of {p.label!r}", min=0.0)))
+    for k, p in enumerate(points):
         t = as_value(p.tof, u.day, f"tof of {p.label!r}", min=0.0, min_inclusive=False)
         dv = as_value(p.dv, _KMS, f"dv of {p.label!r}", min=0.0)
         c = agency_color(p.agency)
         ax.scatter([t], [dv], color=c, edgecolor="k", zorder=5, s=40,
                    label=p.agency if p.agency and p.agency not in seen else None)
         seen.add(p.agency)
-        ax.annotate(p.label, (t, dv), textcoords="offset points", xytext=(5, 5), fontsize=8)
+        ax.annotate(p.label, (t, dv), textcoords="offset points", xytext=offsets[k % len(offsets)], fontsize=8)
     ax.set_xscale("log")
     ax.set_xlabel("time of flight [day]")
     ax.set_ylabel("TLI + insertion Δv [km/s]")
