@@ -358,11 +358,15 @@ class PhasingProfile:
     def as_table(self) -> QTable:
         n = len(self.loop_periods)
         names = [f"loop {k + 1}" for k in range(n)] + ["TLI"]
+        from astropy.utils.masked import Masked
+
+        # the TLI row has no loop after it: masked, not NaN
+        period = np.concatenate([self.loop_periods.to_value(u.h), [0.0]]) * u.h
         return QTable(
             {
                 "burn": names,
-                "dv": self.burns,
-                "period_after": np.concatenate([self.loop_periods.to_value(u.h), [np.nan]]) * u.h,
+                "dv": self.burns.to(u.m / u.s).round(1),
+                "period_after": Masked(period.round(2), mask=np.arange(n + 1) == n),
             }
         )
 
