@@ -64,14 +64,15 @@ def as_value(
     arr = np.asarray(out, dtype=float)
     if not allow_nan and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite, got {_describe(value)}")
-    rng = _range_text(min, max, min_inclusive, max_inclusive, unit)
     if min is not None:
         bad = arr < min if min_inclusive else arr <= min
         if np.any(bad):
+            rng = _range_text(min, max, min_inclusive, max_inclusive, unit)
             raise ValueError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
     if max is not None:
         bad = arr > max if max_inclusive else arr >= max
         if np.any(bad):
+            rng = _range_text(min, max, min_inclusive, max_inclusive, unit)
             raise ValueError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
     return float(arr) if arr.ndim == 0 else arr
 
