@@ -7,6 +7,9 @@ returns velocities as Quantities.
 
 from __future__ import annotations
 
+import sys
+import types
+
 import numpy as np
 from astropy import units as u
 
@@ -133,3 +136,15 @@ def lambert(
     if return_status:
         return v1, v2, sol.status
     return v1, v2
+
+
+class _CallableModule(types.ModuleType):
+    """``orbits.lambert`` names both this submodule and its function. Importing the submodule
+    (``from orbits.lambert import LambertError``) makes the package attribute the module, so
+    the module forwards calls to the function: ``orbits.lambert(r1, r2, tof)`` always works."""
+
+    def __call__(self, *args, **kwargs):
+        return lambert(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -153,6 +153,7 @@ def propagate(r0, v0, dt, mu=GM_EARTH, *, rtol=1e-13, maxiter=50):
     active = np.flatnonzero(dt_eff != 0.0)
     chi[dt_eff == 0.0] = 0.0
     n_lag = 5.0
+    prev = np.full(r0n.shape, np.inf)  # previous step size, to detect the round-off floor
     for _ in range(maxiter):
         if active.size == 0:
             break
@@ -169,7 +170,12 @@ def propagate(r0, v0, dt, mu=GM_EARTH, *, rtol=1e-13, maxiter=50):
         disc = np.sqrt(np.abs((n_lag - 1.0) ** 2 * dF * dF - n_lag * (n_lag - 1.0) * F * d2F))
         step = -n_lag * F / (dF + disc)
         chi[active] = x + step
-        done = np.abs(step) <= rtol * np.maximum(np.abs(x), 1.0)
+        scale = np.maximum(np.abs(x), 1.0)
+        size = np.abs(step)
+        # converged, or at the round-off floor of F (strongly hyperbolic orbits, where F is a
+        # difference of large terms): tiny steps that no longer shrink
+        done = (size <= rtol * scale) | ((size <= 1e-9 * scale) & (size >= 0.5 * prev[active]))
+        prev[active] = size
         active = active[~done]
     if active.size:
         raise KeplerConvergenceError(

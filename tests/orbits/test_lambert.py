@@ -167,18 +167,30 @@ def test_bad_input_messages():
     incl=st.floats(0.0, np.pi),
     tof_h=st.floats(0.2, 72.0),
     M=st.integers(0, 3),
+    prograde=st.booleans(),
     lowpath=st.booleans(),
 )
-def test_property_propagating_v1_reaches_r2(rad1, rad2, angle, incl, tof_h, M, lowpath):
+def test_property_propagating_v1_reaches_r2(rad1, rad2, angle, incl, tof_h, M, prograde, lowpath):
     # Property (no external number needed): whatever the solver returns, Kepler-propagating
     # (r1, v1) for tof with orbits.core.kepler must land on r2 with v2.
     r1 = np.array([rad1, 0.0, 0.0])
     r2 = rad2 * np.array([np.cos(angle), np.sin(angle) * np.cos(incl), np.sin(angle) * np.sin(incl)])
     tof = tof_h * 3600.0
-    sol = core.lambert(MU, r1, r2, tof, M, True, lowpath)
+    sol = core.lambert(MU, r1, r2, tof, M, prograde, lowpath)
     if not sol.ok:
         assert sol.status == core.NO_SOLUTION_M and M > 0
         return
     r_end, v_end = propagate(r1, sol.v1, tof, MU)
     assert np.linalg.norm(r_end - r2) <= 1e-8 * rad2
     assert np.linalg.norm(v_end - sol.v2) <= 1e-8 * np.linalg.norm(sol.v2)
+
+
+def test_orbits_lambert_is_callable_even_after_submodule_import():
+    # `orbits.lambert` is both a submodule and the public function; importing the submodule
+    # first must not break the poliastro-like call (Curtis Example 5.2 data, mu = 398600)
+    import orbits
+    import orbits.lambert as module  # noqa: F401  (binds the package attribute to the module)
+
+    v1, _ = orbits.lambert([5000.0, 10000.0, 2100.0] * u.km, [-14600.0, 2500.0, 7000.0] * u.km,
+                           1 * u.h, k=398600.0 * u.km**3 / u.s**2)
+    np.testing.assert_allclose(v1.to_value(KMS), [-5.9925, 1.9254, 3.2456], atol=1e-4)
