@@ -7,6 +7,10 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 from hypothesis import HealthCheck, settings  # noqa: E402
 
 settings.register_profile(
-    "ci", max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    max_examples=100,
+    deadline=None,
+    derandomize=True,  # CI must not pass or fail by the luck of the draw
+    suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ci")
