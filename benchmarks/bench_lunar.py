@@ -75,7 +75,6 @@ def main(argv=None):
 
     spk = SPK.open(str(_de421_path()))
     jd1, jd2 = t.tdb.jd1, t.tdb.jd2  # two-part dates keep jplephem's input exact
-    jd = jd1 + jd2
 
     def jpl():
         p1, v1 = spk[3, 301].compute_and_differentiate(jd1, jd2)
@@ -111,10 +110,10 @@ def main(argv=None):
             return pm - pe, vm - ve
         return f
 
-    b_a, m_a = timed(astro(str(_de421_path())), repeat=1)
+    b_a, _ = timed(astro(str(_de421_path())), repeat=1)
     print(f"  astropy get_body_barycentric_posvel (DE421) {b_a:.4f} s (1 run)"
           f"   (ratio ours/peer {best / b_a:.3f})")
-    b_b, m_b = timed(astro("builtin"), repeat=1)
+    b_b, _ = timed(astro("builtin"), repeat=1)
     print(f"  astropy get_body_barycentric_posvel (builtin) {b_b:.4f} s (1 run)"
           f"   (ratio ours/peer {best / b_b:.3f})")
 
@@ -136,7 +135,7 @@ def main(argv=None):
     orbits.lunar_porkchop(dep[:2], tofs[:2])  # warm-up
     res = {}
     for inc in (51.7, 19.6):
-        b, m = timed(lambda: res.__setitem__(inc, orbits.lunar_porkchop(dep, tofs, 200 * u.km, inc * u.deg)))
+        b, m = timed(lambda inc=inc: res.__setitem__(inc, orbits.lunar_porkchop(dep, tofs, 200 * u.km, inc * u.deg)))
         P = res[inc]
         bst = P.best()
         print(f"  orbits.lunar_porkchop, i = {inc} deg: best {b:.3f} s  median {m:.3f} s; "
@@ -165,7 +164,7 @@ def main(argv=None):
         for k in range(args.sample):
             izzo(GM_EARTH, r0[k], r_m[k], tof_s[k], 0, True, True, 35, 1e-8)
 
-    b_p, m_p = timed(peer)
+    b_p, _ = timed(peer)
     per = b_p / args.sample
     b_o, _ = timed(lambda: our_lambert(GM_EARTH, r0, r_m, tof_s))
     print(f"  boinor.core.iod.izzo per cell: {per * 1e6:.1f} us/transfer -> {per * 72000:.2f} s "

@@ -22,13 +22,13 @@ from astropy.time import Time
 from astropy.utils.masked import Masked
 
 __all__ = [
+    "DEFAULT_SITE_BY_AGENCY",
     "TransferProfile",
-    "transfer_budget",
-    "lunar_profiles",
     "compare_profiles",
     "family_points",
+    "lunar_profiles",
+    "transfer_budget",
     "transfer_family_figure",
-    "DEFAULT_SITE_BY_AGENCY",
 ]
 
 _KMS = u.km / u.s

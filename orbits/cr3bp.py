@@ -21,13 +21,13 @@ from orbits.core import cr3bp as core
 from orbits.core.constants import EARTH_MOON_DISTANCE, GM_EARTH, GM_MOON, MU_EARTH_MOON
 
 __all__ = [
-    "lagrange_points",
-    "jacobi_constant",
-    "HaloOrbit",
-    "halo_orbit",
-    "zero_velocity_curves",
-    "characteristic_units",
     "HaloCorrectionError",
+    "HaloOrbit",
+    "characteristic_units",
+    "halo_orbit",
+    "jacobi_constant",
+    "lagrange_points",
+    "zero_velocity_curves",
 ]
 
 HaloCorrectionError = core.HaloCorrectionError
@@ -92,7 +92,7 @@ def jacobi_constant(state, velocity=None, mu=MU_EARTH_MOON, distance=EARTH_MOON_
             if not np.all(np.isfinite(s)):
                 raise ValueError(f"state must be finite, got {state!r}")
     else:
-        Lq, Tq, Vq = characteristic_units(distance)
+        Lq, _, Vq = characteristic_units(distance)
         r = as_value(state, u.km, "state (position)", min=-np.inf) / Lq.value
         v = as_value(velocity, u.km / u.s, "velocity", min=-np.inf) / Vq.value
         s = np.concatenate(np.broadcast_arrays(r, v), axis=-1)
@@ -168,7 +168,7 @@ def halo_orbit(
     Queqiao's Earth-Moon L2 halo (Az about 13,000 km) has a period of about 14.8 days:
 
     >>> h = halo_orbit("L2", 13000 * u.km)
-    >>> round(h.period.to_value(u.day), 1)
+    >>> round(float(h.period.to_value(u.day)), 1)
     14.8
     """
     m = _mu(mu)

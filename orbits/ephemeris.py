@@ -32,7 +32,7 @@ from orbits._validation import as_time
 from orbits.core.constants import MU_EARTH_MOON
 from orbits.core.ephemeris import chebyshev_segment_posvel
 
-__all__ = ["moon_state", "sun_state", "emb_state", "ephemeris_span"]
+__all__ = ["emb_state", "ephemeris_span", "moon_state", "sun_state"]
 
 _J2000_JD = 2451545.0
 _DAY = 86400.0

@@ -48,21 +48,21 @@ from orbits.core.constants import (
 )
 
 __all__ = [
-    "LunarTransfer",
-    "tli_budget",
-    "FreeReturn",
-    "free_return",
-    "PhasingProfile",
-    "phasing_profile",
-    "departure_windows",
-    "LunarPorkchop",
-    "lunar_porkchop",
-    "lunar_orbit_properties",
-    "site_coverage",
-    "lunar_plane_drift",
-    "site_plane_passes",
-    "plane_mismatch_cost",
     "PARKING_INCLINATIONS",
+    "FreeReturn",
+    "LunarPorkchop",
+    "LunarTransfer",
+    "PhasingProfile",
+    "departure_windows",
+    "free_return",
+    "lunar_orbit_properties",
+    "lunar_plane_drift",
+    "lunar_porkchop",
+    "phasing_profile",
+    "plane_mismatch_cost",
+    "site_coverage",
+    "site_plane_passes",
+    "tli_budget",
 ]
 
 #: Parking-orbit inclinations of the launch sites in the comparison, deg: the values the
@@ -225,7 +225,7 @@ def tli_budget(
     Examples
     --------
     >>> b = tli_budget(185 * u.km, 28.5 * u.deg, 3 * u.day)
-    >>> round(b.tli_dv.to_value(u.km / u.s), 2), round(b.loi_dv.to_value(u.km / u.s), 2)
+    >>> round(float(b.tli_dv.to_value(u.km / u.s)), 2), round(float(b.loi_dv.to_value(u.km / u.s)), 2)
     (3.16, 0.92)
     """
     h0 = as_value(parking_altitude, u.km, "parking_altitude", min=100.0, max=2000.0)
@@ -322,7 +322,7 @@ def free_return(
     hi = as_value(band[1], u.km, "band[1]", min=lo)
     r0 = R_EARTH + np.asarray(h0)
     r1 = EARTH_MOON_DISTANCE
-    e, nu, v0, _ = pc.tangential_transfer(r0, r1, tof_s, GM_EARTH)
+    e, nu, _, _ = pc.tangential_transfer(r0, r1, tof_s, GM_EARTH)
     v_r, v_t = pc.arrival_velocity_2d(r0, r1, e, nu, GM_EARTH)
     v_m = np.sqrt(_MU_EM / r1)
     v_inf = np.hypot(v_r, v_t - v_m)
@@ -490,7 +490,7 @@ def departure_windows(
     r_m, v_m = geocentric_states_km("moon", arr, ephemeris, name="departures + tof")
     r1 = np.linalg.norm(r_m, axis=-1)
     dec = np.arcsin(r_m[:, 2] / r1)  # (n_dep,)
-    e, nu, v0, _ = pc.tangential_transfer(r0, r1, tof_s, GM_EARTH)
+    _, _, v0, _ = pc.tangential_transfer(r0, r1, tof_s, GM_EARTH)
     v_c = np.sqrt(GM_EARTH / r0)
     # grid (n_dep, n_site)
     h_moon = np.cross(r_m, v_m)
@@ -828,17 +828,20 @@ def plane_mismatch_cost(
     site_longitude,
     inclination,
     node_longitude=0 * u.deg,
-    offsets=np.linspace(0.0, 27.32, 200) * u.day,
+    offsets=None,
     altitude=200 * u.km,
 ) -> dict:
     """Angle of a landing site out of an orbiter's plane over time, and the Δv of the plane
     change that angle costs an ascent to that orbit (a single plane change ``2 v sin(b/2)`` at
     the orbit's circular speed -- the usual upper bound; a launch azimuth can take a little).
 
-    ``offsets`` are times after the epoch at which the plane's node is at ``node_longitude``.
+    ``offsets`` are times after the epoch at which the plane's node is at ``node_longitude``
+    (default: 200 steps over one sidereal month).
     Returns ``{"offset", "angle", "dv"}``.
     """
     lat, lon, inc, node, h = _site_args(site_latitude, site_longitude, inclination, node_longitude, altitude)
+    if offsets is None:
+        offsets = np.linspace(0.0, SIDEREAL_MONTH, 200) * u.s
     t = np.asarray(as_value(offsets, u.s, "offsets", min=0.0, max=10 * 365.25 * 86400.0))
     psi = lon - node + (_OMEGA_MOON - _node_rate(h, inc)) * t
     # h_hat . r_hat in the plane's frame: cos i sin(lat) - sin i cos(lat) sin(psi)

@@ -20,14 +20,14 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "HaloCorrectionError",
     "collinear_points",
+    "correct_halo",
+    "eom",
+    "jacobi",
     "lagrange_points_nd",
     "pseudo_potential",
-    "jacobi",
-    "eom",
     "richardson_halo",
-    "correct_halo",
-    "HaloCorrectionError",
 ]
 
 

@@ -16,18 +16,18 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
-    "time_to_radius",
-    "hohmann_like_time",
-    "tangential_transfer",
-    "arrival_velocity_2d",
-    "transfer_plane",
+    "apogee_for_period",
     "arrival_state_3d",
+    "arrival_velocity_2d",
     "capture_dv",
     "combined_burn",
     "flyby_turn_angle",
-    "return_perigee_2d",
+    "hohmann_like_time",
     "phasing_loops",
-    "apogee_for_period",
+    "return_perigee_2d",
+    "tangential_transfer",
+    "time_to_radius",
+    "transfer_plane",
 ]
 
 _TINY = 1e-12

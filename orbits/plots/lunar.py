@@ -4,8 +4,8 @@ halo orbits. Every function takes data and returns a matplotlib ``Figure``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import numpy as np
 from astropy import units as u
@@ -14,13 +14,13 @@ from orbits._validation import as_value
 from orbits.plots.style import SERIES_COLORS, agency_color, new_figure, note_source
 
 __all__ = [
-    "TransferPoint",
-    "FamilyBox",
     "DEFAULT_FAMILY_BOXES",
-    "transfer_family_chart",
-    "porkchop_figure",
+    "FamilyBox",
+    "TransferPoint",
     "departure_window_figure",
     "halo_orbit_figure",
+    "porkchop_figure",
+    "transfer_family_chart",
 ]
 
 _KMS = u.km / u.s

@@ -92,7 +92,7 @@ def test_shapes_broadcast_and_scalar():
     t = Time("2025-03-01", scale="utc") + np.arange(6).reshape(2, 3) * u.day
     r, v = orbits.moon_state(t)
     assert r.shape == (2, 3, 3) and v.shape == (2, 3, 3)
-    r0, v0 = orbits.moon_state(t[1, 2])
+    r0, _ = orbits.moon_state(t[1, 2])
     assert r0.shape == (3,)
     np.testing.assert_allclose(r0.value, r[1, 2].value, atol=1e-9)
     # ISO string accepted

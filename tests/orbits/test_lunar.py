@@ -50,7 +50,7 @@ def test_tangential_conic_reaches_moon_distance_in_tof(tof_days):
     # Independent check: integrate the two-body equations (scipy solve_ivp) from the perigee
     # state the solver returns; the radius after tof must be the Moon's distance.
     r0 = R_EARTH + 200.0
-    e, nu, v0, inbound = tangential_transfer(r0, EARTH_MOON_DISTANCE, tof_days * 86400.0, GM_EARTH)
+    _, nu, v0, inbound = tangential_transfer(r0, EARTH_MOON_DISTANCE, tof_days * 86400.0, GM_EARTH)
     assert bool(inbound) == (tof_days > 4.98)  # Hohmann-like half period for 200 km -> 384,400 km
 
     def f(t, y):
@@ -166,7 +166,7 @@ def test_departure_windows_logic():
         np.abs(wen["moon_declination"][out].to_value(u.deg)) - 19.6, atol=1e-9,
     )
     # penalty grows with the deficit (perigee speed varies slightly with the Moon's distance)
-    rank = lambda x: np.argsort(np.argsort(x))  # noqa: E731
+    rank = lambda x: np.argsort(np.argsort(x))
     corr = np.corrcoef(rank(wen["plane_change"][out].value), rank(wen["penalty"][out].value))[0, 1]
     assert corr > 0.99
     # custom inclinations
