@@ -86,29 +86,28 @@ def timeline_table(missions=None, catalog=None) -> QTable:
 
 
 def slip_table(missions=None, catalog=None) -> QTable:
-    """Per mission: the first launch date announced, the actual launch (or current plan), and the
-    slip between them in years (positive: later than first announced)."""
+    """Per mission with an announcement history: the first launch date announced, the actual
+    launch (or, with no launch record, the latest plan announced) and the slip between them in
+    years (positive: later than first announced)."""
     cat, _ = _resolve(missions, catalog)
     names, agencies, first, last, status, slip, n = [], [], [], [], [], [], []
     with _quiet_erfa():
-        ms = timeline_missions(missions, cat)
-        years = {m.key: ([a.announced.decimal_year for a in m.announced],
-                         [a.planned.decimal_year for a in m.announced],
-                         m.launch_date.decimal_year if m.launch_date else None) for m in ms}
-    for m in ms:
-        if not m.announced:
-            continue
-        said, planned, end_year = years[m.key]
-        k = int(np.argmin(said))
-        first_a = m.announced[k]
-        end = m.launch_date
-        names.append(m.name)
-        agencies.append(m.agency)
-        first.append(first_a.planned.text)
-        last.append(end.text if end is not None else "")
-        status.append(m.status)
-        slip.append(end_year - planned[k] if end is not None else np.nan)
-        n.append(len(m.announced))
+        ms = [m for m in timeline_missions(missions, cat) if m.announced]
+        for m in ms:
+            said = [a.announced.decimal_year for a in m.announced]
+            k = int(np.argmin(said))
+            first_a = m.announced[k]
+            if m.launch_date is not None:
+                end = m.launch_date
+            else:
+                end = m.announced[int(np.argmax(said))].planned
+            names.append(m.name)
+            agencies.append(m.agency)
+            first.append(first_a.planned.text)
+            last.append(end.text + ("" if m.launch_date is not None else " (plan)"))
+            status.append(m.status)
+            slip.append(end.decimal_year - first_a.planned.decimal_year)
+            n.append(len(m.announced))
     return QTable(
         {
             "mission": names,
@@ -117,7 +116,7 @@ def slip_table(missions=None, catalog=None) -> QTable:
             "launch_or_plan": last,
             "status": status,
             "announcements": n,
-            "slip": np.round(np.array(slip, dtype=float), 2) * u.yr,
+            "slip": (np.round(np.array(slip, dtype=float), 2) + 0.0) * u.yr,
         }
     )
 
