@@ -43,6 +43,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "departure_windows",
         "phasing_profile",
         "free_return",
+        "free_return_flyby_altitude",
         "lunar_orbit_properties",
         "site_coverage",
         "lunar_plane_drift",

@@ -55,6 +55,7 @@ __all__ = [
     "PhasingProfile",
     "departure_windows",
     "free_return",
+    "free_return_flyby_altitude",
     "lunar_orbit_properties",
     "lunar_plane_drift",
     "lunar_porkchop",
@@ -337,6 +338,54 @@ def free_return(
         v_inf=v_inf * _KMS,
         turn_angle=(turn * u.rad).to(u.deg),
     )
+
+
+def free_return_flyby_altitude(
+    parking_altitude=185 * u.km,
+    tof=3 * u.day,
+    perigee_altitude=100 * u.km,
+    max_flyby_altitude=20000 * u.km,
+):
+    """Design a free return: the lunar flyby altitude at which the planar patched conic of
+    :func:`free_return` comes back to an Earth perigee at ``perigee_altitude``.
+
+    Scans flyby altitudes 0 .. ``max_flyby_altitude`` on both sides of passage (one vectorised
+    call) and refines the lowest crossing by bisection to 1 m. Raises ``ValueError`` if no
+    flyby altitude in the range returns to that perigee.
+
+    Returns ``(flyby_altitude, side)`` with ``side`` 0 or 1 as in :class:`FreeReturn`.
+    """
+    target = as_value(perigee_altitude, u.km, "perigee_altitude", min=-R_EARTH, max=1.0e5)
+    hmax = as_value(max_flyby_altitude, u.km, "max_flyby_altitude", min=1.0, max=1.0e6)
+    grid = np.linspace(0.0, hmax, 2001)
+    f = free_return(parking_altitude, tof, grid * u.km, band=(-R_EARTH * u.km, 1e9 * u.km))
+    g = f.return_perigee_altitude.to_value(u.km) - target
+    ok = f.returns_to_earth
+    best = None
+    for side in (0, 1):
+        s = g[:, side]
+        cross = np.nonzero(ok[:-1, side] & ok[1:, side] & (np.sign(s[:-1]) != np.sign(s[1:])))[0]
+        if cross.size and (best is None or grid[cross[0]] < grid[best[0]]):
+            best = (cross[0], side)
+    if best is None:
+        raise ValueError(
+            f"no flyby altitude in [0, {hmax:g}] km returns to a {target:g} km perigee for "
+            f"tof = {tof} from {parking_altitude}; try another tof or perigee_altitude"
+        )
+    k, side = best
+    lo, hi = grid[k], grid[k + 1]
+    s_lo = g[k, side]
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        val = free_return(parking_altitude, tof, mid * u.km, band=(-R_EARTH * u.km, 1e9 * u.km))
+        s_mid = val.return_perigee_altitude.to_value(u.km)[side] - target
+        if np.sign(s_mid) == np.sign(s_lo):
+            lo, s_lo = mid, s_mid
+        else:
+            hi = mid
+        if hi - lo < 1e-3:
+            break
+    return 0.5 * (lo + hi) * u.km, int(side)
 
 
 # ---------------------------------------------------------------------------------------

@@ -321,3 +321,15 @@ def test_lunar_figures(porkchop):
         porkchop_figure(porkchop, quantity="c3")
     with pytest.raises(TypeError, match="tof of 'x' must be an astropy Quantity"):
         transfer_family_chart([TransferPoint("x", 5.0, 3.9 * KMS)])
+
+
+def test_free_return_design():
+    # The designed flyby altitude returns to the requested perigee (solver consistency with
+    # free_return). Apollo-class: a 3-day transfer needs a flyby within 1,000 km (Apollo 13
+    # flew ~250 km, mission report MSC-02680; this point-Moon model finds a few hundred more).
+    h, side = orbits.free_return_flyby_altitude(185 * u.km, 3 * u.day, 100 * u.km)
+    f = orbits.free_return(185 * u.km, 3 * u.day, h, band=(90 * u.km, 110 * u.km))
+    assert bool(f.within_band[side]) and 0 * u.km < h < 1000 * u.km
+    np.testing.assert_allclose(f.return_perigee_altitude[side].to_value(u.km), 100.0, atol=0.05)
+    with pytest.raises(ValueError, match="no flyby altitude in"):
+        orbits.free_return_flyby_altitude(185 * u.km, 3 * u.day, 100 * u.km, max_flyby_altitude=100 * u.km)
