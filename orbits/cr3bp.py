@@ -86,15 +86,15 @@ def jacobi_constant(state, velocity=None, mu=MU_EARTH_MOON, distance=EARTH_MOON_
     m = _mu(mu)
     if velocity is None:
         if isinstance(state, u.Quantity):
-            s = as_value(state, u.one, "state", min=-np.inf)  # no range: any state
+            s = as_value(state, u.one, "state")
         else:
             s = np.asarray(state, dtype=float)
             if not np.all(np.isfinite(s)):
                 raise ValueError(f"state must be finite, got {state!r}")
     else:
         Lq, _, Vq = characteristic_units(distance)
-        r = as_value(state, u.km, "state (position)", min=-np.inf) / Lq.value
-        v = as_value(velocity, u.km / u.s, "velocity", min=-np.inf) / Vq.value
+        r = as_value(state, u.km, "state (position)") / Lq.value
+        v = as_value(velocity, u.km / u.s, "velocity") / Vq.value
         s = np.concatenate(np.broadcast_arrays(r, v), axis=-1)
     s = np.asarray(s, float)
     if s.shape[-1:] != (6,):
