@@ -4,9 +4,10 @@ and lunar-orbit compatibility with landing sites.
 The model is the patched conic of :mod:`orbits.core.patched_conic` (point Moon, tangential
 perigee departure from a circular parking orbit, single-burn capture at the periapsis of the
 approach hyperbola). Against flown missions it is good to a few per cent: for Apollo 11's
-parking orbit and 73-hour coast it gives TLI 3.14 km/s (flown: 3.05 km/s) and LOI 0.87 km/s
-into its 111 x 313 km orbit (flown: 0.89 km/s), because the Moon's pull on the approach,
-which the point-Moon model ignores, lowers the real TLI.
+parking orbit, launch date and 73-hour coast (DE421 Moon) it gives TLI 3.16 km/s (flown:
+about 3.04 km/s) and LOI 0.90 km/s into its 113 x 315 km orbit (flown: 0.889 km/s); TLI comes
+out high because the Moon's pull on the approach, which the point-Moon model ignores, helps
+the real spacecraft (see ``tests/orbits/test_lunar.py``).
 
 With a ``departure`` epoch the Moon's real position and velocity at arrival come from the
 DE421 ephemeris (:mod:`orbits.ephemeris`): the transfer plane must contain the Moon at
