@@ -11,7 +11,7 @@ Method: D. Izzo, "Revisiting Lambert's problem", Celestial Mechanics and Dynamic
   angles above pi;
 * ``T = sqrt(2 mu / s^3) tof`` and ``y = sqrt(1 - lambda^2 (1 - x^2))``;
 * the time-of-flight equation ``T(x)`` (Lancaster-Blanchard form, eq. 18; Battin's
-  hypergeometric series close to the parabola ``x = 1``, eq. 20) is solved for ``x`` by
+  hypergeometric series close to the parabola, ``|1 - x^2| < 0.1, x > 0``, eq. 20) is solved for ``x`` by
   third-order Householder iterations using the analytic derivatives of eq. 22, started from
   the initial guesses of eq. 30 (single revolution, with the continuous middle branch
   ``x0 = 2^(log(T/T0)/log(T1/T0)) - 1``, which joins the outer branches at ``T0`` and ``T1``)
@@ -86,7 +86,7 @@ class LambertSolution(NamedTuple):
 # --- time-of-flight equation -------------------------------------------------------------
 
 
-def _hyp2f1_battin(z, nterms=14):
+def _hyp2f1_battin(z, nterms=24):
     """F(3, 1; 5/2; z) by its power series (used for |z| small, near the parabola)."""
     term = np.ones_like(z)
     total = np.ones_like(z)
@@ -100,17 +100,19 @@ def _hyp2f1_battin(z, nterms=14):
 def _tof(x, y, lam, M):
     """Non-dimensional time of flight T(x) (Izzo eq. 18; Battin series near x = 1)."""
     one_m_x2 = 1.0 - x * x
-    near = np.abs(one_m_x2) < 2e-2
+    # Battin's series near the parabola x = 1, where the closed form cancels; there
+    # |S1| <~ |1 - x^2|
+    # so 24 terms of the series reach round-off
+    near = (np.abs(one_m_x2) < 0.1) & (x > 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         ell = one_m_x2 > 0.0
-        # psi: angle (ellipse) or hyperbolic angle (hyperbola), Izzo eq. 18
-        arg_e = np.clip(x * y + lam * one_m_x2, -1.0, 1.0)
-        psi = np.where(
-            ell,
-            np.arccos(arg_e),
-            np.arcsinh((y - x * lam) * np.sqrt(np.abs(one_m_x2))),
-        )
-        T = ((psi + M * _PI) / np.sqrt(np.abs(one_m_x2)) - x + lam * y) / one_m_x2
+        sq = np.sqrt(np.abs(one_m_x2))
+        # psi: angle (ellipse) or hyperbolic angle (hyperbola), Izzo eq. 18. For the ellipse
+        # cos psi = x y + lambda (1 - x^2) and sin psi = sqrt(1 - x^2) (y - lambda x) >= 0, so
+        # atan2 keeps small angles accurate (arccos alone loses half the digits there)
+        sin_part = (y - x * lam) * sq
+        psi = np.where(ell, np.arctan2(sin_part, x * y + lam * one_m_x2), np.arcsinh(sin_part))
+        T = ((psi + M * _PI) / sq - x + lam * y) / one_m_x2
     if np.any(near):
         idx = np.flatnonzero(near)
         xn, yn, ln = x[idx], y[idx], lam[idx] if np.ndim(lam) else lam
@@ -206,6 +208,7 @@ def _householder(x, T_target, lam, M, tol, maxiter):
     converged = np.zeros(n, dtype=bool)
     active = np.arange(n)
     xa, Ta, la, Ma = x, T_target, lam, M
+    pa = np.full(n, np.inf)  # size of the previous step
     for _ in range(maxiter):
         if active.size == 0:
             break
@@ -225,12 +228,19 @@ def _householder(x, T_target, lam, M, tol, maxiter):
         x_new = np.where(lo_bad, 0.5 * (xa - 1.0), x_new)
         x_new = np.where(hi_bad, 0.5 * (xa + 1.0), x_new)
         x_new = np.where(np.isfinite(x_new), x_new, xa)
-        done = (np.abs(x_new - xa) <= tol * np.maximum(1.0, np.abs(xa))) & ~lo_bad & ~hi_bad
+        size = np.abs(x_new - xa)
+        scale = np.maximum(1.0, np.abs(xa))
+        # converged, or at the round-off floor of T(x): tiny steps that no longer shrink (a
+        # converging third-order step shrinks by orders of magnitude; halving toward the
+        # domain edge shrinks by 2 and is not mistaken for the floor)
+        floor = (size <= 1e-9 * scale) & (size >= 0.9 * pa)
+        done = ((size <= tol * scale) | floor) & ~lo_bad & ~hi_bad
         x[active] = x_new
         converged[active[done]] = True
         keep = ~done
         active = active[keep]
         xa, Ta, la, Ma = x_new[keep], Ta[keep], la[keep], Ma[keep]
+        pa = size[keep]
     return x, converged
 
 
