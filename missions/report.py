@@ -71,8 +71,13 @@ def _catalog(catalog):
 
 
 def _fmt(val, digits=4) -> str:
-    if val is None:
+    if val is None or val is np.ma.masked:
         return ""
+    mask = getattr(val, "mask", None)
+    if mask is not None and np.all(mask):
+        return ""
+    if hasattr(val, "unmasked"):
+        val = val.unmasked
     if isinstance(val, u.Quantity):
         v = float(val.value)
         if math.isnan(v):
@@ -538,8 +543,9 @@ class _Report:
                  "planes precess at different J2 rates, so the angle between them swings between "
                  f"{res['min_plane_angle'].to_value(u.deg):.2f}° and {res['max_plane_angle'].to_value(u.deg):.2f}° "
                  f"once every {res['node_cycle'].to_value(u.day):.0f} days. Even at its smallest, turning "
-                 f"from one plane to the other costs {res['plane_change_dv'].to_value(_KMS):.2f} km/s — "
-                 "more than a Soyuz or Shenzhou carries.")
+                 f"from one plane to the other costs {res['plane_change_dv'].to_value(_KMS):.2f} km/s "
+                 f"(at the orbital speed of the lower station); at the largest, "
+                 f"{res['plane_change_dv_max'].to_value(_KMS):.1f} km/s.")
         return {"id": "stations", "title": "Station inclinations: the ISS and the Chinese station",
                 "intro": intro, "tables": tables, "figures": figs, "notes": notes}
 
@@ -606,7 +612,8 @@ class _Report:
     def lunar_section(self):
         from .compare import compare, lunar_budget
 
-        ms = [m for m in (self.selection or self.cat.missions) if m.target == "Moon"]
+        ms = [m for m in (self.selection or self.cat.missions)
+              if m.target == "Moon" and (m.transfer or m.launch_site)]
         profiles = _optional("missions.lunar_profiles")
         rows = []
         notes = []
@@ -616,7 +623,8 @@ class _Report:
                                    b["lunar_orbit"], _fmt(b["lunar_inclination"]),
                                    _fmt(b["transfer_time"], 3),
                                    _fmt(b["tli_dv"], 3), _fmt(b["loi_dv"], 3), _fmt(b["total_dv"], 3)],
-                         "refs": self.cites.refs([leg.source for leg in m.transfer] + [o.source for o in m.orbits])})
+                         "refs": self.cites.refs([leg.source for leg in m.transfer] + [o.source for o in m.orbits]
+                                                 + ([m.launch.source] if m.launch else []))})
         tables = [{"caption": "Lunar missions: transfer and budget",
                    "columns": ["mission", "agency", "launch site", "parking inclination", "lunar orbit",
                                "lunar inclination", "transfer time", "TLI", "LOI", "TLI + LOI", "sources"],
