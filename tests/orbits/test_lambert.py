@@ -198,3 +198,32 @@ def test_orbits_lambert_is_callable_even_after_submodule_import():
     v1, _ = orbits.lambert([5000.0, 10000.0, 2100.0] * u.km, [-14600.0, 2500.0, 7000.0] * u.km,
                            1 * u.h, k=398600.0 * u.km**3 / u.s**2)
     np.testing.assert_allclose(v1.to_value(KMS), [-5.9925, 1.9254, 3.2456], atol=1e-4)
+
+
+@pytest.mark.parametrize(
+    "tof_range",
+    [(5e5, 5e7), (60.0, 600.0), (1.0, 60.0)],
+    ids=["very-long-x-to-minus-1", "short-hyperbolic", "very-short"],
+)
+def test_extreme_regimes_match_boinor(tof_range):
+    # regimes at the edges of x's domain, one call each, vs boinor's izzo per problem
+    rng = np.random.default_rng(5)
+    r1, r2, _ = _random_problems(9, 80)
+    tof = rng.uniform(*tof_range, 80)
+    sol = core.lambert(MU, r1, r2, tof)
+    assert sol.ok.all()
+    for j in range(80):
+        b1, b2 = _boinor(MU, r1[j], r2[j], tof[j])
+        assert _rel(sol.v1[j], b1) < 1e-9 and _rel(sol.v2[j], b2) < 1e-9
+
+
+def test_short_transfer_high_orbit_converges():
+    # regression (found by a property run): 2.9 deg in 12 min at 54,000 km, where x sits near
+    # the parabola and the closed-form T(x) is at its round-off floor; boinor solves it too
+    r1 = np.array([53997.0, 0.0, 0.0])
+    ang = 0.05078125
+    r2 = 54220.0 * np.array([np.cos(ang), np.sin(ang), 0.0])
+    sol = core.lambert(MU, r1, r2, 731.25)
+    assert sol.ok
+    b1, b2 = _boinor(MU, r1, r2, 731.25)
+    assert _rel(sol.v1, b1) < 1e-9 and _rel(sol.v2, b2) < 1e-9
