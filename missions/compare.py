@@ -311,7 +311,40 @@ def _parking_inclination(rec, cat):
 
 
 def lunar_budget(rec, cat) -> dict:
-    """One lunar mission's orbit and patched-conic budget (mean circular Moon)."""
+    """One lunar mission's orbit and Earth-Moon budget.
+
+    From :func:`missions.lunar_profiles.transfer_budget` (the mission's own site, transfer
+    time and the DE421 Moon at its launch date, assumptions listed) when that module is in the
+    build; otherwise a patched conic with a mean circular Moon (:func:`orbits.tli_budget`).
+    """
+    try:
+        from .lunar_profiles import transfer_budget
+    except ImportError:  # pragma: no cover - builds without the lunar profiles
+        transfer_budget = None
+    if transfer_budget is not None:
+        p = transfer_budget(rec, cat)
+        out = {
+            "name": p.name,
+            "launch_site": p.launch_site,
+            "parking_inclination": p.parking_inclination,
+            "lunar_orbit": p.lunar_orbit,
+            "lunar_inclination": p.lunar_inclination,
+            "transfer_time": rec.transfer_time.to(u.day) if rec.transfer_time is not None else None,
+            "transfer_kind": p.transfer_kind,
+            "budget_tof": p.tof,
+            "moon_model": p.moon_model,
+            "tli_dv": p.tli_dv,
+            "loi_dv": p.loi_dv,
+            "total_dv": p.total_dv,
+        }
+        if p.landing_latitude is not None:
+            out["landing_latitude"] = p.landing_latitude
+        out["assumptions"] = "; ".join(p.assumptions)
+        return out
+    return _mean_moon_budget(rec, cat)
+
+
+def _mean_moon_budget(rec, cat) -> dict:
     import orbits
 
     orbit = rec.orbit("Moon")
@@ -338,6 +371,7 @@ def lunar_budget(rec, cat) -> dict:
         "lunar_inclination": orbit.inclination.to(u.deg) if orbit is not None else None,
         "transfer_time": tof.to(u.day) if tof is not None else None,
         "budget_tof": leg_tof.to(u.day),
+        "moon_model": "mean circular",
         "tli_dv": budget.tli_dv.to(_KMS),
         "loi_dv": budget.loi_dv.to(_KMS),
         "total_dv": budget.total_dv.to(_KMS),
@@ -361,9 +395,10 @@ def _lunar(s1: Subject, s2: Subject, cat) -> dict:
                 out[f"{key}_{k}"] = v
     o1, o2 = s1.record.orbit("Moon"), s2.record.orbit("Moon")
     notes = [
-        "TLI and LOI from orbits.tli_budget: patched conic, mean circular Moon, tangential "
-        "departure from a 200 km parking orbit at the launch site's parking inclination; "
-        "transfer time from the catalog legs (4.5 d when unknown)",
+        "TLI and LOI: patched conic (orbits.tli_budget via missions.lunar_profiles) from a 200 km "
+        "parking orbit at the launch site's parking inclination, the catalog transfer time and "
+        "the DE421 Moon at the launch date where the catalog dates it; a_assumptions / "
+        "b_assumptions list what was assumed",
     ]
     if o1 is not None and o2 is not None:
         i1, i2 = o1.inclination.to(u.deg), o2.inclination.to(u.deg)

@@ -210,21 +210,25 @@ def plane_angle_figure(catalog=None, *, days=None, subjects=None):
 
 def transfer_families_figure(catalog=None, missions=None):
     """Lunar transfer families, Δv against time of flight
-    (:func:`orbits.plots.lunar.transfer_family_chart`), with each catalog lunar mission that
-    has a direct transfer placed at its catalog transfer time and patched-conic Δv."""
+    (:func:`orbits.plots.lunar.transfer_family_chart`), with the catalog's lunar missions placed
+    at their catalog transfer time and computed Δv (:func:`missions.lunar_profiles.family_points`;
+    ``missions`` narrows them)."""
     from orbits.plots.lunar import TransferPoint, transfer_family_chart
 
     from .compare import lunar_budget
 
     cat = _catalog(catalog)
-    ms = [m for m in (missions or cat.filter(target="Moon")) if m.target == "Moon" and m.transfer]
-    points = []
-    for m in ms:
-        tof = m.transfer_time
-        if tof is None or not (2 * u.day <= tof <= 7 * u.day) or m.transfer[0].kind != "direct":
-            continue
-        b = lunar_budget(m, cat)
-        points.append(TransferPoint(m.name, tof, b["total_dv"], m.agency))
+    profiles = _optional("missions.lunar_profiles")
+    names = None if missions is None else {m.name for m in missions}
+    if profiles is not None:
+        points = [p for p in profiles.family_points(cat)
+                  if names is None or any(p.label == n or p.label.startswith(n + " (") for n in names)]
+    else:  # pragma: no cover - builds without the lunar profiles
+        points = []
+        for m in (missions or cat.filter(target="Moon")):
+            tof = m.transfer_time
+            if m.target == "Moon" and m.transfer and tof is not None and 2 * u.day <= tof <= 7 * u.day:
+                points.append(TransferPoint(m.name, tof, lunar_budget(m, cat)["total_dv"], m.agency))
     return transfer_family_chart(points, title="Earth–Moon transfer families and the catalog's missions")
 
 
@@ -613,28 +617,30 @@ class _Report:
         from .compare import compare, lunar_budget
 
         ms = [m for m in (self.selection or self.cat.missions)
-              if m.target == "Moon" and (m.transfer or m.launch_site)]
-        profiles = _optional("missions.lunar_profiles")
-        rows = []
+              if m.target in ("Moon", "Earth-Moon L2") and m.kind != "programme"
+              and (m.transfer or m.launch_site)]
+        rows, assumed = [], []
         notes = []
         for m in ms:
             b = lunar_budget(m, self.cat)
-            rows.append({"cells": [m.name, m.agency, b["launch_site"], _fmt(b["parking_inclination"]),
-                                   b["lunar_orbit"], _fmt(b["lunar_inclination"]),
-                                   _fmt(b["transfer_time"], 3),
+            rows.append({"cells": [m.name, m.agency, b.get("transfer_kind", ""), b["launch_site"],
+                                   _fmt(b["parking_inclination"], 3), b["lunar_orbit"],
+                                   _fmt(b["budget_tof"], 3), b.get("moon_model", ""),
                                    _fmt(b["tli_dv"], 3), _fmt(b["loi_dv"], 3), _fmt(b["total_dv"], 3)],
                          "refs": self.cites.refs([leg.source for leg in m.transfer] + [o.source for o in m.orbits]
                                                  + ([m.launch.source] if m.launch else []))})
-        tables = [{"caption": "Lunar missions: transfer and budget",
-                   "columns": ["mission", "agency", "launch site", "parking inclination", "lunar orbit",
-                               "lunar inclination", "transfer time", "TLI", "LOI", "TLI + LOI", "sources"],
+            if b.get("assumptions"):
+                assumed.append({"cells": [m.name, b["assumptions"]]})
+        tables = [{"caption": "Lunar missions: transfer and budget, each from its own launch site",
+                   "columns": ["mission", "agency", "transfer", "launch site", "parking inclination",
+                               "lunar orbit", "time of flight", "Moon", "TLI", "LOI", "TLI + LOI", "sources"],
                    "rows": rows, "ref_rows": True}]
-        prof_table = self._profiles_table(profiles)
-        if prof_table is not None:
-            tables.append(prof_table)
-        else:
-            notes.append("Flight-profile tables (missions.lunar_profiles) are not available in this build; "
-                         "budgets above are the patched-conic estimates of orbits.tli_budget.")
+        if assumed:
+            tables.append({"caption": "What each budget assumes where the catalog is silent",
+                           "columns": ["mission", "assumptions"], "rows": assumed})
+        if _optional("missions.lunar_profiles") is None:
+            notes.append("Flight profiles (missions.lunar_profiles) are not available in this build; "
+                         "budgets are patched conics with a mean circular Moon.")
         with_orbit = [m for m in ms if m.orbit("Moon") is not None]
         pairs = [(a, b) for i, a in enumerate(with_orbit) for b in with_orbit[i + 1:] if a.agency != b.agency]
         for a, b in pairs[:2]:
@@ -662,25 +668,6 @@ class _Report:
                          "launch site: a patched-conic TLI from a 200 km parking orbit and a capture "
                          "burn into the catalog's lunar orbit (100 km circular where none is given).",
                 "tables": tables, "figures": figs, "notes": notes}
-
-    def _profiles_table(self, profiles):
-        if profiles is None:
-            return None
-        for fname in ("profiles_table", "profile_table", "budget_table"):
-            fn = getattr(profiles, fname, None)
-            if fn is None:
-                continue
-            try:
-                t = fn(self.cat)
-            except TypeError:
-                try:
-                    t = fn()
-                except Exception:  # noqa: BLE001
-                    return None
-            if hasattr(t, "colnames"):
-                return {"caption": "Flight profiles (missions.lunar_profiles)", "columns": list(t.colnames),
-                        "rows": [{"cells": r} for r in _qtable_rows(t)]}
-        return None
 
     def timeline_section(self):
         from .timeline import slip_table, timeline_figure
