@@ -51,8 +51,10 @@ def main(argv=None):
 
     mu = GM_EARTH
     r1, r2, tof = make_problems(args.n)
-    print(f"python {platform.python_version()}, numpy {np.__version__}, "
-          f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"python {platform.python_version()}, numpy {np.__version__}, "
+        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
+    )
 
     times = []
     for _ in range(3):
@@ -62,9 +64,11 @@ def main(argv=None):
     ok_frac = sol.ok.mean()
     best, med = min(times), float(np.median(times))
     ours_rate = args.n / best
-    print(f"orbits.core.lambert   : {args.n:,} problems in one call: best {best:.3f} s, "
-          f"median {med:.3f} s -> {ours_rate:,.0f} solves/s (best), {args.n / med:,.0f} (median); "
-          f"solved {ok_frac:.6f}")
+    print(
+        f"orbits.core.lambert   : {args.n:,} problems in one call: best {best:.3f} s, "
+        f"median {med:.3f} s -> {ours_rate:,.0f} solves/s (best), {args.n / med:,.0f} (median); "
+        f"solved {ok_frac:.6f}"
+    )
 
     kms = u.km / u.s
     t = time.perf_counter()
@@ -88,11 +92,15 @@ def main(argv=None):
     bc = [izzo_core(mu, r1[j], r2[j], tof[j], 0, True, True, 35, 1e-8) for j in range(m)]
     t_bc = time.perf_counter() - t
     rate_bq, rate_bc = m / t_bq, m / t_bc
-    print(f"boinor.iod.izzo.lambert (Quantity API), per problem, {m} problems: "
-          f"{rate_bq:,.0f} solves/s")
+    print(
+        f"boinor.iod.izzo.lambert (Quantity API), per problem, {m} problems: "
+        f"{rate_bq:,.0f} solves/s"
+    )
     print(f"boinor.core.iod.izzo (numba core), per problem, {m} problems: {rate_bc:,.0f} solves/s")
-    print(f"ratio ours/boinor Quantity API: {ours_rate / rate_bq:,.0f}x; "
-          f"ours/boinor numba core: {ours_rate / rate_bc:,.1f}x")
+    print(
+        f"ratio ours/boinor Quantity API: {ours_rate / rate_bq:,.0f}x; "
+        f"ours/boinor numba core: {ours_rate / rate_bc:,.1f}x"
+    )
 
     b1 = np.array([b[0] for b in bc])
     b2 = np.array([b[1] for b in bc])
@@ -100,8 +108,10 @@ def main(argv=None):
     assert np.array_equal(b1, bq1)
     d1 = np.linalg.norm(sol.v1[:m] - b1, axis=1) / np.linalg.norm(b1, axis=1)
     d2 = np.linalg.norm(sol.v2[:m] - b2, axis=1) / np.linalg.norm(b2, axis=1)
-    print(f"max relative velocity difference vs boinor over {m} problems: "
-          f"v1 {d1.max():.2e}, v2 {d2.max():.2e}")
+    print(
+        f"max relative velocity difference vs boinor over {m} problems: "
+        f"v1 {d1.max():.2e}, v2 {d2.max():.2e}"
+    )
 
     goals = {
         ">= 1,000,000 solves/s": ours_rate >= 1e6,

@@ -1,4 +1,4 @@
-"""Benchmark: one-year ISS -> Chinese space station transfer search (orbits.station_transfer_search).
+"""Benchmark: one-year ISS -> Chinese space station transfer search (station_transfer_search).
 
 Run from the repository root:
 
@@ -38,9 +38,15 @@ def tle_orbits():
     def orbit(name):
         i = next(k for k, line in enumerate(lines) if line.startswith(name))
         s = Satrec.twoline2rv(lines[i + 1], lines[i + 2])
-        return Orbit(s.a * s.radiusearthkm * u.km, s.ecco * u.one, s.inclo * u.rad, s.nodeo * u.rad,
-                     s.argpo * u.rad, s.mo * u.rad,
-                     Time(s.jdsatepoch, s.jdsatepochF, format="jd", scale="utc"))
+        return Orbit(
+            s.a * s.radiusearthkm * u.km,
+            s.ecco * u.one,
+            s.inclo * u.rad,
+            s.nodeo * u.rad,
+            s.argpo * u.rad,
+            s.mo * u.rad,
+            Time(s.jdsatepoch, s.jdsatepochF, format="jd", scale="utc"),
+        )
 
     return orbit("ISS (ZARYA)"), orbit("CSS (TIANHE)")
 
@@ -60,17 +66,24 @@ def main(argv=None):
     dep = iss.epoch + np.arange(0.0, args.days * 86400.0, 600.0) * u.s
     tof = np.linspace(10.0, 360.0, 100) * u.min
     n_var = 1 + 2 * args.max_revs
-    print(f"{len(dep):,} departures x {len(tof)} tof x {n_var} (M, branch) = "
-          f"{len(dep) * len(tof) * n_var:,} Lambert problems; {os.cpu_count()} CPUs, "
-          f"load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"{len(dep):,} departures x {len(tof)} tof x {n_var} (M, branch) = "
+        f"{len(dep) * len(tof) * n_var:,} Lambert problems; {os.cpu_count()} CPUs, "
+        f"load average {os.getloadavg()[0]:.2f}"
+    )
     t = time.perf_counter()
     res = orbits.station_transfer_search(iss, css, dep, tof, max_revs=args.max_revs)
     elapsed = time.perf_counter() - t
-    print(f"station_transfer_search: {elapsed:.1f} s wall "
-          f"({len(dep) * len(tof) * n_var / elapsed:,.0f} Lambert problems/s incl. propagation); "
-          f"solved cells {res.ok.mean():.4f}")
+    print(
+        f"station_transfer_search: {elapsed:.1f} s wall "
+        f"({len(dep) * len(tof) * n_var / elapsed:,.0f} Lambert problems/s incl. propagation); "
+        f"solved cells {res.ok.mean():.4f}"
+    )
     print(f"goal < 30 s: {'met' if elapsed < 30 else 'NOT met'}")
-    for label, sep in (("best 5 windows", None), ("best 5 windows at least 3 days apart", 3 * u.day)):
+    for label, sep in (
+        ("best 5 windows", None),
+        ("best 5 windows at least 3 days apart", 3 * u.day),
+    ):
         best = res.best(5, min_separation=sep)
         best["departure"].format = "iso"
         best["arrival"].format = "iso"
@@ -82,8 +95,12 @@ def main(argv=None):
     if args.plot:
         from orbits.plots.porkchop import porkchop_figure
 
-        fig = porkchop_figure(res, min_separation=3 * u.day, title="ISS to CSS, one year from 2024-05-09",
-                              source="CelesTrak TLEs 2024-05-09; Lambert (Izzo 2015) + secular J2")
+        fig = porkchop_figure(
+            res,
+            min_separation=3 * u.day,
+            title="ISS to CSS, one year from 2024-05-09",
+            source="CelesTrak TLEs 2024-05-09; Lambert (Izzo 2015) + secular J2",
+        )
         fig.savefig(args.plot)
         print(f"figure saved to {args.plot}")
 

@@ -17,7 +17,7 @@ from ._validation import as_value
 from .core import lambert as _core
 from .core.constants import GM_EARTH
 
-__all__ = ["lambert", "LambertError"]
+__all__ = ["LambertError", "lambert"]
 
 _KM3_S2 = u.km**3 / u.s**2
 _KMS = u.km / u.s
@@ -99,14 +99,20 @@ def lambert(
     r2_ = np.asarray(as_value(r2, u.km, "r2", min=-np.inf), dtype=float)
     for name, arr in (("r1", r1_), ("r2", r2_)):
         if arr.shape[-1:] != (3,):
-            raise ValueError(f"{name} must have 3 components on its last axis, got shape {arr.shape}")
+            raise ValueError(
+                f"{name} must have 3 components on its last axis, got shape {arr.shape}"
+            )
         if np.any(np.sum(arr * arr, axis=-1) == 0.0):
             raise ValueError(f"{name} must be a non-zero position vector, got {arr!r}")
     tof_ = np.asarray(as_value(tof, u.s, "tof", min=0.0, min_inclusive=False), dtype=float)
 
     M_arr = np.asarray(M)
     if M_arr.dtype == bool or M_arr.dtype.kind not in "iu":
-        if M_arr.dtype.kind == "f" and np.all(np.isfinite(M_arr)) and np.all(M_arr == np.round(M_arr)):
+        if (
+            M_arr.dtype.kind == "f"
+            and np.all(np.isfinite(M_arr))
+            and np.all(M_arr == np.round(M_arr))
+        ):
             M_arr = M_arr.astype(np.int64)
         else:
             raise TypeError(f"M must be an integer number of revolutions (>= 0), got {M!r}")

@@ -35,7 +35,7 @@ from .core import transfers as _core
 from .core.constants import GM_EARTH, J2_EARTH, R_EARTH
 from .core.kepler import true_to_mean
 
-__all__ = ["station_transfer_search", "StationTransferResult"]
+__all__ = ["StationTransferResult", "station_transfer_search"]
 
 _KMS = u.km / u.s
 _KM3_S2 = u.km**3 / u.s**2
@@ -234,7 +234,14 @@ def station_transfer_search(
     arr0 = _shift_to(arr_el, (t0 - arr_epoch).to_value(u.s), mu, J2, R_EARTH)
 
     grid = _core.transfer_grid(
-        dep0, arr0, t_dep, tof_s, mu=mu, J2=J2, R=R_EARTH, max_revs=int(max_revs),
+        dep0,
+        arr0,
+        t_dep,
+        tof_s,
+        mu=mu,
+        J2=J2,
+        R=R_EARTH,
+        max_revs=int(max_revs),
         prograde=bool(prograde),
     )
     minima = _core.local_minima(grid.dv, grid.ok)

@@ -87,9 +87,7 @@ def coe2rv(p, ecc, inc, raan, argp, nu, mu=GM_EARTH):
     cnu, snu = np.cos(nu), np.sin(nu)
     denom = 1.0 + ecc * cnu
     if np.any(denom <= 0.0):
-        raise ValueError(
-            "nu lies beyond the asymptote of a hyperbolic orbit (1 + ecc cos nu <= 0)"
-        )
+        raise ValueError("nu lies beyond the asymptote of a hyperbolic orbit (1 + ecc cos nu <= 0)")
     r_mag = p / denom
     sq = np.sqrt(mu / p)
     P, Q = _rotation(inc, raan, argp)
@@ -126,7 +124,9 @@ def rv2coe(r, v, mu=GM_EARTH, tol=1e-10):
     r = np.asarray(r, dtype=float)
     v = np.asarray(v, dtype=float)
     if r.shape[-1:] != (3,) or v.shape[-1:] != (3,):
-        raise ValueError(f"r and v must have 3 components on the last axis, got {r.shape}, {v.shape}")
+        raise ValueError(
+            f"r and v must have 3 components on the last axis, got {r.shape}, {v.shape}"
+        )
     if not mu > 0.0:
         raise ValueError(f"mu must be > 0 km^3/s^2, got {mu!r}")
     r, v = np.broadcast_arrays(r, v)

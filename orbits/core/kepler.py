@@ -19,12 +19,12 @@ import numpy as np
 from .constants import GM_EARTH
 
 __all__ = [
-    "stumpff_c2c3",
-    "propagate",
+    "KeplerConvergenceError",
     "mean_to_eccentric",
     "mean_to_true",
+    "propagate",
+    "stumpff_c2c3",
     "true_to_mean",
-    "KeplerConvergenceError",
 ]
 
 _TWO_PI = 2.0 * np.pi
@@ -102,7 +102,9 @@ def propagate(r0, v0, dt, mu=GM_EARTH, *, rtol=1e-13, maxiter=50):
     v0 = np.asarray(v0, dtype=float)
     dt = np.asarray(dt, dtype=float)
     if r0.shape[-1:] != (3,) or v0.shape[-1:] != (3,):
-        raise ValueError(f"r0 and v0 must have 3 components on the last axis, got {r0.shape}, {v0.shape}")
+        raise ValueError(
+            f"r0 and v0 must have 3 components on the last axis, got {r0.shape}, {v0.shape}"
+        )
     if not mu > 0.0:
         raise ValueError(f"mu must be > 0 km^3/s^2, got {mu!r}")
     shape = np.broadcast_shapes(r0.shape[:-1], v0.shape[:-1], dt.shape)
@@ -244,7 +246,10 @@ def mean_to_true(M, ecc):
     M, ecc = np.broadcast_arrays(M, ecc)
     nu = np.where(
         ecc < 1.0,
-        2.0 * np.arctan2(np.sqrt(1.0 + ecc) * np.sin(E / 2.0), np.sqrt(np.abs(1.0 - ecc)) * np.cos(E / 2.0)),
+        2.0
+        * np.arctan2(
+            np.sqrt(1.0 + ecc) * np.sin(E / 2.0), np.sqrt(np.abs(1.0 - ecc)) * np.cos(E / 2.0)
+        ),
         2.0 * np.arctan(np.sqrt((ecc + 1.0) / np.abs(ecc - 1.0)) * np.tanh(E / 2.0)),
     )
     # keep the whole revolutions of E (elliptic) so that nu is continuous in time
@@ -261,7 +266,9 @@ def true_to_mean(nu, ecc):
         raise ValueError("ecc must be >= 0 and != 1")
     ell = ecc < 1.0
     with np.errstate(invalid="ignore"):
-        E = 2.0 * np.arctan2(np.sqrt(np.abs(1.0 - ecc)) * np.sin(nu / 2.0), np.sqrt(1.0 + ecc) * np.cos(nu / 2.0))
+        E = 2.0 * np.arctan2(
+            np.sqrt(np.abs(1.0 - ecc)) * np.sin(nu / 2.0), np.sqrt(1.0 + ecc) * np.cos(nu / 2.0)
+        )
         M_ell = E - ecc * np.sin(E)
         revs = np.round((nu - E) / _TWO_PI)
         M_ell = M_ell + revs * _TWO_PI

@@ -11,9 +11,9 @@ Method: D. Izzo, "Revisiting Lambert's problem", Celestial Mechanics and Dynamic
   angles above pi;
 * ``T = sqrt(2 mu / s^3) tof`` and ``y = sqrt(1 - lambda^2 (1 - x^2))``;
 * the time-of-flight equation ``T(x)`` (Lancaster-Blanchard form, eq. 18; Battin's
-  hypergeometric series close to the parabola, ``|1 - x^2| < 0.1, x > 0``, eq. 20) is solved for ``x`` by
-  third-order Householder iterations using the analytic derivatives of eq. 22, started from
-  the initial guesses of eq. 30 (single revolution, with the continuous middle branch
+  hypergeometric series close to the parabola, ``|1 - x^2| < 0.1, x > 0``, eq. 20) is solved
+  for ``x`` by third-order Householder iterations using the analytic derivatives of eq. 22,
+  started from the initial guesses of eq. 30 (single revolution, with the continuous middle branch
   ``x0 = 2^(log(T/T0)/log(T1/T0)) - 1``, which joins the outer branches at ``T0`` and ``T1``)
   and eq. 31 (multi-revolution);
 * the velocities follow from Algorithm 1 of the paper.
@@ -47,15 +47,15 @@ from typing import NamedTuple
 import numpy as np
 
 __all__ = [
-    "LambertSolution",
-    "lambert",
-    "STATUS_MESSAGES",
-    "OK",
+    "BAD_INPUT",
     "BAD_TOF",
-    "NO_SOLUTION_M",
     "COLLINEAR",
     "NOT_CONVERGED",
-    "BAD_INPUT",
+    "NO_SOLUTION_M",
+    "OK",
+    "STATUS_MESSAGES",
+    "LambertSolution",
+    "lambert",
 ]
 
 OK, BAD_TOF, NO_SOLUTION_M, COLLINEAR, NOT_CONVERGED, BAD_INPUT = 0, 1, 2, 3, 4, 5
@@ -218,8 +218,10 @@ def _householder(x, T_target, lam, M, tol, maxiter):
         delta = T - Ta
         d1sq = d1 * d1
         with np.errstate(divide="ignore", invalid="ignore"):
-            step = delta * (d1sq - 0.5 * delta * d2) / (
-                d1 * (d1sq - delta * d2) + d3 * delta * delta / 6.0
+            step = (
+                delta
+                * (d1sq - 0.5 * delta * d2)
+                / (d1 * (d1sq - delta * d2) + d3 * delta * delta / 6.0)
             )
         x_new = xa - step
         # keep iterates inside the domain: x > -1 always, x < 1 for multi-revolution
@@ -380,9 +382,7 @@ def lambert(
         keep[infeasible] = False
         if not np.all(keep):
             idx, lam, T, M_i, low_i = idx[keep], lam[keep], T[keep], M_i[keep], low_i[keep]
-            r1n, r2n, cn, s, ihx, ihy, ihz = (
-                a[keep] for a in (r1n, r2n, cn, s, ihx, ihy, ihz)
-            )
+            r1n, r2n, cn, s, ihx, ihy, ihz = (a[keep] for a in (r1n, r2n, cn, s, ihx, ihy, ihz))
             x1, y1, z1, x2, y2, z2 = (a[keep] for a in (x1, y1, z1, x2, y2, z2))
             sel = idx
         if idx.size == 0:

@@ -23,7 +23,7 @@ from .elements import coe2rv
 from .kepler import mean_to_true
 from .lambert import lambert
 
-__all__ = ["MeanElements", "station_states", "TransferGrid", "transfer_grid", "local_minima"]
+__all__ = ["MeanElements", "TransferGrid", "local_minima", "station_states", "transfer_grid"]
 
 
 class MeanElements(NamedTuple):

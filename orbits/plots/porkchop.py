@@ -58,9 +58,7 @@ def porkchop_figure(
     import matplotlib.dates as mdates
 
     if not hasattr(result, "dv_total") or not hasattr(result, "best"):
-        raise TypeError(
-            f"result must be a StationTransferResult, got {type(result).__name__}"
-        )
+        raise TypeError(f"result must be a StationTransferResult, got {type(result).__name__}")
     if isinstance(n_best, bool) or not isinstance(n_best, (int, np.integer)) or n_best < 0:
         raise ValueError(f"n_best must be an integer >= 0, got {n_best!r}")
     dv = result.dv_total.to_value(u.km / u.s)
@@ -89,7 +87,13 @@ def porkchop_figure(
 
     fig, ax = new_figure()
     mesh = ax.pcolormesh(
-        x_plot, y, dv_plot.T, shading="nearest", cmap="viridis", vmin=vmin, vmax=max(vmax, vmin * 1.0001)
+        x_plot,
+        y,
+        dv_plot.T,
+        shading="nearest",
+        cmap="viridis",
+        vmin=vmin,
+        vmax=max(vmax, vmin * 1.0001),
     )
     cbar = fig.colorbar(mesh, ax=ax)
     cbar.set_label("total Δv (km/s)")
@@ -106,11 +110,26 @@ def porkchop_figure(
         label = f"best {len(best)} windows" + (
             f" ({dv_best[0]:.3f} to {dv_best[-1]:.3f} km/s)" if len(best) else ""
         )
-        ax.scatter(bx, by, marker="o", s=40, facecolors="none", edgecolors=OKABE_ITO["vermillion"],
-                   linewidths=1.5, label=label, zorder=3)
+        ax.scatter(
+            bx,
+            by,
+            marker="o",
+            s=40,
+            facecolors="none",
+            edgecolors=OKABE_ITO["vermillion"],
+            linewidths=1.5,
+            label=label,
+            zorder=3,
+        )
         for rank, (xx, yy) in enumerate(zip(bx, by), 1):
-            ax.annotate(str(rank), (xx, yy), xytext=(4, 4), textcoords="offset points",
-                        fontsize=8, color=OKABE_ITO["vermillion"])
+            ax.annotate(
+                str(rank),
+                (xx, yy),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=8,
+                color=OKABE_ITO["vermillion"],
+            )
         if len(best):
             ax.legend(loc="upper right")
     ax.set_title(title or "Two-impulse transfer cost")

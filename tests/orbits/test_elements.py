@@ -44,7 +44,8 @@ def _random_elements(rng, n):
 
 
 def test_coe2rv_and_rv2coe_agree_with_boinor_batch():
-    from boinor.core.elements import coe2rv as b_coe2rv, rv2coe as b_rv2coe
+    from boinor.core.elements import coe2rv as b_coe2rv
+    from boinor.core.elements import rv2coe as b_rv2coe
 
     rng = np.random.default_rng(7)
     p, ecc, inc, raan, argp, nu = _random_elements(rng, 50)
@@ -86,8 +87,10 @@ def test_batch_over_two_leading_axes():
     rng = np.random.default_rng(3)
     p, ecc, inc, raan, argp, nu = (x.reshape(4, 5) for x in _random_elements(rng, 20))
     r, v = coe2rv(p, ecc, inc, raan, argp, nu, MU)
-    assert r.shape == (4, 5, 3)
-    r_flat, _ = coe2rv(p.ravel(), ecc.ravel(), inc.ravel(), raan.ravel(), argp.ravel(), nu.ravel(), MU)
+    assert r.shape == v.shape == (4, 5, 3)
+    r_flat, _ = coe2rv(
+        p.ravel(), ecc.ravel(), inc.ravel(), raan.ravel(), argp.ravel(), nu.ravel(), MU
+    )
     np.testing.assert_array_equal(r.reshape(20, 3), r_flat)
 
 

@@ -58,8 +58,9 @@ def test_many_periods_and_broadcasting():
     v0 = np.array([0.0, np.sqrt(MU / a), 0.0])
     dt = np.array([[1.0, 10.0, 1000.0]]).T * period  # shape (3, 1) against one state
     r, v = propagate(r0, v0, dt, MU)
-    assert r.shape == (3, 1, 3)
+    assert r.shape == v.shape == (3, 1, 3)
     np.testing.assert_allclose(r[:, 0], np.broadcast_to(r0, (3, 3)), atol=1e-6)
+    np.testing.assert_allclose(v[:, 0], np.broadcast_to(v0, (3, 3)), atol=1e-9)
 
 
 def test_kepler_equation_round_trip_and_values():

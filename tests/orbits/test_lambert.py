@@ -17,7 +17,9 @@ MU = 398600.4418  # km^3/s^2 (Vallado 4th ed., Table D-1; orbits.core.constants.
 def _boinor(mu, r1, r2, tof, M=0, prograde=True, lowpath=True):
     from boinor.core.iod import izzo
 
-    return izzo(mu, np.asarray(r1, float), np.asarray(r2, float), float(tof), M, prograde, lowpath, 35, 1e-8)
+    return izzo(
+        mu, np.asarray(r1, float), np.asarray(r2, float), float(tof), M, prograde, lowpath, 35, 1e-8
+    )
 
 
 def _rel(a, b):
@@ -87,9 +89,7 @@ def test_batch_matches_boinor(M, prograde, lowpath):
 def test_units_layer_broadcasts_a_grid():
     r1, r2, tof = _random_problems(5, 12)
     # (4, 3) grid: 4 departure points against 3 times of flight, one call
-    v1, v2 = lambert(
-        r1[:4, None, :] * u.km, r2[:4, None, :] * u.km, tof[None, :3] * u.s, M=0
-    )
+    v1, v2 = lambert(r1[:4, None, :] * u.km, r2[:4, None, :] * u.km, tof[None, :3] * u.s, M=0)
     assert v1.shape == v2.shape == (4, 3, 3)
     assert not np.any(v1.mask)
     for i in range(4):
@@ -109,6 +109,7 @@ def test_grid_masks_problems_without_solution():
     v1, v2, status = lambert(r1, r2, tof, M=1, return_status=True)
     np.testing.assert_array_equal(status, [core.NO_SOLUTION_M, core.OK])
     np.testing.assert_array_equal(v1.mask[:, 0], [True, False])
+    np.testing.assert_array_equal(v2.mask[:, 2], [True, False])
     b1, _ = _boinor(MU, r1.value, r2.value, 600 * 60.0, 1)
     assert _rel(v1.unmasked[1].to_value(KMS), b1) < 1e-9
 
@@ -174,7 +175,9 @@ def test_property_propagating_v1_reaches_r2(rad1, rad2, angle, incl, tof_h, M, p
     # Property (no external number needed): whatever the solver returns, Kepler-propagating
     # (r1, v1) for tof with orbits.core.kepler must land on r2 with v2.
     r1 = np.array([rad1, 0.0, 0.0])
-    r2 = rad2 * np.array([np.cos(angle), np.sin(angle) * np.cos(incl), np.sin(angle) * np.sin(incl)])
+    r2 = rad2 * np.array(
+        [np.cos(angle), np.sin(angle) * np.cos(incl), np.sin(angle) * np.sin(incl)]
+    )
     tof = tof_h * 3600.0
     sol = core.lambert(MU, r1, r2, tof, M, prograde, lowpath)
     if not sol.ok:
@@ -195,8 +198,12 @@ def test_orbits_lambert_is_callable_even_after_submodule_import():
     import orbits
     import orbits.lambert as module  # noqa: F401  (binds the package attribute to the module)
 
-    v1, _ = orbits.lambert([5000.0, 10000.0, 2100.0] * u.km, [-14600.0, 2500.0, 7000.0] * u.km,
-                           1 * u.h, k=398600.0 * u.km**3 / u.s**2)
+    v1, _ = orbits.lambert(
+        [5000.0, 10000.0, 2100.0] * u.km,
+        [-14600.0, 2500.0, 7000.0] * u.km,
+        1 * u.h,
+        k=398600.0 * u.km**3 / u.s**2,
+    )
     np.testing.assert_allclose(v1.to_value(KMS), [-5.9925, 1.9254, 3.2456], atol=1e-4)
 
 

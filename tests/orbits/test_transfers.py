@@ -17,8 +17,15 @@ TLE_FILE = "seeds/authorities/stations-2024-05-09.tle"
 
 
 def _circular(a_km, nu_deg, epoch, inc_deg=0.0):
-    return dict(a=a_km * u.km, ecc=0.0, inc=inc_deg * u.deg, raan=0 * u.deg, argp=0 * u.deg,
-                nu=nu_deg * u.deg, epoch=epoch)
+    return {
+        "a": a_km * u.km,
+        "ecc": 0.0,
+        "inc": inc_deg * u.deg,
+        "raan": 0 * u.deg,
+        "argp": 0 * u.deg,
+        "nu": nu_deg * u.deg,
+        "epoch": epoch,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +83,8 @@ def test_result_structure(hohmann_result):
 def _tle_orbits():
     from sgp4.api import Satrec
 
-    lines = open(TLE_FILE).read().splitlines()
+    with open(TLE_FILE) as f:
+        lines = f.read().splitlines()
 
     def sat(name):
         i = next(k for k, line in enumerate(lines) if line.startswith(name))
@@ -86,9 +94,15 @@ def _tle_orbits():
 
     def elements(s):
         # SGP4 mean elements of the TLE (semi-major axis as recovered by sgp4's initialisation)
-        return Orbit(s.a * s.radiusearthkm * u.km, s.ecco * u.one, s.inclo * u.rad,
-                     s.nodeo * u.rad, s.argpo * u.rad, s.mo * u.rad,
-                     Time(s.jdsatepoch, s.jdsatepochF, format="jd", scale="utc"))
+        return Orbit(
+            s.a * s.radiusearthkm * u.km,
+            s.ecco * u.one,
+            s.inclo * u.rad,
+            s.nodeo * u.rad,
+            s.argpo * u.rad,
+            s.mo * u.rad,
+            Time(s.jdsatepoch, s.jdsatepochF, format="jd", scale="utc"),
+        )
 
     iss, css = sat("ISS (ZARYA)"), sat("CSS (TIANHE)")
     return iss, css, elements(iss), elements(css)
@@ -100,8 +114,21 @@ def _drag_free(s):
     from sgp4.api import WGS72, Satrec
 
     d = Satrec()
-    d.sgp4init(WGS72, "i", s.satnum, s.jdsatepoch + s.jdsatepochF - 2433281.5, 0.0, 0.0, 0.0,
-               s.ecco, s.argpo, s.inclo, s.mo, s.no_kozai, s.nodeo)
+    d.sgp4init(
+        WGS72,
+        "i",
+        s.satnum,
+        s.jdsatepoch + s.jdsatepochF - 2433281.5,
+        0.0,
+        0.0,
+        0.0,
+        s.ecco,
+        s.argpo,
+        s.inclo,
+        s.mo,
+        s.no_kozai,
+        s.nodeo,
+    )
     return d
 
 
@@ -124,10 +151,11 @@ def test_iss_to_css_at_tle_epoch_costs_the_plane_change():
     # eq. 6-27 geometry), and the single-impulse plane change 2 v sin(theta / 2) at circular
     # speed v (Vallado eq. 6-23, Curtis eq. 6.56). On 2024-05-09 the nodes are ~175 deg apart,
     # so theta is ~93 deg (not the ~10 deg inclination difference).
-    iss, css, e1, e2 = _tle_orbits()
+    _, _, e1, e2 = _tle_orbits()
     i1, i2 = e1.inc.value, e2.inc.value
-    theta = np.arccos(np.cos(i1) * np.cos(i2)
-                      + np.sin(i1) * np.sin(i2) * np.cos(e1.raan.value - e2.raan.value))
+    theta = np.arccos(
+        np.cos(i1) * np.cos(i2) + np.sin(i1) * np.sin(i2) * np.cos(e1.raan.value - e2.raan.value)
+    )
     assert np.degrees(theta) == pytest.approx(92.8, abs=0.3)
     v = np.sqrt(MU / e1.a.to_value(u.km))
     expected = 2 * v * np.sin(theta / 2)
@@ -246,12 +274,16 @@ def test_porkchop_figure(hohmann_result):
 
 def test_best_min_separation():
     # two circular coplanar orbits (7000 and 7200 km): one near-Hohmann window per synodic
-    # period (2 pi / (n1 - n2) = 1.6 days here), several minima within each; with 1 day separation the listed
-    # windows are at least a day apart and the cheapest is kept first
+    # period (2 pi / (n1 - n2) = 1.6 days here), several minima within each; with 1 day
+    # separation the listed windows are at least a day apart and the cheapest is kept first
     ep = Time("2024-01-01", scale="utc")
-    res = station_transfer_search(_circular(7000.0, 0.0, ep), _circular(7200.0, 100.0, ep),
-                                  ep + np.arange(0, 6 * 86400, 300) * u.s,
-                                  np.arange(30, 70, 2) * u.min, j2=False)
+    res = station_transfer_search(
+        _circular(7000.0, 0.0, ep),
+        _circular(7200.0, 100.0, ep),
+        ep + np.arange(0, 6 * 86400, 300) * u.s,
+        np.arange(30, 70, 2) * u.min,
+        j2=False,
+    )
     all_best = res.best(5)
     spaced = res.best(5, min_separation=1 * u.day)
     assert len(res.minima) > len(spaced) >= 2
