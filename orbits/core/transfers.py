@@ -131,7 +131,6 @@ def transfer_grid(
     rows = max(1, chunk_size // (K * V))
     for start in range(0, N, rows):
         sl = slice(start, min(N, start + rows))
-        n = sl.stop - sl.start
         t_arr = t_dep[sl, None] + tof[None, :]  # (n, K)
         r_a, v_a = station_states(arr, t_arr, mu, J2, R)  # (n, K, 3)
         sol = lambert(
@@ -155,7 +154,6 @@ def transfer_grid(
         out_dv2[sl] = np.where(good, np.take_along_axis(d2, take, 0)[0], np.nan)
         out_rev[sl] = np.where(good, np.asarray(variants_M)[best], -1)
         out_low[sl] = np.asarray(variants_low)[best] & good
-        del n
     ok = np.isfinite(out_dv)
     return TransferGrid(out_dv1, out_dv2, out_dv, ok, out_rev, out_low)
 
