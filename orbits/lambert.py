@@ -95,8 +95,8 @@ def lambert(
     mu = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
     if np.ndim(mu) != 0:
         raise ValueError(f"k must be a scalar gravitational parameter, got shape {np.shape(mu)}")
-    r1_ = np.asarray(as_value(r1, u.km, "r1", min=-np.inf), dtype=float)
-    r2_ = np.asarray(as_value(r2, u.km, "r2", min=-np.inf), dtype=float)
+    r1_ = np.asarray(as_value(r1, u.km, "r1"), dtype=float)
+    r2_ = np.asarray(as_value(r2, u.km, "r2"), dtype=float)
     for name, arr in (("r1", r1_), ("r2", r2_)):
         if arr.shape[-1:] != (3,):
             raise ValueError(

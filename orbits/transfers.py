@@ -67,19 +67,19 @@ def _orbit_elements(orbit, name):
     a = as_value(vals["a"], u.km, f"{name}.a", min=0.0, min_inclusive=False)
     e = as_value(ecc, u.one, f"{name}.ecc", min=0.0, max=1.0, max_inclusive=False)
     inc = as_value(vals["inc"], u.rad, f"{name}.inc", min=0.0, max=np.pi)
-    raan = as_value(vals["raan"], u.rad, f"{name}.raan", min=-np.inf)
-    argp = as_value(vals["argp"], u.rad, f"{name}.argp", min=-np.inf)
+    raan = as_value(vals["raan"], u.rad, f"{name}.raan")
+    argp = as_value(vals["argp"], u.rad, f"{name}.argp")
     for key, val in (("a", a), ("ecc", e), ("inc", inc), ("raan", raan), ("argp", argp)):
         if np.ndim(val) != 0:
             raise ValueError(f"{name}.{key} must be a scalar, got shape {np.shape(val)}")
     M = _field(orbit, "M", name)
     if M is not None:
-        M0 = as_value(M, u.rad, f"{name}.M", min=-np.inf)
+        M0 = as_value(M, u.rad, f"{name}.M")
     else:
         nu = _field(orbit, "nu", name)
         if nu is None:
             raise TypeError(f"{name} must provide the mean anomaly 'M' or the true anomaly 'nu'")
-        M0 = float(true_to_mean(as_value(nu, u.rad, f"{name}.nu", min=-np.inf), e))
+        M0 = float(true_to_mean(as_value(nu, u.rad, f"{name}.nu"), e))
     epoch = as_time(vals["epoch"], f"{name}.epoch")
     if not epoch.isscalar:
         raise ValueError(f"{name}.epoch must be a single time, got shape {epoch.shape}")
