@@ -439,6 +439,26 @@ def _lunar(s1: Subject, s2: Subject, cat) -> dict:
 # --- launch windows ----------------------------------------------------------------------------------
 
 
+def parse_start(start, name="start") -> Time:
+    """A start time from a ``Time`` or an ISO date string, with a short error naming ``name``."""
+    if isinstance(start, Time):
+        return start
+    if isinstance(start, str):
+        import warnings
+
+        from erfa import ErfaWarning
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ErfaWarning)
+                return Time(start.strip(), scale="utc")
+        except ValueError:
+            pass
+    raise ValueError(
+        f"{name} must be a UTC date such as 2024-05-10 or 2024-05-10T06:00, got {start!r}"
+    )
+
+
 def station_launch_windows(site: str, station: str, *, start=None, days=7.0, catalog=None) -> QTable:
     """In-plane launch times from ``site`` into ``station``'s orbit plane, precessing with J2.
 
@@ -460,7 +480,6 @@ def station_launch_windows(site: str, station: str, *, start=None, days=7.0, cat
     the node of the station plane at each window.
     """
     import orbits
-    from orbits._validation import as_time
 
     from .catalog import load_catalog
 
@@ -478,7 +497,7 @@ def station_launch_windows(site: str, station: str, *, start=None, days=7.0, cat
     if not isinstance(days, (int, float)) or isinstance(days, bool) or not (0 < days <= 60):
         raise ValueError(f"days must be a number in (0, 60], got {days!r}")
     el = s_orb.elements
-    t0 = Time(el["epoch"].utc.isot[:10]) if start is None else as_time(start, "start")
+    t0 = Time(el["epoch"].utc.isot[:10]) if start is None else parse_start(start)
     rec = s_site.record
     i_min = orbits.min_inclination(rec.latitude)
     if not (i_min <= el["inc"] <= 180 * u.deg - i_min):

@@ -253,7 +253,7 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
     """
     from astropy.table import QTable
 
-    from .compare import _parking_inclination, resolve
+    from .compare import _parking_inclination, parse_start, resolve
 
     cat = _catalog(catalog)
     if lunar is not None:
@@ -266,9 +266,7 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
         if start is None:
             t0 = Time(m.launch_date.time.utc.isot[:10]) - 7 * u.day if m.launch_date else Time("2026-01-01")
         else:
-            from orbits._validation import as_time
-
-            t0 = as_time(start, "start")
+            t0 = parse_start(start, "--start")
         span = 28.0 if days is None else float(days)
         dep = t0 + np.arange(0, span, 0.25) * u.day
         tofs = np.linspace(3.0, 7.0, 33) * u.day
@@ -318,9 +316,7 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
 
         t0 = orbits.plane_alignments(o1, o2, count=1).aligned[0] - 0.5 * u.day
     else:
-        from orbits._validation import as_time
-
-        t0 = as_time(start, "start")
+        t0 = parse_start(start, "--start")
     span = 1.0 if days is None else float(days)
     dep = t0 + np.arange(0, span * 1440, 5) * u.min
     tof = np.arange(30, 361, 10) * u.min
