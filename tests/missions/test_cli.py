@@ -162,6 +162,8 @@ def test_help_everywhere(cmd):
         (["plot", "timline", "--out", "x.png"], ["timline", "did you mean 'timeline'"]),
         (["plot", "timeline", "--out", "x.gif"], ["--out", "x.gif", ".png"]),
         (["windows", "Jiuquan", "CSS", "--days", "0"], ["--days", "0"]),
+        (["windows", "Jiuquan", "CSS", "--start", "notadate"], ["start", "'notadate'", "2024-05-10"]),
+        (["windows", "Baikonur", "ROS"], ["station", "'ROS'", "TLE"]),
         (["porkchop", "ISS"], ["two station names", "--lunar"]),
         (["porkchop", "--lunar", "ISS", "--out", "x.png"], ["--lunar", "lunar mission"]),
         (["report", "--out", "r", "--missions", "Lnua-25"], ["Lnua-25", "did you mean"]),
