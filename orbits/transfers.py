@@ -73,12 +73,16 @@ def _orbit_elements(orbit, name):
         if np.ndim(val) != 0:
             raise ValueError(f"{name}.{key} must be a scalar, got shape {np.shape(val)}")
     M = _field(orbit, "M", name)
+    if M is None:  # orbits.tle.TLE names it in full
+        M = _field(orbit, "mean_anomaly", name)
     if M is not None:
         M0 = as_value(M, u.rad, f"{name}.M")
     else:
         nu = _field(orbit, "nu", name)
         if nu is None:
-            raise TypeError(f"{name} must provide the mean anomaly 'M' or the true anomaly 'nu'")
+            raise TypeError(
+                f"{name} must provide the mean anomaly ('M' or 'mean_anomaly') or the true anomaly 'nu'"
+            )
         M0 = float(true_to_mean(as_value(nu, u.rad, f"{name}.nu"), e))
     epoch = as_time(vals["epoch"], f"{name}.epoch")
     if not epoch.isscalar:

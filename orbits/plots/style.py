@@ -95,6 +95,13 @@ def _apply_axes_style(ax) -> None:
 
 
 def note_source(fig: Figure, text: str) -> Figure:
-    """Write the data source in small grey type at the figure's bottom-left corner."""
+    """Write the data source in small grey type at the figure's bottom-left corner.
+
+    A constrained layout is told to keep the bottom strip free, so the note never overlaps
+    the x-axis label.
+    """
+    engine = fig.get_layout_engine()
+    if engine is not None and "rect" in getattr(engine, "get", lambda: {})():
+        engine.set(rect=(0, 0.035, 1, 0.965))
     fig.text(0.005, 0.005, f"Source: {text}", fontsize=7, color="0.4", ha="left", va="bottom")
     return fig

@@ -292,3 +292,26 @@ def test_best_min_separation():
     assert np.all(gaps[~np.eye(len(spaced), dtype=bool)] >= 1.0)
     with pytest.raises(u.UnitTypeError, match="min_separation must have units of time"):
         res.best(2, min_separation=3 * u.km)
+
+
+def test_search_accepts_tle_objects_and_meets_the_plane_change_bound():
+    """orbits.from_tle objects go straight into the search (they name the anomaly
+    'mean_anomaly'). Near the October 2024 node alignment the best two-impulse transfer costs
+    at least the single-impulse plane change at the inclination difference — TLE columns:
+    ISS 51.6381 deg, CSS 41.4681 deg; v = sqrt(mu / a_ISS), mu = 398600.4418 km^3/s^2 —
+    and only a few per cent more (the orbits are nearly coplanar and co-altitude there)."""
+    import numpy as np
+    from astropy import units as u
+    from astropy.time import Time
+
+    import orbits
+    from orbits.tle import load_tles
+
+    tles = load_tles()
+    iss, css = tles["ISS (ZARYA)"], tles["CSS (TIANHE)"]
+    deps = Time("2024-10-09") + np.arange(0, 2.5, 1 / 72) * u.day
+    res = orbits.station_transfer_search(iss, css, deps, np.linspace(20, 180, 41) * u.min)
+    best = res.best(1)["dv_total"][0].to_value(u.km / u.s)
+    v = np.sqrt(398600.4418 / iss.a.to_value(u.km))
+    bound = 2 * v * np.sin(np.radians(51.6381 - 41.4681) / 2)
+    assert bound < best < 1.06 * bound
