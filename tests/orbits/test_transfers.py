@@ -237,7 +237,7 @@ def test_bad_input():
         station_transfer_search({**leo, "ecc": 1.2}, geo, dep, tof)
     with pytest.raises(TypeError, match="arrival_orbit must provide 'inc'"):
         station_transfer_search(leo, {k: v for k, v in geo.items() if k != "inc"}, dep, tof)
-    with pytest.raises(TypeError, match="mean anomaly 'M' or the true anomaly 'nu'"):
+    with pytest.raises(TypeError, match=r"mean anomaly \('M' or 'mean_anomaly'\) or the true anomaly 'nu'"):
         station_transfer_search(leo, {k: v for k, v in geo.items() if k != "nu"}, dep, tof)
     with pytest.raises(ValueError, match="tof must be > 0 s"):
         station_transfer_search(leo, geo, dep, [-1, 2] * u.h)
