@@ -27,15 +27,15 @@ from astropy.table import QTable
 from astropy.time import Time
 
 __all__ = [
+    "PAIRINGS",
     "Subject",
-    "resolve",
     "compare",
-    "comparison_table",
     "comparison_json",
+    "comparison_table",
+    "lunar_budget",
+    "resolve",
     "station_elements",
     "station_launch_windows",
-    "lunar_budget",
-    "PAIRINGS",
 ]
 
 #: What :func:`compare` accepts, for error messages.
@@ -126,7 +126,7 @@ def resolve(name: str, catalog=None) -> Subject:
     if isinstance(rec, r.LaunchSite):
         return Subject(rec.name, "site", rec)
     if isinstance(rec, r.LaunchVehicle):
-        raise ValueError(
+        raise ValueError(  # noqa: TRY004 - a wrong name, not a wrong Python type
             f"{name!r} is a launch vehicle ({rec.name}); compare takes {PAIRINGS}"
         )
     if rec.target == "Moon":
@@ -219,10 +219,10 @@ def _orbits(s1: Subject, s2: Subject) -> dict:
     for s, key in ((s1, "a"), (s2, "b")):
         out[f"plane_change_dv_at_{key}"] = orbits.plane_change_dv(_circular_speed(s.elements["a"]), lo)
     notes = [
-        "plane angle between |i1 - i2| (nodes aligned) and i1 + i2 (nodes opposed); the nodes "
-        "drift apart at the relative first-order J2 rate, one full cycle per node_cycle",
-        "plane-change dv = 2 v sin(theta/2) at the circular speed sqrt(mu/a) of the lower orbit "
-        f"({lower.name}); plane_change_dv_at_a/_b give it at each orbit's own speed",
+        ("plane angle between |i1 - i2| (nodes aligned) and i1 + i2 (nodes opposed); the nodes "
+         "drift apart at the relative first-order J2 rate, one full cycle per node_cycle"),
+        ("plane-change dv = 2 v sin(theta/2) at the circular speed sqrt(mu/a) of the lower orbit "
+         f"({lower.name}); plane_change_dv_at_a/_b give it at each orbit's own speed"),
     ]
     if all("raan" in e and "epoch" in e for e in (e1, e2)):
         al = orbits.plane_alignments(e1, e2, count=1)
@@ -275,7 +275,7 @@ def _site_orbit(site: Subject, orb: Subject) -> dict:
         )
         gaps = [max(lo - inc, inc - hi, 0 * u.deg) for lo, hi, _ in documented]
         k = int(np.argmin(u.Quantity(gaps).value))
-        lo, hi, lab = documented[k]
+        lo, hi, _ = documented[k]
         nearest = min(max(inc, lo), hi)
         out["nearest_documented_inclination"] = nearest
         out["documented_plane_change"] = abs(nearest - inc)
@@ -283,10 +283,10 @@ def _site_orbit(site: Subject, orb: Subject) -> dict:
         out["documented_dogleg_dv"] = orbits.plane_change_dv(v_park, abs(nearest - inc))
     out["notes"] = [
         "a direct ascent reaches inclinations from the site's geocentric latitude to 180 deg minus it",
-        f"dog-leg dv: insertion at the nearest reachable inclination into a {PARKING_ALTITUDE.value:g} km "
-        "circular parking orbit, then a plane change 2 v sin(di/2) (orbits.dogleg_dv)",
-        "the documented inclinations (range safety, drop zones) are the catalog's; "
-        "documented_dogleg_dv turns from the nearest of them",
+        (f"dog-leg dv: insertion at the nearest reachable inclination into a {PARKING_ALTITUDE.value:g} "
+         "km circular parking orbit, then a plane change 2 v sin(di/2) (orbits.dogleg_dv)"),
+        ("the documented inclinations (range safety, drop zones) are the catalog's; "
+         "documented_dogleg_dv turns from the nearest of them"),
     ]
     return out
 
@@ -355,10 +355,10 @@ def _mean_moon_budget(rec, cat) -> dict:
         leg_tof = 4.5 * u.day
     kwargs = {}
     if orbit is not None:
-        kwargs = dict(
-            lunar_periapsis_altitude=max(orbit.periapsis, 1 * u.km),
-            lunar_apoapsis_altitude=max(orbit.apoapsis, orbit.periapsis, 1 * u.km),
-        )
+        kwargs = {
+            "lunar_periapsis_altitude": max(orbit.periapsis, 1 * u.km),
+            "lunar_apoapsis_altitude": max(orbit.apoapsis, orbit.periapsis, 1 * u.km),
+        }
     budget = orbits.tli_budget(parking_inclination=i_park, tof=leg_tof, **kwargs)
     out = {
         "name": rec.name,
@@ -395,10 +395,10 @@ def _lunar(s1: Subject, s2: Subject, cat) -> dict:
                 out[f"{key}_{k}"] = v
     o1, o2 = s1.record.orbit("Moon"), s2.record.orbit("Moon")
     notes = [
-        "TLI and LOI: patched conic (orbits.tli_budget via missions.lunar_profiles) from a 200 km "
-        "parking orbit at the launch site's parking inclination, the catalog transfer time and "
-        "the DE421 Moon at the launch date where the catalog dates it; a_assumptions / "
-        "b_assumptions list what was assumed",
+        ("TLI and LOI: patched conic (orbits.tli_budget via missions.lunar_profiles) from a 200 km "
+         "parking orbit at the launch site's parking inclination, the catalog transfer time and "
+         "the DE421 Moon at the launch date where the catalog dates it; a_assumptions / "
+         "b_assumptions list what was assumed"),
     ]
     if o1 is not None and o2 is not None:
         i1, i2 = o1.inclination.to(u.deg), o2.inclination.to(u.deg)

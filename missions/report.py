@@ -27,7 +27,7 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
-__all__ = ["build_report", "figure", "porkchop", "FIGURE_NAMES", "SECTION_IDS", "DEFAULT_STATIONS"]
+__all__ = ["DEFAULT_STATIONS", "FIGURE_NAMES", "SECTION_IDS", "build_report", "figure", "porkchop"]
 
 #: Section ids of the report, in order (each is an HTML ``<section id=...>``).
 SECTION_IDS = ("catalog", "sources", "sites", "stations", "windows", "lunar", "timeline")
@@ -273,8 +273,8 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
         orbit = m.orbit("Moon")
         kw = {}
         if orbit is not None:
-            kw = dict(lunar_periapsis_altitude=max(orbit.periapsis, 1 * u.km),
-                      lunar_apoapsis_altitude=max(orbit.apoapsis, orbit.periapsis, 1 * u.km))
+            kw = {"lunar_periapsis_altitude": max(orbit.periapsis, 1 * u.km),
+                  "lunar_apoapsis_altitude": max(orbit.apoapsis, orbit.periapsis, 1 * u.km)}
         res = orbits.lunar_porkchop(dep, tofs, parking_inclination=i_park, **kw)
         fig = _lunar_porkchop_figure(res, m, site)
         tot = np.where(res.ok, res.total_dv.to_value(_KMS), np.inf)
@@ -582,9 +582,9 @@ class _Report:
                 w = station_launch_windows(site, st.name, days=7, catalog=self.cat)
             except ValueError:
                 c = compare(site, st.name, self.cat)
-                summary.append({"cells": [site_rec.name, st.name, "0", "", "",
-                                          f"not directly: needs a {c['plane_change'].to_value(u.deg):.2f}° dog-leg, "
-                                          f"{c['dogleg_dv'].to_value(_KMS):.2f} km/s"]})
+                remark = (f"not directly: needs a {c['plane_change'].to_value(u.deg):.2f}° dog-leg, "
+                          f"{c['dogleg_dv'].to_value(_KMS):.2f} km/s")
+                summary.append({"cells": [site_rec.name, st.name, "0", "", "", remark]})
                 continue
             first = w[0] if len(w) else None
             summary.append({"cells": [site_rec.name, st.name, str(len(w)),
@@ -606,8 +606,8 @@ class _Report:
                          "that plane: twice a day for a site below the plane's inclination, never "
                          "for one above it. The plane itself drifts west by about 5–6° a day.",
                 "tables": tables, "figures": [], "notes": [
-                    "Times from orbits.launch_windows (GMST, in-plane condition); the node drifts with "
-                    "the first-order J2 rate from the TLE epoch."]}
+                    ("Times from orbits.launch_windows (GMST, in-plane condition); the node drifts "
+                     "with the first-order J2 rate from the TLE epoch.")]}
 
     def lunar_section(self):
         from .compare import compare, lunar_budget

@@ -16,7 +16,7 @@ import numpy as np
 from astropy import units as u
 from astropy.table import QTable
 
-__all__ = ["timeline_missions", "timeline_table", "slip_table", "timeline_figure"]
+__all__ = ["slip_table", "timeline_figure", "timeline_missions", "timeline_table"]
 
 #: Marker per launch status (filled star: it flew; X: it flew and failed; open diamond: plan).
 STATUS_MARKERS = {

@@ -17,7 +17,13 @@ import pytest
 from astropy import units as u
 
 from missions import load_catalog
-from missions.compare import compare, comparison_json, comparison_table, resolve, station_launch_windows
+from missions.compare import (
+    compare,
+    comparison_json,
+    comparison_table,
+    resolve,
+    station_launch_windows,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 TLE = REPO / "seeds" / "authorities" / "stations-2024-05-09.tle"

@@ -102,14 +102,14 @@ def test_no_external_assets(report):
 
 def _source_items(html):
     return [(int(n), unescape(re.sub(r"<[^>]+>", "", body)).strip())
-            for n, body in re.findall(r'<li id="src-(\d+)"[^>]*>(.*?)</li>', html, flags=re.S)]
+            for n, body in re.findall(r'<li id="src-(\d+)"[^>]*>(.*?)</li>', html, flags=re.DOTALL)]
 
 
 def test_catalog_rows_and_sources_resolve(report, cat):
     _, html, p = report
     # a header row plus one row per mission
     assert p.sections["catalog"]["rows"] == len(cat.missions) + 1
-    refs = set(sum((sec["refs"] for sec in p.sections.values()), []))
+    refs = {r for sec in p.sections.values() for r in sec["refs"]}
     assert refs and refs <= p.ids
     numbers = [n for n, _ in _source_items(html)]
     assert numbers == list(range(1, len(numbers) + 1))  # numbered in order, no gaps
@@ -121,7 +121,7 @@ def test_seed_sources_quote_the_seed_text_verbatim(report):
     seeds = [(n, t) for n, t in _source_items(html) if t.startswith("seed ")]
     assert seeds
     for n, text in seeds:
-        m = re.match(r"seed (\S+): \u201c(.*)\u201d", text, flags=re.S)
+        m = re.match(r"seed (\S+): \u201c(.*)\u201d", text, flags=re.DOTALL)
         assert m, text
         seed_text = " ".join((SEEDS / m.group(1)).read_text(encoding="utf-8").split())
         assert " ".join(m.group(2).split()) in seed_text, (n, m.group(2)[:60])
