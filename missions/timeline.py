@@ -198,6 +198,5 @@ def _draw(ms, title):
         Line2D([], [], color="0.3", ls="none", marker="D", markerfacecolor="white", label="current plan"),
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    fig.get_layout_engine().set(rect=(0, 0.03, 1, 0.97))  # room for the source note
     note_source(fig, "mission-compare catalog: announcements and launches, each with its source (see the report's source list)")
     return fig
