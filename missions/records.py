@@ -301,13 +301,8 @@ class Mission:
         return self.launch.vehicle if self.launch else None
 
     def fact(self, name: str) -> Fact:
-        for f in self.facts:
-            if f.name == name:
-                return f
-        raise KeyError(
-            f"mission {self.name!r} has no fact {name!r}; it has: "
-            + (", ".join(f.name for f in self.facts) or "none")
-        )
+        """The fact of that name (``KeyError`` lists the facts there are)."""
+        return _find_fact(self, name)
 
     def event(self, kind: str) -> Event | None:
         """The first event of that kind, or None."""
@@ -396,10 +391,8 @@ class LaunchVehicle:
         return next((p for p in self.payloads if p.orbit.upper() == orbit.upper()), None)
 
     def fact(self, name: str) -> Fact:
-        for f in self.facts:
-            if f.name == name:
-                return f
-        raise KeyError(f"vehicle {self.name!r} has no fact {name!r}")
+        """The fact of that name (``KeyError`` lists the facts there are)."""
+        return _find_fact(self, name)
 
     @property
     def delta_v(self) -> u.Quantity | None:
@@ -409,6 +402,16 @@ class LaunchVehicle:
 
     def source_keys(self) -> set[str]:
         return set(_collect_sources(self))
+
+
+def _find_fact(record, name: str) -> Fact:
+    for f in record.facts:
+        if f.name == name:
+            return f
+    raise KeyError(
+        f"{type(record).__name__} {record.name!r} has no fact {name!r}; it has: "
+        + (", ".join(f.name for f in record.facts) or "none")
+    )
 
 
 def _collect_sources(obj):

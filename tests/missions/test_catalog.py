@@ -191,3 +191,12 @@ def test_import_loads_no_boinor_or_numba():
 def test_package_exports_resolve():
     for name in missions.__all__:
         assert getattr(missions, name) is not None
+
+
+def test_fact_lookup_lists_what_there_is(cat):
+    # seed-002-css-size: "it will be 37 meters (121 feet) long"
+    css = cat.mission("Tiangong")
+    length = next(f for f in css.facts if f.value is not None and getattr(f.value, "unit", None) == u.m)
+    assert length.value == 37 * u.m and length.source == "seed-002-css-size"
+    with pytest.raises(KeyError, match="has no fact 'wingspan'; it has: "):
+        css.fact("wingspan")
