@@ -35,6 +35,9 @@ DEFAULT_SCENARIOS = (
     (("mengzhou-spacecraft", "mengzhou", "Mengzhou crew spacecraft"), "wenchang"),
 )
 
+from orbits.core.constants import GM_EARTH as _GM  # noqa: E402
+from orbits.core.constants import R_EARTH as _RE  # noqa: E402
+
 _TLE_SOURCE = "tle-stations-2024-05-09"
 _TLE_STATIONS = (("ISS", "ISS (ZARYA)"), ("Chinese space station", "CSS (TIANHE)"))
 
@@ -115,6 +118,17 @@ def _documented(site, inc_deg):
     return None
 
 
+def _nearest_documented(site, inc_deg):
+    """(inclination in deg, range) of the documented inclination closest to ``inc_deg``."""
+    best = None
+    for r in site.inclinations:
+        lo, hi = r.min.to_value(u.deg), r.max.to_value(u.deg)
+        near = min(max(inc_deg, lo), hi)
+        if best is None or abs(near - inc_deg) < abs(best[0] - inc_deg):
+            best = (near, r)
+    return best
+
+
 def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTable:
     """One row per (vehicle, site, station): reachable directly? Δv otherwise? within capacity?
 
@@ -139,6 +153,7 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
         ``meta["notes"]`` lists skipped scenarios and the model's assumptions.
     """
     from orbits.launch import dogleg_dv, geocentric_latitude
+    from orbits.planes import plane_change_dv
 
     if catalog is None:
         from missions import load_catalog
@@ -153,6 +168,9 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
         "minimum); range-safety corridors are reported as 'documented', not enforced"),
         ("dv_needed: insert at the nearest reachable inclination, then turn the plane at the "
         "node at the station's altitude (2 v sin(di/2)); no ascent losses, no phasing"),
+        ("dv_from_documented: the same plane change, starting from the site's documented "
+        "inclination nearest the station's (drop zones and range safety, not geometry, set "
+        "those corridors: Baikonur flies 51.5 deg and up although its latitude allows 45.8)"),
     ]
     rows = []
     for pair in DEFAULT_SCENARIOS if scenarios is None else scenarios:
@@ -175,11 +193,26 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
             res = dogleg_dv(site.latitude, st.inclination, altitude=st.altitude)
             doc = _documented(site, st.inclination.to_value(u.deg))
             dv = res.dv.to(u.km / u.s)
+            nearest = _nearest_documented(site, st.inclination.to_value(u.deg))
+            if doc is not None:  # flown from here: no turn needed
+                doc_inc, doc_dv = st.inclination.to(u.deg), 0.0 * u.km / u.s
+            elif nearest is None:
+                doc_inc, doc_dv = None, None
+            else:
+                doc_inc = nearest[0] * u.deg
+                speed = np.sqrt(_GM / (_RE + st.altitude.to_value(u.km))) * u.km / u.s
+                doc_dv = plane_change_dv(speed, abs(doc_inc - st.inclination)).to(u.km / u.s)
             if res.direct:
                 verdict = "direct ascent" + (" (documented)" if doc else
                                              " possible (not documented from this site)")
+                if not doc and doc_dv is not None:
+                    verdict += (f"; from the nearest documented corridor "
+                                f"({doc_inc.to_value(u.deg):.1f}°) {doc_dv.to_value(u.m / u.s):.0f} m/s")
             elif cap is None:
                 verdict = f"plane change {dv.to_value(u.m / u.s):.0f} m/s; Δv capacity not published"
+                if doc_dv is not None and doc_dv > dv:
+                    verdict += (f"; {doc_dv.to_value(u.m / u.s):.0f} m/s from the nearest documented "
+                                f"corridor ({doc_inc.to_value(u.deg):.1f}°)")
             elif dv <= cap:
                 verdict = f"plane change {dv.to_value(u.m / u.s):.0f} m/s within capacity"
             else:
@@ -199,6 +232,8 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
                 "plane_change": res.plane_change.to(u.deg),
                 "dv_needed": dv,
                 "dv_capacity": cap,
+                "documented_inclination": doc_inc,
+                "dv_from_documented": doc_dv,
                 "verdict": verdict,
                 "sources": ", ".join(dict.fromkeys(srcs)),
             })
@@ -214,6 +249,13 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
     t["documented"] = np.array([r["documented"] for r in rows])
     t["plane_change"] = u.Quantity([r["plane_change"].to_value(u.deg) for r in rows], u.deg)
     t["dv_needed"] = u.Quantity([r["dv_needed"].to_value(u.km / u.s) for r in rows], u.km / u.s)
+    for col, unit, what in (
+        ("documented_inclination", u.deg, "the site's documented inclination nearest the station's"),
+        ("dv_from_documented", u.km / u.s, "plane change from that documented inclination"),
+    ):
+        vals = [r[col] for r in rows]
+        t[col] = MaskedColumn([v.to_value(unit) if v is not None else 0.0 for v in vals],
+                              mask=[v is None for v in vals], unit=unit, description=what)
     caps = [r["dv_capacity"] for r in rows]
     t["dv_capacity"] = MaskedColumn(
         [c.to_value(u.km / u.s) if c is not None else 0.0 for c in caps],

@@ -133,3 +133,28 @@ def test_bad_scenarios(catalog):
         station_compatibility([("no-such-ship", "baikonur")], catalog=catalog)
     with pytest.raises(ValueError, match="no stations"):
         station_compatibility(catalog=catalog, stations=[])
+
+
+def test_baikonur_corridor_not_geometry_keeps_soyuz_from_the_chinese_station():
+    """Geometry lets Baikonur (45.77 deg geocentric) reach 45.8 deg, but its documented
+    corridors start at 51.5 deg (ILS Proton Mission Planner's Guide parking orbit, catalog
+    source ils-proton-mpg). From there the turn to the Chinese station's 41.47 deg (TLE column
+    41.4681, seeds/authorities) costs 2 v sin(di/2), v = sqrt(mu / (R_E + h)) at the station's
+    catalog altitude, mu = 398600.4418 km^3/s^2, R_E = 6378.137 km (WGS 84)."""
+    import numpy as np
+
+    from missions import load_catalog
+    from missions.compatibility import station_compatibility, station_orbits
+
+    cat = load_catalog()
+    t = station_compatibility([("soyuz-ms", "baikonur")], catalog=cat)
+    row = t[[i for i, s in enumerate(t["station"]) if s == "Tiangong"][0]]
+    css = next(s for s in station_orbits(cat) if s.name == "Tiangong")
+    v = np.sqrt(398600.4418 / (6378.137 + css.altitude.to_value(u.km)))
+    di = np.radians(51.5 - css.inclination.to_value(u.deg))
+    assert float(row["documented_inclination"].to_value(u.deg)) == pytest.approx(51.5)
+    assert float(row["dv_from_documented"].to_value(u.km / u.s)) == pytest.approx(2 * v * np.sin(di / 2), rel=1e-9)
+    assert not row["direct"]
+    assert "documented corridor (51.5°)" in row["verdict"]
+    iss = t[[i for i, s in enumerate(t["station"]) if s == "ISS"][0]]
+    assert iss["documented"] and float(iss["dv_from_documented"].to_value(u.km / u.s)) == 0.0
