@@ -555,7 +555,8 @@ class _Report:
             return None
         t = comp.station_compatibility(catalog=self.cat)
         cols = [c for c in ("vehicle", "site", "station", "station_inclination", "min_inclination",
-                            "direct", "documented", "plane_change", "dv_needed", "dv_capacity", "verdict")
+                            "direct", "documented", "plane_change", "dv_needed", "documented_inclination",
+                            "dv_from_documented", "dv_capacity", "verdict")
                 if c in t.colnames]
         rows = []
         for r, row in zip(_qtable_rows(t, cols, 3), t):
