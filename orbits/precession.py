@@ -29,7 +29,7 @@ from astropy.time import Time
 from ._validation import as_time, as_value
 from .core import planes as _planes
 from .core.constants import GM_EARTH, GM_MOON, J2_EARTH, J2_MOON, R_EARTH, R_MOON, R_MOON_GRAVITY
-from .core.j2 import j2_secular_rates
+from .core.j2 import j2_j4_secular_rates, j2_secular_rates
 
 __all__ = [
     "BODIES",
@@ -74,15 +74,26 @@ def _sma(a, altitude, ecc, body):
     return a_km, e, gm, rj, j2
 
 
-def _rates(a=None, ecc=0 * u.one, inc=None, *, altitude=None, body="earth"):
+def _secular(a_km, e, i, gm, rj, j2, body, second_order):
+    """First-order J2 rates, or with ``second_order`` the J2^2 + J4 (SGP4) secular model."""
+    if not second_order:
+        return j2_secular_rates(a_km, e, i, mu=gm, R=rj, J2=j2)
+    if str(body).lower() != "earth":
+        raise ValueError(f"second_order=True is available for body='earth' only, got body={body!r}")
+    return j2_j4_secular_rates(a_km, e, i, mu=gm, R=rj, J2=j2)
+
+
+def _rates(a=None, ecc=0 * u.one, inc=None, *, altitude=None, body="earth", second_order=False):
     a_km, e, gm, rj, j2 = _sma(a, altitude, ecc, body)
     if inc is None:
         raise TypeError("inc (inclination) is required, e.g. inc=51.6 * u.deg")
     i = as_value(inc, u.rad, "inc", min=0.0, max=np.pi)
-    return j2_secular_rates(a_km, e, i, mu=gm, R=rj, J2=j2)
+    return _secular(a_km, e, i, gm, rj, j2, body, second_order)
 
 
-def nodal_precession_rate(a=None, ecc=0 * u.one, inc=None, *, altitude=None, body="earth"):
+def nodal_precession_rate(
+    a=None, ecc=0 * u.one, inc=None, *, altitude=None, body="earth", second_order=False
+):
     """Secular drift of the ascending node caused by the body's J2.
 
     Parameters
@@ -92,21 +103,28 @@ def nodal_precession_rate(a=None, ecc=0 * u.one, inc=None, *, altitude=None, bod
     ecc : Quantity (dimensionless), [0, 1)
     inc : Quantity (angle), [0, 180] deg
     body : "earth" or "moon"
+    second_order : bool
+        Add the J2-squared and J4 secular terms (the SGP4 model, Earth only); for orbits from
+        TLEs this reproduces SGP4's own node rate. Default: first-order J2 (the textbook rate).
 
     Returns
     -------
     Quantity, deg/day (negative: westward regression for prograde orbits)
     """
-    return (_rates(a, ecc, inc, altitude=altitude, body=body)[0] * (u.rad / u.s)).to(_RATE)
+    rates = _rates(a, ecc, inc, altitude=altitude, body=body, second_order=second_order)
+    return (rates[0] * (u.rad / u.s)).to(_RATE)
 
 
-def apsidal_precession_rate(a=None, ecc=0 * u.one, inc=None, *, altitude=None, body="earth"):
+def apsidal_precession_rate(
+    a=None, ecc=0 * u.one, inc=None, *, altitude=None, body="earth", second_order=False
+):
     """Secular drift of the argument of periapsis caused by the body's J2 (deg/day).
 
     Zero at the critical inclinations 63.43 and 116.57 deg. Same parameters as
     :func:`nodal_precession_rate`.
     """
-    return (_rates(a, ecc, inc, altitude=altitude, body=body)[1] * (u.rad / u.s)).to(_RATE)
+    rates = _rates(a, ecc, inc, altitude=altitude, body=body, second_order=second_order)
+    return (rates[1] * (u.rad / u.s)).to(_RATE)
 
 
 def _get(orbit, key, name):
@@ -121,13 +139,13 @@ def _get(orbit, key, name):
     )
 
 
-def _orbit_elements(orbit, name, body, need_node=False):
+def _orbit_elements(orbit, name, body, need_node=False, second_order=False):
     a = _get(orbit, "a", name)
     ecc = _get(orbit, "ecc", name)
     inc = _get(orbit, "inc", name)
     a_km, e, gm, rj, j2 = _sma(a, None, u.Quantity(ecc, u.one), body)
     i = as_value(inc, u.rad, f"{name}.inc", min=0.0, max=np.pi)
-    rate = j2_secular_rates(a_km, e, i, mu=gm, R=rj, J2=j2)[0]
+    rate = _secular(a_km, e, i, gm, rj, j2, body, second_order)[0]
     if not need_node:
         return i, rate, None, None
     raan = as_value(_get(orbit, "raan", name), u.rad, f"{name}.raan", min=-4 * np.pi,
@@ -136,13 +154,13 @@ def _orbit_elements(orbit, name, body, need_node=False):
     return i, rate, raan, epoch
 
 
-def relative_node_drift(orbit1, orbit2, *, body="earth"):
+def relative_node_drift(orbit1, orbit2, *, body="earth", second_order=False):
     """Rate at which the node of ``orbit1`` moves relative to that of ``orbit2`` (deg/day).
 
     ``dOmega1/dt - dOmega2/dt`` from J2; its inverse gives the synodic period of the nodes.
     """
-    _, r1, _, _ = _orbit_elements(orbit1, "orbit1", body)
-    _, r2, _, _ = _orbit_elements(orbit2, "orbit2", body)
+    _, r1, _, _ = _orbit_elements(orbit1, "orbit1", body, second_order=second_order)
+    _, r2, _, _ = _orbit_elements(orbit2, "orbit2", body, second_order=second_order)
     return ((r1 - r2) * (u.rad / u.s)).to(_RATE)
 
 
@@ -168,7 +186,9 @@ def _nodes_at(t: Time, raan, rate, epoch: Time):
     return raan + rate * dt
 
 
-def plane_alignments(orbit1, orbit2, *, start=None, count=3, body="earth") -> PlaneAlignments:
+def plane_alignments(
+    orbit1, orbit2, *, start=None, count=3, body="earth", second_order=False
+) -> PlaneAlignments:
     """Next times the nodes of two precessing orbits align (ΔΩ = 0) and oppose (ΔΩ = 180°).
 
     Parameters
@@ -177,13 +197,14 @@ def plane_alignments(orbit1, orbit2, *, start=None, count=3, body="earth") -> Pl
     start : Time, optional (default: the later of the two epochs)
     count : int >= 1, how many of each event to list
     body : "earth" or "moon"
+    second_order : bool, add the J2^2 and J4 node terms (see :func:`nodal_precession_rate`)
 
     Raises ``ValueError`` if the nodes drift at the same rate (no synodic period).
     """
     if not isinstance(count, (int, np.integer)) or count < 1:
         raise ValueError(f"count must be an integer >= 1, got {count!r}")
-    i1, r1, o1, e1 = _orbit_elements(orbit1, "orbit1", body, need_node=True)
-    i2, r2, o2, e2 = _orbit_elements(orbit2, "orbit2", body, need_node=True)
+    i1, r1, o1, e1 = _orbit_elements(orbit1, "orbit1", body, True, second_order)
+    i2, r2, o2, e2 = _orbit_elements(orbit2, "orbit2", body, True, second_order)
     start = as_time(start, "start") if start is not None else (max(e2, e1))
     rel = r1 - r2  # rad/s
     if abs(rel) < 1e-15:
@@ -207,7 +228,7 @@ def plane_alignments(orbit1, orbit2, *, start=None, count=3, body="earth") -> Pl
     )
 
 
-def plane_angle_history(orbit1, orbit2, times, *, body="earth") -> QTable:
+def plane_angle_history(orbit1, orbit2, times, *, body="earth", second_order=False) -> QTable:
     """Node difference and plane angle of two precessing orbits over ``times``.
 
     Parameters
@@ -222,8 +243,8 @@ def plane_angle_history(orbit1, orbit2, times, *, body="earth") -> QTable:
     """
     times = as_time(times, "times")
     times = times.reshape(-1) if times.ndim else times.reshape(1)
-    i1, r1, o1, e1 = _orbit_elements(orbit1, "orbit1", body, need_node=True)
-    i2, r2, o2, e2 = _orbit_elements(orbit2, "orbit2", body, need_node=True)
+    i1, r1, o1, e1 = _orbit_elements(orbit1, "orbit1", body, True, second_order)
+    i2, r2, o2, e2 = _orbit_elements(orbit2, "orbit2", body, True, second_order)
     n1 = np.mod(_nodes_at(times, o1, r1, e1), 2 * np.pi)
     n2 = np.mod(_nodes_at(times, o2, r2, e2), 2 * np.pi)
     d = -(np.mod(-(n1 - n2) + np.pi, 2 * np.pi) - np.pi)  # wrap to (-pi, pi]
@@ -237,5 +258,8 @@ def plane_angle_history(orbit1, orbit2, times, *, body="earth") -> QTable:
             "delta_raan": d * deg * u.deg,
             "plane_angle": ang * deg * u.deg,
         },
-        meta={"note": "first-order secular J2 node drift from each orbit's epoch"},
+        meta={
+            "note": ("second-order (J2, J2^2, J4) secular node drift from each orbit's epoch"
+                     if second_order else "first-order secular J2 node drift from each orbit's epoch")
+        },
     )

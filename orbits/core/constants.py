@@ -63,3 +63,6 @@ R_MOON_GRAVITY = 1738.0
 #: Mean motion of the Sun about the Earth, rad/s (360 deg per tropical year of 365.2421897 d;
 #: Vallado 4th ed., Example 11-2): the node rate of a sun-synchronous orbit.
 SUN_SYNC_RATE = 2.0 * math.pi / (365.2421897 * 86400.0)
+
+#: Earth's J4 (EGM2008 unnormalised, J4 = -C40; Vallado, 4th ed., Table D-1: -1.6196215913670e-6).
+J4_EARTH = -1.6196215913670e-6

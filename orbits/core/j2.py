@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .constants import GM_EARTH, J2_EARTH, R_EARTH
+from .constants import GM_EARTH, J2_EARTH, J4_EARTH, R_EARTH
 
-__all__ = ["j2_secular_rates", "sun_synchronous_inclination"]
+__all__ = ["j2_j4_secular_rates", "j2_secular_rates", "sun_synchronous_inclination"]
 
 
 def _check(a, e, i, mu, R):
@@ -72,6 +72,49 @@ def j2_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH):
     raan_dot = -1.5 * n0 * k * np.cos(i)
     argp_dot = 0.75 * n0 * k * (4.0 - 5.0 * sin2)
     n_bar = n0 * (1.0 + 0.75 * k * np.sqrt(one_m_e2) * (2.0 - 3.0 * sin2))
+    raan_dot, argp_dot, n_bar = np.broadcast_arrays(raan_dot, argp_dot, n_bar)
+    return raan_dot.copy(), argp_dot.copy(), n_bar.copy()
+
+
+def j2_j4_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH, J4=J4_EARTH):
+    """Secular rates to second order: J2, J2 squared and J4 (the SGP4 secular model).
+
+    The secular part of Brouwer's theory as SGP4 uses it (Hoots & Roehrich, "Spacetrack
+    Report No. 3", 1980, section on SGP4 initialisation; Vallado et al., "Revisiting Spacetrack
+    Report #3", AIAA 2006-6753). With ``n0 = sqrt(mu/a^3)``, ``q = (R/p)^2``, ``c = cos i``,
+    ``b = sqrt(1 - e^2)``, ``k1 = 3/2 J2 q n0``, ``k2 = 1/2 k1 J2 q`` and
+    ``k4 = -15/32 J4 q^2 n0``::
+
+        dOmega/dt = -k1 c + [k2/2 (4 - 19 c^2) + 2 k4 (3 - 7 c^2)] c
+        domega/dt = -k1/2 (1 - 5 c^2) + k2/16 (7 - 114 c^2 + 395 c^4)
+                    + k4 (3 - 36 c^2 + 49 c^4)
+        dM/dt     = n0 + k1/2 b (3 c^2 - 1) + k2/16 b (13 - 78 c^2 + 137 c^4)
+
+    The first terms are :func:`j2_secular_rates`; for the ISS the second-order terms move the
+    node rate by about 0.05 %, a few days in the ~320-day ISS/Chinese-station alignment cycle.
+    ``a`` must be Brouwer's mean semi-major axis (``Satrec.a``, not the Kozai one) for the
+    rates to match SGP4's. Same arguments and returns as :func:`j2_secular_rates`.
+    """
+    a = np.asarray(a, dtype=float)
+    e = np.asarray(e, dtype=float)
+    i = np.asarray(i, dtype=float)
+    _check(a, e, i, mu, R)
+    n0 = np.sqrt(mu / a**3)
+    b = np.sqrt(1.0 - e * e)
+    q = (R / (a * (1.0 - e * e))) ** 2
+    c = np.cos(i)
+    c2 = c * c
+    c4 = c2 * c2
+    k1 = 1.5 * J2 * q * n0
+    k2 = 0.5 * k1 * J2 * q
+    k4 = -15.0 / 32.0 * J4 * q * q * n0
+    raan_dot = -k1 * c + (0.5 * k2 * (4.0 - 19.0 * c2) + 2.0 * k4 * (3.0 - 7.0 * c2)) * c
+    argp_dot = (
+        -0.5 * k1 * (1.0 - 5.0 * c2)
+        + k2 / 16.0 * (7.0 - 114.0 * c2 + 395.0 * c4)
+        + k4 * (3.0 - 36.0 * c2 + 49.0 * c4)
+    )
+    n_bar = n0 + 0.5 * k1 * b * (3.0 * c2 - 1.0) + k2 / 16.0 * b * (13.0 - 78.0 * c2 + 137.0 * c4)
     raan_dot, argp_dot, n_bar = np.broadcast_arrays(raan_dot, argp_dot, n_bar)
     return raan_dot.copy(), argp_dot.copy(), n_bar.copy()
 

@@ -12,6 +12,8 @@ Sources of expected values:
 - seeds/authorities/stations-2024-05-09.tle: TLEs of the same station at different epochs.
 """
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from astropy import units as u
@@ -22,6 +24,8 @@ from orbits import precession as P
 from orbits.core.constants import GM_EARTH, J2_EARTH, R_EARTH
 from orbits.core.j2 import j2_secular_rates, sun_synchronous_inclination
 from orbits.tle import load_tles
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 DEG_DAY = u.deg / u.day
 
@@ -181,3 +185,68 @@ def test_bad_input_names_argument(call, exc, words):
         call()
     for w in words:
         assert w in str(info.value)
+
+
+# --- second order: J2^2 and J4, the SGP4 secular model -------------------------------------------
+
+
+def _satrecs():
+    from sgp4.api import WGS72, Satrec
+
+    lines = (REPO_ROOT / "seeds" / "authorities" / "stations-2024-05-09.tle").read_text().splitlines()
+    return {lines[k].strip(): Satrec.twoline2rv(lines[k + 1], lines[k + 2], WGS72)
+            for k in range(0, len(lines) - 2, 3)}
+
+
+def test_second_order_rates_equal_sgp4s_secular_rates():
+    """Independent library: python-sgp4 exposes the secular rates it initialises from each TLE
+    (Satrec.nodedot, argpdot, mdot, rad/min). Fed SGP4's own constants (WGS 72) and Brouwer
+    mean semi-major axis, our second-order rates must equal them to round-off."""
+    from orbits.core.j2 import j2_j4_secular_rates
+
+    for name, s in _satrecs().items():
+        rates = j2_j4_secular_rates(
+            s.a * s.radiusearthkm, s.ecco, s.inclo, mu=s.mu, R=s.radiusearthkm, J2=s.j2, J4=s.j4
+        )
+        for ours, theirs in zip(rates, (s.nodedot, s.argpdot, s.mdot)):
+            assert float(ours) * 60.0 == pytest.approx(theirs, rel=1e-12), name
+
+
+def test_second_order_alignment_date_matches_drag_free_sgp4():
+    """The ISS/CSS node alignment of autumn 2024: SGP4 with drag switched off (bstar = 0),
+    propagated in the test, puts the smallest plane angle where the osculating nodes cross;
+    the second-order model must land within half a day of it (first order is ~1.6 days late)."""
+    from astropy.time import Time
+    from sgp4.api import WGS72, Satrec
+
+    import orbits
+    from orbits.tle import load_tles
+
+    tles = load_tles()
+    iss, css = tles["ISS (ZARYA)"], tles["CSS (TIANHE)"]
+    normals = []
+    for name in ("ISS (ZARYA)", "CSS (TIANHE)"):
+        s0 = _satrecs()[name]
+        s = Satrec()
+        s.sgp4init(WGS72, "i", s0.satnum, s0.jdsatepoch + s0.jdsatepochF - 2433281.5, 0.0, 0.0, 0.0,
+                   s0.ecco, s0.argpo, s0.inclo, s0.mo, s0.no_kozai, s0.nodeo)
+        t = Time("2024-09-25") + np.arange(0, 25 * 24) * u.hour
+        err, r, v = s.sgp4_array(t.jd1, t.jd2)
+        assert not err.any()
+        h = np.cross(r, v)
+        normals.append(h / np.linalg.norm(h, axis=1)[:, None])
+    angle = np.degrees(np.arccos(np.clip(np.sum(normals[0] * normals[1], axis=1), -1, 1)))
+    # nodes cross where the angle is smallest; average the short-period ripple over a day
+    daily = np.convolve(angle, np.ones(24) / 24, mode="same")
+    t_min = (Time("2024-09-25") + np.argmin(daily[12:-12]) * u.hour + 12 * u.hour)
+    second = orbits.plane_alignments(iss, css, second_order=True).aligned[0]
+    first = orbits.plane_alignments(iss, css).aligned[0]
+    assert abs((second - t_min).to_value(u.day)) < 0.5
+    assert abs((first - t_min).to_value(u.day)) > abs((second - t_min).to_value(u.day))
+
+
+def test_second_order_is_earth_only():
+    import orbits
+
+    with pytest.raises(ValueError, match="second_order=True is available for body='earth' only"):
+        orbits.nodal_precession_rate(altitude=100 * u.km, inc=90 * u.deg, body="moon", second_order=True)
