@@ -37,23 +37,30 @@ class MeanElements(NamedTuple):
     M: float  #: mean anomaly at t = 0, rad
 
 
-def station_states(el: MeanElements, t, mu=GM_EARTH, J2=J2_EARTH, R=R_EARTH):
+def secular_rates(el: MeanElements, mu=GM_EARTH, J2=J2_EARTH, R=R_EARTH, J4=None):
+    """(raan_dot, argp_dot, n_bar) in rad/s: two-body (``J2 = 0``), first-order J2, or with
+    ``J4`` given the second-order J2^2 + J4 secular model of SGP4."""
+    if not J2:
+        return 0.0, 0.0, float(np.sqrt(mu / el.a**3))
+    from .j2 import j2_j4_secular_rates, j2_secular_rates
+
+    if J4 is None:
+        rates = j2_secular_rates(el.a, el.ecc, el.inc, mu=mu, R=R, J2=J2)
+    else:
+        rates = j2_j4_secular_rates(el.a, el.ecc, el.inc, mu=mu, R=R, J2=J2, J4=J4)
+    return tuple(float(x) for x in rates)
+
+
+def station_states(el: MeanElements, t, mu=GM_EARTH, J2=J2_EARTH, R=R_EARTH, J4=None):
     """Position and velocity (km, km/s), shape ``t.shape + (3,)``, at times ``t`` (s).
 
-    Keplerian motion with the secular J2 drift of RAAN, argument of periapsis and mean anomaly
-    (``J2 = 0`` gives pure two-body motion).
+    Keplerian motion with the secular drift of RAAN, argument of periapsis and mean anomaly
+    (:func:`secular_rates`: ``J2 = 0`` gives pure two-body motion; ``J4`` adds second order).
     """
     t = np.asarray(t, dtype=float)
     if not (0.0 <= el.ecc < 1.0) or not el.a > 0.0:
         raise ValueError(f"station orbit must be closed: a > 0 and 0 <= ecc < 1, got {el!r}")
-    if J2:
-        from .j2 import j2_secular_rates
-
-        raan_dot, argp_dot, n_bar = (
-            float(x) for x in j2_secular_rates(el.a, el.ecc, el.inc, mu=mu, R=R, J2=J2)
-        )
-    else:
-        raan_dot, argp_dot, n_bar = 0.0, 0.0, float(np.sqrt(mu / el.a**3))
+    raan_dot, argp_dot, n_bar = secular_rates(el, mu, J2, R, J4)
     nu = mean_to_true(el.M + n_bar * t, el.ecc)
     p = el.a * (1.0 - el.ecc**2)
     return coe2rv(p, el.ecc, el.inc, el.raan + raan_dot * t, el.argp + argp_dot * t, nu, mu)
@@ -79,6 +86,7 @@ def transfer_grid(
     mu=GM_EARTH,
     J2=J2_EARTH,
     R=R_EARTH,
+    J4=None,
     max_revs=0,
     prograde=True,
     chunk_size=400_000,
@@ -121,7 +129,7 @@ def transfer_grid(
     M_v = np.array(variants_M)[:, None, None]
     low_v = np.array(variants_low)[:, None, None]
 
-    r_d, v_d = station_states(dep, t_dep, mu, J2, R)  # (N, 3)
+    r_d, v_d = station_states(dep, t_dep, mu, J2, R, J4)  # (N, 3)
     out_dv1 = np.full((N, K), np.nan)
     out_dv2 = np.full((N, K), np.nan)
     out_dv = np.full((N, K), np.nan)
@@ -132,7 +140,7 @@ def transfer_grid(
     for start in range(0, N, rows):
         sl = slice(start, min(N, start + rows))
         t_arr = t_dep[sl, None] + tof[None, :]  # (n, K)
-        r_a, v_a = station_states(arr, t_arr, mu, J2, R)  # (n, K, 3)
+        r_a, v_a = station_states(arr, t_arr, mu, J2, R, J4)  # (n, K, 3)
         sol = lambert(
             mu,
             r_d[None, sl, None, :],
