@@ -358,6 +358,11 @@ class LaunchSite:
     def source_keys(self) -> set[str]:
         return set(_collect_sources(self))
 
+    @property
+    def short_name(self) -> str:
+        """The site's first alias ("Baikonur", "Jiuquan"), for plot labels; else its name."""
+        return self.aliases[0] if self.aliases else self.name
+
 
 @dataclass(frozen=True)
 class Payload:

@@ -159,11 +159,11 @@ def sites_figure(catalog=None):
 
     cat = _catalog(catalog)
     subs = station_subjects(cat)
-    sites = {s.name.split(" (")[0]: s.latitude for s in cat.sites}
+    sites = {s.short_name: s.latitude for s in cat.sites}
     corridors = {}
     agencies = {}
     for s in cat.sites:
-        name = s.name.split(" (")[0]
+        name = s.short_name
         agencies[name] = _site_agency(s)
         c = _main_corridor(s)
         if c is not None:

@@ -101,16 +101,37 @@ def transfer_family_chart(
         color = SERIES_COLORS[3 + k % 4]
         ax.fill_between([t0, t1], d0, d1, color=color, alpha=0.25, lw=0, label=box.name + " (indicative)")
     seen = set()
-    offsets = [(6, 6), (6, -12), (6, 18), (6, -24), (6, 30)]  # stagger labels of clustered points
-    points = sorted(points, key=lambda p: float(as_value(p.tof, u.day, f"tof of {p.label!r}", min=0.0)))
-    for k, p in enumerate(points):
+    placed = []
+    for p in points:
         t = as_value(p.tof, u.day, f"tof of {p.label!r}", min=0.0, min_inclusive=False)
         dv = as_value(p.dv, _KMS, f"dv of {p.label!r}", min=0.0)
+        placed.append((float(t), float(dv), p))
         c = agency_color(p.agency)
         ax.scatter([t], [dv], color=c, edgecolor="k", zorder=5, s=40,
                    label=p.agency if p.agency and p.agency not in seen else None)
         seen.add(p.agency)
-        ax.annotate(p.label, (t, dv), textcoords="offset points", xytext=offsets[k % len(offsets)], fontsize=8)
+    # Missions that land on (nearly) the same point share one label listing each with its
+    # time of flight, so no two labels overlap: within 15 % in time and 0.06 km/s in Δv.
+    clusters: list[list[tuple[float, float, object]]] = []
+    for item in sorted(placed, key=lambda x: x[0]):
+        for cl in clusters:
+            t0, d0, _ = cl[0]
+            if abs(np.log(item[0] / t0)) < 0.15 and abs(item[1] - d0) < 0.06:
+                cl.append(item)
+                break
+        else:
+            clusters.append([item])
+    for cl in clusters:
+        if len(cl) == 1:
+            t, dv, p = cl[0]
+            ax.annotate(p.label, (t, dv), textcoords="offset points", xytext=(6, 6), fontsize=8)
+            continue
+        t = float(np.exp(np.mean([np.log(x[0]) for x in cl])))
+        dv = float(np.mean([x[1] for x in cl]))
+        text = "\n".join(f"{p.label} ({ti:.1f} d)" for ti, _, p in cl)
+        ax.annotate(text, (t, dv), textcoords="offset points", xytext=(40, -30), fontsize=8,
+                    ha="left", va="top",
+                    arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.8})
     ax.set_xscale("log")
     ax.set_xlabel("time of flight [day]")
     ax.set_ylabel("TLI + insertion Δv [km/s]")

@@ -75,13 +75,31 @@ def reachable_inclinations(sites, stations=None, *, corridors=None, agencies=Non
     x = np.linspace(0.0, max(70.0, max(abs(v) for v in lats.values()) + 5.0), 50)
     ax.fill_between(x, 0, x, color="0.85", label="no direct ascent (i < |latitude|)")
     ax.plot(x, x, color="0.5", lw=0.8)
-    for k, (name, lat) in enumerate(sorted(lats.items(), key=lambda kv: abs(kv[1]))):
+    ordered = sorted(lats.items(), key=lambda kv: abs(kv[1]))
+    # Labels hang vertically below each dot, in the grey region; sites within 1 deg of
+    # latitude (Xichang and Cape Canaveral) share one label so no two labels collide.
+    label_groups: list[list[tuple[str, float]]] = []
+    for name, lat in ordered:
+        if label_groups and abs(lat) - abs(label_groups[-1][0][1]) < 1.0:
+            label_groups[-1].append((name, lat))
+        else:
+            label_groups.append([(name, lat)])
+    for group in label_groups:
+        first = group[0][0]
+        col = agency_color(agencies[first]) if first in agencies else OKABE_ITO["black"]
+        la = abs(group[0][1])
+        text = " / ".join(n for n, _ in group)
+        # ~1.9 deg of inclination per character at this size: below the dot if it fits,
+        # otherwise upward beside the site's bar
+        below = la > 1.9 * len(text) + 2.0
+        ax.annotate(text, (la, la), xytext=(0, -8) if below else (-9, 8),
+                    textcoords="offset points", fontsize=8, color=col, rotation=90,
+                    ha="center", va="top" if below else "bottom", annotation_clip=False)
+    for k, (name, lat) in enumerate(ordered):
         col = agency_color(agencies[name]) if name in agencies else SERIES_COLORS[k % 8]
         la = abs(lat)
         ax.vlines(la, la, min(180.0 - la, top), colors=col, lw=7, alpha=0.35)
         ax.plot([la], [la], "o", color=col, ms=5)
-        ax.annotate(name, (la, la), xytext=(5, -12 if k % 2 == 0 else -22),
-                    textcoords="offset points", fontsize=8, color=col)
         if name in corridors:
             lo, hi = corridors[name]
             lo = as_value(lo, u.deg, f"corridors[{name!r}][0]", min=0.0, max=180.0)
