@@ -29,7 +29,7 @@ _EXPORTS = {
     ),
 }
 _NAME_TO_MODULE = {name: mod for mod, names in _EXPORTS.items() for name in names}
-__all__ = sorted(_NAME_TO_MODULE)
+__all__ = sorted(_NAME_TO_MODULE)  # noqa: PLE0605 (computed from the export table)
 
 
 def __getattr__(name: str):

@@ -12,7 +12,7 @@ from pathlib import Path
 from . import records as r
 from .schema import CatalogError, dump_records, parse_file
 
-__all__ = ["Catalog", "load_catalog", "save_records", "normalize_name", "CatalogError", "builtin_files"]
+__all__ = ["Catalog", "CatalogError", "builtin_files", "load_catalog", "normalize_name", "save_records"]
 
 _PUNCT = re.compile(r"[\s\-_'\u2019\u2018`\".,:;()/\u00b7\u2010-\u2015]+")
 

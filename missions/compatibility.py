@@ -35,8 +35,8 @@ DEFAULT_SCENARIOS = (
     (("mengzhou-spacecraft", "mengzhou", "Mengzhou crew spacecraft"), "wenchang"),
 )
 
-from orbits.core.constants import GM_EARTH as _GM  # noqa: E402
-from orbits.core.constants import R_EARTH as _RE  # noqa: E402
+from orbits.core.constants import GM_EARTH as _GM
+from orbits.core.constants import R_EARTH as _RE
 
 _TLE_SOURCE = "tle-stations-2024-05-09"
 _TLE_STATIONS = (("ISS", "ISS (ZARYA)"), ("Chinese space station", "CSS (TIANHE)"))

@@ -19,26 +19,26 @@ from erfa import ErfaWarning
 
 __all__ = [
     "AGENCIES",
+    "BODIES",
+    "EVENT_KINDS",
     "KINDS",
     "STATUSES",
     "TRANSFER_KINDS",
-    "EVENT_KINDS",
-    "BODIES",
-    "Source",
-    "MissionDate",
-    "Fact",
     "Alternative",
     "Announcement",
-    "TransferLeg",
-    "TargetOrbit",
-    "LandingSite",
     "Event",
-    "Launch",
-    "Mission",
+    "Fact",
     "InclinationRange",
+    "LandingSite",
+    "Launch",
     "LaunchSite",
-    "Payload",
     "LaunchVehicle",
+    "Mission",
+    "MissionDate",
+    "Payload",
+    "Source",
+    "TargetOrbit",
+    "TransferLeg",
 ]
 
 KINDS = (
@@ -123,7 +123,7 @@ class MissionDate:
     precision: str = "day"
 
     @classmethod
-    def parse(cls, text: str) -> "MissionDate":
+    def parse(cls, text: str) -> MissionDate:
         text = str(text).strip()
         m = _DATE_RE.match(text)
         if not m:

@@ -19,7 +19,7 @@ from astropy import units as u
 
 from . import records as r
 
-__all__ = ["CatalogError", "parse_file", "parse_text", "dump_records", "SECTION_OF"]
+__all__ = ["SECTION_OF", "CatalogError", "dump_records", "parse_file", "parse_text"]
 
 
 class CatalogError(ValueError):
@@ -77,9 +77,9 @@ def NM(cls):
     return Spec("nested_many", cls=cls)
 
 
-ANGLE_INC = dict(ptype="angle", unit="deg", lo=0.0, hi=180.0)
-LAT = dict(ptype="angle", unit="deg", lo=-90.0, hi=90.0)
-LON = dict(ptype="angle", unit="deg", lo=-180.0, hi=360.0)
+ANGLE_INC = {"ptype": "angle", "unit": "deg", "lo": 0.0, "hi": 180.0}
+LAT = {"ptype": "angle", "unit": "deg", "lo": -90.0, "hi": 90.0}
+LON = {"ptype": "angle", "unit": "deg", "lo": -180.0, "hi": 360.0}
 
 VALUE = Spec("value", True)  # a Quantity if it parses as one with a unit, else text
 
@@ -274,7 +274,7 @@ def _build(cls, table, path, label, prefix):
 
 
 def _convert(sp: Spec, raw, path, label, fname):
-    err = lambda problem: CatalogError(path, label, fname, problem)  # noqa: E731
+    err = lambda problem: CatalogError(path, label, fname, problem)
     if sp.kind == "str":
         if not isinstance(raw, str) or not raw.strip():
             raise err(f"must be a non-empty string, got {raw!r}")

@@ -11,7 +11,7 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
-__all__ = ["as_value", "as_time", "check_range"]
+__all__ = ["as_time", "as_value", "check_range"]
 
 
 def _describe(value) -> str:

@@ -177,10 +177,10 @@ def _core_budget(r0, i_park, tof_s, rp_l, ra_l, i_lunar, r_moon=None, v_moon=Non
             arr_pc = np.maximum(a - i_lunar, 0.0) + np.maximum(i_lunar - (np.pi - a), 0.0)
     tli = pc.combined_burn(v0, v_c, dep_pc)
     loi = pc.capture_dv(v_inf, rp_l, ra_l, GM_MOON, arr_pc)
-    return dict(
-        tli=tli, loi=loi, v_inf=v_inf, v0=v0, e=e, r1=r1, dep_pc=dep_pc, arr_pc=arr_pc,
-        moon_dec=moon_dec, approach_dec=approach_dec,
-    )
+    return {
+        "tli": tli, "loi": loi, "v_inf": v_inf, "v0": v0, "e": e, "r1": r1, "dep_pc": dep_pc, "arr_pc": arr_pc,
+        "moon_dec": moon_dec, "approach_dec": approach_dec,
+    }
 
 
 def tli_budget(

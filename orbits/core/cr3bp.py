@@ -173,11 +173,11 @@ def _richardson_coefficients(mu, point):
     a2 = 1.5 * c3 * (a24 - 2 * a22) + 9 / 8 * c4
     l1 = a1 + 2 * lam2 * s1
     l2 = a2 + 2 * lam2 * s2
-    return dict(
-        x_l=x_l, gamma=gamma, sgn=sgn, lam=lam, k=k, delta=delta, a21=a21, a22=a22, a23=a23,
-        a24=a24, a31=a31, a32=a32, b21=b21, b22=b22, b31=b31, b32=b32, d21=d21, d31=d31,
-        d32=d32, s1=s1, s2=s2, l1=l1, l2=l2,
-    )
+    return {
+        "x_l": x_l, "gamma": gamma, "sgn": sgn, "lam": lam, "k": k, "delta": delta, "a21": a21, "a22": a22, "a23": a23,
+        "a24": a24, "a31": a31, "a32": a32, "b21": b21, "b22": b22, "b31": b31, "b32": b32, "d21": d21, "d31": d31,
+        "d32": d32, "s1": s1, "s2": s2, "l1": l1, "l2": l2,
+    }
 
 
 def richardson_halo(mu, point, az, northern=True):

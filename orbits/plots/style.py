@@ -10,7 +10,6 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import matplotlib
-
 from matplotlib.figure import Figure
 
 OKABE_ITO = {
@@ -101,7 +100,7 @@ def note_source(fig: Figure, text: str) -> Figure:
     the x-axis label.
     """
     engine = fig.get_layout_engine()
-    if engine is not None and "rect" in getattr(engine, "get", lambda: {})():
+    if engine is not None and "rect" in getattr(engine, "get", dict)():
         engine.set(rect=(0, 0.035, 1, 0.965))
     fig.text(0.005, 0.005, f"Source: {text}", fontsize=7, color="0.4", ha="left", va="bottom")
     return fig

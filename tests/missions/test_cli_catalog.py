@@ -52,7 +52,7 @@ def test_show_json():
 
 def test_unknown_name_is_one_line_on_stderr_with_suggestion():
     proc = subprocess.run(
-        [sys.executable, "-m", "missions.cli", "show", "Luna 52"], capture_output=True, text=True
+        [sys.executable, "-m", "missions.cli", "show", "Luna 52"], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 2
     assert proc.stdout == ""
@@ -62,6 +62,6 @@ def test_unknown_name_is_one_line_on_stderr_with_suggestion():
 
 def test_bad_filter_value_exits_nonzero():
     proc = subprocess.run(
-        [sys.executable, "-m", "missions.cli", "list", "--status", "flwon"], capture_output=True, text=True
+        [sys.executable, "-m", "missions.cli", "list", "--status", "flwon"], capture_output=True, text=True, check=False
     )
     assert proc.returncode == 2 and "not allowed" in proc.stderr

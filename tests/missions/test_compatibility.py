@@ -148,7 +148,7 @@ def test_baikonur_corridor_not_geometry_keeps_soyuz_from_the_chinese_station():
 
     cat = load_catalog()
     t = station_compatibility([("soyuz-ms", "baikonur")], catalog=cat)
-    row = t[[i for i, s in enumerate(t["station"]) if s == "Tiangong"][0]]
+    row = t[next(i for i, s in enumerate(t["station"]) if s == "Tiangong")]
     css = next(s for s in station_orbits(cat) if s.name == "Tiangong")
     v = np.sqrt(398600.4418 / (6378.137 + css.altitude.to_value(u.km)))
     di = np.radians(51.5 - css.inclination.to_value(u.deg))
@@ -156,5 +156,5 @@ def test_baikonur_corridor_not_geometry_keeps_soyuz_from_the_chinese_station():
     assert float(row["dv_from_documented"].to_value(u.km / u.s)) == pytest.approx(2 * v * np.sin(di / 2), rel=1e-9)
     assert not row["direct"]
     assert "documented corridor (51.5°)" in row["verdict"]
-    iss = t[[i for i, s in enumerate(t["station"]) if s == "ISS"][0]]
+    iss = t[next(i for i, s in enumerate(t["station"]) if s == "ISS")]
     assert iss["documented"] and float(iss["dv_from_documented"].to_value(u.km / u.s)) == 0.0

@@ -128,10 +128,10 @@ def test_halo_correction_failure_reports_residual():
 @pytest.mark.parametrize(
     "kwargs,exc,msg",
     [
-        (dict(point="L3"), ValueError, "point must be 'L1' or 'L2'"),
-        (dict(family="eastern"), ValueError, "family must be 'northern' or 'southern'"),
-        (dict(az=1e6 * u.km), ValueError, "az must be in"),
-        (dict(az=10000), TypeError, "az must be an astropy Quantity"),
+        ({"point": "L3"}, ValueError, "point must be 'L1' or 'L2'"),
+        ({"family": "eastern"}, ValueError, "family must be 'northern' or 'southern'"),
+        ({"az": 1e6 * u.km}, ValueError, "az must be in"),
+        ({"az": 10000}, TypeError, "az must be an astropy Quantity"),
     ],
 )
 def test_halo_bad_input(kwargs, exc, msg):

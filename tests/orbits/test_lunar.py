@@ -102,13 +102,13 @@ def test_lunar_inclination_penalty():
 @pytest.mark.parametrize(
     "kwargs,exc,msg",
     [
-        (dict(parking_altitude=200.0), TypeError, "parking_altitude must be an astropy Quantity"),
-        (dict(parking_altitude=50 * u.km), ValueError, r"parking_altitude must be in \[100, 2000\] km, got 50 km"),
-        (dict(tof=40 * u.day), ValueError, "tof must be in"),
-        (dict(parking_inclination=-5 * u.deg), ValueError, "parking_inclination must be in"),
-        (dict(lunar_periapsis_altitude=100 * u.km, lunar_apoapsis_altitude=50 * u.km), ValueError, "lunar_apoapsis_altitude must be >="),
-        (dict(tof=3 * u.km), u.UnitTypeError, "tof must have units of time"),
-        (dict(departure="2070-01-01"), ValueError, "must lie within the de421.bsp span"),
+        ({"parking_altitude": 200.0}, TypeError, "parking_altitude must be an astropy Quantity"),
+        ({"parking_altitude": 50 * u.km}, ValueError, r"parking_altitude must be in \[100, 2000\] km, got 50 km"),
+        ({"tof": 40 * u.day}, ValueError, "tof must be in"),
+        ({"parking_inclination": -5 * u.deg}, ValueError, "parking_inclination must be in"),
+        ({"lunar_periapsis_altitude": 100 * u.km, "lunar_apoapsis_altitude": 50 * u.km}, ValueError, "lunar_apoapsis_altitude must be >="),
+        ({"tof": 3 * u.km}, u.UnitTypeError, "tof must have units of time"),
+        ({"departure": "2070-01-01"}, ValueError, "must lie within the de421.bsp span"),
     ],
 )
 def test_bad_input(kwargs, exc, msg):
