@@ -193,7 +193,10 @@ def _orbits(s1: Subject, s2: Subject) -> dict:
     i1, i2 = e1["inc"].to(u.deg), e2["inc"].to(u.deg)
     lo = abs(i1 - i2)
     hi = orbits.plane_angle(i1, 0 * u.deg, i2, 180 * u.deg)
-    rate = orbits.relative_node_drift(e1, e2)
+    # Both from TLEs: drift them with SGP4's own secular model (J2, J2^2, J4), which puts the
+    # node alignments where SGP4 does; catalog orbits get the textbook first-order J2 rate.
+    second = all(s.elements_source.startswith("TLE") for s in (s1, s2))
+    rate = orbits.relative_node_drift(e1, e2, second_order=second)
     cycle = (360 * u.deg / abs(rate)).to(u.day) if abs(rate.value) > 1e-12 else np.inf * u.day
     lower = s1 if e1["a"] <= e2["a"] else s2
     v_lower = _circular_speed(lower.elements["a"])
@@ -220,14 +223,16 @@ def _orbits(s1: Subject, s2: Subject) -> dict:
         out[f"plane_change_dv_at_{key}"] = orbits.plane_change_dv(_circular_speed(s.elements["a"]), lo)
     notes = [
         ("plane angle between |i1 - i2| (nodes aligned) and i1 + i2 (nodes opposed); the nodes "
-         "drift apart at the relative first-order J2 rate, one full cycle per node_cycle"),
+         "drift apart at the relative secular rate, one full cycle per node_cycle ("
+         + ("SGP4's J2 + J2^2 + J4 secular model, both orbits being TLEs" if second
+            else "first-order J2") + ")"),
         ("plane-change dv = 2 v sin(theta/2) at the circular speed sqrt(mu/a) of the lower orbit "
          f"({lower.name}); plane_change_dv_at_a/_b give it at each orbit's own speed"),
     ]
     if all("raan" in e and "epoch" in e for e in (e1, e2)):
-        al = orbits.plane_alignments(e1, e2, count=1)
+        al = orbits.plane_alignments(e1, e2, count=1, second_order=second)
         epoch = max(e1["epoch"], e2["epoch"])
-        hist = orbits.plane_angle_history(e1, e2, Time([epoch]))
+        hist = orbits.plane_angle_history(e1, e2, Time([epoch]), second_order=second)
         now = hist["plane_angle"][0].to(u.deg)
         out["epoch"] = epoch
         out["plane_angle_at_epoch"] = now

@@ -193,17 +193,18 @@ def plane_angle_figure(catalog=None, *, days=None, subjects=None):
     e1, e2 = a.elements, b.elements
     if "raan" not in e1 or "raan" not in e2:
         raise ValueError(f"a plane-angle history needs both nodes (TLEs); {a.name} or {b.name} has none")
-    rate = orbits.relative_node_drift(e1, e2)
+    # both nodes come from TLEs here: drift them with SGP4's secular model (J2, J2^2, J4)
+    rate = orbits.relative_node_drift(e1, e2, second_order=True)
     cycle = (360 * u.deg / abs(rate)).to(u.day)
     span = days * u.day if days is not None else 2 * cycle
     t0 = max(e1["epoch"], e2["epoch"])
     t = t0 + np.linspace(0, span.to_value(u.day), 600) * u.day
-    hist = orbits.plane_angle_history(e1, e2, t)
-    al = orbits.plane_alignments(e1, e2, start=t0, count=3)
+    hist = orbits.plane_angle_history(e1, e2, t, second_order=True)
+    al = orbits.plane_alignments(e1, e2, start=t0, count=3, second_order=True)
     v = _circular_speed(min(e1["a"], e2["a"]))
     return plane_history(
         hist, labels=(short_name(a), short_name(b)), speed=v, alignments=al,
-        source=f"{_short_source(a)}; {_short_source(b)}; J2 node drift, cycle "
+        source=f"{_short_source(a)}; {_short_source(b)}; SGP4 secular (J2, J2², J4) node drift, cycle "
                f"{cycle.to_value(u.day):.0f} d; Δv at the lower orbit's speed",
     )
 
@@ -314,13 +315,13 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
     if start is None:  # the cheapest day: the next alignment of the two nodes, half a day before
         import orbits
 
-        t0 = orbits.plane_alignments(o1, o2, count=1).aligned[0] - 0.5 * u.day
+        t0 = orbits.plane_alignments(o1, o2, count=1, second_order=True).aligned[0] - 0.5 * u.day
     else:
         t0 = parse_start(start, "--start")
     span = 1.0 if days is None else float(days)
     dep = t0 + np.arange(0, span * 1440, 5) * u.min
     tof = np.arange(30, 361, 10) * u.min
-    res = transfers.station_transfer_search(o1, o2, dep, tof)
+    res = transfers.station_transfer_search(o1, o2, dep, tof, second_order=True)
     n = max(1, min(top, len(res.minima))) if len(res.minima) else 0
     fig = plot_mod.porkchop_figure(
         res, n_best=min(top, len(res.minima)),
