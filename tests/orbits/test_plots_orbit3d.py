@@ -1,0 +1,59 @@
+"""The optional interactive 3D view (boinor's OrbitPlotter with its Plotly 3D backend)."""
+
+import numpy as np
+import pytest
+from astropy import units as u
+from astropy.time import Time
+
+from orbits.plots.orbit3d import orbit_view
+from orbits.tle import load_tles
+
+pytestmark = pytest.mark.slow  # boinor compiles with numba on first use
+
+
+@pytest.fixture(scope="module")
+def stations():
+    tles = load_tles()
+    return {"ISS": tles["ISS (ZARYA)"], "CSS": tles["CSS (TIANHE)"]}
+
+
+def _inclination_of_trace(trace):
+    """Inclination of the plane through a drawn orbit's points (normal from a least-squares fit)."""
+    pts = np.column_stack([np.asarray(trace.x, float), np.asarray(trace.y, float), np.asarray(trace.z, float)])
+    pts = pts[np.all(np.isfinite(pts), axis=1)]
+    _, _, vt = np.linalg.svd(pts - pts.mean(axis=0))
+    n = vt[-1]
+    return np.degrees(np.arccos(abs(n[2]) / np.linalg.norm(n)))
+
+
+def test_interactive_view_draws_each_station_in_its_own_plane(stations):
+    """The drawn orbits lie in planes at the TLEs' inclinations (line-2 columns: ISS 51.6381,
+    CSS 41.4681 deg); osculating GCRS planes differ from TEME mean ones by well under 0.2 deg."""
+    import plotly.graph_objects as go
+
+    fig = orbit_view(stations, time=Time("2024-05-09T12:00"), agencies={"ISS": "International", "CSS": "CMSA"})
+    assert isinstance(fig, go.Figure)
+    lines = {t.name: t for t in fig.data if getattr(t, "mode", None) == "lines" and t.name}
+    found = {}
+    for name, trace in lines.items():
+        for label, inc in (("ISS", 51.6381), ("CSS", 41.4681)):
+            if name.endswith(f"({label})"):  # boinor names traces "epoch (label)"
+                found[label] = (_inclination_of_trace(trace), inc)
+    assert set(found) == {"ISS", "CSS"}
+    for drawn, tle in found.values():
+        assert drawn == pytest.approx(tle, abs=0.2)
+
+
+def test_static_view_is_a_matplotlib_figure(stations):
+    from matplotlib.figure import Figure
+
+    fig = orbit_view(stations, interactive=False, title="ISS and CSS")
+    assert isinstance(fig, Figure)
+    assert fig.axes[0].get_title() == "ISS and CSS"
+
+
+def test_bad_input():
+    with pytest.raises(TypeError, match="orbits must be a non-empty mapping"):
+        orbit_view([])
+    with pytest.raises(TypeError, match=r"orbits\['x'\] must be a boinor Orbit"):
+        orbit_view({"x": 42 * u.km})
