@@ -43,7 +43,7 @@ class CatalogGroup(click.Group):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (KeyError, ValueError, TypeError) as exc:
+        except (KeyError, ValueError, TypeError, OSError) as exc:
             msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
             click.echo(f"mission-compare: error: {_one_line(msg)}", err=True)
             ctx.exit(2)

@@ -1,7 +1,7 @@
 """Real orbits from two-line element sets (TLEs), propagated with SGP4.
 
 >>> from orbits import from_tle
->>> iss = from_tle("ISS (ZARYA)")          # from seeds/authorities/stations-2024-05-09.tle
+>>> iss = from_tle("ISS (ZARYA)")          # from the embedded stations-2024-05-09.tle
 >>> iss.inc.round(4)
 <Quantity 51.6381 deg>
 
@@ -26,13 +26,14 @@ from ._validation import as_time
 
 __all__ = ["TLE", "default_tle_path", "from_tle", "load_tles", "states"]
 
-#: The checked-in station TLEs (see seeds/authorities/README.md for provenance).
+#: The embedded station TLEs: ``orbits/data/``, a copy of seeds/authorities/ (provenance there).
 _DEFAULT_NAME = "stations-2024-05-09.tle"
 
 
 def default_tle_path() -> Path:
-    """``seeds/authorities/stations-2024-05-09.tle`` of the repository holding this package."""
-    return Path(__file__).resolve().parent.parent / "seeds" / "authorities" / _DEFAULT_NAME
+    """The station TLE snapshot shipped in the package (``orbits/data/stations-2024-05-09.tle``,
+    identical to the repository's ``seeds/authorities/`` reference file)."""
+    return Path(__file__).resolve().parent / "data" / _DEFAULT_NAME
 
 
 def _checksum_ok(line: str) -> bool:

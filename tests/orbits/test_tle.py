@@ -26,7 +26,7 @@ def _raw_sets():
 
 
 def test_default_file_is_the_checked_in_authority_file():
-    assert T.default_tle_path() == TLE_FILE
+    assert T.default_tle_path().read_bytes() == TLE_FILE.read_bytes()
     tles = T.load_tles()
     assert list(tles) == [name for name, _, _ in _raw_sets()]
     assert T.load_tles(TLE_FILE) == tles  # explicit path, same content
@@ -123,3 +123,17 @@ def test_bad_input():
         T.from_tle(name).state(12.0)
     with pytest.raises(TypeError, match="tles"):
         T.states([], "2024-05-09")
+
+
+def test_embedded_tle_file_ships_in_the_package_and_equals_the_authority():
+    """An installed (non-editable) copy has no seeds/ folder: the default TLE file must live
+    inside the orbits package, byte-identical to seeds/authorities/stations-2024-05-09.tle."""
+    from pathlib import Path
+
+    import orbits
+    from orbits.tle import default_tle_path
+
+    path = default_tle_path()
+    assert Path(orbits.__file__).resolve().parent in path.resolve().parents
+    authority = Path(__file__).resolve().parents[2] / "seeds" / "authorities" / path.name
+    assert path.read_bytes() == authority.read_bytes()
