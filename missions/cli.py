@@ -222,10 +222,11 @@ def windows_cmd(ctx, site, station, start, days, fmt):
 @click.option("--lunar", "lunar", default=None, metavar="MISSION", help="Earth-Moon porkchop for this lunar mission.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Figure file (.png, .svg or .pdf); default porkchop.png.")
-@click.option("--start", default=None, help="First departure (UTC date); default: half a day before the stations' next node "
-                   "alignment (the cheapest day), or a week before a lunar mission's launch.")
+@click.option("--start", default=None, help="First departure (UTC date); default: the stations' span centred on their next "
+                   "node alignment (smallest plane angle), or a week before a lunar mission's launch.")
 @click.option("--days", type=click.FloatRange(min=0, min_open=True, max=120), default=None,
-              help="Span of departure dates, days.")
+              help="Span of departure dates, days (stations: default 12, one full cycle of the "
+                   "stations' relative phase).")
 @click.option("--top", type=click.IntRange(min=1, max=100), default=5, show_default=True, help="Best windows to print.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.pass_context
