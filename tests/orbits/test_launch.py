@@ -6,10 +6,14 @@ Sources of expected values:
 - astropy sidereal time (IAU 1982 model) and astropy's ITRS -> TEME transformation.
 - Vallado 4th ed., Example 3-5: GMST on 1992 August 20, 12:14 UT1 = 152.578787886 deg.
 - Published launch times (UTC) of station flights, with pad coordinates:
-  Progress MS-27, 2024-05-30 09:43, Baikonur Site 31 (45.996 N, 63.564 E);
-  Soyuz MS-25, 2024-03-23 12:36, Baikonur Site 31;
-  Tianzhou-7, 2024-01-17 14:27, Wenchang LC-201 (19.614 N, 110.951 E);
-  Shenzhou-18, 2024-04-25 12:59, Jiuquan LC-43/91 (40.958 N, 100.291 E).
+  Progress MS-27, 2024-05-30 09:43, Baikonur Site 31 (45.996 N, 63.564 E) -- NASA launch
+    coverage, "Russian Progress MS-27 Cargo Spacecraft Launch", 2024-05-30 (09:43 UTC);
+  Soyuz MS-25, 2024-03-23 12:36, Baikonur Site 31 -- NASASpaceflight.com, "Soyuz MS-25 has
+    finally launched", 2024-03-23 (12:36 UTC; Roscosmos: 15:36 Moscow time);
+  Tianzhou-7, 2024-01-17 14:27, Wenchang LC-201 (19.614 N, 110.951 E) -- Space.com, "China
+    launches Tianzhou 7 cargo craft", 2024-01-17 (1427 GMT, 10:27 p.m. Beijing time);
+  Shenzhou-18, 2024-04-25 12:59, Jiuquan LC-43/91 (40.958 N, 100.291 E) -- CMSA mission page
+    en.cmse.gov.cn/missions/shenzhou18 (20:59 Beijing time, UTC+8).
   Target planes from seeds/authorities/stations-2024-05-09.tle.
 """
 
