@@ -250,13 +250,22 @@ def porkchop_cmd(ctx, names, lunar, out, start, days, top, fmt):
 
 @cli.command("plot")
 @click.argument("name")
-@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, help="Figure file: .png, .svg or .pdf.")
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
+              help="Figure file: .png, .svg or .pdf (orbits-3d: .html, interactive).")
 @click.option("--missions", "selection", default=None, help="Comma-separated missions to include (timeline, transfer-families).")
 @click.pass_context
 def plot_cmd(ctx, name, out, selection):
-    """Write one figure by NAME: sites, plane-angle, timeline, transfer-families, porkchop ..."""
+    """Write one figure by NAME: sites, plane-angle, timeline, transfer-families, porkchop,
+    lunar-porkchop, orbits-3d (interactive HTML)."""
+    from pathlib import Path
+
     from .report import figure
 
+    # check the file type before drawing (orbits-3d compiles boinor's numba code first)
+    interactive = name.strip().lower().replace("_", "-") == "orbits-3d"
+    allowed = (".html",) if interactive else _FIG_SUFFIXES
+    if Path(out).suffix.lower() not in allowed:
+        raise ValueError(f"--out for {name!r} must end in {', '.join(allowed)}, got {out!r}")
     fig = figure(name, catalog=_catalog(ctx), missions=_selection(selection))
     click.echo(f"wrote {_save(fig, out)}", err=True)
 
@@ -290,11 +299,17 @@ def _save(fig, out):
     from pathlib import Path
 
     path = Path(out)
-    if path.suffix.lower() not in _FIG_SUFFIXES:
-        raise ValueError(f"--out must end in {', '.join(_FIG_SUFFIXES)}, got {str(out)!r}")
+    interactive = not hasattr(fig, "savefig")  # a plotly figure (orbits-3d)
+    allowed = (".html",) if interactive else _FIG_SUFFIXES
+    if path.suffix.lower() not in allowed:
+        what = "an interactive figure: --out" if interactive else "--out"
+        raise ValueError(f"{what} must end in {', '.join(allowed)}, got {str(out)!r}")
     if not path.parent.exists():
         raise ValueError(f"--out directory {str(path.parent)!r} does not exist")
-    fig.savefig(path)
+    if interactive:
+        fig.write_html(path, include_plotlyjs=True)  # self-contained: opens offline
+    else:
+        fig.savefig(path)
     return path
 
 

@@ -361,6 +361,22 @@ def timeline_figure(catalog=None, missions=None):
     return tf(missions, catalog=_catalog(catalog))
 
 
+def orbits_3d_figure(catalog=None):
+    """The ISS and the Chinese station drawn together in an interactive 3D view (Plotly, through
+    boinor's ``OrbitPlotter``) at their next node alignment; a plotly Figure, not matplotlib."""
+    import orbits
+    from orbits.plots.orbit3d import orbit_view
+    from orbits.tle import load_tles
+
+    tles = load_tles()
+    iss, css = tles["ISS (ZARYA)"], tles["CSS (TIANHE)"]
+    when = orbits.plane_alignments(iss, css, count=1, second_order=True).aligned[0]
+    return orbit_view(
+        {"ISS": iss, "CSS": css}, time=when, agencies={"ISS": "International", "CSS": "CMSA"},
+        title=f"ISS and Chinese station at their node alignment, {when.iso[:10]} (TLEs of 2024-05-09)",
+    )
+
+
 _FIGURES = {
     "sites": lambda cat, ms: sites_figure(cat),
     "plane-angle": lambda cat, ms: plane_angle_figure(cat),
@@ -369,13 +385,15 @@ _FIGURES = {
     "porkchop": lambda cat, ms: porkchop([s.name for s in station_subjects(cat)], catalog=cat)[0],
     "lunar-porkchop": lambda cat, ms: porkchop(
         lunar=(ms[0].name if ms else "Luna-25"), catalog=cat)[0],
+    "orbits-3d": lambda cat, ms: orbits_3d_figure(cat),
 }
 #: Names accepted by :func:`figure` and ``mission-compare plot``.
 FIGURE_NAMES = tuple(_FIGURES)
 
 
 def figure(name: str, *, catalog=None, missions=None):
-    """One figure by name (:data:`FIGURE_NAMES`), as a matplotlib Figure.
+    """One figure by name (:data:`FIGURE_NAMES`): a matplotlib Figure, except ``orbits-3d``,
+    which is an interactive plotly Figure.
 
     ``missions`` (names) narrows the timeline and the transfer-family chart, and picks the
     mission of ``lunar-porkchop``.

@@ -175,3 +175,21 @@ def test_bad_input_is_one_line_on_stderr(args, words, tmp_path):
     proc = subprocess.run([sys.executable, "-m", "missions", *args], capture_output=True, text=True,
                           cwd=tmp_path, check=False)
     _one_line_error(proc, *words)
+
+
+@pytest.mark.slow
+def test_plot_orbits_3d_writes_self_contained_html(tmp_path):
+    """The interactive view (boinor OrbitPlotter, Plotly) goes to one HTML file with plotly.js
+    inlined, so it opens offline; both stations are in it."""
+    out = tmp_path / "orbits.html"
+    res = run("plot", "orbits-3d", "--out", str(out))
+    assert res.exit_code == 0, res.output
+    html = out.read_text(encoding="utf-8")
+    assert "<script src=" not in html  # no external script
+    assert "(ISS)" in html and "(CSS)" in html
+
+
+def test_plot_orbits_3d_refuses_image_suffix_before_drawing():
+    res = run("plot", "orbits-3d", "--out", "x.png")
+    assert res.exit_code == 2
+    assert "must end in .html" in res.output
