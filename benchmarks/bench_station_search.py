@@ -19,36 +19,16 @@ from __future__ import annotations
 import argparse
 import os
 import time
-from collections import namedtuple
-from pathlib import Path
 
 import numpy as np
 
-TLE = Path(__file__).resolve().parents[1] / "seeds" / "authorities" / "stations-2024-05-09.tle"
-
 
 def tle_orbits():
-    import astropy.units as u
-    from astropy.time import Time
-    from sgp4.api import Satrec
+    """The two stations as the toolkit loads them (orbits.tle, the embedded 2024-05-09 TLEs)."""
+    from orbits.tle import load_tles
 
-    lines = TLE.read_text().splitlines()
-    Orbit = namedtuple("Orbit", "a ecc inc raan argp M epoch")
-
-    def orbit(name):
-        i = next(k for k, line in enumerate(lines) if line.startswith(name))
-        s = Satrec.twoline2rv(lines[i + 1], lines[i + 2])
-        return Orbit(
-            s.a * s.radiusearthkm * u.km,
-            s.ecco * u.one,
-            s.inclo * u.rad,
-            s.nodeo * u.rad,
-            s.argpo * u.rad,
-            s.mo * u.rad,
-            Time(s.jdsatepoch, s.jdsatepochF, format="jd", scale="utc"),
-        )
-
-    return orbit("ISS (ZARYA)"), orbit("CSS (TIANHE)")
+    tles = load_tles()
+    return tles["ISS (ZARYA)"], tles["CSS (TIANHE)"]
 
 
 def main(argv=None):
