@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import difflib
-import importlib
 import io
 import math
 import sys
@@ -42,16 +41,6 @@ _KMS = u.km / u.s
 
 
 # --- small helpers ----------------------------------------------------------------------------
-
-
-def _optional(module: str):
-    """Import ``module`` if it exists in this build, else None (other engineers' modules)."""
-    try:
-        return importlib.import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name) or exc.name == module:
-            return None
-        raise
 
 
 @contextmanager
@@ -214,22 +203,14 @@ def transfer_families_figure(catalog=None, missions=None):
     (:func:`orbits.plots.lunar.transfer_family_chart`), with the catalog's lunar missions placed
     at their catalog transfer time and computed Δv (:func:`missions.lunar_profiles.family_points`;
     ``missions`` narrows them)."""
-    from orbits.plots.lunar import TransferPoint, transfer_family_chart
+    from orbits.plots.lunar import transfer_family_chart
 
-    from .compare import lunar_budget
+    from . import lunar_profiles
 
     cat = _catalog(catalog)
-    profiles = _optional("missions.lunar_profiles")
     names = None if missions is None else {m.name for m in missions}
-    if profiles is not None:
-        points = [p for p in profiles.family_points(cat)
-                  if names is None or any(p.label == n or p.label.startswith(n + " (") for n in names)]
-    else:  # pragma: no cover - builds without the lunar profiles
-        points = []
-        for m in (missions or cat.filter(target="Moon")):
-            tof = m.transfer_time
-            if m.target == "Moon" and m.transfer and tof is not None and 2 * u.day <= tof <= 7 * u.day:
-                points.append(TransferPoint(m.name, tof, lunar_budget(m, cat)["total_dv"], m.agency))
+    points = [p for p in lunar_profiles.family_points(cat)
+              if names is None or any(p.label == n or p.label.startswith(n + " (") for n in names)]
     return transfer_family_chart(points, title="Earth–Moon transfer families and the catalog's missions")
 
 
@@ -302,11 +283,9 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
         return fig, _rounded(best)
     if len(names) != 2:
         raise ValueError(f"porkchop needs two station names, got {len(names)}")
-    transfers = _optional("orbits.transfers")
-    plot_mod = _optional("orbits.plots.porkchop")
-    if transfers is None or plot_mod is None:
-        raise ValueError("the station porkchop needs orbits.transfers and orbits.plots.porkchop, "
-                         "not available in this build")
+    from orbits import transfers
+    from orbits.plots import porkchop as plot_mod
+
     s1, s2 = resolve(names[0], cat), resolve(names[1], cat)
     for s in (s1, s2):
         if s.kind != "earth orbit":
@@ -543,11 +522,7 @@ class _Report:
                     "columns": ["quantity", "value", "unit"],
                     "rows": [{"cells": list(r)} for r in _qtable_rows(comparison_table(r2))],
                 })
-        verdict = self._verdicts(_optional("missions.compatibility"))
-        if verdict is not None:
-            tables.append(verdict)
-        else:
-            notes.append("Compatibility verdicts (missions.compatibility) are not available in this build.")
+        tables.append(self._verdicts())
         figs = []
         if "raan" in a.elements and "raan" in b.elements:
             with _quiet():
@@ -574,11 +549,11 @@ class _Report:
         return {"id": "stations", "title": "Station inclinations: the ISS and the Chinese station",
                 "intro": intro, "tables": tables, "figures": figs, "notes": notes}
 
-    def _verdicts(self, comp):
+    def _verdicts(self):
         """The verdict table of :func:`missions.compatibility.station_compatibility`."""
-        if comp is None or not hasattr(comp, "station_compatibility"):
-            return None
-        t = comp.station_compatibility(catalog=self.cat)
+        from .compatibility import station_compatibility
+
+        t = station_compatibility(catalog=self.cat)
         cols = [c for c in ("vehicle", "site", "station", "station_inclination", "min_inclination",
                             "direct", "documented", "plane_change", "dv_needed", "documented_inclination",
                             "dv_from_documented", "dv_capacity", "verdict")
@@ -660,9 +635,6 @@ class _Report:
         if assumed:
             tables.append({"caption": "What each budget assumes where the catalog is silent",
                            "columns": ["mission", "assumptions"], "rows": assumed})
-        if _optional("missions.lunar_profiles") is None:
-            notes.append("Flight profiles (missions.lunar_profiles) are not available in this build; "
-                         "budgets are patched conics with a mean circular Moon.")
         with_orbit = [m for m in ms if m.orbit("Moon") is not None]
         pairs = [(a, b) for i, a in enumerate(with_orbit) for b in with_orbit[i + 1:] if a.agency != b.agency]
         for a, b in pairs[:2]:
