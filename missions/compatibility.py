@@ -35,8 +35,8 @@ DEFAULT_SCENARIOS = (
     (("mengzhou-spacecraft", "mengzhou", "Mengzhou crew spacecraft"), "wenchang"),
 )
 
-from orbits.core.constants import GM_EARTH as _GM
 from orbits.core.constants import R_EARTH as _RE
+from orbits.core.sites import circular_speed
 
 _TLE_SOURCE = "tle-stations-2024-05-09"
 _TLE_STATIONS = (("ISS", "ISS (ZARYA)"), ("Chinese space station", "CSS (TIANHE)"))
@@ -200,7 +200,7 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
                 doc_inc, doc_dv = None, None
             else:
                 doc_inc = nearest[0] * u.deg
-                speed = np.sqrt(_GM / (_RE + st.altitude.to_value(u.km))) * u.km / u.s
+                speed = circular_speed(_RE + st.altitude.to_value(u.km)) * u.km / u.s
                 doc_dv = plane_change_dv(speed, abs(doc_inc - st.inclination)).to(u.km / u.s)
             if res.direct:
                 verdict = "direct ascent" + (" (documented)" if doc else
