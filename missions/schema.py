@@ -17,12 +17,14 @@ from typing import Any
 
 from astropy import units as u
 
+from orbits.errors import DataFileError
+
 from . import records as r
 
 __all__ = ["SECTION_OF", "CatalogError", "dump_records", "parse_file", "parse_text"]
 
 
-class CatalogError(ValueError):
+class CatalogError(DataFileError):
     """A catalog file that cannot be loaded; the message names file, record and field."""
 
     def __init__(self, file, record, field, problem):

@@ -11,12 +11,33 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
-__all__ = ["as_time", "as_value", "check_range"]
+from .errors import ArgumentError, ArgumentTypeError, SizeLimitError, UnitError
+
+__all__ = ["MAX_WORK_BYTES", "as_time", "as_value", "check_range", "check_work_size",
+           "describe_value"]
+
+#: Largest temporary working set (bytes) a single call may allocate before it is refused
+#: (2 GiB; a user can split the work or pass a smaller grid).
+MAX_WORK_BYTES = 2 * 1024**3
 
 
-def _describe(value) -> str:
+def describe_value(value, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for error messages."""
     text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_describe = describe_value
+
+
+def check_work_size(n_bytes: float, what: str, *, limit: float | None = None) -> None:
+    """Refuse work whose estimated temporaries exceed ``limit`` bytes, before allocating."""
+    limit = MAX_WORK_BYTES if limit is None else limit
+    if n_bytes > limit:
+        raise SizeLimitError(
+            f"{what} would need about {n_bytes / 1024**3:.1f} GiB of working memory, over the "
+            f"{limit / 1024**3:.1f} GiB limit; use a coarser step, a shorter span or a smaller grid"
+        )
 
 
 def as_value(
@@ -49,7 +70,7 @@ def as_value(
     """
     unit = u.Unit(unit)
     if not isinstance(value, u.Quantity):
-        raise TypeError(
+        raise ArgumentTypeError(
             f"{name} must be an astropy Quantity in units of {unit.physical_type} "
             f"(for example {name}=1.0 * u.{unit}), got {_describe(value)} "
             f"of type {type(value).__name__}"
@@ -57,23 +78,23 @@ def as_value(
     try:
         out = value.to_value(unit)
     except u.UnitConversionError:
-        raise u.UnitTypeError(
+        raise UnitError(
             f"{name} must have units of {unit.physical_type} (convertible to {unit}), "
             f"got {value.unit!s} ({value.unit.physical_type})"
         ) from None
     arr = np.asarray(out, dtype=float)
     if not allow_nan and not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite, got {_describe(value)}")
+        raise ArgumentError(f"{name} must be finite, got {_describe(value)}")
     if min is not None:
         bad = arr < min if min_inclusive else arr <= min
         if np.any(bad):
             rng = _range_text(min, max, min_inclusive, max_inclusive, unit)
-            raise ValueError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
+            raise ArgumentError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
     if max is not None:
         bad = arr > max if max_inclusive else arr >= max
         if np.any(bad):
             rng = _range_text(min, max, min_inclusive, max_inclusive, unit)
-            raise ValueError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
+            raise ArgumentError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
     return float(arr) if arr.ndim == 0 else arr
 
 
@@ -94,9 +115,9 @@ def check_range(arr, name: str, lo=None, hi=None, unit: str = "") -> None:
     """Range check on plain floats (for arguments that are not Quantities)."""
     a = np.asarray(arr, dtype=float)
     if not np.all(np.isfinite(a)):
-        raise ValueError(f"{name} must be finite, got {_describe(arr)}")
+        raise ArgumentError(f"{name} must be finite, got {_describe(arr)}")
     if (lo is not None and np.any(a < lo)) or (hi is not None and np.any(a > hi)):
-        raise ValueError(f"{name} must be {_range_text(lo, hi, True, True, unit)}, got {_describe(arr)}")
+        raise ArgumentError(f"{name} must be {_range_text(lo, hi, True, True, unit)}, got {_describe(arr)}")
 
 
 def as_time(value, name: str) -> Time:
@@ -109,8 +130,8 @@ def as_time(value, name: str) -> Time:
         try:
             return Time(value, scale="utc")
         except ValueError as exc:
-            raise ValueError(f"{name} could not be parsed as a time: {value!r} ({exc})") from None
-    raise TypeError(
+            raise ArgumentError(f"{name} could not be parsed as a time: {_describe(value)} ({exc})") from None
+    raise ArgumentTypeError(
         f"{name} must be an astropy Time (or an ISO date string such as '2024-05-09'), "
         f"got {_describe(value)} of type {type(value).__name__}"
     )

@@ -1,0 +1,75 @@
+"""The attracting bodies, passed to analyses as ``attractor=``.
+
+Each :class:`Body` carries its gravitational parameter ``k`` (poliastro's name), radii and
+zonal harmonics as Quantities, from :mod:`orbits.core.constants` (where each value cites its
+source). ``Earth`` and ``Moon`` are the two the toolkit orbits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from astropy import units as u
+
+from .core import constants as C
+
+__all__ = ["Body", "Earth", "Moon", "body"]
+
+
+@dataclass(frozen=True, repr=False)
+class Body:
+    """A central body: ``k`` (GM), ``R`` (equatorial or reference radius), ``R_mean``,
+    ``J2`` (and ``J4``), its rotation rate and the reference radius of its gravity field."""
+
+    name: str
+    k: u.Quantity
+    R: u.Quantity
+    R_mean: u.Quantity
+    J2: float
+    J4: float = 0.0
+    rotation_rate: u.Quantity | None = None
+    R_gravity: u.Quantity | None = None
+
+    def __repr__(self) -> str:
+        return f"<Body {self.name}: k={self.k.to_value(u.km**3 / u.s**2):.6g} km3/s2, R={self.R.to_value(u.km):g} km>"
+
+    __str__ = __repr__
+
+
+Earth = Body(
+    name="Earth",
+    k=C.GM_EARTH * u.km**3 / u.s**2,
+    R=C.R_EARTH * u.km,
+    R_mean=C.R_EARTH * u.km,
+    J2=C.J2_EARTH,
+    J4=C.J4_EARTH,
+    rotation_rate=C.OMEGA_EARTH * u.rad / u.s,
+    R_gravity=C.R_EARTH * u.km,
+)
+
+Moon = Body(
+    name="Moon",
+    k=C.GM_MOON * u.km**3 / u.s**2,
+    R=C.R_MOON * u.km,
+    R_mean=C.R_MOON * u.km,
+    J2=C.J2_MOON,
+    R_gravity=C.R_MOON_GRAVITY * u.km,
+)
+
+_BODIES = {"earth": Earth, "moon": Moon}
+
+
+def body(value, name: str = "attractor") -> Body:
+    """A :class:`Body` from a Body or its name ("Earth", "moon"); clear error otherwise."""
+    from .errors import ArgumentError, ArgumentTypeError
+
+    if isinstance(value, Body):
+        return value
+    if isinstance(value, str):
+        key = value.strip().casefold()
+        if key in _BODIES:
+            return _BODIES[key]
+        raise ArgumentError(f"{name} must be one of 'Earth', 'Moon', got {value[:40]!r}")
+    raise ArgumentTypeError(
+        f"{name} must be orbits.bodies.Earth or Moon (or their names), got {type(value).__name__}"
+    )
