@@ -107,6 +107,54 @@ def emit_table(table, fmt: str) -> None:
         click.echo("\n".join(table.pformat(max_lines=-1, max_width=-1)))
 
 
+def emit_result(result, fmt: str) -> None:
+    """Print an analysis result (:class:`orbits.results.Result`): rounded labelled text,
+    JSON from ``to_dict()`` (every digit) or CSV from ``to_table()`` (units in the header)."""
+    if fmt == "json":
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    elif fmt == "csv":
+        click.echo(table_csv(result.to_table()))
+    else:
+        click.echo(result.to_text())
+    for warning in getattr(result, "warnings", ()):
+        click.echo(f"warning: {_one_line(warning)}", err=True)
+
+
+def table_csv(table) -> str:
+    """CSV text of a QTable: every digit, units in the header (``azimuth [deg]``), blanks
+    for missing values."""
+    import csv
+    import io
+    import math
+
+    from astropy import units as u
+    from astropy.time import Time
+
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    header, columns = [], []
+    for name in table.colnames:
+        col = table[name]
+        unit = col.unit.to_string() if isinstance(col, u.Quantity) and col.unit != u.one else ""
+        header.append(f"{name} [{unit}]" if unit else name)
+        if isinstance(col, Time):
+            columns.append(col.utc.isot.tolist())
+        elif isinstance(col, u.Quantity):
+            columns.append(["" if not math.isfinite(v) else repr(float(v)) for v in col.value.ravel()])
+        else:
+            vals = []
+            for v in col.tolist():
+                if isinstance(v, float) and not math.isfinite(v):
+                    vals.append("")
+                else:
+                    vals.append(v)
+            columns.append(vals)
+    writer.writerow(header)
+    for row in zip(*columns):
+        writer.writerow(row)
+    return buf.getvalue().rstrip("\n")
+
+
 def table_to_records(table) -> list[dict]:
     """JSON-ready rows: Quantities become {"value", "unit"}; masked/NaN become null."""
     import math
