@@ -131,8 +131,8 @@ def test_sources_have_the_fields_the_readme_promises(launches):
 
 
 def test_docking_times_match_the_published_profile_durations(launches, ascent):
-    # Each flight's launch-to-docking time must fall inside the published range of its profile
-    # (ascent-profiles.toml, each range sourced there), with 0.1 h slack for minute rounding.
+    # Each flight's launch-to-docking time (from its own sources) must be within max(0.5 h, 5 %)
+    # of the published duration of its rendezvous profile (ascent-profiles.toml, sourced there).
     profiles = {p["key"]: p for p in ascent["profile"]}
     checked = 0
     for f in launches["flight"]:
@@ -141,14 +141,12 @@ def test_docking_times_match_the_published_profile_durations(launches, ascent):
         docked = f.get("docking_utc")
         if docked is None:
             assert "docking_planned_utc" in f, f["name"]
-            continue
+            docked = f["docking_planned_utc"]
         hours = (docked - f["launch_utc"]).total_seconds() / 3600
-        assert 0 < hours < 60, f["name"]
-        lo, hi = profiles[f["profile"]].get("range_h", [None, None])
-        if lo is not None:
-            assert lo - 0.1 <= hours <= hi + 0.1, (f["name"], hours)
-            checked += 1
-    assert checked >= 25
+        published = profiles[f["profile"]]["launch_to_docking_h"]
+        assert abs(hours - published) <= max(0.5, 0.05 * published), (f["name"], hours, published)
+        checked += 1
+    assert checked == len(launches["flight"])
 
 
 def test_pads_have_sources_and_lie_near_the_catalog_site_points(pads, catalog_sites):
@@ -200,6 +198,3 @@ def test_ascent_profiles_reference_their_sources(ascent):
     for p in ascent["profile"]:
         assert p["sources"] and all(k in keys for k in p["sources"]), p["key"]
         assert p["launch_to_docking_h"] > 0, p["key"]
-        if "range_h" in p:
-            lo, hi = p["range_h"]
-            assert lo <= p["launch_to_docking_h"] <= hi, p["key"]
