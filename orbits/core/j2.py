@@ -59,6 +59,20 @@ def j2_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH):
     -------
     raan_dot, argp_dot, mean_motion_with_j2 : numpy arrays (0-d for scalar input), rad/s
         Broadcast to the common shape of the inputs.
+
+    Examples
+    --------
+    Curtis, "Orbital Mechanics for Engineering Students", Example 4.9: a 280 km by 400 km orbit
+    inclined 51.43 deg (``R = 6378`` km, ``mu = 398600``, ``J2 = 0.00108263``) has its node
+    regressing by 5.181 deg/day and its perigee advancing by 3.920 deg/day:
+
+    >>> rp, ra = 6378.0 + 280.0, 6378.0 + 400.0
+    >>> raan_dot, argp_dot, _ = j2_secular_rates(
+    ...     (rp + ra) / 2, (ra - rp) / (ra + rp), np.radians(51.43), mu=398600.0, R=6378.0,
+    ...     J2=1.08263e-3)
+    >>> per_day = np.degrees(86400.0)
+    >>> float(raan_dot * per_day), float(argp_dot * per_day)
+    (-5.181, 3.920)
     """
     a = np.asarray(a, dtype=float)
     e = np.asarray(e, dtype=float)

@@ -290,6 +290,26 @@ def lambert(
     LambertSolution
         ``v1, v2`` of shape ``(..., 3)`` in km/s (NaN where not solved), ``ok`` boolean mask and
         ``status`` int8 codes of shape ``(...)`` (see the module docstring).
+
+    Examples
+    --------
+    Vallado, "Fundamentals of Astrodynamics and Applications", 4th ed., Example 7-5:
+    ``r0 = 15945.34 I`` km, ``r = 12214.83899 I + 10249.46731 J`` km, 76.0 min, which gives
+    ``v0 = 2.058913 I + 2.915965 J`` km/s and ``v = -3.451565 I + 0.910315 J`` km/s:
+
+    >>> sol = lambert(398600.4418, [15945.34, 0.0, 0.0], [12214.83899, 10249.46731, 0.0], 76 * 60.0)
+    >>> sol.v1.tolist()
+    [2.058913, 2.915965, 0.0]
+    >>> sol.v2.tolist()
+    [-3.451565, 0.910315, 0.0]
+    >>> bool(sol.ok), STATUS_MESSAGES[int(sol.status)]
+    (True, 'solved')
+
+    A whole batch in one call: the same problem with a time of flight that cannot be flown.
+
+    >>> lambert(398600.4418, [15945.34, 0.0, 0.0], [12214.83899, 10249.46731, 0.0],
+    ...         [76 * 60.0, -1.0]).status.tolist()
+    [0, 1]
     """
     if not (np.isfinite(mu) and mu > 0.0):
         raise ValueError(f"mu must be finite and > 0 km^3/s^2, got {mu!r}")
@@ -342,6 +362,7 @@ def lambert(
     status[bad_input] = BAD_INPUT
 
     good = status == OK
+    sel: slice | np.ndarray  # all problems, or the indices of those still being solved
     if good.all():
         idx = np.arange(n)
         sel = slice(None)

@@ -40,8 +40,9 @@ _TWO_PI = 2.0 * np.pi
 def geodetic_to_geocentric(lat_gd, h=0.0, R=R_EARTH, e2=E2_EARTH):
     """Geocentric latitude (rad) of a point at geodetic latitude ``lat_gd`` (rad), height ``h`` km.
 
-    Uses the ellipsoid's Cartesian coordinates: ``r_xy = (N + h) cos(lat)``, ``z = (N (1 - e^2) + h) sin(lat)`` with the radius of
-    curvature in the prime vertical ``N = R / sqrt(1 - e^2 sin^2 lat)``. On the surface this is
+    Uses the ellipsoid's Cartesian coordinates: ``r_xy = (N + h) cos(lat)``,
+    ``z = (N (1 - e^2) + h) sin(lat)`` with the radius of curvature in the prime vertical
+    ``N = R / sqrt(1 - e^2 sin^2 lat)``. On the surface this is
     ``tan(lat_gc) = (1 - e^2) tan(lat_gd)``.
     """
     lat_gd = np.asarray(lat_gd, dtype=float)

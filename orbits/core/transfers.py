@@ -38,8 +38,11 @@ class MeanElements(NamedTuple):
 
 
 def secular_rates(el: MeanElements, mu=GM_EARTH, J2=J2_EARTH, R=R_EARTH, J4=None):
-    """(raan_dot, argp_dot, n_bar) in rad/s: two-body (``J2 = 0``), first-order J2, or with
-    ``J4`` given the second-order J2^2 + J4 secular model of SGP4."""
+    """Secular rates ``(raan_dot, argp_dot, n_bar)`` in rad/s of mean elements ``el``.
+
+    Two-body (``J2 = 0``), first-order J2, or with ``J4`` given the second-order J2^2 + J4
+    secular model of SGP4.
+    """
     if not J2:
         return 0.0, 0.0, float(np.sqrt(mu / el.a**3))
     from .j2 import j2_j4_secular_rates, j2_secular_rates
@@ -167,8 +170,10 @@ def transfer_grid(
 
 
 def local_minima(values, ok=None, *, interior=True):
-    """Flat indices of the local minima of a 2-D grid (8-neighbourhood, ties allowed), sorted
-    by value; cells that are not ``ok`` (or NaN) never count and never block.
+    """Flat indices of the local minima of a 2-D grid, sorted by value.
+
+    Minima over the 8-neighbourhood, ties allowed; cells that are not ``ok`` (or NaN) never
+    count and never block.
 
     With ``interior=True`` cells on the grid's edge are not reported: there the value may keep
     falling outside the searched range, so they are not windows (the grid still holds them).
