@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -186,3 +187,13 @@ def test_importing_every_module_is_harmless(tmp_path):
     lazy = sorted(set(out["loaded"]) & {"boinor", "numba", "dask"})
     assert not lazy, f"importing the modules loads {lazy}; import them inside the functions"
     assert list(tmp_path.iterdir()) == [], "modules wrote into the working directory"
+
+
+@pytest.mark.parametrize("package", ["orbits", "missions"])
+def test_every_lazy_export_resolves(package):
+    """Each name in a package's ``__all__`` (served lazily by its ``__getattr__``) exists."""
+    pkg = importlib.import_module(package)
+    assert pkg.__all__, f"{package}.__all__ is empty"
+    missing = [name for name in pkg.__all__ if not hasattr(pkg, name)]
+    assert missing == [], f"{package}.__all__ names that do not resolve: {missing}"
+    assert set(pkg.__all__) <= set(dir(pkg))
