@@ -20,6 +20,7 @@ only at order J2^2.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .constants import GM_EARTH, J2_EARTH, J4_EARTH, R_EARTH
 
@@ -37,7 +38,14 @@ def _check(a, e, i, mu, R):
         raise ValueError(f"mu and R must be > 0, got mu={mu!r}, R={R!r}")
 
 
-def j2_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH):
+def j2_secular_rates(
+    a: ArrayLike,
+    e: ArrayLike,
+    i: ArrayLike,
+    mu: float = GM_EARTH,
+    R: float = R_EARTH,
+    J2: float = J2_EARTH,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Secular J2 rates of the node, the argument of periapsis and the mean anomaly.
 
     Parameters
@@ -90,7 +98,15 @@ def j2_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH):
     return raan_dot.copy(), argp_dot.copy(), n_bar.copy()
 
 
-def j2_j4_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH, J4=J4_EARTH):
+def j2_j4_secular_rates(
+    a: ArrayLike,
+    e: ArrayLike,
+    i: ArrayLike,
+    mu: float = GM_EARTH,
+    R: float = R_EARTH,
+    J2: float = J2_EARTH,
+    J4: float = J4_EARTH,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Secular rates to second order: J2, J2 squared and J4 (the SGP4 secular model).
 
     The secular part of Brouwer's theory as SGP4 uses it (Hoots & Roehrich, "Spacetrack
@@ -133,7 +149,14 @@ def j2_j4_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH, J4=J4_EART
     return raan_dot.copy(), argp_dot.copy(), n_bar.copy()
 
 
-def sun_synchronous_inclination(a, e, raan_rate, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH):
+def sun_synchronous_inclination(
+    a: ArrayLike,
+    e: ArrayLike,
+    raan_rate: ArrayLike,
+    mu: float = GM_EARTH,
+    R: float = R_EARTH,
+    J2: float = J2_EARTH,
+) -> np.ndarray:
     """Inclination (rad) at which the J2 node rate equals ``raan_rate`` (rad/s).
 
     Inverts ``dOmega/dt = -3/2 n0 J2 (R/p)^2 cos i`` for ``cos i``. Raises ``ValueError`` where

@@ -45,6 +45,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "BAD_INPUT",
@@ -247,18 +248,18 @@ def _householder(x, T_target, lam, M, tol, maxiter):
 
 
 def lambert(
-    mu,
-    r1,
-    r2,
-    tof,
-    M=0,
-    prograde=True,
-    lowpath=True,
+    mu: float,
+    r1: ArrayLike,
+    r2: ArrayLike,
+    tof: ArrayLike,
+    M: ArrayLike = 0,
+    prograde: ArrayLike = True,
+    lowpath: ArrayLike = True,
     *,
-    rtol=1e-12,
-    maxiter=35,
-    collinear_tol=1e-12,
-):
+    rtol: float = 1e-12,
+    maxiter: int = 35,
+    collinear_tol: float = 1e-12,
+) -> LambertSolution:
     """Solve a batch of Lambert problems in one call (Izzo 2015).
 
     Parameters

@@ -13,6 +13,7 @@ change with a Hohmann transfer (Example 6-7); section 6.3 Hohmann transfer (Exam
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .constants import GM_EARTH
 
@@ -25,7 +26,7 @@ __all__ = [
 ]
 
 
-def plane_angle(i1, raan1, i2, raan2):
+def plane_angle(i1: ArrayLike, raan1: ArrayLike, i2: ArrayLike, raan2: ArrayLike) -> np.ndarray:
     """Angle (rad, [0, pi]) between two orbit planes given by inclination and node.
 
     Angle between the orbit normals ``h = (sin i sin O, -sin i cos O, cos i)``::
@@ -48,7 +49,7 @@ def plane_angle(i1, raan1, i2, raan2):
     return np.arctan2(cross, dot)
 
 
-def plane_change_dv(v, angle, fpa=0.0):
+def plane_change_dv(v: ArrayLike, angle: ArrayLike, fpa: ArrayLike = 0.0) -> np.ndarray:
     """Impulse (km/s) that turns a velocity of magnitude ``v`` through ``angle`` (rad).
 
     Isosceles velocity triangle: ``2 v cos(fpa) sin(angle / 2)``; only the horizontal component
@@ -59,7 +60,13 @@ def plane_change_dv(v, angle, fpa=0.0):
     return 2.0 * v * np.cos(fpa) * np.sin(0.5 * angle)
 
 
-def node_change_dv(v, inc, delta_raan, inc_final=None, fpa=0.0):
+def node_change_dv(
+    v: ArrayLike,
+    inc: ArrayLike,
+    delta_raan: ArrayLike,
+    inc_final: ArrayLike | None = None,
+    fpa: ArrayLike = 0.0,
+) -> tuple[np.ndarray, np.ndarray]:
     """Impulse (km/s) to move the node by ``delta_raan`` (and optionally the inclination).
 
     The burn is made where the two planes intersect; it rotates the velocity by the plane angle
@@ -78,7 +85,9 @@ def node_change_dv(v, inc, delta_raan, inc_final=None, fpa=0.0):
     return plane_change_dv(v, theta, fpa), theta
 
 
-def hohmann(r1, r2, mu=GM_EARTH):
+def hohmann(
+    r1: ArrayLike, r2: ArrayLike, mu: float = GM_EARTH
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hohmann transfer between circular coplanar orbits of radii ``r1`` and ``r2`` km.
 
     Returns
@@ -113,7 +122,14 @@ def _burn_costs(v1, vt1, vt2, v2, di, x):
     return d1, d2
 
 
-def combined_plane_change(r1, r2, delta_i, mu=GM_EARTH, n_grid=65, n_refine=60):
+def combined_plane_change(
+    r1: ArrayLike,
+    r2: ArrayLike,
+    delta_i: ArrayLike,
+    mu: float = GM_EARTH,
+    n_grid: int = 65,
+    n_refine: int = 60,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Hohmann transfer with a plane change of ``delta_i`` split optimally between the burns.
 
     Each burn rotates the plane by part of ``delta_i`` while changing speed; by the law of
@@ -168,4 +184,3 @@ def combined_plane_change(r1, r2, delta_i, mu=GM_EARTH, n_grid=65, n_refine=60):
     dv1, dv2 = _burn_costs(v1, vt1, vt2, v2, di, best * di)
     tof = np.pi * np.sqrt(a_t**3 / mu)
     return dv1, dv2, best * di, (1.0 - best) * di, tof
-
