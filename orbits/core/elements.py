@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .constants import GM_EARTH
 
@@ -40,7 +41,7 @@ class ClassicalElements(NamedTuple):
     nu: np.ndarray  #: true anomaly, rad in [0, 2 pi) (elliptic) or (-pi, pi) (open orbits)
 
 
-def semilatus_rectum(a, ecc):
+def semilatus_rectum(a: ArrayLike, ecc: ArrayLike) -> np.ndarray:
     """``p = a (1 - e^2)`` (km); valid for ellipses (a > 0) and hyperbolas (a < 0)."""
     a = np.asarray(a, dtype=float)
     ecc = np.asarray(ecc, dtype=float)
@@ -57,7 +58,15 @@ def _rotation(inc, raan, argp):
     return P, Q
 
 
-def coe2rv(p, ecc, inc, raan, argp, nu, mu=GM_EARTH):
+def coe2rv(
+    p: ArrayLike,
+    ecc: ArrayLike,
+    inc: ArrayLike,
+    raan: ArrayLike,
+    argp: ArrayLike,
+    nu: ArrayLike,
+    mu: float = GM_EARTH,
+) -> tuple[np.ndarray, np.ndarray]:
     """State vectors from classical elements (Vallado algorithm 10).
 
     Parameters
@@ -103,7 +112,9 @@ def _angle(a, b):
     return np.arctan2(cross, dot)
 
 
-def rv2coe(r, v, mu=GM_EARTH, tol=1e-10):
+def rv2coe(
+    r: ArrayLike, v: ArrayLike, mu: float = GM_EARTH, tol: float = 1e-10
+) -> ClassicalElements:
     """Classical elements from state vectors (Vallado algorithm 9), vectorised.
 
     Parameters

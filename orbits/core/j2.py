@@ -20,6 +20,7 @@ only at order J2^2.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .constants import GM_EARTH, J2_EARTH, J4_EARTH, R_EARTH
 
@@ -37,7 +38,14 @@ def _check(a, e, i, mu, R):
         raise ValueError(f"mu and R must be > 0, got mu={mu!r}, R={R!r}")
 
 
-def j2_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH):
+def j2_secular_rates(
+    a: ArrayLike,
+    e: ArrayLike,
+    i: ArrayLike,
+    mu: float = GM_EARTH,
+    R: float = R_EARTH,
+    J2: float = J2_EARTH,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Secular J2 rates of the node, the argument of periapsis and the mean anomaly.
 
     Parameters
@@ -59,6 +67,20 @@ def j2_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH):
     -------
     raan_dot, argp_dot, mean_motion_with_j2 : numpy arrays (0-d for scalar input), rad/s
         Broadcast to the common shape of the inputs.
+
+    Examples
+    --------
+    Curtis, "Orbital Mechanics for Engineering Students", Example 4.9: a 280 km by 400 km orbit
+    inclined 51.43 deg (``R = 6378`` km, ``mu = 398600``, ``J2 = 0.00108263``) has its node
+    regressing by 5.181 deg/day and its perigee advancing by 3.920 deg/day:
+
+    >>> rp, ra = 6378.0 + 280.0, 6378.0 + 400.0
+    >>> raan_dot, argp_dot, _ = j2_secular_rates(
+    ...     (rp + ra) / 2, (ra - rp) / (ra + rp), np.radians(51.43), mu=398600.0, R=6378.0,
+    ...     J2=1.08263e-3)
+    >>> per_day = np.degrees(86400.0)
+    >>> float(raan_dot * per_day), float(argp_dot * per_day)
+    (-5.181, 3.920)
     """
     a = np.asarray(a, dtype=float)
     e = np.asarray(e, dtype=float)
@@ -76,7 +98,15 @@ def j2_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH):
     return raan_dot.copy(), argp_dot.copy(), n_bar.copy()
 
 
-def j2_j4_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH, J4=J4_EARTH):
+def j2_j4_secular_rates(
+    a: ArrayLike,
+    e: ArrayLike,
+    i: ArrayLike,
+    mu: float = GM_EARTH,
+    R: float = R_EARTH,
+    J2: float = J2_EARTH,
+    J4: float = J4_EARTH,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Secular rates to second order: J2, J2 squared and J4 (the SGP4 secular model).
 
     The secular part of Brouwer's theory as SGP4 uses it (Hoots & Roehrich, "Spacetrack
@@ -119,7 +149,14 @@ def j2_j4_secular_rates(a, e, i, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH, J4=J4_EART
     return raan_dot.copy(), argp_dot.copy(), n_bar.copy()
 
 
-def sun_synchronous_inclination(a, e, raan_rate, mu=GM_EARTH, R=R_EARTH, J2=J2_EARTH):
+def sun_synchronous_inclination(
+    a: ArrayLike,
+    e: ArrayLike,
+    raan_rate: ArrayLike,
+    mu: float = GM_EARTH,
+    R: float = R_EARTH,
+    J2: float = J2_EARTH,
+) -> np.ndarray:
     """Inclination (rad) at which the J2 node rate equals ``raan_rate`` (rad/s).
 
     Inverts ``dOmega/dt = -3/2 n0 J2 (R/p)^2 cos i`` for ``cos i``. Raises ``ValueError`` where

@@ -15,6 +15,7 @@ hyperbolic orbits (Kepler's equation ``M = E - e sin E`` and ``M = e sinh F - F`
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .constants import GM_EARTH
 
@@ -34,7 +35,7 @@ class KeplerConvergenceError(RuntimeError):
     """The universal Kepler equation did not converge for some batch elements."""
 
 
-def stumpff_c2c3(psi):
+def stumpff_c2c3(psi: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Stumpff functions ``c2(psi)``, ``c3(psi)`` (Vallado eqs. 2-51, 2-52), vectorised.
 
     A 6-term series is used for ``|psi| < 0.1`` where the closed forms lose digits.
@@ -70,7 +71,15 @@ def stumpff_c2c3(psi):
     return c2, c3
 
 
-def propagate(r0, v0, dt, mu=GM_EARTH, *, rtol=1e-13, maxiter=50):
+def propagate(
+    r0: ArrayLike,
+    v0: ArrayLike,
+    dt: ArrayLike,
+    mu: float = GM_EARTH,
+    *,
+    rtol: float = 1e-13,
+    maxiter: int = 50,
+) -> tuple[np.ndarray, np.ndarray]:
     """Propagate two-body state vectors by ``dt`` (universal variables, Vallado algorithm 8).
 
     Parameters
@@ -97,6 +106,21 @@ def propagate(r0, v0, dt, mu=GM_EARTH, *, rtol=1e-13, maxiter=50):
         For a zero position vector, non-finite input or mu <= 0.
     KeplerConvergenceError
         If the universal Kepler equation fails to converge for any element.
+
+    Examples
+    --------
+    Vallado, "Fundamentals of Astrodynamics and Applications", 4th ed., Example 2-4 (KEPLER):
+    40 min from ``r0 = 1131.340 I - 2282.343 J + 6672.423 K`` km,
+    ``v0 = -5.64305 I + 4.30333 J + 2.42879 K`` km/s lands at
+    ``r = -4219.7527 I + 4363.0292 J - 3958.7666 K`` km,
+    ``v = 3.689866 I - 1.916735 J - 6.112511 K`` km/s:
+
+    >>> r, v = propagate([1131.340, -2282.343, 6672.423], [-5.64305, 4.30333, 2.42879], 2400.0,
+    ...                  398600.4418)
+    >>> r.tolist()
+    [-4219.7527, 4363.0292, -3958.7666]
+    >>> v.tolist()
+    [3.689866, -1.916735, -6.112511]
     """
     r0 = np.asarray(r0, dtype=float)
     v0 = np.asarray(v0, dtype=float)
@@ -198,10 +222,20 @@ def propagate(r0, v0, dt, mu=GM_EARTH, *, rtol=1e-13, maxiter=50):
     return r.reshape(shape + (3,)), v.reshape(shape + (3,))
 
 
-def mean_to_eccentric(M, ecc, *, tol=1e-14, maxiter=30):
+def mean_to_eccentric(
+    M: ArrayLike, ecc: ArrayLike, *, tol: float = 1e-14, maxiter: int = 30
+) -> np.ndarray:
     """Eccentric anomaly E (ellipse, ecc < 1) or hyperbolic anomaly F (ecc > 1) from M.
 
     Newton iterations on ``M = E - e sin E`` / ``M = e sinh F - F`` for the whole batch.
+
+    Examples
+    --------
+    Vallado, "Fundamentals of Astrodynamics and Applications", 4th ed., Example 2-1: for
+    ``M = 235.4`` deg and ``e = 0.4``, ``E = 220.512074767522`` deg.
+
+    >>> float(np.degrees(mean_to_eccentric(np.radians(235.4), 0.4)))
+    220.512074767522
     """
     M = np.asarray(M, dtype=float)
     ecc = np.asarray(ecc, dtype=float)
@@ -238,8 +272,11 @@ def mean_to_eccentric(M, ecc, *, tol=1e-14, maxiter=30):
     return out
 
 
-def mean_to_true(M, ecc):
-    """True anomaly (rad) from mean anomaly, elliptic or hyperbolic; keeps M's revolution count."""
+def mean_to_true(M: ArrayLike, ecc: ArrayLike) -> np.ndarray:
+    """Return the true anomaly (rad) from the mean anomaly, elliptic or hyperbolic.
+
+    Keeps ``M``'s revolution count, so that ``nu`` is continuous in time.
+    """
     M = np.asarray(M, dtype=float)
     ecc = np.asarray(ecc, dtype=float)
     E = mean_to_eccentric(M, ecc)
@@ -257,7 +294,7 @@ def mean_to_true(M, ecc):
     return nu + revs * _TWO_PI
 
 
-def true_to_mean(nu, ecc):
+def true_to_mean(nu: ArrayLike, ecc: ArrayLike) -> np.ndarray:
     """Mean anomaly (rad) from true anomaly, elliptic or hyperbolic."""
     nu = np.asarray(nu, dtype=float)
     ecc = np.asarray(ecc, dtype=float)

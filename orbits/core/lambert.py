@@ -45,6 +45,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = [
     "BAD_INPUT",
@@ -247,18 +248,18 @@ def _householder(x, T_target, lam, M, tol, maxiter):
 
 
 def lambert(
-    mu,
-    r1,
-    r2,
-    tof,
-    M=0,
-    prograde=True,
-    lowpath=True,
+    mu: float,
+    r1: ArrayLike,
+    r2: ArrayLike,
+    tof: ArrayLike,
+    M: ArrayLike = 0,
+    prograde: ArrayLike = True,
+    lowpath: ArrayLike = True,
     *,
-    rtol=1e-12,
-    maxiter=35,
-    collinear_tol=1e-12,
-):
+    rtol: float = 1e-12,
+    maxiter: int = 35,
+    collinear_tol: float = 1e-12,
+) -> LambertSolution:
     """Solve a batch of Lambert problems in one call (Izzo 2015).
 
     Parameters
@@ -290,6 +291,26 @@ def lambert(
     LambertSolution
         ``v1, v2`` of shape ``(..., 3)`` in km/s (NaN where not solved), ``ok`` boolean mask and
         ``status`` int8 codes of shape ``(...)`` (see the module docstring).
+
+    Examples
+    --------
+    Vallado, "Fundamentals of Astrodynamics and Applications", 4th ed., Example 7-5:
+    ``r0 = 15945.34 I`` km, ``r = 12214.83899 I + 10249.46731 J`` km, 76.0 min, which gives
+    ``v0 = 2.058913 I + 2.915965 J`` km/s and ``v = -3.451565 I + 0.910315 J`` km/s:
+
+    >>> sol = lambert(398600.4418, [15945.34, 0.0, 0.0], [12214.83899, 10249.46731, 0.0], 76 * 60.0)
+    >>> sol.v1.tolist()
+    [2.058913, 2.915965, 0.0]
+    >>> sol.v2.tolist()
+    [-3.451565, 0.910315, 0.0]
+    >>> bool(sol.ok), STATUS_MESSAGES[int(sol.status)]
+    (True, 'solved')
+
+    A whole batch in one call: the same problem with a time of flight that cannot be flown.
+
+    >>> lambert(398600.4418, [15945.34, 0.0, 0.0], [12214.83899, 10249.46731, 0.0],
+    ...         [76 * 60.0, -1.0]).status.tolist()
+    [0, 1]
     """
     if not (np.isfinite(mu) and mu > 0.0):
         raise ValueError(f"mu must be finite and > 0 km^3/s^2, got {mu!r}")
@@ -342,6 +363,7 @@ def lambert(
     status[bad_input] = BAD_INPUT
 
     good = status == OK
+    sel: slice | np.ndarray  # all problems, or the indices of those still being solved
     if good.all():
         idx = np.arange(n)
         sel = slice(None)

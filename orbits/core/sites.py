@@ -17,6 +17,7 @@ Conventions
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .constants import E2_EARTH, GM_EARTH, OMEGA_EARTH, R_EARTH
 
@@ -37,11 +38,14 @@ __all__ = [
 _TWO_PI = 2.0 * np.pi
 
 
-def geodetic_to_geocentric(lat_gd, h=0.0, R=R_EARTH, e2=E2_EARTH):
+def geodetic_to_geocentric(
+    lat_gd: ArrayLike, h: ArrayLike = 0.0, R: float = R_EARTH, e2: float = E2_EARTH
+) -> np.ndarray:
     """Geocentric latitude (rad) of a point at geodetic latitude ``lat_gd`` (rad), height ``h`` km.
 
-    Uses the ellipsoid's Cartesian coordinates: ``r_xy = (N + h) cos(lat)``, ``z = (N (1 - e^2) + h) sin(lat)`` with the radius of
-    curvature in the prime vertical ``N = R / sqrt(1 - e^2 sin^2 lat)``. On the surface this is
+    Uses the ellipsoid's Cartesian coordinates: ``r_xy = (N + h) cos(lat)``,
+    ``z = (N (1 - e^2) + h) sin(lat)`` with the radius of curvature in the prime vertical
+    ``N = R / sqrt(1 - e^2 sin^2 lat)``. On the surface this is
     ``tan(lat_gc) = (1 - e^2) tan(lat_gd)``.
     """
     lat_gd = np.asarray(lat_gd, dtype=float)
@@ -52,7 +56,7 @@ def geodetic_to_geocentric(lat_gd, h=0.0, R=R_EARTH, e2=E2_EARTH):
     return np.arctan2(z, r_xy)
 
 
-def min_inclination(lat_gc):
+def min_inclination(lat_gc: ArrayLike) -> np.ndarray:
     """Lowest inclination (rad) reachable by a direct ascent from geocentric latitude ``lat_gc``.
 
     The orbit plane contains the site vector, so ``cos i = cos(lat) sin(az) <= cos(lat)``:
@@ -61,12 +65,18 @@ def min_inclination(lat_gc):
     return np.abs(np.asarray(lat_gc, dtype=float))
 
 
-def max_inclination(lat_gc):
+def max_inclination(lat_gc: ArrayLike) -> np.ndarray:
     """Highest inclination (rad) reachable directly (launching due west): ``pi - |lat|``."""
     return np.pi - np.abs(np.asarray(lat_gc, dtype=float))
 
 
-def rotation_speed(lat_gd, h=0.0, R=R_EARTH, e2=E2_EARTH, omega=OMEGA_EARTH):
+def rotation_speed(
+    lat_gd: ArrayLike,
+    h: ArrayLike = 0.0,
+    R: float = R_EARTH,
+    e2: float = E2_EARTH,
+    omega: float = OMEGA_EARTH,
+) -> np.ndarray:
     """Eastward speed (km/s) of a point fixed to the rotating Earth (WGS 84 ellipsoid).
 
     ``omega * (N + h) cos(lat_gd)``: the point's distance from the spin axis times the
@@ -91,7 +101,7 @@ def _check_reachable(lat_gc, inc):
         )
 
 
-def inertial_azimuth(lat_gc, inc):
+def inertial_azimuth(lat_gc: ArrayLike, inc: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Inertial launch azimuths (rad) into inclination ``inc`` from geocentric latitude ``lat_gc``.
 
     Napier's rule on the right spherical triangle formed by the equator, the site's meridian
@@ -113,7 +123,9 @@ def inertial_azimuth(lat_gc, inc):
     return az_asc, az_desc
 
 
-def rotating_azimuth(lat_gc, inc, v_orbit, v_rot):
+def rotating_azimuth(
+    lat_gc: ArrayLike, inc: ArrayLike, v_orbit: ArrayLike, v_rot: ArrayLike
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Launch azimuths (rad) relative to the rotating Earth, and the speed to gain (km/s).
 
     The vehicle must reach the inertial velocity ``v_orbit`` along the inertial azimuth; the
@@ -136,7 +148,9 @@ def rotating_azimuth(lat_gc, inc, v_orbit, v_rot):
     return out[0][0], out[1][0], out[0][1], out[1][1]
 
 
-def corridor_inclinations(lat_gc, az_min, az_max):
+def corridor_inclinations(
+    lat_gc: ArrayLike, az_min: ArrayLike, az_max: ArrayLike
+) -> tuple[np.ndarray, np.ndarray]:
     """Range of inclinations (rad) reachable from latitude ``lat_gc`` within an azimuth corridor.
 
     ``cos i = cos(lat) sin(az)``; over ``az`` in ``[az_min, az_max]`` (rad, ``az_max >= az_min``,
@@ -158,7 +172,7 @@ def corridor_inclinations(lat_gc, az_min, az_max):
     return np.arccos(np.clip(c * smax, -1, 1)), np.arccos(np.clip(c * smin, -1, 1))
 
 
-def gmst(days_ut1):
+def gmst(days_ut1: ArrayLike) -> np.ndarray:
     """Greenwich mean sidereal time (rad, [0, 2 pi)) at ``days_ut1`` days since J2000 (UT1).
 
     IAU 1982 expression (Vallado 4th ed., eq. 3-47)::
@@ -176,7 +190,14 @@ def gmst(days_ut1):
     return np.mod(theta, _TWO_PI)
 
 
-def plane_crossings(lat_gc, lon, days, raan0, raan_rate_per_day, inc):
+def plane_crossings(
+    lat_gc: float,
+    lon: float,
+    days: ArrayLike,
+    raan0: float,
+    raan_rate_per_day: float,
+    inc: float,
+) -> tuple[np.ndarray, np.ndarray]:
     """Phase functions whose zeros are the times a site lies in a (precessing) orbit plane.
 
     The site's right ascension is ``alpha = gmst + lon``; the target node is
@@ -211,12 +232,18 @@ def plane_crossings(lat_gc, lon, days, raan0, raan_rate_per_day, inc):
     return g_a, g_d
 
 
-def circular_speed(r, mu=GM_EARTH):
+def circular_speed(r: ArrayLike, mu: float = GM_EARTH) -> np.ndarray:
     """Circular orbit speed (km/s) at radius ``r`` km."""
     return np.sqrt(mu / np.asarray(r, dtype=float))
 
 
-def dogleg(lat_gc, inc, v, az_min=None, az_max=None):
+def dogleg(
+    lat_gc: ArrayLike,
+    inc: ArrayLike,
+    v: ArrayLike,
+    az_min: ArrayLike | None = None,
+    az_max: ArrayLike | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Plane change needed when ``inc`` is out of a site's directly reachable range.
 
     Directly reachable from geocentric latitude ``lat_gc``: ``[|lat|, pi - |lat|]``, narrowed

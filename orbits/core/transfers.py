@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .constants import GM_EARTH, J2_EARTH, R_EARTH
 from .elements import coe2rv
@@ -37,9 +38,18 @@ class MeanElements(NamedTuple):
     M: float  #: mean anomaly at t = 0, rad
 
 
-def secular_rates(el: MeanElements, mu=GM_EARTH, J2=J2_EARTH, R=R_EARTH, J4=None):
-    """(raan_dot, argp_dot, n_bar) in rad/s: two-body (``J2 = 0``), first-order J2, or with
-    ``J4`` given the second-order J2^2 + J4 secular model of SGP4."""
+def secular_rates(
+    el: MeanElements,
+    mu: float = GM_EARTH,
+    J2: float = J2_EARTH,
+    R: float = R_EARTH,
+    J4: float | None = None,
+) -> tuple[float, float, float]:
+    """Secular rates ``(raan_dot, argp_dot, n_bar)`` in rad/s of mean elements ``el``.
+
+    Two-body (``J2 = 0``), first-order J2, or with ``J4`` given the second-order J2^2 + J4
+    secular model of SGP4.
+    """
     if not J2:
         return 0.0, 0.0, float(np.sqrt(mu / el.a**3))
     from .j2 import j2_j4_secular_rates, j2_secular_rates
@@ -48,10 +58,18 @@ def secular_rates(el: MeanElements, mu=GM_EARTH, J2=J2_EARTH, R=R_EARTH, J4=None
         rates = j2_secular_rates(el.a, el.ecc, el.inc, mu=mu, R=R, J2=J2)
     else:
         rates = j2_j4_secular_rates(el.a, el.ecc, el.inc, mu=mu, R=R, J2=J2, J4=J4)
-    return tuple(float(x) for x in rates)
+    raan_dot, argp_dot, n_bar = (float(x) for x in rates)
+    return raan_dot, argp_dot, n_bar
 
 
-def station_states(el: MeanElements, t, mu=GM_EARTH, J2=J2_EARTH, R=R_EARTH, J4=None):
+def station_states(
+    el: MeanElements,
+    t: ArrayLike,
+    mu: float = GM_EARTH,
+    J2: float = J2_EARTH,
+    R: float = R_EARTH,
+    J4: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Position and velocity (km, km/s), shape ``t.shape + (3,)``, at times ``t`` (s).
 
     Keplerian motion with the secular drift of RAAN, argument of periapsis and mean anomaly
@@ -80,17 +98,17 @@ class TransferGrid(NamedTuple):
 def transfer_grid(
     dep: MeanElements,
     arr: MeanElements,
-    t_dep,
-    tof,
+    t_dep: ArrayLike,
+    tof: ArrayLike,
     *,
-    mu=GM_EARTH,
-    J2=J2_EARTH,
-    R=R_EARTH,
-    J4=None,
-    max_revs=0,
-    prograde=True,
-    chunk_size=400_000,
-):
+    mu: float = GM_EARTH,
+    J2: float = J2_EARTH,
+    R: float = R_EARTH,
+    J4: float | None = None,
+    max_revs: int = 0,
+    prograde: bool = True,
+    chunk_size: int = 400_000,
+) -> TransferGrid:
     """Solve the Lambert transfers of a departure-time x time-of-flight grid.
 
     Parameters
@@ -166,9 +184,13 @@ def transfer_grid(
     return TransferGrid(out_dv1, out_dv2, out_dv, ok, out_rev, out_low)
 
 
-def local_minima(values, ok=None, *, interior=True):
-    """Flat indices of the local minima of a 2-D grid (8-neighbourhood, ties allowed), sorted
-    by value; cells that are not ``ok`` (or NaN) never count and never block.
+def local_minima(
+    values: ArrayLike, ok: ArrayLike | None = None, *, interior: bool = True
+) -> np.ndarray:
+    """Flat indices of the local minima of a 2-D grid, sorted by value.
+
+    Minima over the 8-neighbourhood, ties allowed; cells that are not ``ok`` (or NaN) never
+    count and never block.
 
     With ``interior=True`` cells on the grid's edge are not reported: there the value may keep
     falling outside the searched range, so they are not windows (the grid still holds them).
