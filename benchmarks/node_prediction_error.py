@@ -42,7 +42,7 @@ HISTORY = ROOT / "orbits" / "data" / "history"
 FILES = {"25544": "iss-25544.tle", "48274": "tianhe-48274.tle"}
 NAMES = {"25544": "ISS (ZARYA)", "48274": "CSS (TIANHE)"}
 #: upper edges of the age bins, days; the first bin starts at 0
-BIN_UPPER_DAYS = (1.0, 3.0, 7.0, 14.0, 30.0, 60.0, 120.0, 365.0, 2000.0)
+BIN_UPPER_DAYS = (1.0, 3.0, 7.0, 14.0, 30.0, 60.0, 120.0, 365.0, 2200.0)
 MODELS = ("sgp4", "secular")
 SAMPLES_PER_ORBIT = 72
 COMMAND = "python benchmarks/node_prediction_error.py --write"
