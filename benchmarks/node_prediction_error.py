@@ -199,13 +199,13 @@ def to_toml(per, table, measured):
         f'command = "{COMMAND}"',
         'history = ["orbits/data/history/iss-25544.tle", "orbits/data/history/tianhe-48274.tle"]',
         "bin_upper_days = [" + ", ".join(_fmt(b) for b in BIN_UPPER_DAYS) + "]",
-        'statistic = "absolute node error: median, 90th percentile, max; bias = median signed '
-        '(predicted - actual)"',
+        ('statistic = "absolute node error: median, 90th percentile, max; bias = median signed '
+        '(predicted - actual)"'),
         'models = ["sgp4", "secular"]',
-        'sgp4 = "sgp4 package; plane = r x v averaged over one orbit centred on t1, against the '
-        't1 set propagated to its own epoch and averaged the same way"',
-        'secular = "orbits.precession.nodal_precession_rate(second_order=True) (J2 + J2^2 + J4) '
-        'at the t0 mean elements, against the t1 mean node"',
+        ('sgp4 = "sgp4 package; plane = r x v averaged over one orbit centred on t1, against the '
+        't1 set propagated to its own epoch and averaged the same way"'),
+        ('secular = "orbits.precession.nodal_precession_rate(second_order=True) (J2 + J2^2 + J4) '
+        'at the t0 mean elements, against the t1 mean node"'),
     ]
     for norad, res in per.items():
         n = res["sets"]
@@ -246,7 +246,7 @@ def main(argv=None):
     per, table = measure()
     print_table(per, table)
     if args.write:
-        measured = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d")
+        measured = _dt.datetime.now(_dt.UTC).strftime("%Y-%m-%d")
         path = HISTORY / "node_error.toml"
         path.write_text(to_toml(per, table, measured))
         print(f"\nwrote {path.relative_to(ROOT)}")

@@ -6,6 +6,7 @@ seeds/authorities/stations-2024-05-09.tle, and the sgp4 package as the independe
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from pathlib import Path
 
@@ -167,7 +168,7 @@ def _table():
 def test_node_error_table_parses_with_increasing_bins():
     table = _table()
     edges = table["meta"]["bin_upper_days"]
-    assert all(b > a for a, b in zip(edges, edges[1:]))
+    assert all(b > a for a, b in itertools.pairwise(edges))
     assert table["meta"]["command"].startswith("python benchmarks/node_prediction_error.py")
     for obj in ("all", "25544", "48274"):
         for model in table["meta"]["models"]:
