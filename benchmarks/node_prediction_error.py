@@ -4,8 +4,9 @@ For every pair of packaged element sets (t0, t1) of the same object with t1 > t0
 t1 is predicted from the set at t0 and compared with the set at t1, by two models:
 
 ``sgp4``
-    Full SGP4 (the ``sgp4`` package, ``Satrec.sgp4_array`` over each averaging grid). The plane is the unit
-    angular-momentum vector ``r x v`` (TEME) averaged over one orbital period centred on t1,
+    Full SGP4 (the ``sgp4`` package, ``Satrec.sgp4_array`` over each averaging grid). The
+    plane is the unit angular-momentum vector ``r x v`` (TEME) averaged over one orbital
+    period centred on t1,
     which removes the twice-per-orbit short-period terms (J2 short-period amplitude in node
     and inclination is a few hundredths of a degree for these orbits). The "truth" is the t1
     set propagated to its own epoch and averaged the same way, so both sides use one method.
