@@ -445,12 +445,27 @@ def as_time_delta_days(age):
                             f"{describe_value(age)}")
 
 
+def _quiet_time(at, name="at") -> Time:
+    """``as_time`` without ERFA's "dubious year" warnings (far dates are judged here)."""
+    from erfa import ErfaWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ErfaWarning)
+        t = as_time(at, name)
+        _ = t.utc.jd1  # the conversions that warn happen here, once
+    return t
+
+
 def element_age(element_set: ElementSet, at) -> u.Quantity:
     """``at - epoch`` of a set (days; positive when the elements are older than ``at``)."""
+    from erfa import ErfaWarning
+
     if not isinstance(element_set, SatrecElements):
         raise ArgumentTypeError(f"element_set must be an ElementSet or TLE, got "
                                 f"{describe_value(element_set)}")
-    return (as_time(at, "at") - element_set.epoch).to(u.day)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ErfaWarning)
+        return (_quiet_time(at) - element_set.epoch).to(u.day)
 
 
 def stale_message(element_set, at, *, stale_after=STALE_AFTER) -> str | None:
@@ -463,7 +478,7 @@ def stale_message(element_set, at, *, stale_after=STALE_AFTER) -> str | None:
     err = expected_node_error(age).to_value(u.deg)
     return (f"elements of {element_set.name} (#{element_set.catalog_number}) have epoch "
             f"{element_set.epoch.utc.isot[:16].replace('T', ' ')} UTC, {abs(days):.1f} days "
-            f"{when} the analysis date {as_time(at, 'at').utc.isot[:10]}; expected error of the "
+            f"{when} the analysis date {_quiet_time(at).utc.isot[:10]}; expected error of the "
             f"predicted node at that age about {err:.2g} deg; update the elements with "
             f"'mission-compare elements update' or pass --tle FILE")
 
@@ -477,19 +492,23 @@ def assess_age(element_set, at, *, stale_after=STALE_AFTER, max_age=MAX_AGE, war
     ``warn`` is true. Raises :class:`~orbits.errors.DateRangeError` when
     ``|at - epoch| > max_age`` (default 3 years): no element set supports that date.
     """
-    t = as_time(at, "at")
-    if not t.isscalar:
-        raise ArgumentError(f"at must be a single date, got shape {t.shape}")
-    age = element_age(element_set, t)
-    days = float(age.to_value(u.day))
-    if abs(days) > max_age.to_value(u.day):
-        raise DateRangeError(
-            f"analysis date {t.utc.isot[:10]} is {abs(days):.0f} days "
-            f"{'after' if days > 0 else 'before'} the epoch "
-            f"{element_set.epoch.utc.isot[:10]} of the elements of {element_set.name} "
-            f"(#{element_set.catalog_number}); allowed: within {max_age.to_value(u.day):.0f} "
-            f"days; use elements nearer that date (--tle FILE, 'mission-compare elements update')")
-    msg = stale_message(element_set, t, stale_after=stale_after)
+    from erfa import ErfaWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ErfaWarning)
+        t = _quiet_time(at)
+        if not t.isscalar:
+            raise ArgumentError(f"at must be a single date, got shape {t.shape}")
+        age = element_age(element_set, t)
+        days = float(age.to_value(u.day))
+        if abs(days) > max_age.to_value(u.day):
+            raise DateRangeError(
+                f"analysis date {t.utc.isot[:10]} is {abs(days):.0f} days "
+                f"{'after' if days > 0 else 'before'} the epoch "
+                f"{element_set.epoch.utc.isot[:10]} of the elements of {element_set.name} "
+                f"(#{element_set.catalog_number}); allowed: within {max_age.to_value(u.day):.0f} "
+                f"days; use elements nearer that date (--tle FILE, 'mission-compare elements update')")
+        msg = stale_message(element_set, t, stale_after=stale_after)
     if msg and warn:
         warnings.warn(msg, StaleInputWarning, stacklevel=stacklevel)
     return InputSet(kind="elements", name=element_set.name,

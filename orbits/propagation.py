@@ -19,6 +19,7 @@ Both give angles in TEME (true equator, mean equinox of date), the frame of the 
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -147,6 +148,14 @@ def plane_at(element_sets, times, *, propagator: str = DEFAULT_PROPAGATOR, sampl
     -------
     PlaneStates with ``raan`` and ``inc`` of shape ``(n_sets,) + times.shape`` (deg)
     """
+    from erfa import ErfaWarning
+
+    with warnings.catch_warnings():  # far dates are SGP4's to judge, not ERFA's raw warnings
+        warnings.simplefilter("ignore", ErfaWarning)
+        return _plane_at(element_sets, times, propagator, samples)
+
+
+def _plane_at(element_sets, times, propagator, samples):
     sets, _ = _check_sets(element_sets)
     if propagator not in PROPAGATORS:
         raise ArgumentError(f"propagator must be one of {', '.join(map(repr, PROPAGATORS))}, "
