@@ -31,14 +31,31 @@ from astropy import units as u
 from astropy.time import Time
 
 from ._validation import as_time, describe_value
-from .errors import ArgumentError, ArgumentTypeError, DateRangeError, NotFoundError, \
-    StaleInputWarning
+from .errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    DateRangeError,
+    NotFoundError,
+    StaleInputWarning,
+)
 from .results import InputSet
-from .tle import TLE, SatrecElements, _satrec_from_lines, _check_lines
+from .tle import TLE, SatrecElements, _check_lines, _satrec_from_lines
 
-__all__ = ["DEDUP_TOLERANCE", "ElementHistory", "ElementSet", "Histories", "MAX_AGE",
-           "STALE_AFTER", "assess_age", "element_age", "expected_node_error", "normalize_name",
-           "packaged_element_files", "read_histories", "stale_message"]
+__all__ = [
+    "DEDUP_TOLERANCE",
+    "MAX_AGE",
+    "STALE_AFTER",
+    "ElementHistory",
+    "ElementSet",
+    "Histories",
+    "assess_age",
+    "element_age",
+    "expected_node_error",
+    "normalize_name",
+    "packaged_element_files",
+    "read_histories",
+    "stale_message",
+]
 
 #: Elements further than this from the analysis date make a result carry a warning.
 STALE_AFTER = 14 * u.day

@@ -34,8 +34,14 @@ from .errors import DataFileError
 from .history import ElementSet
 from .tle import read_text_file, read_tle_sets
 
-__all__ = ["OMM_REQUIRED", "FORMATS", "detect_format", "parse_elements", "read_elements",
-           "satrec_from_omm"]
+__all__ = [
+    "FORMATS",
+    "OMM_REQUIRED",
+    "detect_format",
+    "parse_elements",
+    "read_elements",
+    "satrec_from_omm",
+]
 
 #: OMM fields every record must carry (the mean elements SGP4 needs and the object's number).
 OMM_REQUIRED = ("NORAD_CAT_ID", "EPOCH", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION",

@@ -15,8 +15,15 @@ from astropy import units as u
 from astropy.time import Time
 
 from orbits.errors import DateRangeError, NotFoundError, StaleInputWarning
-from orbits.history import (ElementHistory, ElementSet, Histories, assess_age,
-                            expected_node_error, read_histories, stale_message)
+from orbits.history import (
+    ElementHistory,
+    ElementSet,
+    Histories,
+    assess_age,
+    expected_node_error,
+    read_histories,
+    stale_message,
+)
 from orbits.omm import read_elements
 from orbits.results import InputSet
 
@@ -53,7 +60,7 @@ def test_names_resolve_as_in_the_catalog(hist):
         hist["Tianzhou 8"]
     with pytest.raises(KeyError):  # NotFoundError is a KeyError
         hist[99999]
-    assert len(hist) == 9 and sorted(hist)[0] == 25544
+    assert len(hist) == 9 and min(hist) == 25544
 
 
 def test_history_sorts_dedups_and_merges():

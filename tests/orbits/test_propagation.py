@@ -66,7 +66,7 @@ def test_sgp4_plane_is_the_average_of_sgp4_osculating_planes(hist):
     assert_allclose(p.raan.to_value(u.deg), raan, atol=1e-4)
     assert_allclose(p.inc.to_value(u.deg), inc, atol=1e-4)
     # the osculating plane at t itself differs only by SGP4's short-period terms (< 0.05 deg)
-    e1, r1, v1 = iss.satrec.sgp4(t.utc.jd1, t.utc.jd2)
+    _err, r1, v1 = iss.satrec.sgp4(t.utc.jd1, t.utc.jd2)
     h1 = np.cross(r1, v1)
     assert abs(np.degrees(np.arctan2(h1[0], -h1[1])) % 360 - raan) < 0.05
 

@@ -44,7 +44,7 @@ def write_xml(path, recs):
             "REV_AT_EPOCH", "BSTAR", "MEAN_MOTION_DOT", "MEAN_MOTION_DDOT")
     segs = []
     for r in recs:
-        def block(tag, keys):
+        def block(tag, keys, r=r):
             inner = "".join(f"<{k}>{r[k]}</{k}>" for k in keys)
             return f"<{tag}>{inner}</{tag}>"
         segs.append(f"<omm id=\"CCSDS_OMM_VERS\" version=\"2.0\"><header><CREATION_DATE/>"
