@@ -18,7 +18,7 @@ from astropy import units as u
 from astropy.time import Time
 from numpy.testing import assert_allclose
 
-from orbits.errors import ArgumentError
+from orbits.errors import ArgumentError, DateRangeError
 from orbits.history import read_histories
 from orbits.propagation import plane_at, prediction_errors
 
@@ -118,5 +118,11 @@ def test_prediction_errors_table_and_bad_arguments(hist):
         prediction_errors(sets[:1])
     with pytest.raises(TypeError, match="element_sets"):
         plane_at([1, 2], "2024-05-10")
-    with pytest.raises(ArgumentError, match="SGP4 failed for 'ISS \\(ZARYA\\)'.*do not reach"):
-        plane_at(hist["ISS"].latest, "2034-05-10")  # ten years: SGP4 decays the orbit
+    # 1.8 years: within the 3-year limit, but SGP4 has decayed Tianhe's orbit (its B* of
+    # 4.7e-4 extrapolated without reboosts; the station in fact flew on)
+    with pytest.raises(ArgumentError, match="SGP4 failed for 'CSS \\(TIANHE\\)'.*do not reach"):
+        plane_at(hist["Tianhe"].latest, "2026-03-04", propagator="sgp4")
+    assert plane_at(hist["Tianhe"].latest, "2026-03-04", propagator="secular").raan.shape == (1,)
+    for prop in ("sgp4", "secular"):  # beyond 3 years: refused for both
+        with pytest.raises(DateRangeError, match="2034-05-10 is 3653 days from the epoch"):
+            plane_at(hist["ISS"].latest, "2034-05-10", propagator=prop)
