@@ -143,7 +143,7 @@ def test_file_errors_name_file_line_and_field(tmp_path):
     from orbits.errors import DataFileError, NotFoundError
 
     raw = _raw_sets()
-    name, l1, l2 = raw[0]
+    name, l1, _ = raw[0]
     p = tmp_path / "bad.tle"
     # ISS line 1 followed by Tianhe's line 2 (seeds/authorities file): mixed-up objects
     p.write_text(f"{name}\n{l1}\n{raw[1][2]}\n")
