@@ -137,3 +137,29 @@ def test_embedded_tle_file_ships_in_the_package_and_equals_the_authority():
     assert Path(orbits.__file__).resolve().parent in path.resolve().parents
     authority = Path(__file__).resolve().parents[2] / "seeds" / "authorities" / path.name
     assert path.read_bytes() == authority.read_bytes()
+
+
+def test_file_errors_name_file_line_and_field(tmp_path):
+    from orbits.errors import DataFileError, NotFoundError
+
+    raw = _raw_sets()
+    name, l1, _ = raw[0]
+    p = tmp_path / "bad.tle"
+    # ISS line 1 followed by Tianhe's line 2 (seeds/authorities file): mixed-up objects
+    p.write_text(f"{name}\n{l1}\n{raw[1][2]}\n")
+    with pytest.raises(DataFileError, match=r"bad\.tle, line 3 \(TLE line 2\), catalogue number"):
+        T.load_tles(p)
+    p.write_text("")
+    with pytest.raises(DataFileError, match="empty"):
+        T.load_tles(p)
+    with pytest.raises(NotFoundError):
+        T.load_tles()["Mir"]
+
+
+def test_alpha5_catalogue_numbers():
+    # Alpha-5 scheme (Space Force, 2020s): first letter A=10 ... Z=33, skipping I and O
+    assert T.catalog_number_from("25544") == 25544
+    assert T.catalog_number_from("A0001") == 100001
+    assert T.catalog_number_from("J2931") == 182931  # J is the 9th letter kept: 18
+    with pytest.raises(ValueError):
+        T.catalog_number_from("I0001")
