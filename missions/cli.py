@@ -361,6 +361,15 @@ def _save(fig, out):
     return path
 
 
+def _register_elements():
+    from .cli_elements import elements
+
+    cli.add_command(elements)
+
+
+_register_elements()
+
+
 def main(argv=None):
     """Console-script entry point."""
     return cli.main(args=argv, prog_name="mission-compare")

@@ -439,22 +439,41 @@ def read_histories(*paths, packaged: bool = False) -> Histories:
 #: PLACEHOLDER, derived from issue 9's figures only: ``windows`` missed real launches by 23-51
 #: minutes for flights 1-3 years after the elements' epoch; at the Earth's 0.25 deg/min that is
 #: 5.75 deg after 1 year and 12.75 deg after 3 years, about 0.012-0.016 deg of node per day.
-_PLACEHOLDER_NODE_ERROR_RATE = 0.015 * u.deg / u.day
+def _node_error_table(model: str = "secular") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(upper bin edges in days, median, 90th percentile in deg) for both stations together,
+    from ``orbits/data/history/node_error.toml`` (benchmarks/node_prediction_error.py)."""
+    import tomllib
+    from pathlib import Path
+
+    path = Path(__file__).with_name("data") / "history" / "node_error.toml"
+    with path.open("rb") as fh:
+        doc = tomllib.load(fh)
+    rows = [r for r in doc["error"] if r["object"] == "all" and r["model"] == model
+            and "node_median_deg" in r]
+    rows.sort(key=lambda r: r["upper_days"])
+    return (np.array([r["upper_days"] for r in rows]),
+            np.array([r["node_median_deg"] for r in rows]),
+            np.array([r["node_p90_deg"] for r in rows]))
 
 
-def expected_node_error(age) -> u.Quantity:
-    """Expected error of the predicted node (RAAN) of a station plane ``age`` away from the
+def expected_node_error(age, *, model: str = "secular", percentile: int = 50) -> u.Quantity:
+    """Expected error of the predicted node (RAAN) of a station plane ``age`` from the
     elements' epoch (deg).
 
-    TODO(h7 measurement): replace this PLACEHOLDER linear model (0.015 deg per day of |age|,
-    from the launch-time misses quoted in issue 9) by the node-error growth measured between
-    real ISS/Tianhe element sets of the packaged history (orbits.propagation.prediction_errors).
-    A first measurement on 12 unvetted real sets (module notes of orbits.propagation, secular
-    model) gives median errors of 0.075 deg (< 60 d), 0.83 deg (60-200 d), 4.4 deg (200-400 d)
-    and 7.2 deg (400-800 d): 0.01-0.015 deg per day, consistent with the placeholder.
+    Measured between the real ISS and Tianhe element sets of the packaged history
+    (``orbits/data/history/node_error.toml``, 55,496 pairs of sets, 2021-2026): the median
+    (``percentile=50``) or 90th percentile (``percentile=90``) absolute node error of the
+    ``model`` ("secular" or "sgp4") in the age bin that holds ``|age|``. Ages beyond the last
+    bin (2,200 days) take the last bin's value.
     """
+    if percentile not in (50, 90):
+        raise ArgumentError(f"percentile must be 50 or 90, got {describe_value(percentile)}")
+    if model not in ("secular", "sgp4"):
+        raise ArgumentError(f"model must be 'secular' or 'sgp4', got {describe_value(model)}")
     days = np.abs(as_time_delta_days(age))
-    return (days * u.day * _PLACEHOLDER_NODE_ERROR_RATE).to(u.deg)
+    upper, med, p90 = _node_error_table(model)
+    idx = np.clip(np.searchsorted(upper, days, side="left"), 0, len(upper) - 1)
+    return (med if percentile == 50 else p90)[idx] * u.deg
 
 
 def as_time_delta_days(age):
@@ -506,10 +525,12 @@ def stale_message(element_set, at, *, stale_after=STALE_AFTER) -> str | None:
         return None
     when = "before" if days > 0 else "after"
     err = expected_node_error(age).to_value(u.deg)
+    err90 = expected_node_error(age, percentile=90).to_value(u.deg)
     return (f"elements of {element_set.name} (#{element_set.catalog_number}) have epoch "
             f"{element_set.epoch.utc.isot[:16].replace('T', ' ')} UTC, {abs(days):.1f} days "
             f"{when} the analysis date {_quiet_time(at).utc.isot[:10]}; expected error of the "
-            f"predicted node at that age about {err:.2g} deg; update the elements with "
+            f"predicted plane node at that age {err:.2g} deg (90 % within {err90:.2g} deg, "
+            f"measured on real ISS/Tianhe sets); update the elements with "
             f"'mission-compare elements update' or pass --tle FILE")
 
 
