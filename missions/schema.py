@@ -324,7 +324,11 @@ def parse_text(text: str | bytes, path="<string>") -> list:
     try:
         doc = tomllib.loads(text)
     except RecursionError:
-        raise CatalogError(path, None, None, f"is nested too deeply (over {MAX_DEPTH} levels of tables or arrays)") from None
+        line, record, field = _locate_deep_nesting(text)
+        err = _too_deep(path, record, field)
+        if line is not None:
+            err = CatalogError(path, record, field, f"{err.problem} at line {line}")
+        raise err from None
     except ValueError as exc:  # TOMLDecodeError, or an integer too long to convert
         raise CatalogError(path, None, None, f"is not valid TOML ({_cut(exc, 200)})") from None
     _check_depth(doc, path)
@@ -340,28 +344,77 @@ def parse_text(text: str | bytes, path="<string>") -> list:
             raise CatalogError(path, None, section, f"must be an array of tables ([[{section}]]), got a {type(items).__name__}")
         cls = TYPE_OF_SECTION[section]
         for n, table in enumerate(items):
-            label = f"{section} #{n + 1}"
-            if isinstance(table, dict) and isinstance(table.get("key"), str):
-                label = f"{section} '{_cut(table['key'], 60)}'"
+            label = _record_label(section, n, table)
             out.append(_build(cls, table, path, label, ""))
     return out
 
 
+def _record_label(section, n, table) -> str:
+    if isinstance(table, dict) and isinstance(table.get("key"), str):
+        return f"{section} '{_cut(table['key'], 60)}'"
+    return f"{section} #{n + 1}"
+
+
+def _too_deep(path, record, field):
+    return CatalogError(path, record, field, f"is nested too deeply (over {MAX_DEPTH} levels of tables or arrays)")
+
+
 def _check_depth(doc, path) -> None:
     """Refuse nesting deeper than MAX_DEPTH (walked without recursion)."""
-    stack = [(doc, 0, "")]
-    while stack:
-        obj, depth, where = stack.pop()
-        if depth > MAX_DEPTH:
-            record, _, field = where.partition(".")
-            raise CatalogError(
-                path, record or None, field or None,
-                f"is nested too deeply (over {MAX_DEPTH} levels of tables or arrays)",
-            )
-        if isinstance(obj, dict):
-            stack.extend((v, depth + 1, f"{where}.{k}" if where else str(k)) for k, v in obj.items())
-        elif isinstance(obj, list):
-            stack.extend((v, depth + 1, f"{where}[{i}]") for i, v in enumerate(obj))
+    for section, items in doc.items():
+        tops = list(enumerate(items)) if isinstance(items, list) else [(0, items)]
+        for n, table in tops:
+            label = _record_label(section, n, table)
+            stack = [(table, 1, "")]
+            while stack:
+                obj, depth, where = stack.pop()
+                if depth > MAX_DEPTH:
+                    raise _too_deep(path, label, where.split("[")[0].split(".")[0] or None)
+                if isinstance(obj, dict):
+                    stack.extend((v, depth + 1, f"{where}.{k}" if where else str(k)) for k, v in obj.items())
+                elif isinstance(obj, list):
+                    stack.extend((v, depth + 1, f"{where}[{i}]") for i, v in enumerate(obj))
+
+
+_HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+_ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*=\s*(?:\"([^\"]*)\")?")
+
+
+def _locate_deep_nesting(text: str):
+    """(line, record, field) where brackets first nest deeper than MAX_DEPTH, for the message
+    when the TOML parser itself gives up (RecursionError): a line scan that skips strings."""
+    depth, section, n, key, field = 0, None, {}, None, None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if depth == 0:
+            if m := _HEADER.match(line):
+                section = m.group(1).split(".")[0]
+                if line.lstrip().startswith("[[") and "." not in m.group(1):
+                    n[section] = n.get(section, 0) + 1
+                    key = None
+                field = None
+            elif m := _ASSIGN.match(line):
+                field = m.group(1)
+                if field == "key" and m.group(2) is not None:
+                    key = m.group(2)
+        quote = None
+        for ch in line:
+            if quote:
+                if ch == quote:
+                    quote = None
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "#":
+                break
+            elif ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    if section is None:
+                        return lineno, None, field
+                    record = f"{section} '{_cut(key, 60)}'" if key else f"{section} #{n.get(section, 1)}"
+                    return lineno, record, field
+            elif ch in "]}":
+                depth = max(depth - 1, 0)
+    return None, None, None
 
 
 def _suggest(name, options) -> str:
@@ -485,11 +538,16 @@ def _quantity(raw, sp: Spec, err):
     return _check_quantity(q, raw, sp, err)
 
 
+def _a(noun) -> str:
+    noun = str(noun)
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
 def _check_quantity(q, raw, sp: Spec, err):
     if q.unit.physical_type != sp.physical_type:
         raise err(
-            f"{raw!r} has the wrong unit: expected a {sp.physical_type} such as '1 {sp.unit}', "
-            f"got '{q.unit}' (a {q.unit.physical_type})"
+            f"{raw!r} has the wrong unit: expected {_a(sp.physical_type)} such as '1 {sp.unit}', "
+            f"got '{q.unit}' ({_a(q.unit.physical_type)})"
         )
     if not q.isscalar:
         raise err(f"{raw!r} must be a single value")
@@ -515,7 +573,8 @@ def _fact_value(kw):
     q = _parse_quantity(raw)
     if sp is not None:
         if q is None:
-            return "value", f"{short_repr(raw)} is not a quantity; a fact named {name!r} is a {sp.physical_type} such as '1 {sp.unit}'"
+            return "value", (f"{short_repr(raw)} is not a quantity; a fact named {name!r} is "
+                             f"{_a(sp.physical_type)} such as '1 {sp.unit}'")
         problem = _rule_check(q, raw, sp, f"a fact named {name!r}")
     elif q is not None:
         angle = q.unit.physical_type == "angle"
