@@ -290,6 +290,14 @@ def _rows(obj, prefix=""):
                 )
                 text = head + (f": {detail}" if detail else "")
                 out.append((label, text, getattr(item, "source", "")))
+                for fl in fields(item):  # an item's own list (a fact's alternatives)
+                    sub = getattr(item, fl.name)
+                    if isinstance(sub, tuple) and sub and is_dataclass(sub[0]):
+                        for alt in sub:
+                            _, alt_head = _headline(alt)
+                            alt_head = getattr(alt, "value", alt_head)
+                            out.append((f"{label} ({fl.name.replace('_', ' ').rstrip('s')})",
+                                        _fmt(alt_head), getattr(alt, "source", "")))
         else:
             out.append((label, _fmt(val), getattr(obj, "source", "") if prefix else ""))
     return out
