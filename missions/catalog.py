@@ -71,7 +71,9 @@ class Catalog:
         missions, sites, vehicles = [], [], []
         self._origin = {}
         for rec in records:
-            origin = origins.get(id(rec), ("<records>", f"'{getattr(rec, 'key', '?')}'"))
+            origin = origins.get(id(rec))
+            if origin is None:  # built in Python, not read from a file: check it as if it were
+                origin = _check_record(rec)
             self._origin[id(rec)] = origin
             if isinstance(rec, r.Source):
                 if rec.key in self.sources:
@@ -385,6 +387,24 @@ SITE_COLUMNS = {
     "latitude": ("Latitude", "deg", ".3f"),
     "longitude": ("Longitude (east)", "deg", ".3f"),
 }
+
+
+def _check_record(rec):
+    """Run a record built in Python through the file schema (write it, read it back), so
+    the same checks apply to it as to a catalog file; returns its (file, label) origin."""
+    from .schema import SECTION_OF, parse_text
+
+    if type(rec) not in SECTION_OF:
+        raise ArgumentTypeError(
+            f"records must be Source, Mission, LaunchSite or LaunchVehicle, got {type(rec).__name__}"
+        )
+    label = f"{SECTION_OF[type(rec)]} {short_repr(getattr(rec, 'key', '?'))}"
+    try:
+        text = dump_records([rec])
+    except Exception as exc:  # a field of the wrong type cannot even be written
+        raise CatalogError("<records>", label, None, f"is not a valid record ({type(exc).__name__}: {exc})") from None
+    parse_text(text, "<records>")
+    return ("<records>", label)
 
 
 def _lookup_key(name, what) -> str:

@@ -133,6 +133,12 @@ ANGLE_INC = {"ptype": "angle", "unit": "deg", "lo": 0.0, "hi": 180.0}
 LAT = {"ptype": "angle", "unit": "deg", "lo": -90.0, "hi": 90.0}
 LON = {"ptype": "angle", "unit": "deg", "lo": -180.0, "hi": 360.0}
 
+#: Longest transfer leg or orbital period: ten years (the slowest lunar transfers flown take
+#: months; an orbit bound to Earth, inside its Hill sphere, has a period under a year).
+MAX_DAYS = 3653.0
+#: Heaviest payload: 1000 t, several times any launcher's (Saturn V: about 140 t to LEO, NASA).
+MAX_PAYLOAD_KG = 1.0e6
+
 VALUE = Spec("value", True)  # a Quantity if it parses as one with a unit, else text
 
 #: What a fact's name says its value is: the first pattern that matches the name (searched
@@ -188,7 +194,7 @@ SPECS: dict[type, dict[str, Spec]] = {
     r.Announcement: {"announced": D(True), "planned": D(True), "source": S(True), "note": S()},
     r.TransferLeg: {
         "kind": C(r.TRANSFER_KINDS),
-        "duration": Q("time", "d", positive=True),
+        "duration": Q("time", "d", hi=MAX_DAYS, positive=True),
         "source": S(True),
         "description": S(),
     },
@@ -200,7 +206,7 @@ SPECS: dict[type, dict[str, Spec]] = {
         "source": S(True),
         "label": S(),
         "raan": Q("angle", "deg", lo=0.0, hi=360.0),
-        "period": Q("time", "d", positive=True),
+        "period": Q("time", "d", hi=MAX_DAYS, positive=True),
     },
     r.LandingSite: {
         "latitude": Q(**LAT, required=True),
@@ -265,9 +271,9 @@ SPECS: dict[type, dict[str, Spec]] = {
     },
     r.Payload: {
         "orbit": S(True),
-        "mass": Q("mass", "kg", required=True, positive=True),
+        "mass": Q("mass", "kg", hi=MAX_PAYLOAD_KG, required=True, positive=True),
         "source": S(True),
-        "altitude": Q("length", "km", lo=0.0),
+        "altitude": Q("length", "km", lo=0.0, hi=1_500_000.0),
         "inclination": Q(**ANGLE_INC),
         "site": S(),
         "note": S(),
