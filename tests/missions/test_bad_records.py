@@ -264,3 +264,46 @@ def test_long_values_are_echoed_truncated(tmp_path):
         load_catalog(path)
     msg = str(err.value)
     assert "field 'status'" in msg and len(msg) < 400, msg[:500]
+
+
+def _mission(**kw):
+    from missions import Mission
+
+    base = dict(key="x", name="X", agency="CNSA", country="China", kind="lander", status="planned",
+                target="Moon", sources=("s",))
+    return Mission(**{**base, **kw})
+
+
+def _bad_status():
+    return {"status": "planed"}
+
+
+def _negative_mass():
+    from missions import Fact
+
+    return {"facts": (Fact("launch_mass", -5 * u.kg, "s"),)}
+
+
+def _bare_numbers():
+    from missions import TargetOrbit
+
+    return {"orbits": (TargetOrbit("Moon", 100, 100, 90 * u.deg, "s"),)}  # altitudes without units
+
+
+@pytest.mark.parametrize(
+    "make, field, problem",
+    [
+        (_bad_status, "status", "did you mean 'planned'"),
+        (_negative_mass, "facts[0].value", "must be positive"),
+        (_bare_numbers, "orbits[0].periapsis", "must be a string with a unit"),
+    ],
+)
+def test_records_built_in_python_meet_the_same_checks(make, field, problem):
+    from missions import Source
+    from missions.catalog import Catalog
+
+    with pytest.raises(CatalogError) as err:
+        Catalog([Source(key="s", title="t", date="2026"), _mission(**make())])
+    msg = str(err.value)
+    assert msg.startswith(f"<records>: mission 'x', field '{field}': "), msg
+    assert problem in msg, msg
