@@ -401,8 +401,10 @@ def _check_record(rec):
     label = f"{SECTION_OF[type(rec)]} {short_repr(getattr(rec, 'key', '?'))}"
     try:
         text = dump_records([rec])
-    except Exception as exc:  # a field of the wrong type cannot even be written
-        raise CatalogError("<records>", label, None, f"is not a valid record ({type(exc).__name__}: {exc})") from None
+    except Exception as exc:  # noqa: BLE001 - a field of the wrong type cannot be written at all
+        raise CatalogError(
+            "<records>", label, None, f"is not a valid record ({type(exc).__name__}: {short_repr(str(exc))})"
+        ) from None
     parse_text(text, "<records>")
     return ("<records>", label)
 

@@ -523,7 +523,7 @@ def _parse_quantity(raw: str):
         return None
     try:
         q = u.Quantity(raw)
-    except Exception:  # astropy's unit parser raises ValueError, TypeError and others
+    except Exception:  # noqa: BLE001 - astropy's unit parser raises ValueError, TypeError ...
         return None
     if q.unit == u.dimensionless_unscaled:
         return None

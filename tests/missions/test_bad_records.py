@@ -269,8 +269,8 @@ def test_long_values_are_echoed_truncated(tmp_path):
 def _mission(**kw):
     from missions import Mission
 
-    base = dict(key="x", name="X", agency="CNSA", country="China", kind="lander", status="planned",
-                target="Moon", sources=("s",))
+    base = {"key": "x", "name": "X", "agency": "CNSA", "country": "China", "kind": "lander",
+            "status": "planned", "target": "Moon", "sources": ("s",)}
     return Mission(**{**base, **kw})
 
 
