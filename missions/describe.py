@@ -128,20 +128,26 @@ def describe_dict(rec, cat) -> dict:
 # --- tables and notebook displays ------------------------------------------------------------
 
 
-def _blank_nan(fmt):
-    """An astropy column formatter: the number in ``fmt``, blank where it is NaN (unknown)."""
+def _number_text(v, fmt=None) -> str:
+    """A number as text: rounded with ``fmt`` (or every digit, ``repr``), blank where it is
+    NaN (unknown) or masked."""
     import math
 
     import numpy as np
 
-    def formatter(v):
-        x = getattr(v, "value", v)
-        if np.ma.is_masked(x):
-            return ""
-        x = float(x)
-        return "" if not math.isfinite(x) else format(x, fmt or "g")
+    x = getattr(v, "value", v)
+    if np.ma.is_masked(x):
+        return ""
+    x = float(x)
+    if not math.isfinite(x):
+        return ""
+    return format(x, fmt) if fmt else repr(x)
 
-    return formatter
+
+def _blank_nan(v) -> str:
+    """The astropy column formatter of a LabelledTable's numbers: every digit (so CSV written
+    by astropy loses nothing), blank where the value is unknown."""
+    return _number_text(v)
 
 
 def labelled_table(spec, values, columns=None):
@@ -154,6 +160,8 @@ def labelled_table(spec, values, columns=None):
 
     from orbits.errors import ArgumentError
 
+    from .schema import short_repr
+
     by_label = {lab: key for key, (lab, _, _) in spec.items()}
     if columns is None:
         keys = list(spec)
@@ -165,20 +173,22 @@ def labelled_table(spec, values, columns=None):
             key = c if c in spec else by_label.get(c)
             if key is None:
                 raise ArgumentError(
-                    f"columns: {c!r} is not a column; choose from: {', '.join(spec)}"
+                    f"columns: {short_repr(c)} is not a column; choose from: {', '.join(spec)}"
                 )
             keys.append(key)
     t = LabelledTable()
     for key in keys:
-        label, unit, fmt = spec[key]
+        label, unit, _ = spec[key]
         vals = values[key]
         if unit is not None:
             data = np.array([np.nan if v is None else v.to_value(unit) for v in vals], dtype=float)
             t[label] = u.Quantity(data, unit)
-            t[label].info.format = _blank_nan(fmt)
+            t[label].info.format = _blank_nan
         else:
             t[label] = vals if vals else np.array([], dtype=str)
     t.meta["keys"] = {key: spec[key][0] for key in keys}
+    # rounding for displays (HTML, text): label -> format spec; data and CSV keep every digit
+    t.meta["formats"] = {spec[key][0]: spec[key][2] for key in keys if spec[key][2]}
     return t
 
 
@@ -230,13 +240,14 @@ class LabelledTable(QTable):
         return out
 
 
-def _cell(col, i) -> str:
+def _cell(table, name, i) -> str:
+    col = table[name]
     val = col[i]
+    if isinstance(val, u.Quantity):
+        return _number_text(val, table.meta.get("formats", {}).get(name))
     fmt = getattr(col.info, "format", None)
     if callable(fmt):
         return fmt(val)
-    if isinstance(val, u.Quantity):
-        return _fmt(val)
     return str(val)
 
 
@@ -253,7 +264,7 @@ def table_html(table, caption: str | None = None, max_rows: int = 200) -> str:
     )
     rows = []
     for i in range(min(len(table), max_rows)):
-        cells = "".join(f"<td>{esc(_cell(table[name], i))}</td>" for name in table.colnames)
+        cells = "".join(f"<td>{esc(_cell(table, name, i))}</td>" for name in table.colnames)
         rows.append(f"<tr>{cells}</tr>")
     more = (
         f"<tr><td colspan='{len(table.colnames)}'>… {len(table) - max_rows} more rows</td></tr>"

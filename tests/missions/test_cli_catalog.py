@@ -93,3 +93,24 @@ def test_very_long_name_fails_fast_and_is_echoed_truncated():
     assert len(line.splitlines()) == 1 and len(line) < 400, line[:500]
     assert "100,000 characters" in line
     assert elapsed < 10, elapsed  # the interpreter start-up and the catalog load, not 20 s of difflib
+
+
+def test_list_csv_keeps_every_digit_and_leaves_unknowns_blank():
+    import csv
+    import io
+    import tomllib
+    from pathlib import Path
+
+    # the ISS inclination as written in the catalog file (from the TLE in
+    # seeds/authorities/stations-2024-05-09.tle), read with tomllib, not through the loader
+    data = Path(__file__).resolve().parents[2] / "missions" / "data" / "50_stations.toml"
+    iss = next(m for m in tomllib.loads(data.read_text(encoding="utf-8"))["mission"] if m["key"] == "iss")
+    want = float(iss["orbits"][0]["inclination"].split()[0])
+    res = run("list", "--kind", "station", "--format", "csv")
+    assert res.exit_code == 0, res.output
+    rows = list(csv.reader(io.StringIO(res.output)))
+    header = [h.lower() for h in rows[0]]
+    col = next(i for i, h in enumerate(header) if h.startswith("inclination"))
+    by_name = {row[0]: row for row in rows[1:]}
+    assert float(by_name["ISS"][col]) == want
+    assert "nan" not in res.output.lower()
