@@ -147,7 +147,16 @@ class Catalog:
         try:
             return index.by_name[key]
         except KeyError:
-            raise NotFoundError(f"no {what} named {name!r}" + self._suggest(kind, name)) from None
+            pass
+        if kind is not None:  # a name of another kind: say which, rather than guess neighbours
+            for other, idx in self._indexes.items():
+                if other != kind and key in idx.by_name:
+                    found = idx.by_name[key]
+                    noun = {"site": "launch site", "vehicle": "vehicle", "mission": "mission"}[other]
+                    raise NotFoundError(
+                        f"no {what} named {name!r}: {found.name!r} is a {noun} (use cat.{other}() or cat[...])"
+                    )
+        raise NotFoundError(f"no {what} named {name!r}" + self._suggest(kind, name)) from None
 
     def __getitem__(self, name: str):
         return self._get(None, name)

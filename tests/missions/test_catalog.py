@@ -224,7 +224,7 @@ def test_select_merges_names_of_one_record(cat):
 def test_select_errors(cat):
     with pytest.raises(NotFoundError, match="no mission named 'Lnua-26'; did you mean 'Luna-26'"):
         cat.select("Luna-25,Lnua-26")
-    with pytest.raises(NotFoundError, match="no mission named 'Baikonur'"):
+    with pytest.raises(NotFoundError, match="no mission named 'Baikonur': 'Baikonur Cosmodrome' is a launch site"):
         cat.select(["Baikonur"])
     assert cat.select(["Baikonur"], kind="site") == (cat.site("Baikonur"),)
     with pytest.raises(ArgumentError, match="give at least one name"):
