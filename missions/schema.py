@@ -1,9 +1,19 @@
 """Reading and writing catalog records as TOML, with validation.
 
-One declarative table per record type says, for every field, its kind, unit (physical
-type), allowed range or choices, and whether it is required. The same table drives parsing
-(with errors that name the file, the record and the field) and writing (so a user's records
-file round-trips: load, save, load again gives equal records).
+One declarative table per record type (``SPECS``) says, for every field, its kind, unit
+(physical type), allowed range or choices, length limit, date range, and whether it is
+required. The same table drives parsing (with errors that name the file, the record and the
+field) and writing (so a user's records file round-trips: load, save, load again gives equal
+records). Beside it:
+
+- ``FACT_VALUES``: what a fact's name says its value is (``launch_mass`` is a positive mass);
+- ``RULES``: checks across the fields of one record (apoapsis not below periapsis, altitudes
+  within reach of the body, ``min <= max``, a plan not years before its announcement);
+- file-level limits: UTF-8 only, nesting at most ``MAX_DEPTH`` levels, names at most
+  ``MAX_NAME_LENGTH`` characters (the catalog's lookups refuse longer ones).
+
+Every problem in a file raises :class:`CatalogError`, never another exception (a property the
+test suite checks with hypothesis).
 """
 
 from __future__ import annotations
