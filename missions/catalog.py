@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from orbits.errors import ArgumentError, ArgumentTypeError, NotFoundError
+
 from . import records as r
-from .schema import CatalogError, dump_records, parse_file
+from .schema import MAX_NAME_LENGTH, CatalogError, dump_records, parse_file, short_repr
 
 __all__ = ["Catalog", "CatalogError", "builtin_files", "load_catalog", "normalize_name", "save_records"]
 
@@ -54,7 +56,10 @@ class Catalog:
 
     ``cat["CE-5"]`` finds a mission, site or vehicle by name, key or alias, ignoring case,
     spaces and punctuation; ``cat.mission``, ``cat.site`` and ``cat.vehicle`` look in one kind
-    only. Unknown names raise ``KeyError`` listing the closest names.
+    only. Unknown names raise :class:`orbits.errors.NotFoundError` (a ``KeyError``) listing
+    the closest names; names longer than 200 characters are refused at once.
+    ``cat.select(["Luna-25", "luna 25"])`` resolves a list of names to distinct missions;
+    ``cat.filter(agency="CNSA")`` picks missions by field; ``cat.to_table()`` tabulates them.
     """
 
     def __init__(self, records, origins=None):
@@ -66,7 +71,9 @@ class Catalog:
         missions, sites, vehicles = [], [], []
         self._origin = {}
         for rec in records:
-            origin = origins.get(id(rec), ("<records>", f"'{getattr(rec, 'key', '?')}'"))
+            origin = origins.get(id(rec))
+            if origin is None:  # built in Python, not read from a file: check it as if it were
+                origin = _check_record(rec)
             self._origin[id(rec)] = origin
             if isinstance(rec, r.Source):
                 if rec.key in self.sources:
@@ -120,12 +127,6 @@ class Catalog:
                             file, label, "related",
                             f"unknown mission {rel!r}" + self._suggest("mission", rel),
                         )
-                for o in rec.orbits:
-                    if o.apoapsis < o.periapsis:
-                        raise CatalogError(
-                            file, label, "orbits",
-                            f"apoapsis {o.apoapsis} is below periapsis {o.periapsis}",
-                        )
             if isinstance(rec, r.LaunchVehicle):
                 for p in rec.payloads:
                     if p.site and normalize_name(p.site) not in self._indexes["site"].by_name:
@@ -140,20 +141,29 @@ class Catalog:
         return _closest(normalize_name(name), list(index.by_name), index.display)
 
     def _get(self, kind, name):
-        if not isinstance(name, str):
-            raise TypeError(f"name must be a string, got {name!r} of type {type(name).__name__}")
         index = self._indexes[kind] if kind else self._all
+        what = kind or "mission, site or vehicle"
+        key = _lookup_key(name, what)
         try:
-            return index.by_name[normalize_name(name)]
+            return index.by_name[key]
         except KeyError:
-            what = kind or "mission, site or vehicle"
-            raise KeyError(f"no {what} named {name!r}" + self._suggest(kind, name)) from None
+            pass
+        if kind is not None:  # a name of another kind: say which, rather than guess neighbours
+            for other, idx in self._indexes.items():
+                if other != kind and key in idx.by_name:
+                    found = idx.by_name[key]
+                    noun = {"site": "launch site", "vehicle": "vehicle", "mission": "mission"}[other]
+                    raise NotFoundError(
+                        f"no {what} named {name!r}: {found.name!r} is a {noun} (use cat.{other}() or cat[...])"
+                    )
+        raise NotFoundError(f"no {what} named {name!r}" + self._suggest(kind, name)) from None
 
     def __getitem__(self, name: str):
         return self._get(None, name)
 
     def __contains__(self, name) -> bool:
-        return isinstance(name, str) and normalize_name(name) in self._all.by_name
+        return (isinstance(name, str) and len(name) <= MAX_NAME_LENGTH
+                and normalize_name(name) in self._all.by_name)
 
     def get(self, name, default=None):
         try:
@@ -173,8 +183,9 @@ class Catalog:
     def source(self, key: str) -> r.Source:
         try:
             return self.sources[key]
-        except KeyError:
-            raise KeyError(f"no source {key!r}" + _closest(key, list(self.sources))) from None
+        except (KeyError, TypeError):
+            _lookup_key(key, "source")
+            raise NotFoundError(f"no source {key!r}" + _closest(key, list(self.sources))) from None
 
     def cite(self, key: str) -> str:
         return self.source(key).cite()
@@ -186,53 +197,141 @@ class Catalog:
         return len(self.missions)
 
     def __repr__(self) -> str:
+        return f"<Catalog: {self._counts()}>"
+
+    def _counts(self) -> str:
         return (
-            f"<Catalog: {len(self.missions)} missions, {len(self.sites)} launch sites, "
-            f"{len(self.vehicles)} vehicles, {len(self.sources)} sources>"
+            f"{len(self.missions)} missions, {len(self.sites)} launch sites, "
+            f"{len(self.vehicles)} vehicles, {len(self.sources)} sources"
         )
+
+    def _repr_html_(self) -> str:
+        from .describe import table_html
+
+        return table_html(self.to_table(), caption=f"Catalog: {self._counts()}")
+
+    # -- selections ------------------------------------------------------------------------
+    def select(self, names, *, kind: str | None = "mission") -> tuple:
+        """Resolve names to distinct records, in the order first named.
+
+        Parameters
+        ----------
+        names : str or iterable of str or records
+            Names, keys or aliases (a single string may list several, comma-separated, as
+            ``report --missions`` takes them). Names that resolve to the same record
+            ("Luna-25", "luna 25", "LUNA25") give it once; records pass through.
+        kind : {"mission", "site", "vehicle", None}
+            Where to look (None: any kind).
+
+        Raises
+        ------
+        NotFoundError
+            A name the catalog does not know (with the closest names).
+        ArgumentError
+            No names at all.
+        """
+        if kind not in (None, "mission", "site", "vehicle"):
+            raise ArgumentError(f"kind={short_repr(kind)} is not allowed; choose mission, site, vehicle or None")
+        if isinstance(names, str):
+            items = [n.strip() for n in names.split(",")]
+            if len(names) > MAX_NAME_LENGTH and len(items) == 1:
+                items = [names]
+        else:
+            try:
+                items = list(names)
+            except TypeError:
+                raise ArgumentTypeError(
+                    f"names must be a string or a list of names, got {short_repr(names)} of type "
+                    f"{type(names).__name__}"
+                ) from None
+        out: dict[int, object] = {}
+        for item in items:
+            if isinstance(item, (r.Mission, r.LaunchSite, r.LaunchVehicle)):
+                rec = item
+            elif isinstance(item, str) and not item.strip():
+                continue  # "Luna-25,,Luna-26" or a trailing comma
+            else:
+                rec = self._get(kind, item)
+            out.setdefault(id(rec), rec)
+        if not out:
+            raise ArgumentError(f"names={short_repr(names)} names no {kind or 'record'}; give at least one name")
+        return tuple(out.values())
 
     # -- filters ---------------------------------------------------------------------------
     def filter(self, *, agency=None, target=None, status=None, kind=None, country=None) -> list[r.Mission]:
-        """Missions matching every criterion given (each a string or a collection of strings)."""
+        """Missions matching every criterion given (each a string or a collection of strings).
+
+        Values are matched ignoring case, spaces and punctuation. A value no mission could
+        have (``agency="NASAA"``) raises :class:`orbits.errors.ArgumentError` listing the
+        allowed values and the closest ones, rather than returning an empty list; a valid
+        combination that no mission meets returns ``[]``.
+        """
         crit = {"agency": agency, "target": target, "status": status, "kind": kind, "country": country}
-        allowed = {
-            "agency": sorted({m.agency for m in self.missions}),
-            "target": list(r.BODIES),
-            "status": list(r.STATUSES),
-            "kind": list(r.KINDS),
-            "country": sorted({m.country for m in self.missions}),
-        }
+        allowed = self.filter_values()
         out = list(self.missions)
         for name, want in crit.items():
             if want is None:
                 continue
-            wants = {want} if isinstance(want, str) else set(want)
+            if isinstance(want, str):
+                wants = [want]
+            else:
+                try:
+                    wants = list(want)
+                except TypeError:
+                    raise ArgumentTypeError(
+                        f"{name} must be a string or a list of strings, got {short_repr(want)}"
+                    ) from None
+                if not wants:
+                    raise ArgumentError(f"{name}=[] is empty: give at least one value, or None for any {name}")
             norm_allowed = {normalize_name(a): a for a in allowed[name]}
             for w in wants:
-                if normalize_name(w) not in norm_allowed and name not in ("agency", "country"):
-                    raise ValueError(
-                        f"{name}={w!r} is not allowed; choose from: {', '.join(allowed[name])}"
+                if not isinstance(w, str):
+                    raise ArgumentTypeError(f"{name} values must be strings, got {short_repr(w)}")
+                if len(w) > MAX_NAME_LENGTH or normalize_name(w) not in norm_allowed:
+                    raise ArgumentError(
+                        f"{name}={short_repr(w)} is not allowed; choose from: {', '.join(allowed[name])}"
                         + _closest(w, allowed[name])
                     )
             keys = {normalize_name(w) for w in wants}
             out = [m for m in out if normalize_name(getattr(m, name)) in keys]
         return out
 
+    def filter_values(self) -> dict[str, list[str]]:
+        """The values :meth:`filter` accepts for each criterion.
+
+        Agencies are the known ones (:data:`missions.records.AGENCIES`) and any a record
+        names; countries those of any mission, site or vehicle. A known value with no mission
+        (``agency="NASA"``) is a valid filter that matches nothing.
+        """
+        recs = (*self.missions, *self.sites, *self.vehicles)
+        return {
+            "agency": sorted({*r.AGENCIES, *(m.agency for m in self.missions),
+                              *(v.agency for v in self.vehicles if v.agency)}),
+            "target": list(r.BODIES),
+            "status": list(r.STATUSES),
+            "kind": list(r.KINDS),
+            "country": sorted({rec.country for rec in recs}),
+        }
+
     # -- tables ----------------------------------------------------------------------------
-    def to_table(self, missions=None):
-        """An astropy QTable with one row per mission (masked where a value is unknown)."""
-        from astropy import units as u
-        from astropy.table import MaskedColumn, QTable
+    def to_table(self, missions=None, *, columns=None):
+        """An astropy QTable with one row per mission and human column labels.
 
-        ms = list(self.missions if missions is None else missions)
+        Parameters
+        ----------
+        missions : iterable of Mission or names, optional
+            Default: every mission in the catalog.
+        columns : list of str, optional
+            Which columns, by key or label (see :data:`MISSION_COLUMNS`); default all.
 
-        def qcol(values, unit):
-            import numpy as np
+        Numbers are Quantity columns with units; an unknown value is NaN in the data and
+        blank in the text and HTML display (and null in the CLI's JSON, blank in its CSV).
+        Columns may also be picked by their key: ``t["launch_site"]`` is ``t["Launch site"]``.
+        """
+        from .describe import labelled_table
 
-            data = np.array([v.to_value(unit) if v is not None else np.nan for v in values])
-            return u.Quantity(data, unit)
-
-        rows = {
+        ms = list(self.missions) if missions is None else list(self.select(missions)) if missions else []
+        values = {
             "key": [m.key for m in ms],
             "name": [m.name for m in ms],
             "agency": [m.agency for m in ms],
@@ -245,38 +344,97 @@ class Catalog:
             "launch_site": [self.site(m.launch_site).name if m.launch_site else "" for m in ms],
             "launch_vehicle": [self.vehicle(m.launch_vehicle).name if m.launch_vehicle else "" for m in ms],
         }
-        t = QTable(rows)
         orbits = [m.orbit() for m in ms]
-        t["inclination"] = qcol([o.inclination if o else None for o in orbits], u.deg)
-        t["periapsis"] = qcol([o.periapsis if o else None for o in orbits], u.km)
-        t["apoapsis"] = qcol([o.apoapsis if o else None for o in orbits], u.km)
-        t["transfer_time"] = qcol([m.transfer_time for m in ms], u.day)
-        t["sources"] = MaskedColumn([len(m.source_keys()) for m in ms], description="number of sources cited")
-        return t
+        values["inclination"] = [o.inclination if o else None for o in orbits]
+        values["periapsis"] = [o.periapsis if o else None for o in orbits]
+        values["apoapsis"] = [o.apoapsis if o else None for o in orbits]
+        values["transfer_time"] = [m.transfer_time for m in ms]
+        values["sources"] = [len(m.source_keys()) for m in ms]
+        return labelled_table(MISSION_COLUMNS, values, columns)
 
-    def sites_table(self):
-        from astropy import units as u
-        from astropy.table import QTable
+    def sites_table(self, *, columns=None):
+        """An astropy QTable of the launch sites, with human column labels."""
+        values = {
+            "key": [s.key for s in self.sites],
+            "name": [s.name for s in self.sites],
+            "country": [s.country for s in self.sites],
+            "latitude": [s.latitude for s in self.sites],
+            "longitude": [s.longitude for s in self.sites],
+        }
+        from .describe import labelled_table
 
-        t = QTable(
-            {
-                "key": [s.key for s in self.sites],
-                "name": [s.name for s in self.sites],
-                "country": [s.country for s in self.sites],
-                "latitude": u.Quantity([s.latitude.to(u.deg) for s in self.sites]),
-                "longitude": u.Quantity([s.longitude.to(u.deg) for s in self.sites]),
-            }
-        )
-        return t
+        return labelled_table(SITE_COLUMNS, values, columns)
 
     def records(self):
         """All records in the catalog (sources first), e.g. for :func:`save_records`."""
         return [*self.sources.values(), *self.sites, *self.vehicles, *self.missions]
 
 
+#: Mission table columns: key -> (label, display unit, number format).
+MISSION_COLUMNS = {
+    "key": ("Key", None, None),
+    "name": ("Name", None, None),
+    "agency": ("Agency", None, None),
+    "country": ("Country", None, None),
+    "kind": ("Kind", None, None),
+    "status": ("Status", None, None),
+    "target": ("Target", None, None),
+    "launch_date": ("Launch date (or plan)", None, None),
+    "launch_site": ("Launch site", None, None),
+    "launch_vehicle": ("Launch vehicle", None, None),
+    "inclination": ("Inclination", "deg", ".2f"),
+    "periapsis": ("Periapsis altitude", "km", ".0f"),
+    "apoapsis": ("Apoapsis altitude", "km", ".0f"),
+    "transfer_time": ("Transfer time", "d", ".1f"),
+    "sources": ("Sources cited", None, None),
+}
+#: Launch-site table columns: key -> (label, display unit, number format).
+SITE_COLUMNS = {
+    "key": ("Key", None, None),
+    "name": ("Name", None, None),
+    "country": ("Country", None, None),
+    "latitude": ("Latitude", "deg", ".3f"),
+    "longitude": ("Longitude (east)", "deg", ".3f"),
+}
+
+
+def _check_record(rec):
+    """Run a record built in Python through the file schema (write it, read it back), so
+    the same checks apply to it as to a catalog file; returns its (file, label) origin."""
+    from .schema import SECTION_OF, parse_text
+
+    if type(rec) not in SECTION_OF:
+        raise ArgumentTypeError(
+            f"records must be Source, Mission, LaunchSite or LaunchVehicle, got {type(rec).__name__}"
+        )
+    label = f"{SECTION_OF[type(rec)]} {short_repr(getattr(rec, 'key', '?'))}"
+    try:
+        text = dump_records([rec])
+    except Exception as exc:  # noqa: BLE001 - a field of the wrong type cannot be written at all
+        raise CatalogError(
+            "<records>", label, None, f"is not a valid record ({type(exc).__name__}: {short_repr(str(exc))})"
+        ) from None
+    parse_text(text, "<records>")
+    return ("<records>", label)
+
+
+def _lookup_key(name, what) -> str:
+    """The normalised lookup key of ``name``, refusing non-strings and very long names fast."""
+    if not isinstance(name, str):
+        raise ArgumentTypeError(f"name must be a string, got {short_repr(name)} of type {type(name).__name__}")
+    if len(name) > MAX_NAME_LENGTH:
+        raise NotFoundError(
+            f"no {what} named {short_repr(name)}: the name is {len(name):,} characters long; "
+            f"catalog names are at most {MAX_NAME_LENGTH}"
+        )
+    return normalize_name(name)
+
+
 def _closest(name, options, display=None) -> str:
     """'; did you mean ...?' with the closest options, transpositions ranked first."""
     target = str(name)
+    if len(target) > MAX_NAME_LENGTH:
+        return ""
     scored = []
     for opt in options:
         score = difflib.SequenceMatcher(None, target, opt).ratio()

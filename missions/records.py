@@ -84,8 +84,35 @@ BODIES = ("Earth", "Moon", "Earth-Moon L2")
 AGENCIES = ("Roscosmos", "CNSA", "CMSA", "NASA", "ESA", "International")
 
 
-@dataclass(frozen=True)
-class Source:
+def _num(q, unit, fmt=".4g") -> str:
+    """``q`` in ``unit`` as short text: ``"51.64°"``, ``"1750 kg"``."""
+    text = format(float(q.to_value(unit)), fmt)
+    return f"{text}°" if unit == "deg" else f"{text} {unit}"
+
+
+def _short(text, limit=60) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _Display:
+    """Short ``repr`` (``<Mission Luna-25: lander, ...>``) and a notebook table for records."""
+
+    def _summary(self) -> str:  # pragma: no cover - every record overrides it
+        return ""
+
+    def __repr__(self) -> str:
+        summary = self._summary()
+        return f"<{type(self).__name__} {summary}>" if summary else f"<{type(self).__name__}>"
+
+    def _repr_html_(self) -> str:
+        from .describe import record_html
+
+        return record_html(self)
+
+
+@dataclass(frozen=True, repr=False)
+class Source(_Display):
     """Where a fact comes from: a seed text (file and verbatim quote) or a public reference."""
 
     key: str
@@ -99,6 +126,11 @@ class Source:
     @property
     def is_seed(self) -> bool:
         return self.seed is not None
+
+    def _summary(self) -> str:
+        where = f"seed {self.seed}" if self.is_seed else ", ".join(
+            p for p in (self.publisher, self.date) if p)
+        return _short(f"{self.key}: {where}" if where else self.key, 90)
 
     def cite(self) -> str:
         """A one-line citation for tables, plots and reports."""
@@ -163,18 +195,24 @@ class MissionDate:
     def __str__(self) -> str:
         return self.text
 
+    def __repr__(self) -> str:
+        return f"MissionDate({self.text!r})"
 
-@dataclass(frozen=True)
-class Alternative:
+
+@dataclass(frozen=True, repr=False)
+class Alternative(_Display):
     """A value another source gives for the same fact, kept beside the one chosen."""
 
     value: str
     source: str
     note: str = ""
 
+    def _summary(self) -> str:
+        return f"{_short(self.value)} [{self.source}]"
 
-@dataclass(frozen=True)
-class Fact:
+
+@dataclass(frozen=True, repr=False)
+class Fact(_Display):
     """A named, sourced quantity (mass, length, Δv capacity ...) or text."""
 
     name: str
@@ -183,9 +221,14 @@ class Fact:
     note: str = ""
     alternatives: tuple[Alternative, ...] = ()
 
+    def _summary(self) -> str:
+        val = self.value
+        text = f"{val.value:g} {val.unit.to_string()}" if isinstance(val, u.Quantity) else _short(val)
+        return f"{self.name} = {text} [{self.source}]"
 
-@dataclass(frozen=True)
-class Announcement:
+
+@dataclass(frozen=True, repr=False)
+class Announcement(_Display):
     """A launch date as announced at some moment: the history of a plan that moved."""
 
     announced: MissionDate
@@ -193,9 +236,12 @@ class Announcement:
     source: str
     note: str = ""
 
+    def _summary(self) -> str:
+        return f"on {self.announced}: launch planned for {self.planned} [{self.source}]"
 
-@dataclass(frozen=True, kw_only=True)
-class TransferLeg:
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class TransferLeg(_Display):
     """One leg of the transfer profile (Earth to Moon, phasing, halo insertion ...)."""
 
     kind: str
@@ -203,9 +249,13 @@ class TransferLeg:
     duration: u.Quantity | None = None
     description: str = ""
 
+    def _summary(self) -> str:
+        dur = f", {_num(self.duration, 'd', '.3g')}" if self.duration is not None else ""
+        return f"{self.kind}{dur} [{self.source}]"
 
-@dataclass(frozen=True)
-class TargetOrbit:
+
+@dataclass(frozen=True, repr=False)
+class TargetOrbit(_Display):
     """An orbit flown or planned: altitudes above the body's mean surface."""
 
     body: str
@@ -221,9 +271,20 @@ class TargetOrbit:
     def is_circular(self) -> bool:
         return bool(abs((self.apoapsis - self.periapsis).to_value(u.km)) < 1.0)
 
+    def _summary(self) -> str:
+        alt = (_num(self.periapsis, "km", ".0f") if self.is_circular
+               else f"{self.periapsis.to_value(u.km):.0f} × {_num(self.apoapsis, 'km', '.0f')}")
+        return f"{self.body}, {alt}, inclination {_num(self.inclination, 'deg', '.2f')}"
 
-@dataclass(frozen=True)
-class LandingSite:
+
+def _latlon(lat, lon) -> str:
+    la = float(lat.to_value(u.deg))
+    lo = (float(lon.to_value(u.deg)) + 180.0) % 360.0 - 180.0
+    return f"{abs(la):.2f}° {'N' if la >= 0 else 'S'}, {abs(lo):.2f}° {'E' if lo >= 0 else 'W'}"
+
+
+@dataclass(frozen=True, repr=False)
+class LandingSite(_Display):
     """Selenographic (Moon) or geodetic (Earth) landing coordinates, east longitude."""
 
     latitude: u.Quantity
@@ -232,17 +293,26 @@ class LandingSite:
     name: str = ""
     alternatives: tuple[Alternative, ...] = ()
 
+    def _summary(self) -> str:
+        where = _latlon(self.latitude, self.longitude)
+        return f"{_short(self.name, 40)}: {where}" if self.name else where
 
-@dataclass(frozen=True)
-class Event:
+
+@dataclass(frozen=True, repr=False)
+class Event(_Display):
+    """Something that happened (or is planned) on a date: launch, TLI, landing ..."""
+
     kind: str
     date: MissionDate
     source: str
     description: str = ""
 
+    def _summary(self) -> str:
+        return f"{self.kind} {self.date}"
 
-@dataclass(frozen=True, kw_only=True)
-class Launch:
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Launch(_Display):
     """Launch date (actual, or the current plan), site, vehicle and upper stage."""
 
     source: str
@@ -251,9 +321,17 @@ class Launch:
     vehicle: str | None = None
     upper_stage: str | None = None
 
+    def _summary(self) -> str:
+        parts = [str(self.date) if self.date else "no date"]
+        if self.vehicle:
+            parts.append(self.vehicle + (f" + {self.upper_stage}" if self.upper_stage else ""))
+        if self.site:
+            parts.append(f"from {self.site}")
+        return ", ".join(parts)
 
-@dataclass(frozen=True)
-class Mission:
+
+@dataclass(frozen=True, repr=False)
+class Mission(_Display):
     """A mission, spacecraft, station or programme named in the source texts."""
 
     key: str
@@ -300,6 +378,16 @@ class Mission:
     def launch_vehicle(self) -> str | None:
         return self.launch.vehicle if self.launch else None
 
+    def _summary(self) -> str:
+        date = self.current_date
+        if date is None:
+            when = "no launch date"
+        elif self.launch_date is not None and self.status in ("flown", "operating", "failed", "deorbited"):
+            when = f"launched {date.text[:10]}"
+        else:
+            when = f"planned for {date.text[:10]}"
+        return f"{self.name}: {self.kind}, {self.agency}, {self.status}, {when}"
+
     def fact(self, name: str) -> Fact:
         """The fact of that name (``KeyError`` lists the facts there are)."""
         return _find_fact(self, name)
@@ -332,8 +420,8 @@ class Mission:
         return set(_collect_sources(self))
 
 
-@dataclass(frozen=True)
-class InclinationRange:
+@dataclass(frozen=True, repr=False)
+class InclinationRange(_Display):
     """Inclinations a site is documented to fly (min == max for a single one)."""
 
     min: u.Quantity
@@ -341,9 +429,15 @@ class InclinationRange:
     source: str
     label: str = ""
 
+    def _summary(self) -> str:
+        lo, hi = _num(self.min, "deg", ".2f"), _num(self.max, "deg", ".2f")
+        return lo if self.min == self.max else f"{lo}–{hi}"
 
-@dataclass(frozen=True)
-class LaunchSite:
+
+@dataclass(frozen=True, repr=False)
+class LaunchSite(_Display):
+    """A launch site: geodetic latitude, east longitude, and the inclinations it flies."""
+
     key: str
     name: str
     country: str
@@ -358,14 +452,17 @@ class LaunchSite:
     def source_keys(self) -> set[str]:
         return set(_collect_sources(self))
 
+    def _summary(self) -> str:
+        return f"{self.name}: {_latlon(self.latitude, self.longitude)}"
+
     @property
     def short_name(self) -> str:
         """The site's first alias ("Baikonur", "Jiuquan"), for plot labels; else its name."""
         return self.aliases[0] if self.aliases else self.name
 
 
-@dataclass(frozen=True)
-class Payload:
+@dataclass(frozen=True, repr=False)
+class Payload(_Display):
     """A published payload capability: mass to an orbit, at an inclination, from a site."""
 
     orbit: str
@@ -376,9 +473,15 @@ class Payload:
     site: str | None = None
     note: str = ""
 
+    def _summary(self) -> str:
+        text = f"{_num(self.mass, 'kg', '.0f')} to {self.orbit}"
+        if self.site:
+            text += f" from {self.site}"
+        return text
 
-@dataclass(frozen=True)
-class LaunchVehicle:
+
+@dataclass(frozen=True, repr=False)
+class LaunchVehicle(_Display):
     """A launcher, an upper stage or a spacecraft (which carries a Δv capacity)."""
 
     key: str
@@ -391,6 +494,15 @@ class LaunchVehicle:
     payloads: tuple[Payload, ...] = ()
     facts: tuple[Fact, ...] = ()
     notes: str = ""
+
+    def _summary(self) -> str:
+        parts = [self.kind, self.agency or self.country]
+        if self.payloads:
+            p = self.payloads[0]
+            parts.append(f"{_num(p.mass, 'kg', '.0f')} to {p.orbit}")
+        if self.delta_v is not None:
+            parts.append(f"Δv {_num(self.delta_v, 'km/s', '.3g')}")
+        return f"{self.name}: {', '.join(parts)}"
 
     def payload(self, orbit: str) -> Payload | None:
         return next((p for p in self.payloads if p.orbit.upper() == orbit.upper()), None)

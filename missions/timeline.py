@@ -36,13 +36,12 @@ def _resolve(missions, catalog):
     cat = catalog if catalog is not None else load_catalog()
     if missions is None:
         return cat, [m for m in cat.missions if m.announced or m.launch_date]
-    out = []
-    for m in missions:
-        if isinstance(m, Mission):
-            out.append(m)
-        else:
-            out.append(cat.mission(m))
-    return cat, out
+    if not isinstance(missions, str):
+        missions = list(missions)
+        if not missions:
+            return cat, []
+    # names that resolve to one mission ("Luna-25", "luna 25") give it once
+    return cat, [m for m in cat.select(missions) if isinstance(m, Mission)]
 
 
 def timeline_missions(missions=None, catalog=None):
@@ -65,9 +64,9 @@ def timeline_missions(missions=None, catalog=None):
 def timeline_table(missions=None, catalog=None) -> QTable:
     """One row per announcement (and one for each launch): mission, agency, when it was said,
     the date it named, and the source."""
-    cat, _ = _resolve(missions, catalog)
+    cat, ms = _resolve(missions, catalog)
     rows = {k: [] for k in ("mission", "agency", "kind", "announced", "planned", "source")}
-    for m in timeline_missions(missions, cat):
+    for m in timeline_missions(ms, cat):
         for a in m.announced:
             rows["mission"].append(m.name)
             rows["agency"].append(m.agency)
@@ -89,10 +88,10 @@ def slip_table(missions=None, catalog=None) -> QTable:
     """Per mission with an announcement history: the first launch date announced, the actual
     launch (or, with no launch record, the latest plan announced) and the slip between them in
     years (positive: later than first announced)."""
-    cat, _ = _resolve(missions, catalog)
+    cat, resolved = _resolve(missions, catalog)
     names, agencies, first, last, status, slip, n = [], [], [], [], [], [], []
     with _quiet_erfa():
-        ms = [m for m in timeline_missions(missions, cat) if m.announced]
+        ms = [m for m in timeline_missions(resolved, cat) if m.announced]
         for m in ms:
             said = [a.announced.decimal_year for a in m.announced]
             k = int(np.argmin(said))
@@ -134,9 +133,9 @@ def timeline_figure(missions=None, catalog=None, *, title="Announced against act
         Default: every mission in the catalog with an announcement history or a launch date.
     catalog : missions.Catalog, optional
     """
-    cat, _ = _resolve(missions, catalog)
+    cat, ms = _resolve(missions, catalog)
     with _quiet_erfa():
-        return _draw(timeline_missions(missions, cat), title)
+        return _draw(timeline_missions(ms, cat), title)
 
 
 @contextmanager

@@ -127,3 +127,183 @@ def test_whole_builtin_catalog_round_trips(tmp_path):
     assert again.sites == cat.sites
     assert again.vehicles == cat.vehicles
     assert again.sources == cat.sources
+
+
+# --- one test per class of bad input (issue 8, item 7) ----------------------------------------
+#
+# FULL adds to GOOD a fact, an announcement, a landing site and a launch site with an
+# inclination range, so every kind of field can be broken in turn.
+
+FULL = GOOD + """
+[[mission.facts]]
+name = "launch_mass"
+value = "1750 kg"
+source = "my-ref"
+
+[[mission.announced]]
+announced = "2025-06"
+planned = "2030"
+source = "my-ref"
+
+[mission.landing_site]
+latitude = "-69.5 deg"
+longitude = "43.5 deg"
+source = "my-ref"
+
+[[site]]
+key = "my-site"
+name = "My Site"
+country = "China"
+latitude = "19.6 deg"
+longitude = "110.9 deg"
+source = "my-ref"
+
+[[site.inclinations]]
+min = "19.6 deg"
+max = "90 deg"
+source = "my-ref"
+"""
+
+MISSION = "mission 'my-lander'"
+SITE = "site 'my-site'"
+
+BAD_VALUES = [
+    # NaN and infinity, in a quantity field and in a fact
+    ("nan", 'inclination = "90 deg"', 'inclination = "nan deg"', MISSION, "orbits[0].inclination", "must be finite"),
+    ("nan", 'value = "1750 kg"', 'value = "nan kg"', MISSION, "facts[0].value", "must be finite"),
+    ("inf", 'value = "1750 kg"', 'value = "1e400 kg"', MISSION, "facts[0].value", "must be finite"),
+    ("inf", 'periapsis = "100 km"', 'periapsis = "inf km"', MISSION, "orbits[0].periapsis", "must be finite"),
+    # negative (or zero) where that means nothing
+    ("negative", 'value = "1750 kg"', 'value = "-5 kg"', MISSION, "facts[0].value", "must be positive"),
+    ("negative", 'value = "1750 kg"', 'value = "0 kg"', MISSION, "facts[0].value", "must be positive"),
+    ("negative", 'periapsis = "100 km"', 'periapsis = "-5 km"', MISSION, "orbits[0].periapsis", "outside the allowed range"),
+    # wrong dimension: the fact's name says what it is
+    ("dimension", 'value = "1750 kg"', 'value = "1750 km"', MISSION, "facts[0].value", "wrong unit: expected a mass"),
+    ("dimension", 'value = "1750 kg"', 'value = "heavy"', MISSION, "facts[0].value", "not a quantity; a fact named 'launch_mass' is a mass"),
+    ("dimension", 'latitude = "19.6 deg"', 'latitude = "19.6 km"', SITE, "latitude", "wrong unit: expected an angle"),
+    ("dimension", 'periapsis = "100 km"', 'periapsis = "100"', MISSION, "orbits[0].periapsis", "not a quantity with a unit"),
+    # outside physical ranges
+    ("range", 'periapsis = "100 km"\napoapsis = "100 km"', 'periapsis = "100 km"\napoapsis = "100000 km"',
+     MISSION, "orbits[0].apoapsis", "too high for an orbit about Moon"),
+    ("range", 'body = "Moon"', 'body = "Earth"', None, None, None),  # placeholder, replaced below
+    ("range", 'inclination = "90 deg"', 'inclination = "180.5 deg"', MISSION, "orbits[0].inclination", r"\[0, 180\] deg"),
+    ("range", 'latitude = "19.6 deg"', 'latitude = "91 deg"', SITE, "latitude", r"\[-90, 90\] deg"),
+    ("range", 'latitude = "-69.5 deg"', 'latitude = "-95 deg"', MISSION, "landing_site.latitude", r"\[-90, 90\] deg"),
+    ("range", 'max = "90 deg"', 'max = "10 deg"', SITE, "inclinations[0].max", "max 10.0 deg is below min 19.6 deg"),
+    ("date", 'date = "2030-05"', 'date = "1899-05"', MISSION, "launch.date", "before 1957-10-04"),
+    ("date", 'date = "2030-05"', 'date = "1957-09-30"', MISSION, "launch.date", "before 1957-10-04"),
+    ("date", 'date = "2030-05"', 'date = "2300"', MISSION, "launch.date", "after 2100-12-31"),
+    ("date", 'planned = "2030"', 'planned = "2020"', MISSION, "announced[0].planned", "years before the announcement"),
+    ("date", 'announced = "2025-06"', 'announced = "1066-10"', MISSION, "announced[0].announced", "before 1957"),
+    # names the lookups could never find, and a record citing nothing
+    ("name", 'aliases = ["ML-1"]', 'aliases = ["' + "M" * 201 + '"]', MISSION, "aliases", "201 characters long; at most 200"),
+    ("name", 'sources = ["my-ref"]', "sources = []", MISSION, "sources", "at least 1 item"),
+]
+# An Earth orbit whose periapsis is beyond the Moon's distance (384,400 km, NASA Moon fact sheet)
+BAD_VALUES[12] = ("range", 'body = "Moon"\nperiapsis = "100 km"\napoapsis = "100 km"',
+                  'body = "Earth"\nperiapsis = "400000 km"\napoapsis = "400000 km"',
+                  MISSION, "orbits[0].periapsis", "beyond 384,400 km, too high for an orbit about Earth")
+
+
+@pytest.mark.parametrize("kind, old, new, record, field, problem", BAD_VALUES,
+                         ids=[f"{b[0]}-{i}" for i, b in enumerate(BAD_VALUES)])
+def test_bad_value_names_file_record_and_field(tmp_path, kind, old, new, record, field, problem):
+    import re
+
+    assert old in FULL, old
+    assert load_catalog(write(tmp_path, FULL, "full.toml"))["My Site"]  # FULL itself is good
+    path = write(tmp_path, FULL.replace(old, new, 1))
+    with pytest.raises(CatalogError) as err:
+        load_catalog(path)
+    msg = str(err.value)
+    assert msg.startswith(f"{path}: {record}, field '{field}': "), msg
+    assert re.search(problem, msg), msg
+    assert err.value.file == str(path) and err.value.record == record and err.value.field == field
+
+
+def test_deeply_nested_file_is_a_catalog_error_not_a_recursion_error(tmp_path):
+    # issue 8: a deeply nested file gave a RecursionError traceback (tomllib recurses per level)
+    deep = GOOD.replace('aliases = ["ML-1"]', 'aliases = ["ML-1"]\nnotes = ' + "[" * 5000 + "]" * 5000)
+    path = write(tmp_path, deep)
+    with pytest.raises(CatalogError) as err:
+        load_catalog(path)
+    msg = str(err.value)
+    assert msg.startswith(f"{path}: mission 'my-lander', field 'notes': is nested too deeply"), msg
+    assert "at line" in msg
+
+
+def test_moderately_deep_nesting_is_refused_before_it_reaches_a_field(tmp_path):
+    # deep enough to exceed the schema's 16 levels, shallow enough for tomllib to parse
+    deep = GOOD.replace('aliases = ["ML-1"]', 'aliases = ["ML-1"]\nnotes = ' + "[" * 40 + "]" * 40)
+    path = write(tmp_path, deep)
+    with pytest.raises(CatalogError, match=r"mission 'my-lander', field 'notes': is nested too deeply"):
+        load_catalog(path)
+
+
+def test_invalid_utf8_names_the_file_and_line(tmp_path):
+    # issue 8: an invalid-UTF-8 file gave a codec error naming no file
+    path = tmp_path / "latin1.toml"
+    path.write_bytes(GOOD.replace("My Lander", "Mon Atterrisseur \u00e9").encode("latin-1"))
+    with pytest.raises(CatalogError) as err:
+        load_catalog(path)
+    msg = str(err.value)
+    line = GOOD.splitlines().index('name = "My Lander"') + 1
+    assert msg.startswith(f"{path}: is not valid UTF-8 text: byte 0xe9 at line {line}"), msg
+
+
+def test_huge_integer_is_a_catalog_error(tmp_path):
+    # Python refuses to convert integers of more than 4300 digits: tomllib raises ValueError
+    path = write(tmp_path, GOOD.replace('inclination = "90 deg"', "inclination = " + "9" * 5000))
+    with pytest.raises(CatalogError, match="mine.toml: is not valid TOML"):
+        load_catalog(path)
+
+
+def test_long_values_are_echoed_truncated(tmp_path):
+    path = write(tmp_path, GOOD.replace('status = "planned"', 'status = "' + "p" * 100_000 + '"'))
+    with pytest.raises(CatalogError) as err:
+        load_catalog(path)
+    msg = str(err.value)
+    assert "field 'status'" in msg and len(msg) < 400, msg[:500]
+
+
+def _mission(**kw):
+    from missions import Mission
+
+    base = {"key": "x", "name": "X", "agency": "CNSA", "country": "China", "kind": "lander",
+            "status": "planned", "target": "Moon", "sources": ("s",)}
+    return Mission(**{**base, **kw})
+
+
+def _bad_status():
+    return {"status": "planed"}
+
+
+def _negative_mass():
+    from missions import Fact
+
+    return {"facts": (Fact("launch_mass", -5 * u.kg, "s"),)}
+
+
+def _bare_numbers():
+    from missions import TargetOrbit
+
+    return {"orbits": (TargetOrbit("Moon", 100, 100, 90 * u.deg, "s"),)}  # altitudes without units
+
+
+@pytest.mark.parametrize(
+    "make, field, problem",
+    [
+        (_bad_status, "status", "did you mean 'planned'"),
+        (_negative_mass, "facts[0].value", "must be positive"),
+        (_bare_numbers, "orbits[0].periapsis", "must be a string with a unit"),
+    ],
+)
+def test_records_built_in_python_meet_the_same_checks(make, field, problem):
+    from missions import Source
+    from missions.catalog import Catalog
+
+    with pytest.raises(CatalogError) as err:
+        Catalog([Source(key="s", title="t", date="2026"), _mission(**make())])
+    msg = str(err.value)
+    assert msg.startswith(f"<records>: mission 'x', field '{field}': "), msg
+    assert problem in msg, msg

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 from astropy import units as u
 from astropy.table import QTable
 
 import missions
 from missions import load_catalog, normalize_name
+from orbits.errors import ArgumentError, ArgumentTypeError, NotFoundError
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO / "seeds"
@@ -127,7 +129,7 @@ def test_unknown_name_raises_keyerror_with_closest_suggestions(cat):
 
 
 def test_typed_lookups_only_search_their_kind(cat):
-    with pytest.raises(KeyError, match="no site named 'Luna-25'"):
+    with pytest.raises(NotFoundError, match="no site named 'Luna-25'"):
         cat.site("Luna-25")
     assert cat.vehicle("Long March 5").kind == "launcher"
 
@@ -154,13 +156,120 @@ def test_filter_rejects_unknown_values_with_allowed_list(cat):
         cat.filter(status="flwon")
 
 
+@pytest.mark.parametrize(
+    "criterion, value, suggestion",
+    [
+        ("agency", "NASAA", "NASA"),
+        ("agency", "Roscosmoss", "Roscosmos"),
+        ("country", "Rusia", "Russia"),
+        ("status", "flwon", "flown"),
+        ("kind", "landr", "lander"),
+        ("target", "Mons", "Moon"),
+    ],
+)
+def test_unknown_filter_value_raises_with_closest_allowed(cat, criterion, value, suggestion):
+    # issue 8: `list --agency NASAA` printed an empty table
+    with pytest.raises(ArgumentError) as err:
+        cat.filter(**{criterion: value})
+    msg = str(err.value)
+    assert f"{criterion}={value!r} is not allowed" in msg
+    assert f"did you mean {suggestion!r}" in msg, msg
+
+
+def test_filter_values_ignore_case_and_a_known_value_may_match_nothing(cat):
+    assert cat.filter(agency="roscosmos") == cat.filter(agency="Roscosmos") != []
+    assert cat.filter(agency="NASA", target="Moon") == []  # a valid filter that no mission meets
+
+
+@pytest.mark.parametrize("bad, error", [([], ArgumentError), (5, ArgumentTypeError), ([5], ArgumentTypeError)])
+def test_filter_rejects_empty_and_non_string_values(cat, bad, error):
+    with pytest.raises(error, match="agency"):
+        cat.filter(agency=bad)
+
+
+def test_unknown_name_is_a_not_found_error_with_suggestions(cat):
+    with pytest.raises(NotFoundError) as err:
+        cat.mission("Lnua-25")
+    assert isinstance(err.value, KeyError)
+    assert str(err.value).startswith("no mission named 'Lnua-25'; did you mean 'Luna-25'")
+
+
+@pytest.mark.parametrize("lookup", ["__getitem__", "mission", "site", "vehicle", "source", "get"])
+def test_long_names_fail_fast_and_are_echoed_truncated(cat, lookup):
+    # issue 8: a 100,000-character name took 20 s in difflib and was echoed whole
+    import time
+
+    name = "Luna" * 25_000
+    start = time.perf_counter()
+    if lookup == "get":
+        assert cat.get(name) is None and name not in cat
+        return
+    with pytest.raises(NotFoundError) as err:
+        getattr(cat, lookup)(name)
+    assert time.perf_counter() - start < 0.5
+    msg = str(err.value)
+    assert len(msg) < 300 and "100,000 characters" in msg and "..." in msg
+
+
+def test_select_merges_names_of_one_record(cat):
+    # issue 8: `report --missions "Luna-25,luna 25,LUNA25"` listed Luna-25 three times
+    luna25 = cat.mission("Luna-25")
+    assert cat.select("Luna-25,luna 25,LUNA25") == (luna25,)
+    assert cat.select(["Luna-25", "luna 25", "LUNA25"]) == (luna25,)
+    got = cat.select(["CE-5", "Luna-25", "Chang'e 5", luna25, "Луна-25"])
+    assert [m.name for m in got] == ["Chang'e-5", "Luna-25"]  # order of first mention
+    assert cat.select("Luna-25, Luna-26,") == (luna25, cat.mission("Luna-26"))
+
+
+def test_select_errors(cat):
+    with pytest.raises(NotFoundError, match="no mission named 'Lnua-26'; did you mean 'Luna-26'"):
+        cat.select("Luna-25,Lnua-26")
+    with pytest.raises(NotFoundError, match="no mission named 'Baikonur': 'Baikonur Cosmodrome' is a launch site"):
+        cat.select(["Baikonur"])
+    assert cat.select(["Baikonur"], kind="site") == (cat.site("Baikonur"),)
+    with pytest.raises(ArgumentError, match="give at least one name"):
+        cat.select("")
+    with pytest.raises(ArgumentError, match="give at least one name"):
+        cat.select([])
+    with pytest.raises(ArgumentTypeError, match="names must be a string or a list"):
+        cat.select(None)
+
+
 def test_to_table_is_a_qtable_with_units(cat):
     t = cat.to_table()
     assert isinstance(t, QTable)
     assert len(t) == len(cat.missions)
-    assert t["inclination"].unit == u.deg
-    row = t[list(t["name"]).index("Luna-25")]
+    assert t["Inclination"].unit == u.deg
+    row = t[list(t["Name"]).index("Luna-25")]
+    assert row["Launch site"] == "Vostochny Cosmodrome"
+    # columns and row cells may also be picked by their stable key
     assert row["launch_site"] == "Vostochny Cosmodrome"
+    assert t["inclination"] is t["Inclination"] or (t["inclination"] == t["Inclination"]).all()
+    assert t[["name", "agency"]].colnames == ["Name", "Agency"]
+
+
+def test_to_table_has_human_labels_and_blanks_not_nan(cat):
+    t = cat.to_table()
+    assert "Launch site" in t.colnames and "Periapsis altitude" in t.colnames
+    assert all(name[0].isupper() for name in t.colnames)
+    text = "\n".join(t.pformat(max_lines=-1, max_width=-1))
+    assert "nan" not in text.lower()
+    html = cat._repr_html_()
+    assert "nan" not in html.lower() and "Launch site" in html
+    # Luna-26 has no orbit in the catalog: its inclination is unknown (NaN), shown blank
+    luna26 = cat.to_table(["Luna-26"])
+    assert np.isnan(luna26["Inclination"][0].value)
+    assert luna26["Inclination"].info.format(luna26["Inclination"][0]) == ""
+    # rows() gives JSON-safe records keyed by the stable keys, unknown values as None
+    rec = luna26.rows()[0]
+    assert rec["name"] == "Luna-26" and rec["inclination"] is None
+
+
+def test_to_table_columns_by_key_or_label(cat):
+    t = cat.to_table(cat.filter(kind="station"), columns=["name", "Inclination"])
+    assert t.colnames == ["Name", "Inclination"]
+    with pytest.raises(ArgumentError, match="'wingspan' is not a column"):
+        cat.to_table(columns=["wingspan"])
 
 
 def test_mission_dates_keep_their_precision(cat):

@@ -101,3 +101,10 @@ def test_slip_of_luna25_from_its_first_announced_date(cat):
 def test_unknown_mission_suggests(cat):
     with pytest.raises(KeyError, match="did you mean"):
         timeline_figure(["Lnua-25"], catalog=cat)
+
+
+def test_duplicate_names_give_one_row_per_mission(cat):
+    raw = _raw_mission("luna-25")
+    t = timeline_table(["Luna-25", "luna 25", "LUNA25"], catalog=cat)
+    assert len(t) == len(raw["announced"]) + 1  # as for "Luna-25" alone
+    assert len(slip_table("Luna-25,Луна-25", catalog=cat)) == 1
