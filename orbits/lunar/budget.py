@@ -37,7 +37,7 @@ from orbits._validation import as_time, as_value
 from orbits.core import patched_conic as pc
 from orbits.core.constants import EARTH_MOON_DISTANCE, GM_EARTH, GM_MOON, R_EARTH
 from orbits.errors import ArgumentError
-from orbits.results import InputSet, quantity, value
+from orbits.results import quantity, value
 
 from ._model import K_EARTH_MOON, KMS, BatchResult, check_flag, kms_range, lunar_orbit, moon_pole
 

@@ -13,7 +13,7 @@ from orbits._validation import as_time, as_value
 from orbits.core.constants import GM_MOON, J2_MOON, R_MOON, R_MOON_GRAVITY, SIDEREAL_MONTH
 from orbits.core.j2 import j2_secular_rates
 from orbits.errors import ArgumentError
-from orbits.results import column, quantity, value
+from orbits.results import column, quantity
 
 from ._model import KMS, BatchResult, LunarTable, lunar_orbit
 

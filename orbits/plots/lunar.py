@@ -174,8 +174,10 @@ def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: st
         hi = min(np.nanmax(z), lo + width)
         step = 0.05 if hi - lo > 0.5 else 0.025
         levels = np.arange(lo, max(hi, lo + step) + step / 2, step)
-    cs = ax.contourf(days, tof, z.T, levels=levels, cmap="viridis_r", extend="max")
-    cs.cmap.set_over("0.75")
+    import matplotlib
+
+    cmap = matplotlib.colormaps["viridis"].with_extremes(over="0.85")
+    cs = ax.contourf(days, tof, z.T, levels=levels, cmap=cmap, extend="max")
     cbar = fig.colorbar(cs, ax=ax, extend="max")
     label = {"total_dv": "TLI + LOI Δv", "tli_dv": "TLI Δv", "loi_dv": "LOI Δv",
              "v_inf": "arrival excess speed"}[quantity]
@@ -187,9 +189,9 @@ def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: st
                             f"{porkchop.best_tof.to_value(u.day):.2f} d")]
     ax.plot([bx], [porkchop.best_tof.to_value(u.day)], marker="*", color="w", mec="k", ms=14)
     if not np.all(porkchop.in_plane) and np.any(porkchop.in_plane):
-        ax.contour(days, tof, (~porkchop.in_plane).T.astype(float), levels=[0.5], colors="w",
-                   linewidths=0.8, linestyles=":")
-        handles.append(Line2D([], [], color="k", ls=":", lw=0.8,
+        ax.contour(days, tof, (~porkchop.in_plane).T.astype(float), levels=[0.5], colors="tab:red",
+                   linewidths=1.0, linestyles=":")
+        handles.append(Line2D([], [], color="tab:red", ls=":", lw=1.0,
                               label="edge of the days the Moon is out of the parking plane"))
     ax.set_xlabel(f"departure [day after {porkchop.departures[0].utc.isot[:10]}]")
     ax.set_ylabel("time of flight [day]")
@@ -198,8 +200,7 @@ def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: st
     # legend below the axes, so it never covers the contours or the marked minimum
     ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1,
               fontsize=8, frameon=False)
-    fig.subplots_adjust(bottom=0.25)
-    note_source(fig, "DE421 Moon, Izzo Lambert (orbits.lunar_porkchop)")
+    note_source(fig, "DE421 Moon, Izzo Lambert (orbits.lunar_porkchop); red dotted: Moon out of parking plane")
     return fig
 
 

@@ -187,7 +187,7 @@ def test_results_have_one_shape(l2_10k):
 def test_characteristic_units_take_k():
     # n = sqrt(k / L^3) with k = GM_Earth + GM_Moon (DE421 values, Folkner et al. 2008):
     # 398600.4418 + 4902.800080 km^3/s^2, L = 384,400 km (Curtis Table A.1)
-    L, T, V = orbits.cr3bp.characteristic_units(k=(398600.4418 + 4902.800080) * u.km**3 / u.s**2)
+    _, T, _ = orbits.cr3bp.characteristic_units(k=(398600.4418 + 4902.800080) * u.km**3 / u.s**2)
     np.testing.assert_allclose(T.to_value(u.s), np.sqrt(384400.0**3 / (398600.4418 + 4902.800080)), rtol=1e-12)
     with pytest.raises(TypeError):
         orbits.cr3bp.characteristic_units(384400 * u.km)  # keyword-only
