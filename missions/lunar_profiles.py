@@ -102,13 +102,13 @@ class LunarProfiles(TableResult):
 
     name: np.ndarray = column("mission")
     launch_site: np.ndarray = column("launch site")
-    parking_inclination: u.Quantity = column("parking i", "deg", fmt=".1f")
+    parking_inclination: u.Quantity = column("i park", "deg", fmt=".1f")
     tof: u.Quantity = column("tof", "day", fmt=".2f")
     tli_dv: u.Quantity = column("TLI", "km / s", fmt=".3f")
     loi_dv: u.Quantity = column("LOI", "km / s", fmt=".3f")
     total_dv: u.Quantity = column("total", "km / s", fmt=".3f")
-    lunar_inclination: u.Quantity = column("lunar i", "deg", fmt=".1f")
     moon_model: np.ndarray = column("Moon")
+    lunar_inclination: u.Quantity = None
     profiles: tuple = ()
 
     title = "Lunar transfer profiles"
@@ -324,14 +324,14 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) 
     ps = tuple(transfer_budget(m, cat, parking_altitude=parking_altitude) for m in recs)
     return LunarProfiles(
         name=np.array([p.name for p in ps]),
-        launch_site=np.array([p.launch_site.split(" (")[0] for p in ps]),
+        launch_site=np.array([p.launch_site.split()[0] for p in ps]),
         parking_inclination=_qcol([p.parking_inclination for p in ps], "deg"),
         tof=_qcol([p.tof for p in ps], "day"),
         tli_dv=_qcol([p.tli_dv for p in ps], "km / s"),
         loi_dv=_qcol([p.loi_dv for p in ps], "km / s"),
         total_dv=_qcol([p.total_dv for p in ps], "km / s"),
         lunar_inclination=_qcol([p.lunar_inclination for p in ps], "deg"),
-        moon_model=np.array([p.moon_model for p in ps]),
+        moon_model=np.array([p.moon_model.replace(" circular", "") for p in ps]),
         profiles=ps,
         notes=("patched conic (orbits.tli_budget) from each mission's own launch site, transfer "
                "time and the DE421 Moon at its launch date where the catalog dates it; blank LOI: "
