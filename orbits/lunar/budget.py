@@ -33,7 +33,7 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
-from orbits._validation import as_time, as_value
+from orbits._validation import as_time, as_value, check_work_size
 from orbits.core import patched_conic as pc
 from orbits.core.constants import EARTH_MOON_DISTANCE, GM_EARTH, GM_MOON, R_EARTH
 from orbits.errors import ArgumentError
@@ -189,6 +189,10 @@ def tli_budget(
             f"together, got shapes {np.shape(h0)}, {np.shape(i_park)}, {np.shape(tof_s)}, "
             f"{np.shape(rp_l)}, {np.shape(ra_l)}"
         ) from None
+    n = int(np.prod(np.broadcast_shapes(np.shape(h0), np.shape(tof_s), np.shape(rp_l))))
+    if departure is not None and hasattr(departure, "shape"):
+        n = max(n, int(np.prod(np.shape(departure))) * max(int(np.size(tof_s)), 1))
+    check_work_size(n * 1200, f"a batch of {n} transfer budgets")  # ~150 float64 per element
     r0 = R_EARTH + np.asarray(h0)
     dep = arr = None
     r_m = v_m = None

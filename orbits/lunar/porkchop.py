@@ -27,9 +27,10 @@ _COLLINEAR_GUARD = np.radians(2.0)
 #: Departure points searched along the parking orbit for cells whose Moon is out of reach.
 _SEARCH = np.radians(np.arange(-60.0, 61.0, 5.0))
 
-#: Working memory per grid cell (bytes): about 40 float64 temporaries of 3-vectors for every
-#: cell, and for out-of-plane cells the 25-point search (25 x ~30 floats x 8 bytes) at worst.
-_BYTES_PER_CELL = 40 * 3 * 8 + _SEARCH.size * 30 * 8
+#: Working memory per grid cell (bytes), the worst case (every cell out of plane): peak traced
+#: allocations measured with tracemalloc on a 240 x 50 grid were 750 B a cell with all cells
+#: in plane (51.7 deg) and 11.3 kB with 86 % out of plane (5 deg).
+_BYTES_PER_CELL = 13_500
 
 
 @dataclass(frozen=True, repr=False)
@@ -187,7 +188,8 @@ def lunar_porkchop(
     Raises
     ------
     SizeLimitError
-        If the grid's working memory (about 7 kB a cell) would exceed the toolkit's limit.
+        If the grid's working memory (up to 13.5 kB a cell) would exceed the toolkit's limit
+        (:data:`orbits._validation.MAX_WORK_BYTES`), before anything is allocated.
     ConvergenceError
         If no cell of the grid has a Lambert solution.
     """

@@ -8,7 +8,7 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
-from orbits._validation import as_time, as_value
+from orbits._validation import as_time, as_value, check_work_size
 from orbits.core import patched_conic as pc
 from orbits.core.constants import GM_EARTH, R_EARTH
 from orbits.errors import ArgumentError, NotFoundError
@@ -116,6 +116,9 @@ def departure_windows(
     h0 = as_value(parking_altitude, u.km, "parking_altitude", min=100.0, max=2000.0)
     if np.ndim(h0):
         raise ArgumentError(f"parking_altitude must be a scalar, got {parking_altitude}")
+    # about 60 float64 temporaries per departure (ephemeris, conic) and 20 per (departure, site)
+    check_work_size(dep.size * 480 + dep.size * inc.size * 160,
+                    f"departure windows for {dep.size} departures x {inc.size} parking orbits")
     r0 = R_EARTH + h0
     arr = dep + tof_s * u.s
     r_m, v_m = geocentric_states_km("moon", arr, ephemeris, name="departures + tof")
