@@ -153,8 +153,14 @@ def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: st
     """
     from matplotlib.lines import Line2D
 
-    from orbits.errors import ArgumentError
+    from orbits.errors import ArgumentError, ArgumentTypeError
+    from orbits.lunar import LunarPorkchop
 
+    if not isinstance(porkchop, LunarPorkchop):
+        raise ArgumentTypeError(
+            f"porkchop must be an orbits.lunar.LunarPorkchop (from orbits.lunar_porkchop), got "
+            f"{type(porkchop).__name__}"
+        )
     if quantity not in ("total_dv", "tli_dv", "loi_dv", "v_inf"):
         raise ArgumentError(f"quantity must be one of 'total_dv', 'tli_dv', 'loi_dv', 'v_inf', got {quantity!r}")
     n_dep, n_tof = porkchop.total_dv.shape
@@ -209,6 +215,16 @@ def departure_window_figure(windows, title: str = "Moon's declination at arrival
     :func:`orbits.departure_windows`, a :class:`orbits.lunar.DepartureWindows`), with each
     site's ±inclination band; departures on days when the Moon lies outside a site's band need
     a plane change (marked)."""
+    from orbits.errors import ArgumentError, ArgumentTypeError
+    from orbits.lunar import DepartureWindows
+
+    if not isinstance(windows, DepartureWindows):
+        raise ArgumentTypeError(
+            f"windows must be an orbits.lunar.DepartureWindows (from orbits.departure_windows), "
+            f"got {type(windows).__name__}"
+        )
+    if len(windows) == 0:
+        raise ArgumentError("windows has no rows to plot")
     sites = windows.sites
     first = windows.for_site(sites[0])
     t0 = first.departure[0]
@@ -236,7 +252,13 @@ def halo_orbit_figure(halo, zero_velocity=True):
     """A halo orbit (:func:`orbits.halo_orbit`) in the xy- and xz-planes of the rotating frame,
     with the Moon and the libration point; optionally the zero-velocity curve of its Jacobi
     constant in the xy view."""
-    from orbits.cr3bp import lagrange_points, zero_velocity_curves
+    from orbits.cr3bp import HaloOrbit, lagrange_points, zero_velocity_curves
+    from orbits.errors import ArgumentTypeError
+
+    if not isinstance(halo, HaloOrbit):
+        raise ArgumentTypeError(
+            f"halo must be an orbits.cr3bp.HaloOrbit (from orbits.halo_orbit), got {type(halo).__name__}"
+        )
 
     traj, _ = halo.trajectory(600)
     L = halo.distance.to_value(u.km)

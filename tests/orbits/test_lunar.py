@@ -366,6 +366,12 @@ def test_lunar_figures(porkchop):
         assert "[" in fig.axes[0].get_xlabel()  # units on the axis
     with pytest.raises(ArgumentError, match="quantity must be one of"):
         porkchop_figure(porkchop, quantity="c3")
+    with pytest.raises(ArgumentTypeError, match="porkchop must be an orbits.lunar.LunarPorkchop"):
+        porkchop_figure({"total_dv": 1})
+    with pytest.raises(ArgumentTypeError, match="windows must be an orbits.lunar.DepartureWindows"):
+        departure_window_figure([])
+    with pytest.raises(ArgumentTypeError, match="halo must be an orbits.cr3bp.HaloOrbit"):
+        halo_orbit_figure(None)
     with pytest.raises(TypeError, match="tof of 'x' must be an astropy Quantity"):
         transfer_family_chart([TransferPoint("x", 5.0, 3.9 * KMS)])
 
