@@ -135,12 +135,12 @@ def main(argv=None):
     orbits.lunar_porkchop(dep[:2], tofs[:2])  # warm-up
     res = {}
     for inc in (51.7, 19.6):
-        b, m = timed(lambda inc=inc: res.__setitem__(inc, orbits.lunar_porkchop(dep, tofs, 200 * u.km, inc * u.deg)))
+        b, m = timed(lambda inc=inc: res.__setitem__(inc, orbits.lunar_porkchop(
+            dep, tofs, parking_altitude=200 * u.km, parking_inclination=inc * u.deg)))
         P = res[inc]
-        bst = P.best()
         print(f"  orbits.lunar_porkchop, i = {inc} deg: best {b:.3f} s  median {m:.3f} s; "
               f"{100 * np.mean(~P.in_plane):.0f}% cells out of plane, all solved: {bool(P.ok.all())}; "
-              f"cheapest {bst['total_dv']:.3f} on {bst['departure'].iso[:13]}h, tof {bst['tof']:.2f}")
+              f"cheapest {P.best_total_dv:.3f} on {P.best_departure.iso[:13]}h, tof {P.best_tof:.2f}")
 
     # peer: boinor numba Izzo per cell on a sample of the same Lambert problems
     from boinor.core.iod import izzo

@@ -19,14 +19,19 @@ import numpy as np
 from astropy import units as u
 from astropy.table import QTable
 from astropy.time import Time
-from astropy.utils.masked import Masked
+
+from orbits.errors import ArgumentError, ArgumentTypeError
+from orbits.results import Result, TableResult, column, quantity, value
 
 __all__ = [
     "DEFAULT_SITE_BY_AGENCY",
+    "LunarProfiles",
     "TransferProfile",
     "compare_profiles",
     "family_points",
     "lunar_profiles",
+    "lunar_site",
+    "parking_inclination",
     "transfer_budget",
     "transfer_family_figure",
 ]
@@ -43,40 +48,77 @@ _DEFAULT_TOF = 4.5 * u.day
 _DEFAULT_LUNAR_ALTITUDE = 100 * u.km
 
 
-@dataclass(frozen=True)
-class TransferProfile:
-    """One mission's computed transfer profile. Quantities are None where not applicable."""
+@dataclass(frozen=True, repr=False)
+class TransferProfile(Result):
+    """One mission's computed transfer profile. Quantities are None where not applicable
+    (no LOI for an L2 halo mission, no declination with the mean-Moon model)."""
 
-    key: str
-    name: str
-    agency: str
-    status: str
-    transfer_kind: str
-    launch_site: str
-    launch_vehicle: str
-    vehicle_tli_capacity: u.Quantity | None
-    parking_altitude: u.Quantity
-    parking_inclination: u.Quantity
-    departure: Time | None
-    moon_model: str
-    tof: u.Quantity
-    tli_dv: u.Quantity
-    loi_dv: u.Quantity | None
-    total_dv: u.Quantity
-    v_inf: u.Quantity
-    moon_declination: u.Quantity | None
-    in_plane: bool | None
-    departure_plane_change: u.Quantity
-    lunar_orbit: str
-    lunar_inclination: u.Quantity | None
-    lunar_orbit_period: u.Quantity | None
-    landing_latitude: u.Quantity | None
-    min_lunar_inclination: u.Quantity | None
-    site_overflown: bool | None
-    assumptions: tuple[str, ...]
+    key: str = value("key")
+    name: str = value("mission")
+    agency: str = value("agency")
+    status: str = value("status")
+    transfer_kind: str = value("transfer")
+    launch_site: str = value("launch site")
+    launch_vehicle: str = value("launch vehicle")
+    vehicle_tli_capacity: u.Quantity | None = quantity("vehicle TLI capacity", "kg", fmt=".0f")
+    parking_altitude: u.Quantity = quantity("parking altitude", "km", fmt=".0f")
+    parking_inclination: u.Quantity = quantity("parking inclination", "deg", fmt=".2f")
+    departure: Time | None = value("TLI", fmt="minute")
+    moon_model: str = value("Moon model")
+    tof: u.Quantity = quantity("time of flight", "day", fmt=".2f")
+    tli_dv: u.Quantity = quantity("TLI Δv", "km / s", fmt=".3f")
+    loi_dv: u.Quantity | None = quantity("LOI Δv", "km / s", fmt=".3f")
+    total_dv: u.Quantity = quantity("TLI + LOI Δv", "km / s", fmt=".3f")
+    v_inf: u.Quantity = quantity("arrival excess speed", "km / s", fmt=".3f")
+    moon_declination: u.Quantity | None = quantity("Moon declination at arrival", "deg", fmt=".2f")
+    in_plane: bool | None = value("in-plane departure")
+    departure_plane_change: u.Quantity = quantity("departure plane change", "deg", fmt=".2f")
+    lunar_orbit: str = value("lunar orbit")
+    lunar_inclination: u.Quantity | None = quantity("lunar inclination", "deg", fmt=".2f")
+    lunar_orbit_period: u.Quantity | None = quantity("lunar orbit period", "h", fmt=".2f")
+    landing_latitude: u.Quantity | None = quantity("landing latitude", "deg", fmt=".2f")
+    min_lunar_inclination: u.Quantity | None = quantity("lowest inclination over the site", "deg", fmt=".2f")
+    site_overflown: bool | None = value("orbit passes over the site")
+    assumptions: tuple[str, ...] = ()
+
+    title = "Lunar transfer profile"
+
+    def summary(self) -> str:
+        loi = "" if self.loi_dv is None else f" + LOI {self.loi_dv.to_value(_KMS):.3f}"
+        return (f"{self.name} from {self.launch_site}: TLI {self.tli_dv.to_value(_KMS):.3f}{loi} km/s, "
+                f"tof {self.tof.to_value(u.day):.2f} d ({self.moon_model} Moon)")
 
     def as_row(self) -> dict:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _BASE_FIELDS}
+
+
+_BASE_FIELDS = {"notes", "inputs", "analysis_date", "warnings"}
+
+
+@dataclass(frozen=True, repr=False)
+class LunarProfiles(TableResult):
+    """A row per lunar mission: site, parking orbit, transfer time and the TLI/LOI budget.
+    The full :class:`TransferProfile` of each row is in ``profiles``."""
+
+    name: np.ndarray = column("mission")
+    launch_site: np.ndarray = column("launch site")
+    parking_inclination: u.Quantity = column("i park", "deg", fmt=".1f")
+    tof: u.Quantity = column("tof", "day", fmt=".2f")
+    tli_dv: u.Quantity = column("TLI", "km / s", fmt=".3f")
+    loi_dv: u.Quantity = column("LOI", "km / s", fmt=".3f")
+    total_dv: u.Quantity = column("total", "km / s", fmt=".3f")
+    moon_model: np.ndarray = column("Moon")
+    lunar_inclination: u.Quantity = None
+    profiles: tuple = ()
+
+    title = "Lunar transfer profiles"
+
+    def summary(self) -> str:
+        return f"{len(self)} lunar missions, TLI {self.tli_dv.min().to_value(_KMS):.3f}–{self.tli_dv.max().to_value(_KMS):.3f} km/s"
+
+    @property
+    def keys(self) -> list[str]:
+        return [p.key for p in self.profiles]
 
 
 def _catalog(catalog):
@@ -87,7 +129,20 @@ def _catalog(catalog):
     return catalog
 
 
-def _parking_inclination(site) -> tuple[u.Quantity, str]:
+def lunar_site(rec, cat):
+    """The launch site of a lunar mission and, if the catalog has none, the sentence saying
+    which was assumed (:data:`DEFAULT_SITE_BY_AGENCY`): ``(site record, note or None)``."""
+    if rec.launch_site:
+        return cat.site(rec.launch_site), None
+    key = DEFAULT_SITE_BY_AGENCY.get(rec.agency, "vostochny")
+    site = cat.site(key)
+    return site, f"launch site not in catalog: {site.name} assumed ({rec.agency}'s lunar site)"
+
+
+def parking_inclination(site) -> tuple[u.Quantity, str]:
+    """Parking-orbit inclination from a launch site: its documented lunar parking
+    inclination (:data:`orbits.lunar.PARKING_INCLINATIONS`) or else the site's minimum
+    direct-ascent inclination; ``(inclination, how it was chosen)``."""
     from orbits.lunar import PARKING_INCLINATIONS
 
     for name, inc in PARKING_INCLINATIONS.items():
@@ -113,7 +168,7 @@ def _departure(rec, tof) -> tuple[Time | None, str]:
 
 
 def transfer_budget(
-    mission, catalog=None, parking_altitude=200 * u.km, ephemeris="de421"
+    mission, catalog=None, *, parking_altitude=200 * u.km, ephemeris="de421"
 ) -> TransferProfile:
     """Earth-Moon transfer profile of one catalog mission (by name, alias or record).
 
@@ -130,29 +185,26 @@ def transfer_budget(
     ------
     KeyError
         Unknown mission name (with the closest names).
-    ValueError
+    orbits.errors.ArgumentError
         The mission does not go to the Moon.
     """
     import orbits
     from orbits.lunar import lunar_orbit_properties, site_coverage
 
     cat = _catalog(catalog)
-    rec = cat.mission(mission) if isinstance(mission, str) else mission
+    rec = _record(mission, cat)
     if rec.target not in _LUNAR_TARGETS:
-        raise ValueError(
+        raise ArgumentError(
             f"mission {rec.name!r} targets {rec.target!r}, not the Moon: transfer_budget needs a "
             f"mission with target in {_LUNAR_TARGETS}"
         )
     notes: list[str] = []
 
     # launch site and parking orbit
-    if rec.launch_site:
-        site = cat.site(rec.launch_site)
-    else:
-        key = DEFAULT_SITE_BY_AGENCY.get(rec.agency, "vostochny")
-        site = cat.site(key)
-        notes.append(f"launch site not in catalog: {site.name} assumed ({rec.agency}'s lunar site)")
-    i_park, how = _parking_inclination(site)
+    site, assumed = lunar_site(rec, cat)
+    if assumed:
+        notes.append(assumed)
+    i_park, how = parking_inclination(site)
     notes.append(f"parking orbit {parking_altitude.to_value(u.km):g} km at {how}")
 
     vehicle = cat.vehicle(rec.launch_vehicle) if rec.launch_vehicle else None
@@ -168,7 +220,7 @@ def transfer_budget(
         notes.append("no transfer leg in catalog: direct transfer assumed")
     tof = rec.transfer_time
     if kind == "phasing loops":
-        ph = orbits.phasing_profile(parking_altitude, loops=3)
+        ph = orbits.phasing_profile(parking_altitude=parking_altitude, loops=3)
         lunar_leg = None if tof is None else tof - ph.added_time
         notes.append("phasing: 3 equal-burn loops assumed; their time is taken off the catalog total")
         tof = lunar_leg
@@ -188,7 +240,7 @@ def transfer_budget(
     if orbit is not None:
         hp, ha, inc_l = orbit.periapsis, max(orbit.apoapsis, orbit.periapsis), orbit.inclination
         desc = f"{hp.to_value(u.km):g} x {ha.to_value(u.km):g} km, i {inc_l.to_value(u.deg):g} deg"
-        period = lunar_orbit_properties(hp, ha)["period"]
+        period = lunar_orbit_properties(hp, ha).period
     else:
         hp = ha = _DEFAULT_LUNAR_ALTITUDE
         inc_l = None
@@ -200,7 +252,9 @@ def transfer_budget(
     departure, model = _departure(rec, tof)
     notes.append(model)
     b = orbits.tli_budget(
-        parking_altitude, i_park, tof, hp, ha, inc_l, departure=departure, ephemeris=ephemeris
+        parking_altitude=parking_altitude, parking_inclination=i_park, tof=tof,
+        lunar_periapsis_altitude=hp, lunar_apoapsis_altitude=ha, lunar_inclination=inc_l,
+        departure=departure, ephemeris=ephemeris,
     )
     is_halo = rec.target == "Earth-Moon L2"
     loi = None if is_halo else b.loi_dv.to(_KMS)
@@ -237,68 +291,63 @@ def transfer_budget(
         min_lunar_inclination=None if lat is None else abs(lat),
         site_overflown=overflown,
         assumptions=tuple(notes),
+        notes=tuple(notes),
+        inputs=b.inputs,
+    )
+
+
+def _record(mission, cat):
+    from missions.records import Mission
+
+    if isinstance(mission, str):
+        return cat.mission(mission)
+    if isinstance(mission, Mission):
+        return mission
+    raise ArgumentTypeError(
+        f"mission must be a catalog name or a missions.records.Mission, got {type(mission).__name__}"
     )
 
 
 def _qcol(values, unit):
-    mask = np.array([v is None for v in values])
-    data = np.array([0.0 if v is None else v.to_value(unit) for v in values])
-    q = data * u.Unit(unit)
-    return Masked(q, mask=mask) if mask.any() else q
+    """A Quantity column from Quantities or None (None -> NaN: a blank cell, null in JSON)."""
+    return np.array([np.nan if v is None else v.to_value(unit) for v in values]) * u.Unit(unit)
 
 
-def _table(profiles) -> QTable:
-    t = QTable()
-    for col in ("key", "name", "agency", "status", "transfer_kind", "launch_site", "launch_vehicle", "moon_model", "lunar_orbit"):
-        t[col] = [getattr(p, col) for p in profiles]
-    t["departure"] = [p.departure.utc.isot[:16] if p.departure is not None else "" for p in profiles]
-    for col, unit in (
-        ("parking_inclination", u.deg), ("tof", u.day), ("tli_dv", _KMS), ("loi_dv", _KMS),
-        ("total_dv", _KMS), ("v_inf", _KMS), ("moon_declination", u.deg),
-        ("departure_plane_change", u.deg), ("lunar_inclination", u.deg),
-        ("lunar_orbit_period", u.h), ("landing_latitude", u.deg), ("min_lunar_inclination", u.deg),
-        ("vehicle_tli_capacity", u.kg),
-    ):
-        t[col] = _qcol([getattr(p, col) for p in profiles], unit)
-    for col in ("in_plane", "site_overflown"):
-        vals = [getattr(p, col) for p in profiles]
-        from astropy.table import MaskedColumn
-
-        t[col] = MaskedColumn([bool(v) for v in vals], mask=[v is None for v in vals])
-    t["assumptions"] = ["; ".join(p.assumptions) for p in profiles]
-    return t
-
-
-def lunar_profiles(catalog=None, missions=None, parking_altitude=200 * u.km) -> QTable:
-    """A QTable with one computed profile per lunar mission (target Moon or Earth-Moon L2),
-    or per mission in ``missions`` (names or records). Unknown values are masked."""
+def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) -> LunarProfiles:
+    """A row per lunar mission (target Moon or Earth-Moon L2), or per mission in ``missions``
+    (names or records), with its computed :class:`TransferProfile` in ``profiles``."""
     cat = _catalog(catalog)
     if missions is None:
         recs = [m for m in cat.filter(target=list(_LUNAR_TARGETS)) if m.kind != "programme"]
     else:
-        recs = [cat.mission(m) if isinstance(m, str) else m for m in missions]
-    return _table([transfer_budget(m, cat, parking_altitude) for m in recs])
+        recs = [_record(m, cat) for m in missions]
+    ps = tuple(transfer_budget(m, cat, parking_altitude=parking_altitude) for m in recs)
+    return LunarProfiles(
+        name=np.array([p.name for p in ps]),
+        launch_site=np.array([p.launch_site.split()[0] for p in ps]),
+        parking_inclination=_qcol([p.parking_inclination for p in ps], "deg"),
+        tof=_qcol([p.tof for p in ps], "day"),
+        tli_dv=_qcol([p.tli_dv for p in ps], "km / s"),
+        loi_dv=_qcol([p.loi_dv for p in ps], "km / s"),
+        total_dv=_qcol([p.total_dv for p in ps], "km / s"),
+        lunar_inclination=_qcol([p.lunar_inclination for p in ps], "deg"),
+        moon_model=np.array([p.moon_model.replace(" circular", "") for p in ps]),
+        profiles=ps,
+        notes=("patched conic (orbits.tli_budget) from each mission's own launch site, transfer "
+               "time and the DE421 Moon at its launch date where the catalog dates it; blank LOI: "
+               "an L2 halo mission (insertion not modelled)",),
+    )
 
 
-def compare_profiles(a, b, catalog=None, parking_altitude=200 * u.km) -> QTable:
-    """Two missions' profiles side by side: one row per quantity, one column per mission."""
+def compare_profiles(a, b, catalog=None, *, parking_altitude=200 * u.km) -> QTable:
+    """Two missions' profiles side by side: one row per quantity (its label), one column per
+    mission, values as rounded text (blank where not applicable)."""
     cat = _catalog(catalog)
-    t = lunar_profiles(cat, [a, b], parking_altitude)
-    names = list(t["name"])
-    rows = [c for c in t.colnames if c not in ("name",)]
-
-    def fmt(v):
-        if isinstance(v, u.Quantity):
-            if np.ma.is_masked(v) or (hasattr(v, "mask") and np.any(v.mask)):
-                return "—"
-            return f"{v.value:.4g} {v.unit}"
-        if np.ma.is_masked(v):
-            return "—"
-        return str(v)
-
-    out = QTable({"quantity": rows})
-    for k, name in enumerate(names):
-        out[name] = [fmt(t[c][k]) for c in rows]
+    pa, pb = (transfer_budget(m, cat, parking_altitude=parking_altitude) for m in (a, b))
+    ra, rb = pa._scalar_rows(), pb._scalar_rows()
+    out = QTable({"quantity": [label for _, label, _, _ in ra if label != "mission"]})
+    for p, rows in ((pa, ra), (pb, rb)):
+        out[p.name] = [text for _, label, _, text in rows if label != "mission"]
     return out
 
 

@@ -28,11 +28,13 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
-from orbits._validation import as_time
+from orbits._validation import as_time, describe_value
 from orbits.core.constants import MU_EARTH_MOON
 from orbits.core.ephemeris import chebyshev_segment_posvel
+from orbits.errors import ArgumentError, DataFileError, DateRangeError
+from orbits.results import InputSet
 
-__all__ = ["emb_state", "ephemeris_span", "moon_state", "sun_state"]
+__all__ = ["emb_state", "ephemeris_input", "ephemeris_span", "moon_state", "sun_state"]
 
 _J2000_JD = 2451545.0
 _DAY = 86400.0
@@ -71,7 +73,9 @@ def _load_kernel(path: str) -> _Kernel:
     try:
         kernel = SPK.open(path)
     except FileNotFoundError:
-        raise ValueError(f"ephemeris file not found: {path!r}") from None
+        raise DataFileError(f"ephemeris file not found: {path!r}") from None
+    except (OSError, ValueError) as exc:
+        raise DataFileError(f"ephemeris file {path!r} is not a readable SPK kernel ({exc})") from None
     try:
         segments = {}
         start, end = -np.inf, np.inf
@@ -79,7 +83,7 @@ def _load_kernel(path: str) -> _Kernel:
             try:
                 seg = kernel[pair]
             except KeyError:
-                raise ValueError(
+                raise DataFileError(
                     f"ephemeris {path!r} lacks the segment {pair[0]} -> {pair[1]}; "
                     f"need {', '.join(f'{a}->{b}' for a, b in _SEGMENTS)}"
                 ) from None
@@ -101,10 +105,22 @@ def _kernel_for(ephemeris) -> _Kernel:
         return _load_kernel(str(_de421_path()))
     if isinstance(ephemeris, (str, Path)) and str(ephemeris).lower().endswith(".bsp"):
         return _load_kernel(str(ephemeris))
-    raise ValueError(
+    raise ArgumentError(
         f"ephemeris must be 'de421' (default), 'builtin' or a path to an SPK .bsp file, "
-        f"got {ephemeris!r}"
+        f"got {describe_value(ephemeris)}"
     )
+
+
+def ephemeris_input(ephemeris="de421") -> InputSet:
+    """The ephemeris as an :class:`orbits.results.InputSet` for a result's ``inputs``."""
+    if isinstance(ephemeris, str) and ephemeris.lower() == "builtin":
+        return InputSet("ephemeris", "astropy builtin", source="ERFA epv00 / moon98",
+                        detail="up to 23 km Moon position error versus DE421")
+    k = _kernel_for(ephemeris)
+    span = ephemeris_span(ephemeris)
+    name = "DE421" if k.name.lower() == "de421.bsp" else k.name
+    return InputSet("ephemeris", name, source=k.name,
+                    detail=f"span {span[0].iso[:10]} .. {span[1].iso[:10]} TDB")
 
 
 def ephemeris_span(ephemeris="de421") -> Time:
@@ -123,7 +139,7 @@ def _tdb_seconds(epochs: Time) -> np.ndarray:
 
 def _check_frame(frame: str) -> None:
     if not isinstance(frame, str) or frame.lower() not in _FRAMES:
-        raise ValueError(
+        raise ArgumentError(
             f"frame must be one of {_FRAMES} (all mean geocentric, ICRF/GCRS-aligned axes), "
             f"got {frame!r}"
         )
@@ -135,7 +151,7 @@ def _check_span(t: np.ndarray, kernel: _Kernel, name: str) -> None:
         first = Time(_J2000_JD, float(np.asarray(t)[bad].flat[0]) / _DAY, format="jd", scale="tdb")
         lo = Time(_J2000_JD, kernel.start / _DAY, format="jd", scale="tdb")
         hi = Time(_J2000_JD, kernel.end / _DAY, format="jd", scale="tdb")
-        raise ValueError(
+        raise DateRangeError(
             f"{name} must lie within the {kernel.name} span {lo.iso[:10]} .. {hi.iso[:10]} "
             f"(TDB), got {first.iso[:16]} ({int(bad.sum())} of {bad.size} epochs outside); "
             f"use ephemeris='builtin' for epochs outside it"
@@ -165,14 +181,14 @@ def geocentric_states_km(body: str, epochs, ephemeris="de421", *, name: str = "e
         r_s, v_s = seg[0, 10].posvel(t)
         r_b, v_b = seg[0, 3].posvel(t)
         return r_s - r_b - r_e, v_s - v_b - v_e
-    raise ValueError(f"body must be 'moon', 'sun' or 'emb', got {body!r}")
+    raise ArgumentError(f"body must be 'moon', 'sun' or 'emb', got {describe_value(body)}")
 
 
 def _builtin_km(body: str, epochs: Time):
     from astropy.coordinates import get_body_barycentric_posvel
 
     if body not in ("moon", "sun", "emb"):
-        raise ValueError(f"body must be 'moon', 'sun' or 'emb', got {body!r}")
+        raise ArgumentError(f"body must be 'moon', 'sun' or 'emb', got {describe_value(body)}")
     if body == "emb":
         # astropy's builtin 'earth-moon-barycenter' is ERFA's Earth-ish point, not the EMB
         # (measured 5,700 km off DE421): place the EMB on the Earth-Moon line by the GMs.
@@ -192,14 +208,15 @@ def _state(body: str, epochs, frame: str, ephemeris):
     return r * u.km, v * (u.km / u.s)
 
 
-def moon_state(epochs, frame: str = "gcrs", ephemeris="de421"):
+def moon_state(epochs, *, frame: str = "gcrs", ephemeris="de421"):
     """Position and velocity of the Moon relative to the Earth's centre.
 
     Parameters
     ----------
     epochs : astropy.time.Time (any shape) or ISO string
         Epochs (any scale; converted to TDB). With DE421 they must lie in
-        1899-07-29 .. 2053-10-09 TDB, the kernel's span, else ``ValueError``.
+        1899-07-29 .. 2053-10-09 TDB, the kernel's span, else
+        :class:`orbits.errors.DateRangeError`.
     frame : {'gcrs', 'icrf', 'geocentric'}
         Geocentric axes aligned with the ICRF (the only frame offered; the names are synonyms).
     ephemeris : {'de421', 'builtin'} or path to an SPK ``.bsp`` file
@@ -222,12 +239,12 @@ def moon_state(epochs, frame: str = "gcrs", ephemeris="de421"):
     return _state("moon", epochs, frame, ephemeris)
 
 
-def sun_state(epochs, frame: str = "gcrs", ephemeris="de421"):
+def sun_state(epochs, *, frame: str = "gcrs", ephemeris="de421"):
     """Position and velocity of the Sun relative to the Earth's centre (see :func:`moon_state`)."""
     return _state("sun", epochs, frame, ephemeris)
 
 
-def emb_state(epochs, frame: str = "gcrs", ephemeris="de421"):
+def emb_state(epochs, *, frame: str = "gcrs", ephemeris="de421"):
     """Position and velocity of the Earth-Moon barycentre relative to the Earth's centre
     (about 4,670 km towards the Moon; see :func:`moon_state`)."""
     return _state("emb", epochs, frame, ephemeris)

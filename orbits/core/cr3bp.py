@@ -1,10 +1,10 @@
 """Circular restricted three-body problem in nondimensional rotating coordinates.
 
 Conventions (Szebehely, "Theory of Orbits", 1967, ch. 1 and 4): unit of length the primaries'
-distance, unit of time 1/(mean motion), masses ``1 - mu`` at ``(-mu, 0, 0)`` and ``mu`` at
-``(1 - mu, 0, 0)``; the rotating frame turns about +z. Pseudo-potential
-``Omega = (x^2 + y^2)/2 + (1 - mu)/r1 + mu/r2`` and Jacobi constant
-``C = 2 Omega - v^2`` (Szebehely's form, without the ``mu (1 - mu)`` term some authors add).
+distance, unit of time 1/(mean motion), masses ``1 - mass_ratio`` at ``(-mass_ratio, 0, 0)`` and ``mass_ratio`` at
+``(1 - mass_ratio, 0, 0)``; the rotating frame turns about +z. Pseudo-potential
+``Omega = (x^2 + y^2)/2 + (1 - mass_ratio)/r1 + mass_ratio/r2`` and Jacobi constant
+``C = 2 Omega - v^2`` (Szebehely's form, without the ``mass_ratio (1 - mass_ratio)`` term some authors add).
 
 Halo orbits: Richardson's third-order analytic approximation (D. L. Richardson, "Analytic
 construction of periodic orbits about the collinear points", Celestial Mechanics 22 (1980)
@@ -40,25 +40,25 @@ class HaloCorrectionError(RuntimeError):
         self.residual = residual
 
 
-def _collinear_f(x, mu):
-    r1 = x + mu
-    r2 = x - 1.0 + mu
-    return x - (1.0 - mu) * r1 / np.abs(r1) ** 3 - mu * r2 / np.abs(r2) ** 3
+def _collinear_f(x, mass_ratio):
+    r1 = x + mass_ratio
+    r2 = x - 1.0 + mass_ratio
+    return x - (1.0 - mass_ratio) * r1 / np.abs(r1) ** 3 - mass_ratio * r2 / np.abs(r2) ** 3
 
 
-def _collinear_df(x, mu):
-    r1 = np.abs(x + mu)
-    r2 = np.abs(x - 1.0 + mu)
-    return 1.0 + 2.0 * (1.0 - mu) / r1**3 + 2.0 * mu / r2**3
+def _collinear_df(x, mass_ratio):
+    r1 = np.abs(x + mass_ratio)
+    r2 = np.abs(x - 1.0 + mass_ratio)
+    return 1.0 + 2.0 * (1.0 - mass_ratio) / r1**3 + 2.0 * mass_ratio / r2**3
 
 
-def collinear_points(mu):
-    """x coordinates of L1, L2, L3 (shape ``mu.shape + (3,)``), by Newton iteration on
-    ``dOmega/dx = 0`` from Hill-sphere starting guesses (vectorised over ``mu``)."""
-    mu = np.asarray(mu, dtype=float)
-    h = (mu / 3.0) ** (1.0 / 3.0)
-    x = np.stack([1.0 - mu - h, 1.0 - mu + h, -1.0 - 5.0 * mu / 12.0], axis=-1)
-    m = mu[..., None]
+def collinear_points(mass_ratio):
+    """x coordinates of L1, L2, L3 (shape ``mass_ratio.shape + (3,)``), by Newton iteration on
+    ``dOmega/dx = 0`` from Hill-sphere starting guesses (vectorised over ``mass_ratio``)."""
+    mass_ratio = np.asarray(mass_ratio, dtype=float)
+    h = (mass_ratio / 3.0) ** (1.0 / 3.0)
+    x = np.stack([1.0 - mass_ratio - h, 1.0 - mass_ratio + h, -1.0 - 5.0 * mass_ratio / 12.0], axis=-1)
+    m = mass_ratio[..., None]
     for _ in range(50):
         step = _collinear_f(x, m) / _collinear_df(x, m)
         x = x - step
@@ -67,44 +67,44 @@ def collinear_points(mu):
     return x
 
 
-def lagrange_points_nd(mu):
-    """All five libration points, shape ``mu.shape + (5, 3)`` (L1..L5, xyz)."""
-    mu = np.asarray(mu, dtype=float)
-    out = np.zeros(mu.shape + (5, 3))
-    out[..., :3, 0] = collinear_points(mu)
-    out[..., 3, 0] = 0.5 - mu
+def lagrange_points_nd(mass_ratio):
+    """All five libration points, shape ``mass_ratio.shape + (5, 3)`` (L1..L5, xyz)."""
+    mass_ratio = np.asarray(mass_ratio, dtype=float)
+    out = np.zeros(mass_ratio.shape + (5, 3))
+    out[..., :3, 0] = collinear_points(mass_ratio)
+    out[..., 3, 0] = 0.5 - mass_ratio
     out[..., 3, 1] = np.sqrt(3.0) / 2.0
-    out[..., 4, 0] = 0.5 - mu
+    out[..., 4, 0] = 0.5 - mass_ratio
     out[..., 4, 1] = -np.sqrt(3.0) / 2.0
     return out
 
 
-def pseudo_potential(r, mu):
+def pseudo_potential(r, mass_ratio):
     """Omega(x, y, z) for positions ``r`` (..., 3)."""
     r = np.asarray(r, float)
     x, y, z = r[..., 0], r[..., 1], r[..., 2]
-    r1 = np.sqrt((x + mu) ** 2 + y**2 + z**2)
-    r2 = np.sqrt((x - 1.0 + mu) ** 2 + y**2 + z**2)
-    return 0.5 * (x**2 + y**2) + (1.0 - mu) / r1 + mu / r2
+    r1 = np.sqrt((x + mass_ratio) ** 2 + y**2 + z**2)
+    r2 = np.sqrt((x - 1.0 + mass_ratio) ** 2 + y**2 + z**2)
+    return 0.5 * (x**2 + y**2) + (1.0 - mass_ratio) / r1 + mass_ratio / r2
 
 
-def jacobi(state, mu):
+def jacobi(state, mass_ratio):
     """Jacobi constant ``C = 2 Omega - v^2`` of states (..., 6)."""
     state = np.asarray(state, float)
     v2 = np.sum(state[..., 3:] ** 2, axis=-1)
-    return 2.0 * pseudo_potential(state[..., :3], mu) - v2
+    return 2.0 * pseudo_potential(state[..., :3], mass_ratio) - v2
 
 
-def eom(t, s, mu, with_stm=False):
+def eom(t, s, mass_ratio, with_stm=False):
     """Right-hand side for scipy ``solve_ivp``: state (6,) or state + flattened STM (42,)."""
     x, y, z, vx, vy, vz = s[:6]
-    dx1, dx2 = x + mu, x - 1.0 + mu
+    dx1, dx2 = x + mass_ratio, x - 1.0 + mass_ratio
     r1_2 = dx1 * dx1 + y * y + z * z
     r2_2 = dx2 * dx2 + y * y + z * z
     r1_3 = r1_2 * np.sqrt(r1_2)
     r2_3 = r2_2 * np.sqrt(r2_2)
-    a1 = (1.0 - mu) / r1_3
-    a2 = mu / r2_3
+    a1 = (1.0 - mass_ratio) / r1_3
+    a2 = mass_ratio / r2_3
     ax = 2.0 * vy + x - a1 * dx1 - a2 * dx2
     ay = -2.0 * vx + y - a1 * y - a2 * y
     az = -a1 * z - a2 * z
@@ -112,8 +112,8 @@ def eom(t, s, mu, with_stm=False):
         return np.array([vx, vy, vz, ax, ay, az])
     r1_5 = r1_3 * r1_2
     r2_5 = r2_3 * r2_2
-    b1 = 3.0 * (1.0 - mu) / r1_5
-    b2 = 3.0 * mu / r2_5
+    b1 = 3.0 * (1.0 - mass_ratio) / r1_5
+    b2 = 3.0 * mass_ratio / r2_5
     uxx = 1.0 - a1 - a2 + b1 * dx1 * dx1 + b2 * dx2 * dx2
     uyy = 1.0 - a1 - a2 + (b1 + b2) * y * y
     uzz = -a1 - a2 + (b1 + b2) * z * z
@@ -129,15 +129,15 @@ def eom(t, s, mu, with_stm=False):
     return np.concatenate([[vx, vy, vz, ax, ay, az], (A @ phi).ravel()])
 
 
-def _richardson_coefficients(mu, point):
-    x_l = collinear_points(mu)[point - 1]
-    gamma = abs(x_l - (1.0 - mu))
+def _richardson_coefficients(mass_ratio, point):
+    x_l = collinear_points(mass_ratio)[point - 1]
+    gamma = abs(x_l - (1.0 - mass_ratio))
     sgn = 1.0 if point == 1 else -1.0
 
     def c(n):
         if point == 1:
-            return (mu + (-1) ** n * (1 - mu) * gamma ** (n + 1) / (1 - gamma) ** (n + 1)) / gamma**3
-        return ((-1) ** n * mu + (-1) ** n * (1 - mu) * gamma ** (n + 1) / (1 + gamma) ** (n + 1)) / gamma**3
+            return (mass_ratio + (-1) ** n * (1 - mass_ratio) * gamma ** (n + 1) / (1 - gamma) ** (n + 1)) / gamma**3
+        return ((-1) ** n * mass_ratio + (-1) ** n * (1 - mass_ratio) * gamma ** (n + 1) / (1 + gamma) ** (n + 1)) / gamma**3
 
     c2, c3, c4 = c(2), c(3), c(4)
     # in-plane frequency: lambda^4 + (c2 - 2) lambda^2 - (c2 - 1)(1 + 2 c2) = 0
@@ -180,12 +180,12 @@ def _richardson_coefficients(mu, point):
     }
 
 
-def richardson_halo(mu, point, az, northern=True):
+def richardson_halo(mass_ratio, point, az, northern=True):
     """Richardson (1980) third-order halo state at the xz-plane crossing (tau1 = 0).
 
     Parameters
     ----------
-    mu : float
+    mass_ratio : float
     point : {1, 2}
     az : float
         Out-of-plane amplitude, nondimensional (units of the primaries' distance).
@@ -196,7 +196,7 @@ def richardson_halo(mu, point, az, northern=True):
     -------
     state : ndarray (6,), period : float (third-order estimate), ax : float (nondimensional)
     """
-    p = _richardson_coefficients(mu, point)
+    p = _richardson_coefficients(mass_ratio, point)
     g = p["gamma"]
     Az = az / g
     ax2 = -(p["delta"] + p["l2"] * Az**2) / p["l1"]
@@ -222,7 +222,7 @@ def richardson_halo(mu, point, az, northern=True):
     return state, 2 * np.pi / w, g * Ax
 
 
-def _half_period_crossing(state, mu, t_guess):
+def _half_period_crossing(state, mass_ratio, t_guess):
     from scipy.integrate import solve_ivp
 
     def cross(t, s, *args):
@@ -232,7 +232,7 @@ def _half_period_crossing(state, mu, t_guess):
     cross.direction = -np.sign(state[4]) if state[4] != 0 else 0
     s0 = np.concatenate([state, np.eye(6).ravel()])
     sol = solve_ivp(
-        eom, (0.0, 2.0 * t_guess), s0, args=(mu, True), events=cross, rtol=1e-12, atol=1e-12,
+        eom, (0.0, 2.0 * t_guess), s0, args=(mass_ratio, True), events=cross, rtol=1e-12, atol=1e-12,
         method="DOP853",
     )
     if sol.status != 1 or len(sol.t_events[0]) == 0:
@@ -242,7 +242,7 @@ def _half_period_crossing(state, mu, t_guess):
     return t_half, s_half[:6], s_half[6:].reshape(6, 6)
 
 
-def correct_halo(state0, mu, t_guess, tol=1e-11, max_iter=30):
+def correct_halo(state0, mass_ratio, t_guess, tol=1e-11, max_iter=30):
     """Differential correction of a symmetric halo guess (x0, 0, z0, 0, vy0, 0), keeping z0.
 
     At the half-period crossing of the xz-plane, ``vx`` and ``vz`` must vanish; Newton updates
@@ -255,7 +255,7 @@ def correct_halo(state0, mu, t_guess, tol=1e-11, max_iter=30):
     residual = np.inf
     t_half = t_guess / 2.0
     for _ in range(max_iter):
-        t_half_new, sf, phi = _half_period_crossing(s, mu, max(t_half, 0.25) * 1.5)
+        t_half_new, sf, phi = _half_period_crossing(s, mass_ratio, max(t_half, 0.25) * 1.5)
         if t_half_new is None:
             raise HaloCorrectionError(
                 f"halo correction failed: trajectory did not return to the xz-plane "
@@ -265,7 +265,7 @@ def correct_halo(state0, mu, t_guess, tol=1e-11, max_iter=30):
         residual = float(np.hypot(sf[3], sf[5]))
         if residual < tol:
             return s, 2.0 * t_half
-        acc = eom(0.0, sf, mu)
+        acc = eom(0.0, sf, mass_ratio)
         ydot = sf[4]
         M = np.array([[phi[3, 0], phi[3, 4]], [phi[5, 0], phi[5, 4]]]) - np.outer(
             [acc[3], acc[5]], [phi[1, 0], phi[1, 4]]

@@ -8,7 +8,8 @@ hyperbolic excess speed at the Moon is the difference between the spacecraft's a
 velocities there; lunar orbit insertion is a single burn at the periapsis of the approach
 hyperbola. The approximations cost a few per cent in Δv against flown missions (see the tests).
 
-Every function broadcasts over leading batch axes; vectors carry a trailing axis of 3.
+Every function broadcasts over leading batch axes; vectors carry a trailing axis of 3. ``k`` is
+the central body's gravitational parameter (km^3/s^2), as in poliastro.
 """
 
 from __future__ import annotations
@@ -33,14 +34,14 @@ __all__ = [
 _TINY = 1e-12
 
 
-def hohmann_like_time(r0, r1, mu):
+def hohmann_like_time(r0, r1, k):
     """Time from perigee ``r0`` to apogee ``r1`` on the ellipse tangent at both: the longest
     time an outbound (pre-apogee) tangential transfer can take to reach ``r1``."""
     a = 0.5 * (np.asarray(r0, float) + r1)
-    return np.pi * np.sqrt(a**3 / mu)
+    return np.pi * np.sqrt(a**3 / k)
 
 
-def _time_from_perigee(r0, e, nu, mu):
+def _time_from_perigee(r0, e, nu, k):
     """Time from perigee to true anomaly ``nu`` (0..2pi for ellipses) on the conic of perigee
     radius ``r0`` and eccentricity ``e`` (elliptic or hyperbolic)."""
     r0, e, nu = np.broadcast_arrays(np.asarray(r0, float), np.asarray(e, float), np.asarray(nu, float))
@@ -50,7 +51,7 @@ def _time_from_perigee(r0, e, nu, mu):
     par = ~(ell | hyp)
     if np.any(ell):
         a = r0[ell] / (1.0 - e[ell])
-        n = np.sqrt(mu / a**3)
+        n = np.sqrt(k / a**3)
         half = nu[ell] / 2.0
         # eccentric anomaly, continuous across nu = pi by atan2 of the half-angle form
         E = 2.0 * np.arctan2(np.sqrt(1.0 - e[ell]) * np.sin(half), np.sqrt(1.0 + e[ell]) * np.cos(half))
@@ -58,13 +59,13 @@ def _time_from_perigee(r0, e, nu, mu):
         out[ell] = (E - e[ell] * np.sin(E)) / n
     if np.any(hyp):
         a = r0[hyp] / (e[hyp] - 1.0)
-        n = np.sqrt(mu / a**3)
+        n = np.sqrt(k / a**3)
         F = 2.0 * np.arctanh(np.sqrt((e[hyp] - 1.0) / (e[hyp] + 1.0)) * np.tan(nu[hyp] / 2.0))
         out[hyp] = (e[hyp] * np.sinh(F) - F) / n
     if np.any(par):
         p = 2.0 * r0[par]
         D = np.tan(nu[par] / 2.0)
-        out[par] = 0.5 * np.sqrt(p**3 / mu) * (D + D**3 / 3.0)  # Barker's equation
+        out[par] = 0.5 * np.sqrt(p**3 / k) * (D + D**3 / 3.0)  # Barker's equation
     return out
 
 
@@ -75,16 +76,16 @@ def _true_anomaly_at(r0, r1, e):
     return np.arccos(np.clip(c, -1.0, 1.0))
 
 
-def time_to_radius(r0, r1, e, mu, inbound=False):
+def time_to_radius(r0, r1, e, k, inbound=False):
     """Time from perigee ``r0`` to radius ``r1`` on the outbound (or, for ellipses reaching past
     ``r1``, the inbound, post-apogee) branch."""
     nu = _true_anomaly_at(r0, r1, e)
     if inbound:
         nu = 2.0 * np.pi - nu
-    return _time_from_perigee(r0, e, nu, mu)
+    return _time_from_perigee(r0, e, nu, k)
 
 
-def tangential_transfer(r0, r1, tof, mu, iterations: int = 80):
+def tangential_transfer(r0, r1, tof, k, iterations: int = 80):
     """Conic with perigee ``r0`` (tangential departure) reaching radius ``r1`` after ``tof``.
 
     Short flights (``tof`` up to :func:`hohmann_like_time`) arrive before apogee; longer ones
@@ -100,14 +101,14 @@ def tangential_transfer(r0, r1, tof, mu, iterations: int = 80):
     """
     r0, r1, tof = np.broadcast_arrays(np.asarray(r0, float), np.asarray(r1, float), np.asarray(tof, float))
     e_min = (r1 - r0) / (r1 + r0)
-    inbound = tof > hohmann_like_time(r0, r1, mu)
+    inbound = tof > hohmann_like_time(r0, r1, k)
     lo = e_min.copy()
     hi = np.where(inbound, 1.0 - 1e-9, 50.0)
     # Outbound: t decreases with e. Inbound (P - t_out): t increases with e.
     for _ in range(iterations):
         mid = 0.5 * (lo + hi)
-        t_out = time_to_radius(r0, r1, mid, mu, inbound=False)
-        t = np.where(inbound, _inbound_time(r0, r1, mid, mu, t_out), t_out)
+        t_out = time_to_radius(r0, r1, mid, k, inbound=False)
+        t = np.where(inbound, _inbound_time(r0, r1, mid, k, t_out), t_out)
         too_long = t > tof
         go_up = np.where(inbound, ~too_long, too_long)  # need larger e?
         lo = np.where(go_up, mid, lo)
@@ -115,20 +116,20 @@ def tangential_transfer(r0, r1, tof, mu, iterations: int = 80):
     e = 0.5 * (lo + hi)
     nu = _true_anomaly_at(r0, r1, e)
     nu = np.where(inbound, 2.0 * np.pi - nu, nu)
-    v0 = np.sqrt(mu * (1.0 + e) / r0)
+    v0 = np.sqrt(k * (1.0 + e) / r0)
     return e, nu, v0, inbound
 
 
-def _inbound_time(r0, r1, e, mu, t_out):
+def _inbound_time(r0, r1, e, k, t_out):
     a = r0 / np.maximum(1.0 - e, _TINY)
-    period = 2.0 * np.pi * np.sqrt(a**3 / mu)
+    period = 2.0 * np.pi * np.sqrt(a**3 / k)
     return np.where(e < 1.0, period - t_out, np.inf)
 
 
-def arrival_velocity_2d(r0, r1, e, nu, mu):
+def arrival_velocity_2d(r0, r1, e, nu, k):
     """Radial and transverse speed (km/s) on arrival at radius ``r1`` (true anomaly ``nu``)."""
-    h = np.sqrt(mu * r0 * (1.0 + e))
-    return mu / h * e * np.sin(nu), h / r1
+    h = np.sqrt(k * r0 * (1.0 + e))
+    return k / h * e * np.sin(nu), h / r1
 
 
 def transfer_plane(r_target, h_ref, inclination):
@@ -178,11 +179,11 @@ def arrival_state_3d(r_target, h_hat, nu, v_r, v_t):
     return r0_hat, v
 
 
-def capture_dv(v_inf, r_p, r_a, mu, plane_change=0.0):
+def capture_dv(v_inf, r_p, r_a, k, plane_change=0.0):
     """Single periapsis burn from a hyperbola of excess speed ``v_inf`` to an ellipse of
     periapsis ``r_p`` and apoapsis ``r_a`` (km), optionally combined with a plane change."""
-    v_hyp = np.sqrt(np.asarray(v_inf, float) ** 2 + 2.0 * mu / r_p)
-    v_ell = np.sqrt(2.0 * mu / r_p - 2.0 * mu / (r_p + r_a))
+    v_hyp = np.sqrt(np.asarray(v_inf, float) ** 2 + 2.0 * k / r_p)
+    v_ell = np.sqrt(2.0 * k / r_p - 2.0 * k / (r_p + r_a))
     return combined_burn(v_hyp, v_ell, plane_change)
 
 
@@ -194,13 +195,13 @@ def combined_burn(v1, v2, angle):
     return np.sqrt(np.maximum(v1**2 + v2**2 - 2.0 * v1 * v2 * np.cos(angle), 0.0))
 
 
-def flyby_turn_angle(v_inf, r_p, mu):
+def flyby_turn_angle(v_inf, r_p, k):
     """Turn angle of the excess velocity in a flyby with periapsis radius ``r_p``
-    (Curtis eq. 8.55: sin(delta/2) = 1 / (1 + r_p v_inf^2 / mu))."""
-    return 2.0 * np.arcsin(1.0 / (1.0 + r_p * np.asarray(v_inf, float) ** 2 / mu))
+    (Curtis eq. 8.55: sin(delta/2) = 1 / (1 + r_p v_inf^2 / k))."""
+    return 2.0 * np.arcsin(1.0 / (1.0 + r_p * np.asarray(v_inf, float) ** 2 / k))
 
 
-def return_perigee_2d(r1, v_sc_r, v_sc_t, v_m_r, v_m_t, turn, mu):
+def return_perigee_2d(r1, v_sc_r, v_sc_t, v_m_r, v_m_t, turn, k):
     """Perigee radius of the Earth orbit after a planar lunar flyby.
 
     The excess velocity (spacecraft minus Moon, radial/transverse components in the Moon's
@@ -216,15 +217,15 @@ def return_perigee_2d(r1, v_sc_r, v_sc_t, v_m_r, v_m_t, turn, mu):
         wr = v_m_r + c * vx - sn * vy
         wt = v_m_t + sn * vx + c * vy
         h = r1 * np.abs(wt)
-        energy = 0.5 * (wr**2 + wt**2) - mu / r1
-        p = h**2 / mu
-        e = np.sqrt(np.maximum(1.0 + 2.0 * energy * h**2 / mu**2, 0.0))
+        energy = 0.5 * (wr**2 + wt**2) - k / r1
+        p = h**2 / k
+        e = np.sqrt(np.maximum(1.0 + 2.0 * energy * h**2 / k**2, 0.0))
         out_rp.append(p / (1.0 + e))
         out_in.append(wr < 0.0)
     return np.stack(out_rp, axis=-1), np.stack(out_in, axis=-1)
 
 
-def phasing_loops(r_park, apogees, r_apogee_final, mu):
+def phasing_loops(r_park, apogees, r_apogee_final, k):
     """Δv split and added time for reaching a translunar apogee through phasing loops
     (Chang'e-1 style: successive perigee burns, each raising the apogee, one or more full
     revolutions in each intermediate orbit before the translunar burn).
@@ -248,12 +249,12 @@ def phasing_loops(r_park, apogees, r_apogee_final, mu):
     """
     r_park = float(r_park)
     ra = np.concatenate([[r_park], np.asarray(apogees, float), [float(r_apogee_final)]])
-    v = np.sqrt(2.0 * mu / r_park - 2.0 * mu / (r_park + ra))
+    v = np.sqrt(2.0 * k / r_park - 2.0 * k / (r_park + ra))
     a = 0.5 * (r_park + ra[1:-1])
-    return np.diff(v), 2.0 * np.pi * np.sqrt(a**3 / mu)
+    return np.diff(v), 2.0 * np.pi * np.sqrt(a**3 / k)
 
 
-def apogee_for_period(r_perigee, period, mu):
+def apogee_for_period(r_perigee, period, k):
     """Apogee radius (km) of the orbit with perigee ``r_perigee`` and the given period (s)."""
-    a = (mu * (np.asarray(period, float) / (2.0 * np.pi)) ** 2) ** (1.0 / 3.0)
+    a = (k * (np.asarray(period, float) / (2.0 * np.pi)) ** 2) ** (1.0 / 3.0)
     return 2.0 * a - r_perigee

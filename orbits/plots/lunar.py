@@ -88,8 +88,9 @@ def transfer_family_chart(
     from orbits.lunar import phasing_profile, tli_budget
 
     tofs = np.linspace(2.0, 7.0, 60) * u.day
-    b = tli_budget(parking_altitude, 51.7 * u.deg, tofs, lunar_altitude)
-    ph = phasing_profile(parking_altitude, loop_periods=phasing_loop_periods)
+    b = tli_budget(parking_altitude=parking_altitude, parking_inclination=51.7 * u.deg, tof=tofs,
+                   lunar_periapsis_altitude=lunar_altitude)
+    ph = phasing_profile(parking_altitude=parking_altitude, loop_periods=phasing_loop_periods)
     fig, ax = new_figure()
     ax.plot(tofs.to_value(u.day), b.total_dv.to_value(_KMS), color=SERIES_COLORS[0], lw=2,
             label="direct (patched conic)")
@@ -141,60 +142,108 @@ def transfer_family_chart(
     return fig
 
 
-def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: str | None = None):
+def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: str | None = None,
+                    *, span=1.5 * _KMS):
     """Contour plot of a :class:`orbits.lunar.LunarPorkchop` grid against departure date and
-    time of flight; the cheapest cell is marked. ``quantity``: 'total_dv', 'tli_dv', 'loi_dv'
-    or 'v_inf'."""
+    time of flight; the cheapest cell is marked.
+
+    ``quantity``: 'total_dv', 'tli_dv', 'loi_dv' or 'v_inf'. The colour scale runs from the
+    grid's minimum to the minimum + ``span`` (default 1.5 km/s, the useful range: anything
+    dearer is one saturated colour, marked on the colour bar), unless ``levels`` are given.
+    """
+    from matplotlib.lines import Line2D
+
+    from orbits.errors import ArgumentError, ArgumentTypeError
+    from orbits.lunar import LunarPorkchop
+
+    if not isinstance(porkchop, LunarPorkchop):
+        raise ArgumentTypeError(
+            f"porkchop must be an orbits.lunar.LunarPorkchop (from orbits.lunar_porkchop), got "
+            f"{type(porkchop).__name__}"
+        )
     if quantity not in ("total_dv", "tli_dv", "loi_dv", "v_inf"):
-        raise ValueError(f"quantity must be one of 'total_dv', 'tli_dv', 'loi_dv', 'v_inf', got {quantity!r}")
+        raise ArgumentError(f"quantity must be one of 'total_dv', 'tli_dv', 'loi_dv', 'v_inf', got {quantity!r}")
+    n_dep, n_tof = porkchop.total_dv.shape
+    if n_dep < 2 or n_tof < 2:
+        raise ArgumentError(
+            f"a porkchop figure needs at least 2 departures and 2 times of flight, got "
+            f"{n_dep} x {n_tof}; widen the departure span (days) or the tofs"
+        )
+    width = as_value(span, _KMS, "span", min=0.0, min_inclusive=False)
     z = getattr(porkchop, quantity).to_value(_KMS)
     z = np.where(porkchop.ok, z, np.nan)  # unsolved cells left blank
     days = (porkchop.departures - porkchop.departures[0]).to_value(u.day)
     tof = porkchop.tofs.to_value(u.day)
     fig, ax = new_figure()
     if levels is None:
-        lo = np.floor(np.nanmin(z) * 40) / 40  # 25 m/s steps over the cheapest 0.6 km/s
-        levels = np.arange(lo, min(np.nanmax(z), lo + 0.6) + 0.025, 0.025)
-    cs = ax.contourf(days, tof, z.T, levels=levels, cmap="viridis", extend="max")
-    fig.colorbar(cs, ax=ax, label=f"{quantity.replace('_', ' ')} [km/s]")
-    best = porkchop.best()
-    bx = (best["departure"] - porkchop.departures[0]).to_value(u.day)
-    ax.plot([bx], [best["tof"].to_value(u.day)], marker="*", color="w", mec="k", ms=14,
-            label=f"min total {best['total_dv'].to_value(_KMS):.3f} km/s")
-    if not np.all(porkchop.in_plane):
-        ax.contour(days, tof, (~porkchop.in_plane).T.astype(float), levels=[0.5], colors="w",
-                   linewidths=0.8, linestyles=":")
-    ax.set_xlabel(f"departure [day after {porkchop.departures[0].iso[:10]}]")
+        lo = np.floor(np.nanmin(z) * 20) / 20
+        hi = min(np.nanmax(z), lo + width)
+        step = 0.05 if hi - lo > 0.5 else 0.025
+        levels = np.arange(lo, max(hi, lo + step) + step / 2, step)
+    import matplotlib
+
+    cmap = matplotlib.colormaps["viridis"].with_extremes(over="0.85")
+    cs = ax.contourf(days, tof, z.T, levels=levels, cmap=cmap, extend="max")
+    cbar = fig.colorbar(cs, ax=ax, extend="max")
+    label = {"total_dv": "TLI + LOI Δv", "tli_dv": "TLI Δv", "loi_dv": "LOI Δv",
+             "v_inf": "arrival excess speed"}[quantity]
+    cbar.set_label(f"{label} [km/s] (grey: > {levels[-1]:.2f})")
+    bx = (porkchop.best_departure - porkchop.departures[0]).to_value(u.day)
+    handles = [Line2D([], [], marker="*", color="w", mec="k", ms=12, ls="",
+                      label=f"cheapest: {porkchop.best_total_dv.to_value(_KMS):.3f} km/s, "
+                            f"{porkchop.best_departure.utc.isot[:10]}, "
+                            f"{porkchop.best_tof.to_value(u.day):.2f} d")]
+    ax.plot([bx], [porkchop.best_tof.to_value(u.day)], marker="*", color="w", mec="k", ms=14)
+    if not np.all(porkchop.in_plane) and np.any(porkchop.in_plane):
+        ax.contour(days, tof, (~porkchop.in_plane).T.astype(float), levels=[0.5], colors="tab:red",
+                   linewidths=1.0, linestyles=":")
+        handles.append(Line2D([], [], color="tab:red", ls=":", lw=1.0,
+                              label="edge of the days the Moon is out of the parking plane"))
+    ax.set_xlabel(f"departure [day after {porkchop.departures[0].utc.isot[:10]}]")
     ax.set_ylabel("time of flight [day]")
-    ax.set_title(title or f"Lunar porkchop, parking orbit i = {porkchop.parking_inclination.to_value(u.deg):.1f} deg")
-    ax.legend(loc="upper right")
-    note_source(fig, "DE421 Moon, Izzo Lambert; dotted: Moon out of parking plane")
+    ax.set_title(title or f"Lunar porkchop, parking orbit i = "
+                          f"{porkchop.parking_inclination.to_value(u.deg):.1f}°", fontsize=10)
+    # legend below the axes, so it never covers the contours or the marked minimum
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1,
+              fontsize=8, frameon=False)
+    note_source(fig, "DE421 Moon, Izzo Lambert (orbits.lunar_porkchop); red dotted: Moon out of parking plane")
     return fig
 
 
 def departure_window_figure(windows, title: str = "Moon's declination at arrival vs parking-orbit inclination"):
     """The Moon's declination at arrival over departure dates (from
-    :func:`orbits.departure_windows`), with each site's ±inclination band; departures on days
-    when the Moon lies outside a site's band need a plane change (marked)."""
-    sites = list(dict.fromkeys(windows["site"]))
-    first = windows[windows["site"] == sites[0]]
-    t0 = first["departure"][0]
-    days = (first["departure"] - t0).to_value(u.day)
+    :func:`orbits.departure_windows`, a :class:`orbits.lunar.DepartureWindows`), with each
+    site's ±inclination band; departures on days when the Moon lies outside a site's band need
+    a plane change (marked)."""
+    from orbits.errors import ArgumentError, ArgumentTypeError
+    from orbits.lunar import DepartureWindows
+
+    if not isinstance(windows, DepartureWindows):
+        raise ArgumentTypeError(
+            f"windows must be an orbits.lunar.DepartureWindows (from orbits.departure_windows), "
+            f"got {type(windows).__name__}"
+        )
+    if len(windows) == 0:
+        raise ArgumentError("windows has no rows to plot")
+    sites = windows.sites
+    first = windows.for_site(sites[0])
+    t0 = first.departure[0]
+    days = (first.departure - t0).to_value(u.day)
     fig, ax = new_figure()
-    ax.plot(days, first["moon_declination"].to_value(u.deg), color="k", lw=1.5, label="Moon declination at arrival")
+    ax.plot(days, first.moon_declination.to_value(u.deg), color="k", lw=1.5, label="Moon declination at arrival")
     for k, site in enumerate(sites):
-        rows = windows[windows["site"] == site]
-        inc = rows["inclination"][0].to_value(u.deg)
+        rows = windows.for_site(site)
+        inc = rows.inclination[0].to_value(u.deg)
         color = SERIES_COLORS[(k + 1) % len(SERIES_COLORS)]
         ax.axhline(inc, color=color, ls="--", lw=1, label=f"{site} ±{inc:.1f}°")
         ax.axhline(-inc, color=color, ls="--", lw=1)
-        out = ~np.asarray(rows["in_plane"])
+        out = ~np.asarray(rows.in_plane)
         if np.any(out):
-            ax.scatter(days[out], rows["moon_declination"][out].to_value(u.deg), color=color, s=10, zorder=4)
-    ax.set_xlabel(f"departure [day after {t0.iso[:10]}]")
+            ax.scatter(days[out], rows.moon_declination[out].to_value(u.deg), color=color, s=10, zorder=4)
+    ax.set_xlabel(f"departure [day after {t0.utc.isot[:10]}]")
     ax.set_ylabel("declination [deg]")
     ax.set_title(title)
-    ax.legend(loc="upper right", ncol=2)
+    ax.legend(loc="upper right", ncol=2, fontsize=8)
     note_source(fig, "JPL DE421; dots: plane change needed")
     return fig
 
@@ -203,17 +252,24 @@ def halo_orbit_figure(halo, zero_velocity=True):
     """A halo orbit (:func:`orbits.halo_orbit`) in the xy- and xz-planes of the rotating frame,
     with the Moon and the libration point; optionally the zero-velocity curve of its Jacobi
     constant in the xy view."""
-    from orbits.cr3bp import lagrange_points, zero_velocity_curves
+    from orbits.cr3bp import HaloOrbit, lagrange_points, zero_velocity_curves
+    from orbits.errors import ArgumentTypeError
+
+    if not isinstance(halo, HaloOrbit):
+        raise ArgumentTypeError(
+            f"halo must be an orbits.cr3bp.HaloOrbit (from orbits.halo_orbit), got {type(halo).__name__}"
+        )
 
     traj, _ = halo.trajectory(600)
     L = halo.distance.to_value(u.km)
     xyz = traj[:, :3] * L / 1000.0  # thousand km
     fig, (a1, a2) = new_figure(1, 2, figsize=(10, 4.5))
-    moon_x = (1 - halo.mu) * L / 1000.0
-    lp = lagrange_points(halo.mu, halo.distance)
-    lx = lp["x_km"][int(halo.point[1]) - 1].to_value(u.km) / 1000.0
+    moon_x = (1 - halo.mass_ratio) * L / 1000.0
+    lp = lagrange_points(mass_ratio=halo.mass_ratio, distance=halo.distance)
+    lx = lp.x_km[int(halo.point[1]) - 1].to_value(u.km) / 1000.0
     if zero_velocity:
-        x, y, f = zero_velocity_curves(halo.jacobi, halo.mu, extent=1.3, n=401, distance=halo.distance)
+        x, y, f = zero_velocity_curves(halo.jacobi, mass_ratio=halo.mass_ratio, extent=1.3, n=401,
+                                       distance=halo.distance)
         a1.contourf(x.to_value(u.km) / 1000, y.to_value(u.km) / 1000, f.value, levels=[-1e9, 0], colors=["0.85"])
     for ax, (i, j), lab in ((a1, (0, 1), "y"), (a2, (0, 2), "z")):
         ax.plot(xyz[:, i], xyz[:, j], color=SERIES_COLORS[0], lw=1.5, label=f"{halo.point} {halo.family} halo")

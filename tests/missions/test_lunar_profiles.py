@@ -14,6 +14,7 @@ from missions.lunar_profiles import (
     transfer_budget,
     transfer_family_figure,
 )
+from orbits.errors import ArgumentError, ArgumentTypeError
 
 KMS = u.km / u.s
 
@@ -30,11 +31,14 @@ def table(cat):
 
 def test_every_lunar_mission_has_a_profile(cat, table):
     lunar = [m.key for m in cat.filter(target=["Moon", "Earth-Moon L2"]) if m.kind != "programme"]
-    assert list(table["key"]) == lunar
+    assert table.keys == lunar and len(table) == len(lunar)
     # Issue 4's Apollo-class ranges (TLI ~3.1 km/s from 185-200 km; LOI 0.8-0.9 km/s into
     # ~100 km orbits): every mission's TLI is within them; no NaN anywhere.
-    assert np.all((table["tli_dv"] > 3.05 * KMS) & (table["tli_dv"] < 3.2 * KMS))
-    assert np.all(np.isfinite(np.asarray(table["total_dv"].value)))
+    assert np.all((table.tli_dv > 3.05 * KMS) & (table.tli_dv < 3.2 * KMS))
+    assert np.all(np.isfinite(np.asarray(table.total_dv.value)))
+    # one result shape: a row per mission in the QTable, JSON rows, text within 100 columns
+    assert len(table.to_table()) == len(lunar) and len(table.to_dict()["rows"]) == len(lunar)
+    assert max(len(line) for line in table.to_text().splitlines()) <= 100
 
 
 def test_luna25_from_its_own_site_and_orbit(cat):
@@ -50,6 +54,8 @@ def test_luna25_from_its_own_site_and_orbit(cat):
     # its -69.5 deg target site
     assert p.in_plane and p.site_overflown
     assert 0.80 * KMS < p.loi_dv < 0.90 * KMS
+    assert repr(p).startswith("<TransferProfile Luna-25 from Vostochny") and "\n" not in repr(p)
+    assert p.to_dict()["tli_dv"]["unit"] == "km / s" and p.inputs[0].name == "DE421"
 
 
 def test_change5_moon_declination_matches_skyfield(cat):
@@ -95,15 +101,19 @@ def test_compare_side_by_side(cat):
     t = compare_profiles("Luna-25", "Chang'e-5", cat)
     assert t.colnames == ["quantity", "Luna-25", "Chang'e-5"]
     row = {q: (a, b) for q, a, b in zip(t["quantity"], t["Luna-25"], t["Chang'e-5"])}
-    assert row["parking_inclination"] == ("51.7 deg", "19.6 deg")
+    assert row["parking inclination"] == ("51.70 deg", "19.60 deg")  # Vostochny, Wenchang (issue 4)
 
 
 def test_errors(cat):
     with pytest.raises(KeyError):
         transfer_budget("Luna-99", cat)
     earth = next(m for m in cat.filter(target="Earth"))
-    with pytest.raises(ValueError, match="not the Moon"):
+    with pytest.raises(ArgumentError, match="not the Moon"):
         transfer_budget(earth, cat)
+    with pytest.raises(ArgumentTypeError, match="mission must be a catalog name"):
+        transfer_budget(42, cat)
+    with pytest.raises(TypeError):  # options are keyword-only
+        transfer_budget("Luna-25", cat, 300 * u.km)
 
 
 def test_family_points_and_figure(cat):

@@ -8,6 +8,7 @@ from scipy.integrate import solve_ivp
 import orbits
 from orbits.core import cr3bp as core
 from orbits.core.constants import EARTH_MOON_DISTANCE, MU_EARTH_MOON
+from orbits.errors import ArgumentError, ArgumentTypeError, ConvergenceError
 
 MU = 0.01215  # Curtis Example 2.18 / Szebehely's Earth-Moon mass ratio
 
@@ -16,11 +17,11 @@ def test_collinear_points_published():
     # Szebehely, "Theory of Orbits" (1967), and Koon, Lo, Marsden & Ross, "Dynamical Systems,
     # the Three-Body Problem and Space Mission Design" (2011), Earth-Moon mu = 0.01215:
     # x_L1 = 0.8369, x_L2 = 1.1557, x_L3 = -1.0051 (barycentric, nondimensional).
-    t = orbits.lagrange_points(MU)
-    np.testing.assert_allclose(t["x"][:3].value, [0.8369, 1.1557, -1.0051], atol=6e-5)
+    t = orbits.lagrange_points(mass_ratio=MU)
+    np.testing.assert_allclose(t.x[:3].value, [0.8369, 1.1557, -1.0051], atol=6e-5)
     # L4/L5: equilateral triangles with the primaries (Lagrange's solution)
     for k in (3, 4):
-        p = np.array([t["x"][k].value, t["y"][k].value])
+        p = np.array([t.x[k].value, t.y[k].value])
         assert abs(np.hypot(p[0] + MU, p[1]) - 1) < 1e-15
         assert abs(np.hypot(p[0] - 1 + MU, p[1]) - 1) < 1e-15
 
@@ -33,8 +34,8 @@ def test_lagrange_points_match_boinor():
 
     mu = float((Moon.mass / (Earth.mass + Moon.mass)).decompose())
     ref = b_lp(EARTH_MOON_DISTANCE * u.km, Earth.mass, Moon.mass).to_value(u.km)
-    t = orbits.lagrange_points(mu)
-    from_earth = t["x_km"].to_value(u.km) + mu * EARTH_MOON_DISTANCE
+    t = orbits.lagrange_points(mass_ratio=mu)
+    from_earth = t.x_km.to_value(u.km) + mu * EARTH_MOON_DISTANCE
     np.testing.assert_allclose(from_earth[:3], ref[:3], rtol=1e-9)
     np.testing.assert_allclose(from_earth[3:], ref[3:], rtol=1e-12)
 
@@ -42,9 +43,9 @@ def test_lagrange_points_match_boinor():
 def test_jacobi_constants_of_libration_points():
     # Published Earth-Moon values (mu = 0.01215; Koon et al. 2011, ch. 2; Szebehely 1967):
     # C_L1 = 3.1883, C_L2 = 3.1722, C_L3 = 3.0121, C_L4 = C_L5 = 2.9880 = 3 - mu (1 - mu).
-    t = orbits.lagrange_points(MU)
-    np.testing.assert_allclose(t["jacobi"].value, [3.1883, 3.1722, 3.0121, 2.9880, 2.9880], atol=6e-5)
-    np.testing.assert_allclose(t["jacobi"][3:].value, 3 - MU * (1 - MU), rtol=1e-14)
+    t = orbits.lagrange_points(mass_ratio=MU)
+    np.testing.assert_allclose(t.jacobi.value, [3.1883, 3.1722, 3.0121, 2.9880, 2.9880], atol=6e-5)
+    np.testing.assert_allclose(t.jacobi[3:].value, 3 - MU * (1 - MU), rtol=1e-14)
 
 
 def test_jacobi_constant_units_and_nondimensional_agree():
@@ -53,13 +54,15 @@ def test_jacobi_constant_units_and_nondimensional_agree():
     # Curtis Table A.1: 27.32 d / 2 pi = 4.348 d; the small difference is the distance used)
     assert abs(T.to_value(u.day) - 4.343) < 0.01
     s = np.array([0.9, 0.1, 0.05, 0.01, -0.2, 0.03])
-    c_nd = orbits.jacobi_constant(s, mu=MU)
-    c_dim = orbits.jacobi_constant(s[:3] * L, s[3:] * V, mu=MU)
+    c_nd = orbits.jacobi_constant(s, mass_ratio=MU)
+    c_dim = orbits.jacobi_constant(s[:3] * L, s[3:] * V, mass_ratio=MU)
     np.testing.assert_allclose(c_nd.value, c_dim.value, rtol=1e-13)
-    with pytest.raises(ValueError, match="6 components"):
+    with pytest.raises(ArgumentError, match="6 components"):
         orbits.jacobi_constant(np.zeros(5))
-    with pytest.raises(ValueError, match=r"mu must be in \(0, 0.5\]"):
-        orbits.lagrange_points(0.7)
+    with pytest.raises(ArgumentError, match=r"mass_ratio must be in \(0, 0.5\]"):
+        orbits.lagrange_points(mass_ratio=0.7)
+    with pytest.raises(ArgumentTypeError, match="mass_ratio must be a number"):
+        orbits.lagrange_points(mass_ratio="0.01")
 
 
 def _rhs(t, s, mu):
@@ -80,10 +83,10 @@ def l2_10k():
 
 def test_halo_closes_after_one_period(l2_10k):
     h = l2_10k
-    sol = solve_ivp(_rhs, (0, h.period_nd), h.state0_nd, args=(h.mu,), rtol=1e-12, atol=1e-12, method="DOP853")
+    sol = solve_ivp(_rhs, (0, h.period_nd), h.state0_nd, args=(h.mass_ratio,), rtol=1e-12, atol=1e-12, method="DOP853")
     # returns to its initial state: 1e-6 nondimensional = 0.4 km, 1 mm/s
     np.testing.assert_allclose(sol.y[:, -1], h.state0_nd, atol=1e-6)
-    C = core.jacobi(sol.y.T, h.mu)
+    C = core.jacobi(sol.y.T, h.mass_ratio)
     assert np.ptp(C) < 1e-10
     assert h.state0_nd[1] == 0 and h.state0_nd[3] == 0 and h.state0_nd[5] == 0
 
@@ -128,10 +131,11 @@ def test_halo_correction_failure_reports_residual():
 @pytest.mark.parametrize(
     "kwargs,exc,msg",
     [
-        ({"point": "L3"}, ValueError, "point must be 'L1' or 'L2'"),
-        ({"family": "eastern"}, ValueError, "family must be 'northern' or 'southern'"),
-        ({"az": 1e6 * u.km}, ValueError, "az must be in"),
-        ({"az": 10000}, TypeError, "az must be an astropy Quantity"),
+        ({"point": "L3"}, ArgumentError, "point must be 'L1' or 'L2'"),
+        ({"family": "eastern"}, ArgumentError, "family must be 'northern' or 'southern'"),
+        ({"az": 1e6 * u.km}, ArgumentError, "az must be in"),
+        ({"az": 10000}, ArgumentTypeError, "az must be an astropy Quantity"),
+        ({"tol": 1.0}, ArgumentError, "tol must be a number in"),
     ],
 )
 def test_halo_bad_input(kwargs, exc, msg):
@@ -141,17 +145,49 @@ def test_halo_bad_input(kwargs, exc, msg):
 
 def test_zero_velocity_curves():
     t = orbits.lagrange_points()
-    C1 = t["jacobi"][0]
+    C1 = t.jacobi[0]
     x, y, f = orbits.zero_velocity_curves(C1, n=801)
     assert f.shape == (801, 801) and x.unit == u.km
     # at C = C_L1 the curves touch at L1 (field 2 Omega - C = 0 there, by definition)
-    pts = np.stack([t["x"].value, t["y"].value, np.zeros(5)], axis=-1)
+    pts = np.stack([t.x.value, t.y.value, np.zeros(5)], axis=-1)
     assert abs(2 * core.pseudo_potential(pts[0], MU_EARTH_MOON) - C1.value) < 1e-12
     # L4 is forbidden for C > C_L4 (field = C_L4 - C < 0)
-    i4 = np.argmin(np.abs(y.value - t["y_km"][3].value))
-    j4 = np.argmin(np.abs(x.value - t["x_km"][3].value))
+    i4 = np.argmin(np.abs(y.value - t.y_km[3].value))
+    j4 = np.argmin(np.abs(x.value - t.x_km[3].value))
     assert f[i4, j4] < 0
     # near the Earth motion is allowed
     assert f[400, np.argmin(np.abs(x.value + 0.1 * EARTH_MOON_DISTANCE))] > 0
-    with pytest.raises(ValueError, match="jacobi must be a scalar"):
+    with pytest.raises(ArgumentError, match="jacobi must be a scalar"):
         orbits.zero_velocity_curves([3.1, 3.2] * u.one)
+
+
+def test_halo_non_convergence_names_amplitude_and_working_range():
+    # An L2 halo of Az = 35,000 km does not converge with this corrector (measured; the
+    # range it reports is orbits.cr3bp.HALO_AZ_RANGE): a ConvergenceError, not a RuntimeError.
+    with pytest.raises(ConvergenceError, match=r"az = 35,000 km about L2.*between 1,000 and 30,000 km"):
+        orbits.halo_orbit("L2", 35000 * u.km)
+
+
+def test_results_have_one_shape(l2_10k):
+    import json
+
+    t = orbits.lagrange_points()
+    assert len(t) == 5 and list(t.point) == ["L1", "L2", "L3", "L4", "L5"]
+    assert len(t.to_table()) == 5 and "\n" not in repr(t)
+    json.dumps(t.to_dict())
+    # the repr names the point, family, amplitude and period (Howell 1984: ~14.8 d at 10,000 km)
+    r = repr(l2_10k)
+    assert r.startswith("<HaloOrbit L2 northern, Az 10,0") and "period 14.8" in r  # matched to 1 km
+    d = l2_10k.to_dict()
+    json.dumps(d)
+    assert d["period"]["unit"] == "d" and d["point"] == "L2"
+    assert max(len(line) for line in l2_10k.to_text().splitlines()) <= 100
+
+
+def test_characteristic_units_take_k():
+    # n = sqrt(k / L^3) with k = GM_Earth + GM_Moon (DE421 values, Folkner et al. 2008):
+    # 398600.4418 + 4902.800080 km^3/s^2, L = 384,400 km (Curtis Table A.1)
+    _, T, _ = orbits.cr3bp.characteristic_units(k=(398600.4418 + 4902.800080) * u.km**3 / u.s**2)
+    np.testing.assert_allclose(T.to_value(u.s), np.sqrt(384400.0**3 / (398600.4418 + 4902.800080)), rtol=1e-12)
+    with pytest.raises(TypeError):
+        orbits.cr3bp.characteristic_units(384400 * u.km)  # keyword-only

@@ -9,7 +9,8 @@ from astropy import units as u
 from astropy.time import Time
 
 import orbits
-from orbits.ephemeris import _de421_path, ephemeris_span, geocentric_states_km
+from orbits.ephemeris import _de421_path, ephemeris_input, ephemeris_span, geocentric_states_km
+from orbits.errors import ArgumentError, ArgumentTypeError, DataFileError, DateRangeError
 
 DE421 = str(_de421_path())
 
@@ -107,21 +108,23 @@ def test_span_is_the_kernels_real_span():
     np.testing.assert_allclose(span.tdb.jd, [2414864.5, 2471184.5], atol=1e-9)
     orbits.moon_state(Time("1899-08-01", scale="tdb"))
     orbits.moon_state(Time("2053-10-01", scale="tdb"))
-    with pytest.raises(ValueError, match=r"epochs must lie within the de421.bsp span 1899-07-29 \.\. 2053-10-09"):
+    with pytest.raises(DateRangeError, match=r"epochs must lie within the de421.bsp span 1899-07-29 \.\. 2053-10-09"):
         orbits.moon_state(Time(["2030-01-01", "2060-01-01"], scale="tdb"))
-    with pytest.raises(ValueError, match="1899-07-29"):
+    with pytest.raises(DateRangeError, match="1899-07-29"):
         orbits.sun_state(Time("1850-01-01", scale="tdb"))
 
 
 def test_bad_arguments():
-    with pytest.raises(TypeError, match="epochs must be an astropy Time"):
+    with pytest.raises(ArgumentTypeError, match="epochs must be an astropy Time"):
         orbits.moon_state(2460000.5)
-    with pytest.raises(ValueError, match="frame must be one of"):
+    with pytest.raises(ArgumentError, match="frame must be one of"):
         orbits.moon_state("2025-01-01", frame="ecliptic")
-    with pytest.raises(ValueError, match="ephemeris must be 'de421'"):
+    with pytest.raises(ArgumentError, match="ephemeris must be 'de421'"):
         orbits.moon_state("2025-01-01", ephemeris="de440")
-    with pytest.raises(ValueError, match="ephemeris file not found"):
+    with pytest.raises(DataFileError, match="ephemeris file not found"):
         orbits.moon_state("2025-01-01", ephemeris=str(Path("/nonexistent/x.bsp")))
+    with pytest.raises(TypeError):  # options are keyword-only
+        orbits.moon_state("2025-01-01", "gcrs")
 
 
 def test_builtin_error_is_as_documented():
@@ -135,3 +138,13 @@ def test_builtin_error_is_as_documented():
         assert err < limit, (body, err)
     rb, vb = orbits.moon_state(t[:3], ephemeris="builtin")
     assert rb.shape == (3, 3) and vb.unit == u.km / u.s
+
+
+def test_ephemeris_input_names_the_kernel_and_its_span(jpl):
+    # Reference: the kernel's own Earth-Moon segment span, read by jplephem in this test.
+    seg = jpl[3, 301]
+    lo = Time(seg.start_jd, format="jd", scale="tdb").iso[:10]
+    hi = Time(seg.end_jd, format="jd", scale="tdb").iso[:10]
+    i = ephemeris_input()
+    assert i.kind == "ephemeris" and i.name == "DE421"
+    assert f"{lo} .. {hi}" in i.detail

@@ -1,0 +1,1 @@
+"""Comparisons, one module per pairing."""

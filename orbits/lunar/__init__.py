@@ -1,0 +1,63 @@
+"""Earth-Moon transfers and lunar-orbit compatibility, one job per module.
+
+- :mod:`~orbits.lunar.budget`: TLI and LOI Δv of a patched-conic transfer (:func:`tli_budget`).
+- :mod:`~orbits.lunar.free_return`: free-return flybys (:func:`free_return`,
+  :func:`free_return_flyby_altitude`).
+- :mod:`~orbits.lunar.phasing`: phasing-loop departures (:func:`phasing_profile`).
+- :mod:`~orbits.lunar.windows`: departure days against parking-orbit planes
+  (:func:`departure_windows`).
+- :mod:`~orbits.lunar.porkchop`: Lambert porkchops and their best windows
+  (:func:`lunar_porkchop`, :meth:`LunarPorkchop.best`).
+- :mod:`~orbits.lunar.surface`: lunar orbits and landing sites (:func:`lunar_orbit_properties`,
+  :func:`lunar_plane_drift`, :func:`site_coverage`, :func:`site_plane_passes`,
+  :func:`plane_mismatch_cost`).
+
+Every analysis returns a :class:`orbits.results.Result` (or ``TableResult``); options are
+keyword-only; bad input raises :mod:`orbits.errors` classes.
+"""
+
+from __future__ import annotations
+
+from ._model import PARKING_INCLINATIONS
+from .budget import LunarTransfer, tli_budget
+from .free_return import FreeReturn, FreeReturnDesign, free_return, free_return_flyby_altitude
+from .phasing import PhasingProfile, phasing_profile
+from .porkchop import LunarPorkchop, LunarTransferWindows, lunar_porkchop
+from .surface import (
+    LunarOrbitProperties,
+    LunarPlaneDrift,
+    PlaneMismatchCost,
+    SitePlanePasses,
+    lunar_orbit_properties,
+    lunar_plane_drift,
+    plane_mismatch_cost,
+    site_coverage,
+    site_plane_passes,
+)
+from .windows import DepartureWindows, departure_windows
+
+__all__ = [
+    "PARKING_INCLINATIONS",
+    "DepartureWindows",
+    "FreeReturn",
+    "FreeReturnDesign",
+    "LunarOrbitProperties",
+    "LunarPlaneDrift",
+    "LunarPorkchop",
+    "LunarTransfer",
+    "LunarTransferWindows",
+    "PhasingProfile",
+    "PlaneMismatchCost",
+    "SitePlanePasses",
+    "departure_windows",
+    "free_return",
+    "free_return_flyby_altitude",
+    "lunar_orbit_properties",
+    "lunar_plane_drift",
+    "lunar_porkchop",
+    "phasing_profile",
+    "plane_mismatch_cost",
+    "site_coverage",
+    "site_plane_passes",
+    "tli_budget",
+]

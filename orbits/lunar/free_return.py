@@ -1,0 +1,223 @@
+"""Free-return lunar flybys in the planar patched conic: :func:`free_return` and
+:func:`free_return_flyby_altitude`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from astropy import units as u
+from astropy.table import QTable
+
+from orbits._validation import as_value, describe_value
+from orbits.core import patched_conic as pc
+from orbits.core.constants import EARTH_MOON_DISTANCE, GM_EARTH, GM_MOON, R_EARTH, R_MOON
+from orbits.errors import ArgumentError, ArgumentTypeError, ConvergenceError
+from orbits.results import Result, quantity, value
+
+from ._model import K_EARTH_MOON, KMS, BatchResult
+
+__all__ = ["FreeReturn", "FreeReturnDesign", "free_return", "free_return_flyby_altitude"]
+
+_NOTE = ("planar patched conic, mean circular Moon, point Moon: the excess velocity is turned by "
+         "the flyby angle (Curtis eq. 8.55); side 'leading' rotates it towards the Moon's motion, "
+         "'trailing' away; a comparison tool, not a flight design (flyby altitudes come out a "
+         "few hundred km above flown ones)")
+
+
+@dataclass(frozen=True, repr=False)
+class FreeReturn(BatchResult):
+    """Earth-return perigee altitude after a lunar flyby, for each side of passage.
+
+    The per-side arrays have the shape of ``flyby_altitude`` plus a trailing axis of 2:
+    ``[..., 0]`` the leading side (turn towards the Moon's motion), ``[..., 1]`` the trailing
+    side. ``to_table()`` has one row per flyby altitude with a column per side.
+    """
+
+    parking_altitude: u.Quantity = quantity("parking altitude", "km", fmt=".0f")
+    tof: u.Quantity = quantity("time of flight", "day", fmt=".3f")
+    flyby_altitude: u.Quantity = quantity("flyby altitude", "km", fmt=".1f")
+    v_inf: u.Quantity = quantity("arrival excess speed", "km / s", fmt=".3f")
+    turn_angle: u.Quantity = quantity("flyby turn angle", "deg", fmt=".2f")
+    band_low: u.Quantity = quantity("return band low", "km", fmt=".0f")
+    band_high: u.Quantity = quantity("return band high", "km", fmt=".0f")
+    return_perigee_altitude: u.Quantity = None  # (..., 2) km
+    returns_to_earth: np.ndarray = None  # (..., 2) bool
+    within_band: np.ndarray = None  # (..., 2) bool
+
+    title = "Lunar free return"
+
+    @property
+    def is_free_return(self) -> np.ndarray:
+        """True where either side of passage brings the spacecraft back into the band."""
+        return np.any(self.within_band, axis=-1)
+
+    def summary(self) -> str:
+        n = int(np.sum(self.is_free_return))
+        total = int(np.size(self.is_free_return))
+        if total == 1:
+            alt = self.return_perigee_altitude.to_value(u.km).ravel()
+            verdict = "free return" if n else "no free return"
+            return (f"flyby {float(self.flyby_altitude.to_value(u.km)):.0f} km: {verdict} "
+                    f"(return perigee {alt[0]:.0f} / {alt[1]:.0f} km leading / trailing)")
+        return f"{n} of {total} flyby altitudes return into {self.band_low:.0f} .. {self.band_high:.0f}"
+
+    def to_table(self) -> QTable:
+        alt = np.atleast_1d(self.flyby_altitude.to(u.km))
+        shape = alt.shape
+        rp = self.return_perigee_altitude.to(u.km).reshape(shape + (2,))
+        ok = np.asarray(self.within_band).reshape(shape + (2,))
+        back = np.asarray(self.returns_to_earth).reshape(shape + (2,))
+        turn = np.broadcast_to(self.turn_angle.to(u.deg), shape)
+        t = QTable({
+            "flyby altitude": alt.ravel(),
+            "turn angle": np.asarray(turn).ravel() * u.deg,
+            "return perigee, leading side": np.where(back[..., 0], rp[..., 0], np.nan * u.km).ravel(),
+            "return perigee, trailing side": np.where(back[..., 1], rp[..., 1], np.nan * u.km).ravel(),
+            "free return": ok.any(axis=-1).ravel(),
+        })
+        t.meta["result"] = type(self).__name__
+        t.meta["notes"] = list(self.notes)
+        return t
+
+
+def _band(band):
+    if not (isinstance(band, (tuple, list)) and len(band) == 2):
+        raise ArgumentTypeError(
+            f"band must be a (low, high) pair of lengths, e.g. (0 * u.km, 200 * u.km), got "
+            f"{describe_value(band)}"
+        )
+    lo = as_value(band[0], u.km, "band[0]", min=-R_EARTH)
+    hi = as_value(band[1], u.km, "band[1]", min=lo)
+    return lo, hi
+
+
+def free_return(
+    *,
+    parking_altitude=185 * u.km,
+    tof=3 * u.day,
+    flyby_altitude=250 * u.km,
+    band=(0 * u.km, 200 * u.km),
+) -> FreeReturn:
+    """Whether a planar patched-conic lunar flyby sends the spacecraft back to an Earth perigee
+    within ``band`` (e.g. an entry corridor's vacuum perigee). Keyword-only arguments.
+
+    Mean circular Moon, planar, point Moon: the excess velocity is turned by the flyby angle
+    (Curtis eq. 8.55) towards one side or the other, and the new Earth conic's perigee is
+    returned. The point-Moon model ignores the approach's offset inside the Moon's sphere of
+    influence, so its free-return flyby altitudes differ from flown ones by a few hundred km
+    (for a 3-day transfer from 185 km it finds ~470 km; Apollo 13's pericynthion was ~250 km,
+    Apollo 13 Mission Report MSC-02680); use it to compare transfers, not to design a flight.
+    Pass an array of ``flyby_altitude`` to scan for the altitudes that work.
+    """
+    h0 = as_value(parking_altitude, u.km, "parking_altitude", min=100.0, max=2000.0)
+    tof_s = as_value(tof, u.s, "tof", min=0.5 * 86400.0, max=30.0 * 86400.0)
+    hf = as_value(flyby_altitude, u.km, "flyby_altitude", min=0.0, max=1.0e6)
+    if np.ndim(h0) or np.ndim(tof_s):
+        raise ArgumentError("parking_altitude and tof must be scalars (pass an array of "
+                            "flyby_altitude to scan)")
+    lo, hi = _band(band)
+    r0 = R_EARTH + h0
+    r1 = EARTH_MOON_DISTANCE
+    e, nu, _, _ = pc.tangential_transfer(r0, r1, tof_s, GM_EARTH)
+    v_r, v_t = pc.arrival_velocity_2d(r0, r1, e, nu, GM_EARTH)
+    v_m = np.sqrt(K_EARTH_MOON / r1)
+    v_inf = np.hypot(v_r, v_t - v_m)
+    turn = pc.flyby_turn_angle(v_inf, R_MOON + np.asarray(hf), GM_MOON)
+    rp, inbound = pc.return_perigee_2d(r1, v_r, v_t, 0.0, v_m, turn, GM_EARTH)
+    alt = rp - R_EARTH
+    within = inbound & (alt >= lo) & (alt <= hi)
+    return FreeReturn(
+        parking_altitude=h0 * u.km,
+        tof=(tof_s * u.s).to(u.day),
+        flyby_altitude=np.asarray(hf) * u.km,
+        v_inf=float(v_inf) * KMS,
+        turn_angle=(turn * u.rad).to(u.deg),
+        band_low=lo * u.km,
+        band_high=hi * u.km,
+        return_perigee_altitude=alt * u.km,
+        returns_to_earth=np.asarray(inbound),
+        within_band=np.asarray(within),
+        notes=(_NOTE,),
+    )
+
+
+@dataclass(frozen=True, repr=False)
+class FreeReturnDesign(Result):
+    """The lowest flyby altitude whose planar free return comes back to a given perigee."""
+
+    parking_altitude: u.Quantity = quantity("parking altitude", "km", fmt=".0f")
+    tof: u.Quantity = quantity("time of flight", "day", fmt=".3f")
+    perigee_altitude: u.Quantity = quantity("return perigee altitude", "km", fmt=".1f")
+    flyby_altitude: u.Quantity = quantity("flyby altitude", "km", fmt=".1f")
+    side: str = value("side of passage")
+
+    title = "Free-return design"
+
+    @property
+    def side_index(self) -> int:
+        """0 for the leading side, 1 for the trailing side (the last axis of :class:`FreeReturn`)."""
+        return 0 if self.side == "leading" else 1
+
+    def summary(self) -> str:
+        return (f"flyby {self.flyby_altitude.to_value(u.km):.1f} km ({self.side} side) returns to "
+                f"{self.perigee_altitude.to_value(u.km):.0f} km perigee, tof "
+                f"{self.tof.to_value(u.day):.2f} d")
+
+
+def free_return_flyby_altitude(
+    *,
+    parking_altitude=185 * u.km,
+    tof=3 * u.day,
+    perigee_altitude=100 * u.km,
+    max_flyby_altitude=20000 * u.km,
+) -> FreeReturnDesign:
+    """Design a free return: the lunar flyby altitude at which the planar patched conic of
+    :func:`free_return` comes back to an Earth perigee at ``perigee_altitude``.
+
+    Scans flyby altitudes 0 .. ``max_flyby_altitude`` on both sides of passage (one vectorised
+    call) and refines the lowest crossing by bisection to 1 m. Raises
+    :class:`orbits.errors.ConvergenceError` if no flyby altitude in the range returns to that
+    perigee.
+    """
+    target = as_value(perigee_altitude, u.km, "perigee_altitude", min=-R_EARTH, max=1.0e5)
+    hmax = as_value(max_flyby_altitude, u.km, "max_flyby_altitude", min=1.0, max=1.0e6)
+    wide = (-R_EARTH * u.km, 1e9 * u.km)
+    grid = np.linspace(0.0, hmax, 2001)
+    f = free_return(parking_altitude=parking_altitude, tof=tof, flyby_altitude=grid * u.km, band=wide)
+    g = f.return_perigee_altitude.to_value(u.km) - target
+    ok = f.returns_to_earth
+    best = None
+    for side in (0, 1):
+        s = g[:, side]
+        cross = np.nonzero(ok[:-1, side] & ok[1:, side] & (np.sign(s[:-1]) != np.sign(s[1:])))[0]
+        if cross.size and (best is None or grid[cross[0]] < grid[best[0]]):
+            best = (cross[0], side)
+    if best is None:
+        raise ConvergenceError(
+            f"no flyby altitude in [0, {hmax:g}] km returns to a {target:g} km perigee for "
+            f"tof = {tof} from {parking_altitude}; try another tof, perigee_altitude or a larger "
+            f"max_flyby_altitude"
+        )
+    k, side = best
+    lo, hi = grid[k], grid[k + 1]
+    s_lo = g[k, side]
+    for _ in range(40):
+        mid = 0.5 * (lo + hi)
+        val = free_return(parking_altitude=parking_altitude, tof=tof, flyby_altitude=mid * u.km,
+                          band=wide)
+        s_mid = val.return_perigee_altitude.to_value(u.km)[side] - target
+        if np.sign(s_mid) == np.sign(s_lo):
+            lo, s_lo = mid, s_mid
+        else:
+            hi = mid
+        if hi - lo < 1e-3:
+            break
+    return FreeReturnDesign(
+        parking_altitude=f.parking_altitude,
+        tof=f.tof,
+        perigee_altitude=target * u.km,
+        flyby_altitude=0.5 * (lo + hi) * u.km,
+        side="leading" if side == 0 else "trailing",
+        notes=(_NOTE,),
+    )
