@@ -1,7 +1,7 @@
 """The user's cache of current element sets, fetched from CelesTrak's GP service.
 
 >>> from missions import elements_store
->>> elements_store.update()                       # doctest: +SKIP  (network)
+>>> elements_store.update()  # needs the network  # doctest: +SKIP
 <ElementsUpdate 9 sets downloaded, 9 new, 9 objects cached>
 
 The cache is one OMM JSON file, ``<data dir>/elements/gp-history.json``: every record ever

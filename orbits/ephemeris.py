@@ -75,7 +75,9 @@ def _load_kernel(path: str) -> _Kernel:
     except FileNotFoundError:
         raise DataFileError(f"ephemeris file not found: {path!r}") from None
     except (OSError, ValueError) as exc:
-        raise DataFileError(f"ephemeris file {path!r} is not a readable SPK kernel ({exc})") from None
+        raise DataFileError(
+            f"ephemeris file {path!r} is not a readable SPK kernel ({exc})"
+        ) from None
     try:
         segments = {}
         start, end = -np.inf, np.inf
