@@ -114,10 +114,15 @@ def test_moon_j2_rate_uses_lunar_constants():
     a = 1737.4 + 100.0
     n = np.sqrt(4902.800080 / a**3)
     expected = -1.5 * n * 2.0321568e-4 * (1738.0 / a) ** 2 * np.cos(np.radians(80.0))
-    got = P.nodal_precession_rate(altitude=100 * u.km, inc=80 * u.deg, body="moon")
+    got = P.nodal_precession_rate(altitude=100 * u.km, inc=80 * u.deg, attractor="Moon")
     assert_allclose(got.to_value(u.rad / u.s), expected, rtol=1e-12)
-    with pytest.raises(ValueError, match="body must be one of"):
-        P.nodal_precession_rate(altitude=100 * u.km, inc=80 * u.deg, body="mars")
+    from orbits.bodies import Moon
+    from orbits.errors import ArgumentError
+
+    same = P.nodal_precession_rate(altitude=100 * u.km, inc=80 * u.deg, attractor=Moon)
+    assert same == got
+    with pytest.raises(ArgumentError, match="attractor must be one of 'Earth', 'Moon'"):
+        P.nodal_precession_rate(altitude=100 * u.km, inc=80 * u.deg, attractor="mars")
 
 
 def test_alignments_and_history_iss_css():
@@ -248,5 +253,6 @@ def test_second_order_alignment_date_matches_drag_free_sgp4():
 def test_second_order_is_earth_only():
     import orbits
 
-    with pytest.raises(ValueError, match="second_order=True is available for body='earth' only"):
-        orbits.nodal_precession_rate(altitude=100 * u.km, inc=90 * u.deg, body="moon", second_order=True)
+    with pytest.raises(ValueError, match="second_order=True is available for attractor Earth only"):
+        orbits.nodal_precession_rate(altitude=100 * u.km, inc=90 * u.deg, attractor="Moon",
+                                     second_order=True)
