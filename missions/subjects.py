@@ -138,10 +138,12 @@ def _check_name(name, what="name"):
 
 
 def _record_for_tle(cat, tle_name):
-    for m in getattr(cat, "missions", ()):
-        if tle_name in (getattr(m, "tle_names", ()) or ()):
-            return m
-    return None
+    """The catalog mission whose first TLE name is ``tle_name``, preferring a station over a
+    module of it (``CSS (TIANHE)`` is the Chinese station's TLE as well as Tianhe's)."""
+    hits = [m for m in getattr(cat, "missions", ())
+            if tle_name in (getattr(m, "tle_names", ()) or ())]
+    hits.sort(key=lambda m: (m.kind != "station", m.tle_names.index(tle_name)))
+    return hits[0] if hits else None
 
 
 def resolve(name: str, catalog=None) -> Subject:
@@ -156,22 +158,21 @@ def resolve(name: str, catalog=None) -> Subject:
 
     _check_name(name)
     cat = catalog if catalog is not None else load_catalog()
-    try:
-        rec = cat[name]
-    except KeyError as exc:
-        from orbits.tle import load_tles
+    from orbits.tle import load_tles
 
-        tles = load_tles()
-        key = name.strip().casefold()
-        hit = next((t for k, t in tles.items() if k.strip().casefold() == key), None)
-        if hit is None:
-            if isinstance(exc, ValidationError):
-                raise
-            raise NotFoundError(exc.args[0] if exc.args else f"no record named {name!r}") from None
+    key = name.strip().casefold()
+    hit = next((t for k, t in load_tles().items() if k.strip().casefold() == key), None)
+    if hit is not None:  # a TLE name: the station that flies it, by its catalog name
         rec = _record_for_tle(cat, hit.name)
         if rec is None:
             return Subject(hit.name, EARTH_ORBIT, None, _tle_elements(hit), _tle_source(hit), hit)
         return Subject(rec.name, EARTH_ORBIT, rec, _tle_elements(hit), _tle_source(hit), hit)
+    try:
+        rec = cat[name]
+    except KeyError as exc:
+        if isinstance(exc, ValidationError):
+            raise
+        raise NotFoundError(exc.args[0] if exc.args else f"no record named {name!r}") from None
     if isinstance(rec, r.LaunchSite):
         return Subject(rec.name, SITE, rec)
     if isinstance(rec, r.LaunchVehicle):

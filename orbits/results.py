@@ -331,7 +331,8 @@ class TableResult(Result):
 
     def __getitem__(self, key):
         """``result["azimuth"]``: a column by field name or label (Quantity/Time/array, as
-        stored); ``result[0]``: one row as a dict keyed by field name."""
+        stored); ``result[0]``: one row as a dict keyed by field name; ``result[mask]`` or
+        ``result[1:3]``: a copy with those rows."""
         cols = self._displayed("column")
         if isinstance(key, str):
             for f in cols:
@@ -344,8 +345,12 @@ class TableResult(Result):
             if not -n <= key < n:
                 raise IndexError(f"row {key} out of range for {n} rows")
             return {f.name: getattr(self, f.name)[key] for f in cols}
-        raise TypeError(f"index a {type(self).__name__} with a column name or a row number, "
-                        f"got {type(key).__name__}")
+        if isinstance(key, (slice, np.ndarray, list)):
+            from dataclasses import replace
+
+            return replace(self, **{f.name: getattr(self, f.name)[key] for f in cols})
+        raise TypeError(f"index a {type(self).__name__} with a column name, a row number, a "
+                        f"slice or a mask, got {type(key).__name__}")
 
     def _columns(self) -> list[tuple[str, str, Any, str | None]]:
         out = []

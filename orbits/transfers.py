@@ -104,15 +104,20 @@ def _when(t) -> str:
 @dataclass(frozen=True, repr=False)
 class TransferWindows(TableResult):
     """The cheapest transfer windows of a search (result of
-    :meth:`StationTransferResult.best`), cheapest first."""
+    :meth:`StationTransferResult.best`), cheapest first.
+
+    Columns: ``departure``, ``arrival`` (Time), ``tof`` (time of flight, min), ``dv1``
+    (departure impulse), ``dv2`` (arrival impulse), ``dv_total`` (their sum, km/s) and
+    ``revs`` (complete revolutions on the transfer orbit).
+    """
 
     departure: Time = column("departure", fmt="minute")
     arrival: Time = column("arrival", fmt="minute")
-    tof: u.Quantity = column("time of flight", "min", fmt=".0f")
-    dv1: u.Quantity = column("departure Δv", "km/s", fmt=".3f")
-    dv2: u.Quantity = column("arrival Δv", "km/s", fmt=".3f")
-    dv_total: u.Quantity = column("total Δv", "km/s", fmt=".3f")
-    revs: np.ndarray = column("revolutions")
+    tof: u.Quantity = column("tof", "min", fmt=".0f", doc="time of flight")
+    dv1: u.Quantity = column("Δv1", "km/s", fmt=".3f", doc="departure impulse")
+    dv2: u.Quantity = column("Δv2", "km/s", fmt=".3f", doc="arrival (rendezvous) impulse")
+    dv_total: u.Quantity = column("Δv", "km/s", fmt=".3f", doc="total Δv, dv1 + dv2")
+    revs: np.ndarray = column("revs", doc="complete revolutions on the transfer orbit")
     departure_name: str = value("from", default="")
     arrival_name: str = value("to", default="")
     min_separation: u.Quantity = quantity("windows at least this far apart", "d", fmt=".2f",
