@@ -255,3 +255,45 @@ def test_bad_input_names_argument(call, exc, words):
         call()
     for w in words:
         assert w in str(info.value)
+
+
+def test_launch_windows_result_shape_and_degenerate_spans():
+    """LaunchWindows: columns time/pass/azimuth/node, site/plane scalars, one-line repr; an
+    empty span and a span too fine to hold in memory are errors naming the argument."""
+    from orbits.errors import ArgumentError, SizeLimitError
+
+    tle, rate = _tle_plane("ISS (ZARYA)")
+    win = L.launch_windows(45.996 * u.deg, 63.564 * u.deg, tle.raan, tle.epoch, tle.inc, rate,
+                           "2024-05-09", "2024-05-10")
+    assert isinstance(win, L.LaunchWindows) and len(win) == 2
+    assert repr(win).startswith("<LaunchWindows 2 windows from 2024-05-09 over 1.0 d")
+    assert list(win.to_table().colnames) == ["time", "pass", "azimuth", "node of the plane"]
+    assert win.inclination.to_value(u.deg) == pytest.approx(51.6381, abs=1e-9)  # TLE line 2
+    # the node column is the TLE node carried at the J2 rate to each window
+    carried = (tle.raan + rate * (win["time"] - tle.epoch)).to_value(u.deg) % 360
+    assert_allclose(win["raan"].to_value(u.deg), carried, atol=1e-9)
+    assert all(len(line) <= 100 for line in win.to_text().splitlines())
+    args = (45.996 * u.deg, 63.564 * u.deg, tle.raan, tle.epoch, tle.inc, rate)
+    with pytest.raises(ArgumentError, match="stop must be after start"):
+        L.launch_windows(*args, "2024-05-09", "2024-05-09")
+    # ten years at 1 s steps: 3.2e8 grid points, refused before allocating
+    with pytest.raises(SizeLimitError, match=r"launch_windows over 3653 days .* over the 2\.0 GiB"):
+        L.launch_windows(*args, "2024-01-01", "2034-01-01", step=1 * u.s)
+    with pytest.raises(ArgumentError, match="step must be in"):
+        L.launch_windows(*args, "2024-05-09", "2024-05-10", step=0 * u.s)
+    with pytest.raises(ArgumentError, match="inclination must be a scalar"):
+        L.launch_windows(45.996 * u.deg, 63.564 * u.deg, tle.raan, tle.epoch,
+                         [51.6, 52] * u.deg, rate, "2024-05-09", "2024-05-10")
+
+
+def test_result_classes_and_mismatched_shapes():
+    from orbits.errors import ArgumentError
+
+    az = L.launch_azimuth(45.965 * u.deg, 51.64 * u.deg)
+    assert repr(az).startswith("<LaunchAzimuth ascending ")
+    assert az.to_dict()["inertial_ascending"]["unit"] == "deg"
+    cost = L.dogleg_dv(45.965 * u.deg, 41.4681 * u.deg, altitude=390 * u.km)
+    assert repr(cost).startswith("<DoglegCost turn 4.")
+    assert L.dogleg_dv(19.614 * u.deg, 41.47 * u.deg).summary() == "direct ascent, no plane change"
+    with pytest.raises(ArgumentError, match=r"latitude \(2,\), inclination \(3,\)"):
+        L.dogleg_dv([45, 46] * u.deg, [50, 51, 52] * u.deg)

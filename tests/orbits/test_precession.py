@@ -256,3 +256,27 @@ def test_second_order_is_earth_only():
     with pytest.raises(ValueError, match="second_order=True is available for attractor Earth only"):
         orbits.nodal_precession_rate(altitude=100 * u.km, inc=90 * u.deg, attractor="Moon",
                                      second_order=True)
+
+
+def test_history_and_alignments_are_results_and_bad_shapes_are_named():
+    from orbits.errors import ArgumentError
+
+    tles = load_tles()
+    iss, css = tles["ISS (ZARYA)"], tles["CSS (TIANHE)"]
+    h = P.plane_angle_history(iss, css, iss.epoch + np.arange(5) * u.day)
+    assert isinstance(h, P.PlaneAngleHistory) and len(h) == 5
+    assert list(h.to_table().colnames) == ["time", "node of orbit 1", "node of orbit 2",
+                                           "node difference", "plane angle"]
+    # first row: the ISS node at its own epoch is the TLE line's 147.8590 deg
+    assert_allclose(h["raan1"][0].to_value(u.deg), 147.8590, atol=1e-9)
+    assert repr(h).startswith("<PlaneAngleHistory 5 times from ")
+    al = P.plane_alignments(iss, css, count=1)
+    assert isinstance(al, P.PlaneAlignments) and "next alignment 2024-10-" in repr(al)
+    with pytest.raises(ArgumentError, match="times must hold at least one time"):
+        P.plane_angle_history(iss, css, Time([], format="jd"))
+    with pytest.raises(ArgumentError, match=r"orbit1.inc must be a scalar .* shape \(2,\)"):
+        P.relative_node_drift({"a": 7000 * u.km, "ecc": 0 * u.one, "inc": [50, 51] * u.deg}, css)
+    with pytest.raises(ArgumentError, match=r"count must be an integer in \[1, 10000\]"):
+        P.plane_alignments(iss, css, count=0)
+    with pytest.raises(ArgumentError, match=r"a \(2,\), ecc \(\), inc \(3,\)"):
+        P.nodal_precession_rate([7000, 7100] * u.km, 0 * u.one, [50, 51, 52] * u.deg)
