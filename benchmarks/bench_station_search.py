@@ -66,7 +66,7 @@ def main(argv=None):
     ):
         best = res.best(5, min_separation=sep)  # a TransferWindows result
         print(label)
-        print("\n".join(best._text_table()))
+        print(best.to_text())
     if args.plot:
         from orbits.plots.porkchop import porkchop_figure
 
