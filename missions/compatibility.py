@@ -35,10 +35,10 @@ DEFAULT_SCENARIOS = (
     (("mengzhou-spacecraft", "mengzhou", "Mengzhou crew spacecraft"), "wenchang"),
 )
 
-from orbits._validation import describe_value  # noqa: E402
-from orbits.core.constants import R_EARTH as _RE  # noqa: E402
-from orbits.core.sites import circular_speed  # noqa: E402
-from orbits.errors import (  # noqa: E402
+from orbits._validation import describe_value
+from orbits.core.constants import R_EARTH as _RE
+from orbits.core.sites import circular_speed
+from orbits.errors import (
     ArgumentError,
     ArgumentTypeError,
     NotFoundError,

@@ -187,8 +187,8 @@ def launch_azimuth(latitude, inclination, *, orbit_speed=None, altitude=None, ge
     r_a, r_d, dv_a, dv_d = _core.rotating_azimuth(lat, inc, v, v_rot)
     deg = u.rad.to(u.deg)
     return LaunchAzimuth(
-        notes=("azimuths from north through east; rotating-frame values subtract the ground's "
-               "eastward speed (WGS 84); no gravity, drag or steering losses",),
+        notes=(("azimuths from north through east; rotating-frame values subtract the ground's "
+               "eastward speed (WGS 84); no gravity, drag or steering losses"),),
         inertial_ascending=az_a * deg * u.deg,
         inertial_descending=az_d * deg * u.deg,
         rotating_ascending=r_a * deg * u.deg,
@@ -282,8 +282,8 @@ def dogleg_dv(latitude, inclination, *, altitude=None, speed=None, azimuth_range
                     azimuth_max=az_max)
     dv, i_r, d_i = _core.dogleg(lat, inc, v, az_min, az_max)
     return DoglegCost(
-        notes=("insertion at the nearest directly reachable inclination, then one plane change "
-               "2 v sin(di/2) at the node",),
+        notes=(("insertion at the nearest directly reachable inclination, then one plane change "
+               "2 v sin(di/2) at the node"),),
         dv=dv * _KMS,
         reachable_inclination=(i_r * u.rad).to(u.deg),
         plane_change=(d_i * u.rad).to(u.deg),
@@ -441,6 +441,6 @@ def launch_windows(latitude, longitude, raan, epoch, inclination, raan_rate, sta
         raan_rate=float(rate) * deg * u.deg / u.day,
         start=start,
         stop=stop,
-        notes=("in-plane launch times: the site lies in the target plane (GMST IAU 1982, "
-               "UT1 ~ UTC); azimuth is inertial, from north through east",),
+        notes=(("in-plane launch times: the site lies in the target plane (GMST IAU 1982, "
+               "UT1 ~ UTC); azimuth is inertial, from north through east"),),
     )

@@ -203,5 +203,5 @@ def combined_plane_change(r1, r2, delta_i, *, k=GM_EARTH * _KM3_S2) -> CombinedP
     return CombinedPlaneChange(dv1=dv1 * kms, dv2=dv2 * kms, total=(dv1 + dv2) * kms,
                                di1=(di1 * u.rad).to(_DEG), di2=(di2 * u.rad).to(_DEG),
                                tof=tof * u.s,
-                               notes=("Hohmann transfer with the plane change split between "
-                                      "the burns to minimise the total (Vallado Example 6-7)",))
+                               notes=(("Hohmann transfer with the plane change split between "
+                                      "the burns to minimise the total (Vallado Example 6-7)"),))

@@ -26,7 +26,8 @@ from astropy import units as u
 from astropy.time import Time
 
 from ._validation import as_time, as_value
-from .bodies import Earth, body as _as_body
+from .bodies import Earth
+from .bodies import body as _as_body
 from .core import planes as _planes
 from .core.j2 import j2_j4_secular_rates, j2_secular_rates
 from .errors import ArgumentError, ArgumentTypeError

@@ -356,8 +356,8 @@ def station_transfer_search(
             "best_on_edge": bool(i in (0, n_dep - 1) or j in (0, n_tof - 1)),
         }
     else:
-        warnings = ("no cell of the grid has a Lambert solution: widen the times of flight or "
-                    "allow more revolutions",)
+        warnings = (("no cell of the grid has a Lambert solution: widen the times of flight or "
+                    "allow more revolutions"),)
     model = ("Keplerian motion" if not j2 else
              "secular J2, J2^2 and J4 drift (SGP4's model)" if second_order else
              "secular J2 drift")
@@ -378,8 +378,8 @@ def station_transfer_search(
         tof_max=tof_q.max(),
         solved_fraction=float(np.mean(grid.ok)),
         warnings=warnings,
-        notes=(f"two-impulse Lambert transfers (Izzo), up to {int(max_revs)} revolutions, "
+        notes=((f"two-impulse Lambert transfers (Izzo), up to {int(max_revs)} revolutions, "
                f"between mean orbits with {model}; cheapest cell over the whole grid, "
-               "best() lists interior minima",),
+               "best() lists interior minima"),),
         **best,
     )

@@ -114,5 +114,5 @@ def station_launch_windows(site, station, *, start=None, days=7.0, catalog=None)
     return replace(
         res, site=rec.name, target=s_orb.name,
         inputs=(s_site.input_set(), s_orb.input_set(t0)),
-        notes=res.notes + (f"the plane of {s_orb.name} ({s_orb.elements_source}) drifts "
-                           f"{rate.to_value(u.deg / u.day):.3f}°/day (first-order J2)",))
+        notes=res.notes + ((f"the plane of {s_orb.name} ({s_orb.elements_source}) drifts "
+                           f"{rate.to_value(u.deg / u.day):.3f}°/day (first-order J2)"),))

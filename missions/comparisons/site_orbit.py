@@ -95,8 +95,8 @@ def compare_site_orbit(site, orb, *, catalog=None) -> SiteOrbitComparison:
         dogleg_dv=cost.dv.to(_KMS),
         dogleg_dv_at_altitude=orbits.plane_change_dv(v_orbit, cost.plane_change),
         notes=(
-            "a direct ascent reaches inclinations from the site's geocentric latitude to 180° "
-            "minus it",
+            ("a direct ascent reaches inclinations from the site's geocentric latitude to 180° "
+            "minus it"),
             (f"dog-leg Δv: insertion at the nearest reachable inclination into a "
              f"{PARKING_ALTITUDE.to_value(u.km):g} km circular parking orbit, then one plane "
              "change 2 v sin(di/2) (orbits.dogleg_dv); no ascent losses"),

@@ -80,5 +80,5 @@ def station_transfers(a, b, *, start=None, days=None, catalog=None):
     return replace(
         res, departure_name=s1.name, arrival_name=s2.name,
         inputs=(s1.input_set(t0), s2.input_set(t0)),
-        notes=res.notes + (f"departures every {DEPARTURE_STEP.to_value(u.min):g} min over "
-                           f"{when}",))
+        notes=res.notes + ((f"departures every {DEPARTURE_STEP.to_value(u.min):g} min over "
+                           f"{when}"),))

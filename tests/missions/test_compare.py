@@ -241,7 +241,6 @@ def test_result_shape_repr_text_html_dict_table(iss_css, cat):
     import json
 
     from astropy.table import QTable
-
     from sgp4.api import WGS72, Satrec
 
     css = cat["CSS"].name

@@ -247,8 +247,8 @@ def test_mismatched_shapes_name_the_arguments():
         P.hohmann([7000, 8000] * u.km, [1, 2, 3] * u.km * 1e4)
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 @settings(max_examples=200, deadline=None)
