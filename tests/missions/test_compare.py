@@ -343,3 +343,14 @@ def test_station_transfers_bad_input(cat):
         station_transfers("ISS", "ISS (ZARYA)", catalog=cat)
     with pytest.raises(ArgumentError, match="Earth-orbiting stations"):
         station_transfers("ISS", "Baikonur", catalog=cat)
+
+
+def test_missions_compare_is_callable_as_the_issue_shows(cat):
+    """``missions.compare("ISS", "Chinese space station")``: the submodule forwards calls to
+    its function (as ``orbits.lambert`` does)."""
+    import missions
+    import missions.compare  # noqa: F401  (makes missions.compare the submodule)
+
+    r = missions.compare("ISS", "Chinese space station", catalog=cat)
+    assert isinstance(r, OrbitPairComparison)
+    assert r.min_plane_angle.to_value(u.deg) == pytest.approx(51.6381 - 41.4681, abs=1e-9)
