@@ -337,7 +337,7 @@ class LaunchWindows(TableResult):
 _WINDOW_BYTES_PER_POINT = 12 * 8
 
 
-def launch_windows(latitude, longitude, raan, epoch, inclination, raan_rate, start, stop, *,
+def launch_windows(latitude, longitude, start, stop, *, inclination, raan, epoch, raan_rate,
                    step=10 * u.min, geodetic=True) -> LaunchWindows:
     """In-plane launch opportunities: the times a site passes through a precessing orbit plane.
 
@@ -353,12 +353,12 @@ def launch_windows(latitude, longitude, raan, epoch, inclination, raan_rate, sta
     ----------
     latitude, longitude : Quantity (angle); latitude geodetic unless ``geodetic=False``,
         longitude east-positive.
+    start, stop : Time (or ISO strings), ``stop > start``
+    inclination : Quantity (angle), in [|lat_gc|, 180 - |lat_gc|] (keyword-only, as the rest)
     raan : Quantity (angle), node of the target plane at ``epoch`` (true-of-date / TEME
         equinox, as in a TLE).
     epoch : Time (or ISO string)
-    inclination : Quantity (angle), in [|lat_gc|, 180 - |lat_gc|]
     raan_rate : Quantity (angular speed), e.g. from :func:`orbits.nodal_precession_rate`
-    start, stop : Time (or ISO strings), ``stop > start``
     step : Quantity (time), grid step, in (0, 6 h]
 
     Returns

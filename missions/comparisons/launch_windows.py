@@ -109,8 +109,9 @@ def station_launch_windows(site, station, *, start=None, days=7.0, catalog=None)
             f"in-plane windows; see 'mission-compare compare \"{rec.name}\" \"{s_orb.name}\"' for "
             "the dog-leg cost")
     rate = orbits.nodal_precession_rate(el["a"], u.Quantity(el["ecc"], u.one), el["inc"])
-    res = orbits.launch_windows(rec.latitude, rec.longitude, el["raan"], el["epoch"], el["inc"],
-                                rate, t0, t0 + span * u.day)
+    res = orbits.launch_windows(rec.latitude, rec.longitude, t0, t0 + span * u.day,
+                                inclination=el["inc"], raan=el["raan"], epoch=el["epoch"],
+                                raan_rate=rate)
     return replace(
         res, site=rec.name, target=s_orb.name,
         inputs=(s_site.input_set(), s_orb.input_set(t0)),
