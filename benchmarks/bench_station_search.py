@@ -64,14 +64,9 @@ def main(argv=None):
         ("best 5 windows", None),
         ("best 5 windows at least 3 days apart", 3 * u.day),
     ):
-        best = res.best(5, min_separation=sep)
-        best["departure"].format = "iso"
-        best["arrival"].format = "iso"
-        best["tof"].info.format = ".1f"
-        for c in ("dv1", "dv2", "dv_total"):
-            best[c].info.format = ".4f"
+        best = res.best(5, min_separation=sep)  # a TransferWindows result
         print(label)
-        print(best)
+        print(best.to_text())
     if args.plot:
         from orbits.plots.porkchop import porkchop_figure
 

@@ -244,7 +244,7 @@ def compare_cmd(ctx, a, b, fmt):
     """
     from .compare import compare
 
-    _emit_mapping(compare(a, b, _catalog(ctx)), fmt)
+    emit_result(compare(a, b, catalog=_catalog(ctx)), fmt)
 
 
 @cli.command("windows")
@@ -257,12 +257,10 @@ def compare_cmd(ctx, a, b, fmt):
 @click.pass_context
 def windows_cmd(ctx, site, station, start, days, fmt):
     """In-plane launch windows from SITE into STATION's precessing orbit plane."""
-    from .compare import station_launch_windows
+    from .comparisons.launch_windows import station_launch_windows
 
-    table = station_launch_windows(site, station, start=start, days=days, catalog=_catalog(ctx))
-    emit_table(table, fmt)
-    if fmt == "table":
-        click.echo(f"note: {table.meta.get('note', '')}")
+    emit_result(station_launch_windows(site, station, start=start, days=days,
+                                       catalog=_catalog(ctx)), fmt)
 
 
 @cli.command("porkchop")

@@ -35,8 +35,15 @@ DEFAULT_SCENARIOS = (
     (("mengzhou-spacecraft", "mengzhou", "Mengzhou crew spacecraft"), "wenchang"),
 )
 
+from orbits._validation import describe_value
 from orbits.core.constants import R_EARTH as _RE
 from orbits.core.sites import circular_speed
+from orbits.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    NotFoundError,
+    ValidationError,
+)
 
 _TLE_SOURCE = "tle-stations-2024-05-09"
 _TLE_STATIONS = (("ISS", "ISS (ZARYA)"), ("Chinese space station", "CSS (TIANHE)"))
@@ -107,7 +114,11 @@ def _first_vehicle(catalog, names):
             return catalog.vehicle(name)
         except KeyError as exc:
             error = error or exc
-    raise error if error else KeyError(f"no vehicle names given: {names!r}")
+    if error is None:
+        raise ArgumentError(f"no vehicle names given: {describe_value(names)}")
+    if isinstance(error, ValidationError):
+        raise error
+    raise NotFoundError(error.args[0] if error.args else str(error)) from None
 
 
 def _documented(site, inc_deg):
@@ -161,7 +172,7 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
         catalog = load_catalog()
     stations = station_orbits(catalog) if stations is None else list(stations)
     if not stations:
-        raise ValueError("no stations to compare: the catalog has no missions of kind "
+        raise ArgumentError("no stations to compare: the catalog has no missions of kind "
                          "'station' and none were given")
     notes = [
         ("direct: inclination >= the site's geocentric latitude (due-east launch gives the "
@@ -177,8 +188,8 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
         try:
             veh_name, site_name = pair
         except (TypeError, ValueError):
-            raise TypeError(f"each scenario must be a (vehicle, site) pair, got {pair!r}") \
-                from None
+            raise ArgumentTypeError(f"each scenario must be a (vehicle, site) pair, got "
+                                    f"{describe_value(pair)}") from None
         try:
             site = catalog.site(site_name)
             veh = _first_vehicle(catalog, veh_name)
@@ -186,7 +197,9 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
             if scenarios is None:
                 notes.append(f"skipped default scenario {pair}: {exc.args[0]}")
                 continue
-            raise
+            if isinstance(exc, ValidationError):
+                raise
+            raise NotFoundError(exc.args[0] if exc.args else str(exc)) from None
         lat_gc = geocentric_latitude(site.latitude)
         cap = veh.delta_v
         for st in stations:
@@ -238,7 +251,7 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
                 "sources": ", ".join(dict.fromkeys(srcs)),
             })
     if not rows:
-        raise ValueError("no scenario could be evaluated: " + "; ".join(notes[2:]))
+        raise ArgumentError("no scenario could be evaluated: " + "; ".join(notes[3:]))
     t = QTable()
     for col in ("vehicle", "site", "station"):
         t[col] = [r[col] for r in rows]

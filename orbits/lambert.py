@@ -13,9 +13,11 @@ import types
 import numpy as np
 from astropy import units as u
 
-from ._validation import as_value
+from ._validation import as_value, describe_value
 from .core import lambert as _core
 from .core.constants import GM_EARTH
+from .errors import ArgumentError, ArgumentTypeError, ConvergenceError
+from .planes import check_broadcast
 
 __all__ = ["LambertError", "lambert"]
 
@@ -23,14 +25,14 @@ _KM3_S2 = u.km**3 / u.s**2
 _KMS = u.km / u.s
 
 
-class LambertError(ValueError):
-    """A single Lambert problem has no solution (the message says why)."""
+class LambertError(ConvergenceError):
+    """A single Lambert problem has no solution (the message says why); a ``ValueError``."""
 
 
 def _as_bool_array(value, name):
     arr = np.asarray(value)
     if arr.dtype != bool:
-        raise TypeError(f"{name} must be a bool or an array of bools, got {value!r}")
+        raise ArgumentTypeError(f"{name} must be a bool or an array of bools, got {describe_value(value)}")
     return arr
 
 
@@ -94,16 +96,17 @@ def lambert(
     """
     mu = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
     if np.ndim(mu) != 0:
-        raise ValueError(f"k must be a scalar gravitational parameter, got shape {np.shape(mu)}")
+        raise ArgumentError(f"k must be a scalar gravitational parameter, got shape {np.shape(mu)}")
     r1_ = np.asarray(as_value(r1, u.km, "r1"), dtype=float)
     r2_ = np.asarray(as_value(r2, u.km, "r2"), dtype=float)
     for name, arr in (("r1", r1_), ("r2", r2_)):
         if arr.shape[-1:] != (3,):
-            raise ValueError(
+            raise ArgumentError(
                 f"{name} must have 3 components on its last axis, got shape {arr.shape}"
             )
         if np.any(np.sum(arr * arr, axis=-1) == 0.0):
-            raise ValueError(f"{name} must be a non-zero position vector, got {arr!r}")
+            raise ArgumentError(f"{name} must be a non-zero position vector, got "
+                                f"{describe_value(arr)}")
     tof_ = np.asarray(as_value(tof, u.s, "tof", min=0.0, min_inclusive=False), dtype=float)
 
     M_arr = np.asarray(M)
@@ -115,11 +118,14 @@ def lambert(
         ):
             M_arr = M_arr.astype(np.int64)
         else:
-            raise TypeError(f"M must be an integer number of revolutions (>= 0), got {M!r}")
+            raise ArgumentTypeError(
+                f"M must be an integer number of revolutions (>= 0), got {describe_value(M)}")
     if np.any(M_arr < 0):
-        raise ValueError(f"M must be >= 0 revolutions, got {int(np.min(M_arr))}")
+        raise ArgumentError(f"M must be >= 0 revolutions, got {int(np.min(M_arr))}")
     pro = _as_bool_array(prograde, "prograde")
     low = _as_bool_array(lowpath, "lowpath")
+    check_broadcast(r1=r1_[..., 0], r2=r2_[..., 0], tof=tof_, M=M_arr, prograde=pro,
+                    lowpath=low)
 
     sol = _core.lambert(mu, r1_, r2_, tof_, M_arr, pro, low)
     single = sol.status.ndim == 0

@@ -329,6 +329,29 @@ class TableResult(Result):
         cols = self._displayed("column")
         return len(getattr(self, cols[0].name)) if cols else 0
 
+    def __getitem__(self, key):
+        """``result["azimuth"]``: a column by field name or label (Quantity/Time/array, as
+        stored); ``result[0]``: one row as a dict keyed by field name; ``result[mask]`` or
+        ``result[1:3]``: a copy with those rows."""
+        cols = self._displayed("column")
+        if isinstance(key, str):
+            for f in cols:
+                if key in (f.name, f.metadata["label"]):
+                    return getattr(self, f.name)
+            names = ", ".join(repr(f.name) for f in cols)
+            raise KeyError(f"{type(self).__name__} has no column {key!r}; columns: {names}")
+        if isinstance(key, (int, np.integer)) and not isinstance(key, bool):
+            n = len(self)
+            if not -n <= key < n:
+                raise IndexError(f"row {key} out of range for {n} rows")
+            return {f.name: getattr(self, f.name)[key] for f in cols}
+        if isinstance(key, (slice, np.ndarray, list)):
+            from dataclasses import replace
+
+            return replace(self, **{f.name: getattr(self, f.name)[key] for f in cols})
+        raise TypeError(f"index a {type(self).__name__} with a column name, a row number, a "
+                        f"slice or a mask, got {type(key).__name__}")
+
     def _columns(self) -> list[tuple[str, str, Any, str | None]]:
         out = []
         for f in self._displayed("column"):

@@ -23,19 +23,20 @@ LEO), which is fine for Δv maps and windows but not for rendezvous targeting.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from astropy import units as u
-from astropy.table import QTable
 from astropy.time import Time
 
-from ._validation import as_time, as_value
+from ._validation import as_time, as_value, check_work_size
 from .core import transfers as _core
 from .core.constants import GM_EARTH, J2_EARTH, J4_EARTH, R_EARTH
 from .core.kepler import true_to_mean
+from .errors import ArgumentError, ArgumentTypeError
+from .results import Result, TableResult, column, quantity, value
 
-__all__ = ["StationTransferResult", "station_transfer_search"]
+__all__ = ["StationTransferResult", "TransferWindows", "station_transfer_search"]
 
 _KMS = u.km / u.s
 _KM3_S2 = u.km**3 / u.s**2
@@ -56,7 +57,7 @@ def _orbit_elements(orbit, name):
     for key in ("a", "ecc", "inc", "raan", "argp", "epoch"):
         val = _field(orbit, key, name)
         if val is None:
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"{name} must provide '{key}' (needs a, ecc, inc, raan, argp, epoch and M or nu), "
                 f"got {type(orbit).__name__}"
             )
@@ -71,7 +72,7 @@ def _orbit_elements(orbit, name):
     argp = as_value(vals["argp"], u.rad, f"{name}.argp")
     for key, val in (("a", a), ("ecc", e), ("inc", inc), ("raan", raan), ("argp", argp)):
         if np.ndim(val) != 0:
-            raise ValueError(f"{name}.{key} must be a scalar, got shape {np.shape(val)}")
+            raise ArgumentError(f"{name}.{key} must be a scalar, got shape {np.shape(val)}")
     M = _field(orbit, "M", name)
     if M is None:  # orbits.tle.TLE names it in full
         M = _field(orbit, "mean_anomaly", name)
@@ -80,13 +81,13 @@ def _orbit_elements(orbit, name):
     else:
         nu = _field(orbit, "nu", name)
         if nu is None:
-            raise TypeError(
+            raise ArgumentTypeError(
                 f"{name} must provide the mean anomaly ('M' or 'mean_anomaly') or the true anomaly 'nu'"
             )
         M0 = float(true_to_mean(as_value(nu, u.rad, f"{name}.nu"), e))
     epoch = as_time(vals["epoch"], f"{name}.epoch")
     if not epoch.isscalar:
-        raise ValueError(f"{name}.epoch must be a single time, got shape {epoch.shape}")
+        raise ArgumentError(f"{name}.epoch must be a single time, got shape {epoch.shape}")
     return _core.MeanElements(a, e, inc, raan, argp, float(M0)), epoch
 
 
@@ -96,13 +97,49 @@ def _shift_to(el, dt, mu, J2, R, J4=None):
     return el._replace(raan=el.raan + rd * dt, argp=el.argp + wd * dt, M=el.M + n * dt)
 
 
-@dataclass(frozen=True)
-class StationTransferResult:
-    """Result of :func:`station_transfer_search`.
+def _when(t) -> str:
+    return t.utc.isot[:16].replace("T", " ") + " UTC"
 
-    Grids have shape ``(N departures, K times of flight)``. Cells where no Lambert solution
-    exists for any revolution count tried have ``ok == False`` and NaN Δv; use ``ok``, not the
-    NaNs, to select them.
+
+@dataclass(frozen=True, repr=False)
+class TransferWindows(TableResult):
+    """The cheapest transfer windows of a search (result of
+    :meth:`StationTransferResult.best`), cheapest first.
+
+    Columns: ``departure``, ``arrival`` (Time), ``tof`` (time of flight, min), ``dv1``
+    (departure impulse), ``dv2`` (arrival impulse), ``dv_total`` (their sum, km/s) and
+    ``revs`` (complete revolutions on the transfer orbit).
+    """
+
+    departure: Time = column("departure", fmt="minute")
+    arrival: Time = column("arrival", fmt="minute")
+    tof: u.Quantity = column("tof", "min", fmt=".0f", doc="time of flight")
+    dv1: u.Quantity = column("Δv1", "km/s", fmt=".3f", doc="departure impulse")
+    dv2: u.Quantity = column("Δv2", "km/s", fmt=".3f", doc="arrival (rendezvous) impulse")
+    dv_total: u.Quantity = column("Δv", "km/s", fmt=".3f", doc="total Δv, dv1 + dv2")
+    revs: np.ndarray = column("revs", doc="complete revolutions on the transfer orbit")
+    departure_name: str = value("from", default="")
+    arrival_name: str = value("to", default="")
+    min_separation: u.Quantity = quantity("windows at least this far apart", "d", fmt=".2f",
+                                          default=None)
+
+    def summary(self) -> str:
+        who = " → ".join(x for x in (self.departure_name, self.arrival_name) if x)
+        if not len(self):
+            return f"{who + ': ' if who else ''}no interior minimum in the grid"
+        return (f"{who + ': ' if who else ''}{len(self)} windows, best "
+                f"{self.dv_total[0].to_value(_KMS):.3f} km/s departing {_when(self.departure[0])}")
+
+
+@dataclass(frozen=True, repr=False)
+class StationTransferResult(Result):
+    """Result of :func:`station_transfer_search`: the grids and their cheapest cell.
+
+    Grids (plain fields, not displayed) have shape ``(N departures, K times of flight)``.
+    Cells where no Lambert solution exists for any revolution count tried have
+    ``ok == False`` and NaN Δv; use ``ok``, not the NaNs, to select them. The displayed
+    fields describe the grid and its cheapest solved cell (``best_*``; blank if no cell
+    was solved); :meth:`best` lists the cheapest distinct windows.
     """
 
     departure: Time  #: (N,) departure times
@@ -114,8 +151,36 @@ class StationTransferResult:
     revs: np.ndarray  #: (N, K) complete revolutions of the cheapest solution (-1 where not ok)
     lowpath: np.ndarray  #: (N, K) branch of that solution when revs >= 1
     minima: np.ndarray  #: flat indices of the interior local minima of dv_total, cheapest first
+    departure_name: str = value("from", default="")
+    arrival_name: str = value("to", default="")
+    first_departure: Time = value("first departure", fmt="minute", default=None)
+    last_departure: Time = value("last departure", fmt="minute", default=None)
+    departures: int = value("departure times", default=0)
+    tof_min: u.Quantity = quantity("shortest time of flight", "min", fmt=".0f", default=None)
+    tof_max: u.Quantity = quantity("longest time of flight", "min", fmt=".0f", default=None)
+    solved_fraction: float = quantity("cells solved", fmt=".3f", default=None)
+    best_departure: Time = value("cheapest departure", fmt="minute", default=None)
+    best_tof: u.Quantity = quantity("its time of flight", "min", fmt=".0f", default=None)
+    best_dv1: u.Quantity = quantity("its departure Δv", "km/s", fmt=".3f", default=None)
+    best_dv2: u.Quantity = quantity("its arrival Δv", "km/s", fmt=".3f", default=None)
+    best_dv_total: u.Quantity = quantity("its total Δv", "km/s", fmt=".3f", default=None)
+    best_revs: int = value("its revolutions", default=None)
+    best_on_edge: bool = value("cheapest cell on the grid's edge", default=None)
 
-    def best(self, n: int = 5, *, min_separation=None) -> QTable:
+    def summary(self) -> str:
+        who = " → ".join(x for x in (self.departure_name, self.arrival_name) if x)
+        head = f"{who}: " if who else ""
+        grid = f"{self.ok.shape[0]}×{self.ok.shape[1]} grid"
+        if self.best_dv_total is None:
+            return f"{head}{grid}, no cell solved"
+        return (f"{head}{grid}, cheapest {self.best_dv_total.to_value(_KMS):.3f} km/s departing "
+                f"{_when(self.best_departure)}")
+
+    def with_names(self, departure_name: str, arrival_name: str) -> StationTransferResult:
+        """A copy naming the two orbits (display names)."""
+        return replace(self, departure_name=str(departure_name), arrival_name=str(arrival_name))
+
+    def best(self, n: int = 5, *, min_separation=None) -> TransferWindows:
         """The ``n`` cheapest windows: local minima of the total Δv inside the grid.
 
         Minima on the grid's edge are left out (the Δv may keep falling beyond the searched
@@ -131,16 +196,21 @@ class StationTransferResult:
 
         Returns
         -------
-        QTable
+        TransferWindows
             Columns ``departure``, ``arrival`` (Time), ``tof`` (min), ``dv1``, ``dv2``,
             ``dv_total`` (km/s), ``revs``; cheapest first.
         """
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise ValueError(f"n must be a positive integer, got {n!r}")
+            raise ArgumentError(f"n must be a positive integer, got {n!r}")
+        sep_q = None
         if min_separation is None:
             idx = self.minima[: int(n)]
         else:
             sep = as_value(min_separation, u.s, "min_separation", min=0.0)
+            if np.ndim(sep):
+                raise ArgumentError(f"min_separation must be a single time interval, got shape "
+                                    f"{np.shape(sep)}")
+            sep_q = (sep * u.s).to(u.day)
             t_rel = (self.departure - self.departure[0]).to_value(u.s)
             rows = np.unravel_index(self.minima, self.ok.shape)[0]
             picked: list[int] = []
@@ -153,20 +223,30 @@ class StationTransferResult:
                     if len(picked) == n:
                         break
             idx = np.array(picked, dtype=int)
-        i, j = np.unravel_index(idx, self.ok.shape)
+        i, j = np.unravel_index(np.asarray(idx, dtype=int), self.ok.shape)
         dep = self.departure[i]
         tof = self.tof[j].to(u.min)
-        return QTable(
-            {
-                "departure": dep,
-                "arrival": dep + tof,
-                "tof": tof,
-                "dv1": self.dv1[i, j],
-                "dv2": self.dv2[i, j],
-                "dv_total": self.dv_total[i, j],
-                "revs": self.revs[i, j],
-            }
+        return TransferWindows(
+            departure=dep,
+            arrival=dep + tof,
+            tof=tof,
+            dv1=self.dv1[i, j],
+            dv2=self.dv2[i, j],
+            dv_total=self.dv_total[i, j],
+            revs=np.asarray(self.revs[i, j]),
+            departure_name=self.departure_name,
+            arrival_name=self.arrival_name,
+            min_separation=sep_q,
+            notes=self.notes,
+            inputs=self.inputs,
+            analysis_date=self.analysis_date,
+            warnings=self.warnings,
         )
+
+
+#: Bytes per grid cell kept by the search (the float grids dv1, dv2, dv, revs, flags and their
+#: Quantity copies); the Lambert temporaries are bounded by the core's chunking (~400 MB).
+_BYTES_PER_CELL = 8 * 8
 
 
 def station_transfer_search(
@@ -216,14 +296,22 @@ def station_transfer_search(
         departure = departure.reshape((1,))
     departure = Time(departure, format="isot", precision=0)  # copy; readable in tables
     if departure.ndim != 1:
-        raise ValueError(f"departure must be a 1-D Time array, got shape {departure.shape}")
+        raise ArgumentError(f"departure must be a 1-D Time array, got shape {departure.shape}")
+    if departure.size == 0:
+        raise ArgumentError("departure must hold at least one time, got an empty Time array")
     tof_s = np.atleast_1d(as_value(tof, u.s, "tof", min=0.0, min_inclusive=False))
     if tof_s.ndim != 1:
-        raise ValueError(f"tof must be a 1-D Quantity array, got shape {tof_s.shape}")
+        raise ArgumentError(f"tof must be a 1-D Quantity array, got shape {tof_s.shape}")
+    if tof_s.size == 0:
+        raise ArgumentError("tof must hold at least one time of flight, got an empty array")
     if tof_s.size > 1 and np.any(np.diff(tof_s) <= 0):
-        raise ValueError("tof must be strictly increasing")
+        raise ArgumentError("tof must be strictly increasing")
     if isinstance(max_revs, bool) or not isinstance(max_revs, (int, np.integer)) or max_revs < 0:
-        raise ValueError(f"max_revs must be an integer >= 0, got {max_revs!r}")
+        raise ArgumentError(f"max_revs must be an integer >= 0, got {max_revs!r}")
+    if max_revs > 20:
+        raise ArgumentError(f"max_revs must be at most 20, got {max_revs!r}")
+    check_work_size(float(departure.size) * tof_s.size * _BYTES_PER_CELL,
+                    f"a {departure.size:,} x {tof_s.size:,} transfer grid with max_revs={max_revs}")
     if prograde is None:
         prograde = bool(dep_el.inc < np.pi / 2)
 
@@ -233,7 +321,7 @@ def station_transfer_search(
     t0 = departure[0]
     t_dep = (departure - t0).to_value(u.s)
     if t_dep.size > 1 and np.any(np.diff(t_dep) <= 0):
-        raise ValueError("departure times must be strictly increasing")
+        raise ArgumentError("departure times must be strictly increasing")
     dep0 = _shift_to(dep_el, (t0 - dep_epoch).to_value(u.s), mu, J2, R_EARTH, J4)
     arr0 = _shift_to(arr_el, (t0 - arr_epoch).to_value(u.s), mu, J2, R_EARTH, J4)
 
@@ -250,14 +338,48 @@ def station_transfer_search(
         prograde=bool(prograde),
     )
     minima = _core.local_minima(grid.dv, grid.ok)
+    dv_total = grid.dv * _KMS
+    tof_q = (tof_s * u.s).to(u.min)
+    best = {}
+    warnings = ()
+    if np.any(grid.ok):
+        flat = int(np.argmin(np.where(grid.ok, grid.dv, np.inf)))
+        i, j = np.unravel_index(flat, grid.ok.shape)
+        n_dep, n_tof = grid.ok.shape
+        best = {
+            "best_departure": departure[i],
+            "best_tof": tof_q[j],
+            "best_dv1": grid.dv1[i, j] * _KMS,
+            "best_dv2": grid.dv2[i, j] * _KMS,
+            "best_dv_total": dv_total[i, j],
+            "best_revs": int(grid.revs[i, j]),
+            "best_on_edge": bool(i in (0, n_dep - 1) or j in (0, n_tof - 1)),
+        }
+    else:
+        warnings = (("no cell of the grid has a Lambert solution: widen the times of flight or "
+                    "allow more revolutions"),)
+    model = ("Keplerian motion" if not j2 else
+             "secular J2, J2^2 and J4 drift (SGP4's model)" if second_order else
+             "secular J2 drift")
     return StationTransferResult(
         departure=departure,
-        tof=(tof_s * u.s).to(u.min),
+        tof=tof_q,
         dv1=grid.dv1 * _KMS,
         dv2=grid.dv2 * _KMS,
-        dv_total=grid.dv * _KMS,
+        dv_total=dv_total,
         ok=grid.ok,
         revs=grid.revs,
         lowpath=grid.lowpath,
         minima=minima,
+        first_departure=departure[0],
+        last_departure=departure[-1],
+        departures=int(departure.size),
+        tof_min=tof_q.min(),
+        tof_max=tof_q.max(),
+        solved_fraction=float(np.mean(grid.ok)),
+        warnings=warnings,
+        notes=((f"two-impulse Lambert transfers (Izzo), up to {int(max_revs)} revolutions, "
+               f"between mean orbits with {model}; cheapest cell over the whole grid, "
+               "best() lists interior minima"),),
+        **best,
     )

@@ -127,11 +127,13 @@ def test_capacity_verdicts_with_a_published_capacity(catalog):
 
 
 def test_bad_scenarios(catalog):
-    with pytest.raises(TypeError, match="pair"):
+    from orbits.errors import ArgumentError, ArgumentTypeError, NotFoundError
+
+    with pytest.raises(ArgumentTypeError, match="pair"):
         station_compatibility(["soyuz-ms"], catalog=catalog)
-    with pytest.raises(KeyError):
+    with pytest.raises(NotFoundError, match="no-such-ship"):
         station_compatibility([("no-such-ship", "baikonur")], catalog=catalog)
-    with pytest.raises(ValueError, match="no stations"):
+    with pytest.raises(ArgumentError, match="no stations"):
         station_compatibility(catalog=catalog, stations=[])
 
 

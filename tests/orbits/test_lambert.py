@@ -234,3 +234,14 @@ def test_short_transfer_high_orbit_converges():
     assert sol.ok
     b1, b2 = _boinor(MU, r1, r2, 731.25)
     assert _rel(sol.v1, b1) < 1e-9 and _rel(sol.v2, b2) < 1e-9
+
+
+def test_mismatched_batch_shapes_name_the_arguments():
+    from orbits.errors import ArgumentError
+
+    r1 = np.tile([7000.0, 0.0, 0.0], (2, 1)) * u.km
+    r2 = np.tile([0.0, 8000.0, 0.0], (3, 1)) * u.km
+    with pytest.raises(ArgumentError, match=r"r1 \(2,\), r2 \(3,\)"):
+        lambert(r1, r2, 1 * u.h)
+    with pytest.raises(ArgumentError, match=r"tof \(4,\)"):
+        lambert(r1, r1[::-1] + [0, 100, 0] * u.km, [1, 2, 3, 4] * u.h)

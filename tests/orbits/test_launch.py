@@ -168,6 +168,10 @@ def test_gmst_vallado_3_5_and_astropy():
     assert_allclose(np.degrees(core.gmst(d)), ref, atol=1e-7)
 
 
+def _plane(tle, rate):
+    return {"inclination": tle.inc, "raan": tle.raan, "epoch": tle.epoch, "raan_rate": rate}
+
+
 def _tle_plane(name):
     from orbits.precession import nodal_precession_rate
     from orbits.tle import from_tle
@@ -190,8 +194,8 @@ def _tle_plane(name):
 def test_launch_windows_match_published_launch_times(station, lat, lon, launched, tol_min):
     tle, rate = _tle_plane(station)
     t_launch = Time(launched, scale="utc")
-    win = L.launch_windows(lat * u.deg, lon * u.deg, tle.raan, tle.epoch, tle.inc, rate,
-                           t_launch - 1 * u.day, t_launch + 1 * u.day)
+    win = L.launch_windows(lat * u.deg, lon * u.deg, t_launch - 1 * u.day, t_launch + 1 * u.day,
+                           **_plane(tle, rate))
     gap = np.min(np.abs((win["time"] - t_launch).to_value(u.min)))
     assert gap < tol_min, win
 
@@ -201,8 +205,8 @@ def test_launch_windows_site_lies_in_plane_astropy_teme():
     from astropy.coordinates import TEME
 
     tle, rate = _tle_plane("ISS (ZARYA)")
-    win = L.launch_windows(45.996 * u.deg, 63.564 * u.deg, tle.raan, tle.epoch, tle.inc, rate,
-                           "2024-05-09", "2024-05-16", step=30 * u.min)
+    win = L.launch_windows(45.996 * u.deg, 63.564 * u.deg, "2024-05-09", "2024-05-16",
+                           **_plane(tle, rate), step=30 * u.min)
     assert len(win) == 14  # two passes a day for 7 days
     assert set(win["pass"]) == {"ascending", "descending"}
     t = win["time"]
@@ -223,14 +227,17 @@ def test_launch_windows_site_lies_in_plane_astropy_teme():
 
 def test_launch_windows_unreachable_and_bad_input():
     with pytest.raises(ValueError, match="cannot be reached"):
-        L.launch_windows(45.996 * u.deg, 63.564 * u.deg, 0 * u.deg, "2024-05-09", 41.47 * u.deg,
-                         -5 * u.deg / u.day, "2024-05-09", "2024-05-10")
+        L.launch_windows(45.996 * u.deg, 63.564 * u.deg, "2024-05-09", "2024-05-10",
+                         raan=0 * u.deg, epoch="2024-05-09", inclination=41.47 * u.deg,
+                         raan_rate=-5 * u.deg / u.day)
     with pytest.raises(ValueError, match="stop must be after start"):
-        L.launch_windows(45.996 * u.deg, 63.564 * u.deg, 0 * u.deg, "2024-05-09", 51.6 * u.deg,
-                         -5 * u.deg / u.day, "2024-05-10", "2024-05-09")
+        L.launch_windows(45.996 * u.deg, 63.564 * u.deg, "2024-05-10", "2024-05-09",
+                         raan=0 * u.deg, epoch="2024-05-09", inclination=51.6 * u.deg,
+                         raan_rate=-5 * u.deg / u.day)
     with pytest.raises(TypeError, match="start"):
-        L.launch_windows(45.996 * u.deg, 63.564 * u.deg, 0 * u.deg, "2024-05-09", 51.6 * u.deg,
-                         -5 * u.deg / u.day, 5, "2024-05-09")
+        L.launch_windows(45.996 * u.deg, 63.564 * u.deg, 5, "2024-05-09",
+                         raan=0 * u.deg, epoch="2024-05-09", inclination=51.6 * u.deg,
+                         raan_rate=-5 * u.deg / u.day)
 
 
 @pytest.mark.parametrize(
@@ -255,3 +262,48 @@ def test_bad_input_names_argument(call, exc, words):
         call()
     for w in words:
         assert w in str(info.value)
+
+
+def test_launch_windows_result_shape_and_degenerate_spans():
+    """LaunchWindows: columns time/pass/azimuth/node, site/plane scalars, one-line repr; an
+    empty span and a span too fine to hold in memory are errors naming the argument."""
+    from orbits.errors import ArgumentError, SizeLimitError
+
+    tle, rate = _tle_plane("ISS (ZARYA)")
+    win = L.launch_windows(45.996 * u.deg, 63.564 * u.deg, "2024-05-09", "2024-05-10",
+                           **_plane(tle, rate))
+    assert isinstance(win, L.LaunchWindows) and len(win) == 2
+    assert repr(win).startswith("<LaunchWindows 2 windows from 2024-05-09 over 1.0 d")
+    assert list(win.to_table().colnames) == ["time", "pass", "azimuth", "node of the plane"]
+    assert win.inclination.to_value(u.deg) == pytest.approx(51.6381, abs=1e-9)  # TLE line 2
+    # the node column is the TLE node carried at the J2 rate to each window
+    carried = (tle.raan + rate * (win["time"] - tle.epoch)).to_value(u.deg) % 360
+    assert_allclose(win["raan"].to_value(u.deg), carried, atol=1e-9)
+    assert all(len(line) <= 100 for line in win.to_text().splitlines())
+    site = (45.996 * u.deg, 63.564 * u.deg)
+    plane = _plane(tle, rate)
+    with pytest.raises(ArgumentError, match="stop must be after start"):
+        L.launch_windows(*site, "2024-05-09", "2024-05-09", **plane)
+    # ten years at 1 s steps: 3.2e8 grid points, refused before allocating
+    with pytest.raises(SizeLimitError, match=r"launch_windows over 3653 days .* over the 2\.0 GiB"):
+        L.launch_windows(*site, "2024-01-01", "2034-01-01", **plane, step=1 * u.s)
+    with pytest.raises(ArgumentError, match="step must be in"):
+        L.launch_windows(*site, "2024-05-09", "2024-05-10", **plane, step=0 * u.s)
+    with pytest.raises(ArgumentError, match="inclination must be a scalar"):
+        L.launch_windows(*site, "2024-05-09", "2024-05-10",
+                         **{**plane, "inclination": [51.6, 52] * u.deg})
+    with pytest.raises(TypeError):  # the plane is keyword-only
+        L.launch_windows(*site, "2024-05-09", "2024-05-10", tle.inc, tle.raan, tle.epoch, rate)
+
+
+def test_result_classes_and_mismatched_shapes():
+    from orbits.errors import ArgumentError
+
+    az = L.launch_azimuth(45.965 * u.deg, 51.64 * u.deg)
+    assert repr(az).startswith("<LaunchAzimuth ascending ")
+    assert az.to_dict()["inertial_ascending"]["unit"] == "deg"
+    cost = L.dogleg_dv(45.965 * u.deg, 41.4681 * u.deg, altitude=390 * u.km)
+    assert repr(cost).startswith("<DoglegCost turn 4.")
+    assert L.dogleg_dv(19.614 * u.deg, 41.47 * u.deg).summary() == "direct ascent, no plane change"
+    with pytest.raises(ArgumentError, match=r"latitude \(2,\), inclination \(3,\)"):
+        L.dogleg_dv([45, 46] * u.deg, [50, 51, 52] * u.deg)

@@ -212,3 +212,51 @@ def test_bad_input_names_argument(call, exc, words):
         call()
     for w in words:
         assert w in str(info.value)
+
+
+def test_k_is_the_gravitational_parameter_and_results_have_one_shape():
+    """``k=`` (poliastro's name) for the attractor's GM: a Hohmann transfer around the Moon
+    against the textbook formulas (Curtis eqs. 6.2-6.3) with GM_Moon = 4902.800080 km^3/s^2
+    (orbits.core.constants, LP150Q)."""
+    from orbits.bodies import Moon
+
+    r1, r2, gm = 1837.4, 3000.0, 4902.800080
+    h = P.hohmann(r1 * u.km, r2 * u.km, k=Moon.k)
+    at = 0.5 * (r1 + r2)
+    dv1 = np.sqrt(gm / r1) * (np.sqrt(2 * r2 / (r1 + r2)) - 1)
+    dv2 = np.sqrt(gm / r2) * (1 - np.sqrt(2 * r1 / (r1 + r2)))
+    assert_allclose([h.dv1.to_value(KMS), h.dv2.to_value(KMS)], [dv1, dv2], rtol=1e-12)
+    assert_allclose(h.tof.to_value(u.s), np.pi * np.sqrt(at**3 / gm), rtol=1e-12)
+    assert_allclose(h.total.to_value(KMS), dv1 + dv2, rtol=1e-12)
+    assert isinstance(h, P.HohmannTransfer) and repr(h).startswith("<HohmannTransfer ")
+    assert set(h.to_dict()) >= {"dv1", "dv2", "total", "tof"}
+    with pytest.raises(TypeError):
+        P.hohmann(r1 * u.km, r2 * u.km, mu=Moon.k)  # the old name is gone
+    c = P.combined_plane_change(7000 * u.km, 42164 * u.km, 28 * u.deg)
+    assert c.total == c.dv1 + c.dv2 and repr(c).startswith("<CombinedPlaneChange ")
+
+
+def test_mismatched_shapes_name_the_arguments():
+    from orbits.errors import ArgumentError
+
+    with pytest.raises(ArgumentError, match=r"inc1 \(2,\), raan1 \(3,\)"):
+        P.plane_angle([50, 51] * u.deg, [1, 2, 3] * u.deg, 40 * u.deg, 0 * u.deg)
+    with pytest.raises(ArgumentError, match=r"speed \(2,\), angle \(4,\)"):
+        P.plane_change_dv([7, 8] * KMS, [1, 2, 3, 4] * u.deg)
+    with pytest.raises(ArgumentError, match=r"r1 \(2,\), r2 \(3,\)"):
+        P.hohmann([7000, 8000] * u.km, [1, 2, 3] * u.km * 1e4)
+
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.floats(0, 180), st.floats(0, 180), st.floats(-720, 720), st.floats(-720, 720))
+def test_plane_angle_bounds_property(i1, i2, o1, o2):
+    """Spherical geometry: the angle between two planes lies between |i1 - i2| (same node)
+    and min(i1 + i2, 360 - i1 - i2) (nodes opposed), and is symmetric in the two planes."""
+    ang = P.plane_angle(i1 * u.deg, o1 * u.deg, i2 * u.deg, o2 * u.deg).to_value(u.deg)
+    assert abs(i1 - i2) - 1e-7 <= ang <= min(i1 + i2, 360 - i1 - i2) + 1e-7
+    back = P.plane_angle(i2 * u.deg, o2 * u.deg, i1 * u.deg, o1 * u.deg).to_value(u.deg)
+    assert ang == pytest.approx(back, abs=1e-9)

@@ -114,10 +114,15 @@ def test_moon_j2_rate_uses_lunar_constants():
     a = 1737.4 + 100.0
     n = np.sqrt(4902.800080 / a**3)
     expected = -1.5 * n * 2.0321568e-4 * (1738.0 / a) ** 2 * np.cos(np.radians(80.0))
-    got = P.nodal_precession_rate(altitude=100 * u.km, inc=80 * u.deg, body="moon")
+    got = P.nodal_precession_rate(altitude=100 * u.km, inc=80 * u.deg, attractor="Moon")
     assert_allclose(got.to_value(u.rad / u.s), expected, rtol=1e-12)
-    with pytest.raises(ValueError, match="body must be one of"):
-        P.nodal_precession_rate(altitude=100 * u.km, inc=80 * u.deg, body="mars")
+    from orbits.bodies import Moon
+    from orbits.errors import ArgumentError
+
+    same = P.nodal_precession_rate(altitude=100 * u.km, inc=80 * u.deg, attractor=Moon)
+    assert same == got
+    with pytest.raises(ArgumentError, match="attractor must be one of 'Earth', 'Moon'"):
+        P.nodal_precession_rate(altitude=100 * u.km, inc=80 * u.deg, attractor="mars")
 
 
 def test_alignments_and_history_iss_css():
@@ -248,5 +253,30 @@ def test_second_order_alignment_date_matches_drag_free_sgp4():
 def test_second_order_is_earth_only():
     import orbits
 
-    with pytest.raises(ValueError, match="second_order=True is available for body='earth' only"):
-        orbits.nodal_precession_rate(altitude=100 * u.km, inc=90 * u.deg, body="moon", second_order=True)
+    with pytest.raises(ValueError, match="second_order=True is available for attractor Earth only"):
+        orbits.nodal_precession_rate(altitude=100 * u.km, inc=90 * u.deg, attractor="Moon",
+                                     second_order=True)
+
+
+def test_history_and_alignments_are_results_and_bad_shapes_are_named():
+    from orbits.errors import ArgumentError
+
+    tles = load_tles()
+    iss, css = tles["ISS (ZARYA)"], tles["CSS (TIANHE)"]
+    h = P.plane_angle_history(iss, css, iss.epoch + np.arange(5) * u.day)
+    assert isinstance(h, P.PlaneAngleHistory) and len(h) == 5
+    assert list(h.to_table().colnames) == ["time", "node of orbit 1", "node of orbit 2",
+                                           "node difference", "plane angle"]
+    # first row: the ISS node at its own epoch is the TLE line's 147.8590 deg
+    assert_allclose(h["raan1"][0].to_value(u.deg), 147.8590, atol=1e-9)
+    assert repr(h).startswith("<PlaneAngleHistory 5 times from ")
+    al = P.plane_alignments(iss, css, count=1)
+    assert isinstance(al, P.PlaneAlignments) and "next alignment 2024-10-" in repr(al)
+    with pytest.raises(ArgumentError, match="times must hold at least one time"):
+        P.plane_angle_history(iss, css, Time([], format="jd"))
+    with pytest.raises(ArgumentError, match=r"orbit1.inc must be a scalar .* shape \(2,\)"):
+        P.relative_node_drift({"a": 7000 * u.km, "ecc": 0 * u.one, "inc": [50, 51] * u.deg}, css)
+    with pytest.raises(ArgumentError, match=r"count must be an integer in \[1, 10000\]"):
+        P.plane_alignments(iss, css, count=0)
+    with pytest.raises(ArgumentError, match=r"a \(2,\), ecc \(\), inc \(3,\)"):
+        P.nodal_precession_rate([7000, 7100] * u.km, 0 * u.one, [50, 51, 52] * u.deg)

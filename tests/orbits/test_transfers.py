@@ -10,7 +10,8 @@ from astropy.table import QTable
 from astropy.time import Time
 
 from orbits.core import transfers as core
-from orbits.transfers import StationTransferResult, station_transfer_search
+from orbits.errors import ArgumentError, SizeLimitError
+from orbits.transfers import StationTransferResult, TransferWindows, station_transfer_search
 
 MU = 398600.4418  # km^3/s^2 (Vallado 4th ed., Table D-1)
 RE = 6378.137  # km (Vallado Table D-1)
@@ -52,7 +53,7 @@ def test_hohmann_comes_out_of_the_search(hohmann_result):
     assert dva + dvb == pytest.approx(3.935224, abs=2e-6)
     assert np.pi * np.sqrt(at**3 / MU) / 3600 == pytest.approx(5.256713, abs=2e-6)
 
-    best = hohmann_result.best(1)[0]
+    best = hohmann_result.best(1)[0]  # one row, keyed by field name
     # the 2 s x 15 s grid cannot hit the exact 180-degree transfer (nor should it: collinear
     # r1, r2 leave the Lambert plane undefined), but Delta-v is stationary there, so the
     # nearest cell agrees to 1e-6 and the time of flight to one tof step
@@ -73,11 +74,24 @@ def test_result_structure(hohmann_result):
     assert res.dv_total.unit == u.km / u.s and res.tof.unit == u.min
     np.testing.assert_allclose((res.dv1 + res.dv2 - res.dv_total).value, 0.0, atol=1e-12)
     table = res.best(3)
-    assert isinstance(table, QTable) and len(table) == min(3, len(res.minima)) >= 1
-    assert list(table.colnames) == ["departure", "arrival", "tof", "dv1", "dv2", "dv_total", "revs"]
+    assert isinstance(table, TransferWindows) and len(table) == min(3, len(res.minima)) >= 1
     assert np.all(np.diff(table["dv_total"].value) >= 0)
     assert isinstance(table["departure"], Time)
-    with pytest.raises(ValueError, match="n must be a positive integer"):
+    # the QTable form has human labels and units; the dict form the field names
+    qt = table.to_table()
+    assert isinstance(qt, QTable)
+    assert list(qt.colnames) == ["departure", "arrival", "tof", "Δv1", "Δv2", "Δv", "revs"]
+    assert qt["Δv"].unit == u.km / u.s
+    assert list(table.to_dict()["rows"][0]) == ["departure", "arrival", "tof", "dv1", "dv2",
+                                                "dv_total", "revs"]
+    # the summary fields describe the cheapest solved cell of the whole grid
+    k = np.unravel_index(np.nanargmin(np.where(res.ok, res.dv_total.value, np.nan)), res.ok.shape)
+    assert res.best_dv_total == res.dv_total[k]
+    assert res.best_departure == res.departure[k[0]] and res.best_tof == res.tof[k[1]]
+    assert res.departures == 3000 and res.solved_fraction == 1.0
+    assert repr(res).startswith("<StationTransferResult 3000×80 grid, cheapest 3.935 km/s")
+    assert all(len(line) <= 100 for line in res.to_text().splitlines())
+    with pytest.raises(ArgumentError, match="n must be a positive integer"):
         res.best(0)
 
 
@@ -252,6 +266,21 @@ def test_bad_input():
         station_transfer_search(leo, geo, dep[::-1], tof)
     with pytest.raises(u.UnitTypeError, match="departure_orbit.a must have units of length"):
         station_transfer_search({**leo, "a": 7000 * u.s}, geo, dep, tof)
+
+
+def test_degenerate_and_oversized_grids_are_refused_before_work():
+    ep = Time("2024-01-01", scale="utc")
+    leo = _circular(7000.0, 0.0, ep)
+    geo = _circular(42164.0, 0.0, ep)
+    with pytest.raises(ArgumentError, match="departure must hold at least one time"):
+        station_transfer_search(leo, geo, ep + np.arange(0) * u.min, [1, 2] * u.h)
+    with pytest.raises(ArgumentError, match="tof must hold at least one"):
+        station_transfer_search(leo, geo, ep + np.arange(3) * u.min, [] * u.h)
+    # ten years of departures every minute x 1,000 tofs: refused with the size and the limit,
+    # before the Lambert work starts
+    dep = ep + np.arange(0, 10 * 365.25 * 1440, 1.0) * u.min
+    with pytest.raises(SizeLimitError, match=r"GiB of working memory, over the 2\.0 GiB limit"):
+        station_transfer_search(leo, geo, dep, np.linspace(10, 600, 1000) * u.min)
 
 
 def test_porkchop_figure(hohmann_result):
