@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 
 _EXPORTS = {
+    "compare": ("compare",),
     "catalog": ("Catalog", "load_catalog", "save_records", "normalize_name", "CatalogError"),
     "records": (
         "Mission",

@@ -61,7 +61,7 @@ NAMED = [
     "Luna-25", "Luna-26", "Luna-27", "Luna-28", "Luna-29",
     "Chang'e-4", "Queqiao", "Chang'e-5", "Chang'e-6", "Queqiao-2", "Chang'e-7",
     "Federation", "Mengzhou", "Lanyue",
-    "Tiangong", "Tianhe", "Wentian", "Mengtian", "Tiangong-1", "Tiangong-2", "Shenzhou-11",
+    "Chinese space station", "Tianhe", "Wentian", "Mengtian", "Tiangong-1", "Tiangong-2", "Shenzhou-11",
     "ISS", "ROS",
 ]
 SITES = ["Baikonur", "Vostochny", "Plesetsk", "Jiuquan", "Xichang", "Wenchang", "Taiyuan", "Kourou", "Cape Canaveral"]
@@ -148,7 +148,7 @@ def test_filters(cat):
     russian_lunar = cat.filter(agency="Roscosmos", target="Moon")
     assert {"Luna-25", "Luna-26"} <= {m.name for m in russian_lunar}
     assert all(m.status == "planned" for m in cat.filter(status="planned"))
-    assert {m.name for m in cat.filter(kind="station")} >= {"ISS", "Tiangong"}
+    assert {m.name for m in cat.filter(kind="station")} >= {"ISS", "Chinese space station"}
 
 
 def test_filter_rejects_unknown_values_with_allowed_list(cat):
