@@ -101,7 +101,7 @@ def test_good_download_appends_and_dedups(server, data_dir):
     assert abs((iss.epoch - _tle_epoch("ISS (ZARYA)")).to_value(u.s)) < 1e-3
     # the merged sources: packaged history, then cache, then a user file
     allh = store.histories(TLE_FILE)
-    assert allh["Tianhe"].latest.source == str(TLE_FILE)
+    assert allh["Tianhe"].at("2024-05-09T00:08").source == str(TLE_FILE)  # user file wins at its epoch
 
 
 def test_corrupt_download_leaves_the_cache_unchanged(server, data_dir):
