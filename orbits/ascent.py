@@ -84,7 +84,13 @@ def out_of_plane_speed(latitude, inclination, *, geodetic=True):
     inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi)
     lat_gc = _sites.geodetic_to_geocentric(lat) if geodetic else lat
     lat_gd = lat if geodetic else np.arctan(np.tan(lat) / (1.0 - _sites.E2_EARTH))
-    az_a, _ = _sites.inertial_azimuth(lat_gc, inc)  # checks reachability
+    lat_abs = np.abs(lat_gc)
+    if np.any((lat_abs > inc + 1e-12) | (lat_abs > np.pi - inc + 1e-12)):
+        raise ArgumentError(
+            f"inclination {np.degrees(np.max(inc)):.4g} deg is not reachable by a direct ascent "
+            f"from latitude {np.degrees(np.max(lat_abs)):.4g} deg (geocentric): inclination "
+            "must be in [|lat|, 180 deg - |lat|]")
+    az_a, _ = _sites.inertial_azimuth(lat_gc, inc)
     return np.abs(np.cos(az_a)) * _sites.rotation_speed(lat_gd) * (u.km / u.s)
 
 
