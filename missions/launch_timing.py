@@ -268,14 +268,21 @@ class LaunchPrediction(TableResult):
 
 
 def _site_coordinates(site, catalog):
+    """A pad of launch_pads.toml, else a launch site of the catalog (default: the built-in)."""
     try:
         p = pad(site)
-        return p["name"], p["latitude"] * u.deg, p["longitude"] * u.deg, f"pad {p['name']} ({p['source']})"
-    except NotFoundError:
-        if catalog is None:
-            raise
-    rec = catalog.site(site)
-    return rec.name, rec.latitude, rec.longitude, f"catalog site {rec.name}"
+    except NotFoundError as exc:
+        from . import records as r
+        from .catalog import load_catalog
+
+        cat = catalog if catalog is not None else load_catalog()
+        rec = cat.get(site) if isinstance(site, str) else None
+        if not isinstance(rec, r.LaunchSite):
+            raise NotFoundError(f"{exc.args[0]}; {site!r} is not a catalog launch site "
+                                "either") from None
+        return rec.name, rec.latitude, rec.longitude, f"catalog site {rec.name} ({rec.source})"
+    return (p["name"], p["latitude"] * u.deg, p["longitude"] * u.deg,
+            f"pad {p['name']} ({p['source']})")
 
 
 def predict_launches(site, station, *, vehicle, profile, start, days=1.0, elements=None,
@@ -286,7 +293,8 @@ def predict_launches(site, station, *, vehicle, profile, start, days=1.0, elemen
     ----------
     site : str
         A pad of ``orbits/data/launch_pads.toml`` ("Baikonur Site 31/6", "Jiuquan LC-43/91",
-        "Wenchang LC-201" ...), or with ``catalog`` a catalog launch site.
+        "Wenchang LC-201" ...), or else a launch site of ``catalog`` (default: the built-in
+        catalog), e.g. "Baikonur" (the catalog's site point, ~20 km from pad 31/6).
     station : str
         "ISS" or "CSS" (aliases: "Tianhe", "Chinese space station" ...).
     vehicle, profile : str

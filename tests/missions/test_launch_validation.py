@@ -134,3 +134,30 @@ def test_predict_launches_bad_names():
     with pytest.raises(ArgumentError, match="days"):
         lt.predict_launches("Baikonur Site 31/6", "ISS", vehicle="Soyuz-2.1a",
                             profile="two-day", start="2025-01-01", days=0)
+
+
+def test_catalog_site_point_shifts_the_window_by_tens_of_seconds():
+    """The catalog's Baikonur point (45.965 N, 63.305 E, missions/data/10_sites.toml) lies
+    ~20 km west of pad 31/6 (45.996111 N, 63.563889 E, launch-pads.toml). Issue 9: it "shifts
+    every window by ~40 s" (the ascending, ISS-bound pass). The longitude difference alone
+    delays both passes by 0.258889 deg / 360.9856 deg/day = 62.0 s; the latitude difference
+    moves the two passes in opposite directions, so their mean shift is close to 62 s."""
+    kw = {"vehicle": "Soyuz-2.1a", "profile": "two-orbit", "start": "2025-04-08", "days": 1}
+    pad_ = lt.predict_launches("Baikonur Site 31/6", "ISS", **kw)
+    cat = lt.predict_launches("Baikonur", "ISS", **kw)
+    shift = (Time(cat.time) - Time(pad_.time)).to_value(u.s)
+    ascending = pad_.azimuth.to_value(u.deg) < 90
+    assert np.all((30 < shift[ascending]) & (shift[ascending] < 50))
+    assert abs(shift.mean() - 0.258889 / 360.9856 * 86400) < 2.0
+
+
+def test_bad_history_file_names_file_and_line(tmp_path):
+    # a real ISS set (iss-25544.tle, first entry) with its line-2 checksum digit changed
+    bad = tmp_path / "bad.tle"
+    bad.write_text("ISS (ZARYA)\n"
+                   "1 25544U 98067A   21047.44578741  .00000631  00000-0  19638-4 0  9995\n"
+                   "2 25544  51.6433 219.9227 0002719  22.5068  17.2470 15.48966013269886\n")
+    from orbits.errors import DataFileError
+
+    with pytest.raises(DataFileError, match=r"bad\.tle, line 1"):
+        lt.load_history(bad)
