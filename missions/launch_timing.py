@@ -232,14 +232,6 @@ def _elements(station, elements, start, catalog):
 # --- adapter for orbits.launch_windows' result (QTable today, a Result after h1) -------------
 
 
-def _column(result, name):
-    """Column ``name`` of a launch-windows result: a Result attribute or a table column."""
-    if hasattr(result, name) and not hasattr(result, "colnames"):
-        return getattr(result, name)
-    table = result if hasattr(result, "colnames") else result.to_table()
-    return table[name] if name in table.colnames else None
-
-
 # --- the prediction -------------------------------------------------------------------------
 
 
@@ -331,11 +323,9 @@ def predict_launches(site, station, *, vehicle, profile, start, days=1.0, elemen
     rate = getattr(tle, "raan_rate", None)
     if rate is None:
         rate = orbits.nodal_precession_rate(tle.a, tle.ecc, tle.inc, second_order=True)
-    win = orbits.launch_windows(lat, lon, tle.raan, tle.epoch, tle.inc, rate, t0,
-                                t0 + days * u.day)
-    times = _column(win, "time")
-    az = _column(win, "azimuth")
-    kinds = _column(win, "pass")
+    win = orbits.launch_windows(lat, lon, t0, t0 + days * u.day, inclination=tle.inc,
+                                raan=tle.raan, epoch=tle.epoch, raan_rate=rate)
+    times, az, kinds = win.time, win.azimuth, win.direction
     group, fitted = timing_bias(veh, t0)
     b = fitted * u.s if bias is None else bias
     bias_note = (f"timing bias of {group}: {fitted:+.0f} s, fitted on 48 launches of 2021-2025 "

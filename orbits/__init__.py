@@ -34,6 +34,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "plane_angle_history",
     ),
     "lambert": ("lambert",),
+    "ascent": ("ascent_lead", "phasing_shift", "launch_time", "out_of_plane_speed"),
     "tle": ("from_tle", "load_tles"),
     "transfers": ("station_transfer_search",),
     "ephemeris": ("moon_state", "sun_state", "emb_state", "ephemeris_span"),
