@@ -104,3 +104,37 @@ def note_source(fig: Figure, text: str) -> Figure:
         engine.set(rect=(0, 0.035, 1, 0.965))
     fig.text(0.005, 0.005, f"Source: {text}", fontsize=7, color="0.4", ha="left", va="bottom")
     return fig
+
+
+def _has_date_axis(ax) -> bool:
+    import matplotlib.dates as mdates
+
+    fmt = ax.xaxis.get_major_formatter()
+    return isinstance(fmt, (mdates.DateFormatter, mdates.AutoDateFormatter, mdates.ConciseDateFormatter))
+
+
+def mark_date(fig: Figure, when, label: str = "analysis date") -> bool:
+    """Mark a date (astropy ``Time``) with a thin vertical line on every date axis of ``fig``.
+
+    The first axes also get a small label ``"analysis date 2024-05-09"`` at the top of the
+    line. Returns True if the date falls inside the axes' span (and was drawn), False if it
+    lies outside every date axis (nothing is drawn then, so the axes keep their limits).
+    """
+    import matplotlib.dates as mdates
+
+    x = mdates.date2num(when.utc.datetime)
+    drawn = False
+    for ax in fig.axes:
+        if not _has_date_axis(ax):
+            continue
+        lo, hi = ax.get_xlim()
+        if not lo <= x <= hi:
+            continue
+        ax.axvline(x, color=OKABE_ITO["reddish_purple"], lw=1.2, ls="-", zorder=1)
+        if not drawn:
+            ax.annotate(f"{label} {when.utc.isot[:10]}", (x, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, -2), textcoords="offset points", va="top", ha="left",
+                        fontsize=7, color=OKABE_ITO["reddish_purple"])
+        ax.set_xlim(lo, hi)
+        drawn = True
+    return drawn
