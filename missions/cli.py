@@ -166,7 +166,11 @@ def emit_table(table, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(table_to_records(table), indent=2, ensure_ascii=False))
     elif fmt == "csv":
-        click.echo(table_csv(table))
+        import io
+
+        buf = io.StringIO()
+        table.write(buf, format="ascii.csv")
+        click.echo(buf.getvalue().rstrip("\n"))
     else:
         click.echo(text_table(table))
 
@@ -184,9 +188,12 @@ def _cell_text(val) -> str:
 
 
 def emit_any(obj, fmt: str) -> None:
-    """Print a Result (:func:`emit_result`) or a QTable (:func:`emit_table`)."""
+    """Print a Result (:func:`emit_result`) or a QTable: text fitting 100 columns, JSON
+    records or CSV from :func:`table_csv` (every digit, units in the header, blanks)."""
     if hasattr(obj, "to_table") and hasattr(obj, "to_dict"):
         emit_result(obj, fmt)
+    elif fmt == "csv":
+        click.echo(table_csv(obj))
     else:
         emit_table(obj, fmt)
 
@@ -337,7 +344,7 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
     table = cat.to_table(missions)
     keep = ["name", "agency", "kind", "status", "target", "launch_date", "launch_site", "launch_vehicle", "inclination"]
     if fmt != "table":
-        emit_table(table[keep], fmt)
+        emit_any(table[keep], fmt)
         return
     # text: short site names, dates to the day, blanks for unknowns; fits 100 columns
     short_site = {s.name: s.short_name for s in cat.sites}
