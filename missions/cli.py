@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import math
 import sys
 
 import click
@@ -359,7 +360,7 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
         [str(v) for v in table["target"]],
         [str(v)[:10] for v in table["launch_date"]],
         [short_site.get(str(v), str(v)) for v in table["launch_site"]],
-        ["" if v != v else f"{v:g}" for v in inc],
+        [f"{v:g}" if math.isfinite(v) else "" for v in inc],
     ]
     click.echo(fit_columns(headers, cells))
 

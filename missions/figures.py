@@ -199,9 +199,8 @@ def plane_angle_figure(catalog=None, *, days=None, subjects=None, at=None):
     """The two stations' node difference, plane angle and plane-change Δv (at the lower
     station's speed) over two J2 node cycles (:func:`orbits.plots.planes.plane_history`)."""
     import orbits
-    from orbits.plots.planes import plane_history
-
     from orbits.core.sites import circular_speed
+    from orbits.plots.planes import plane_history
 
     a, b = subjects if subjects is not None else station_subjects(catalog)[:2]
     e1, e2 = a.elements, b.elements
@@ -290,9 +289,9 @@ def lunar_best_windows(res, top, *, min_separation=2 * u.day):
     Isolated so that it can be replaced by the porkchop result's own ``best(n,
     min_separation=...)`` once that exists.
     """
-    from astropy.table import QTable
-
     import inspect
+
+    from astropy.table import QTable
 
     best = getattr(res, "best", None)
     if best is not None and "min_separation" in inspect.signature(best).parameters:
@@ -302,7 +301,7 @@ def lunar_best_windows(res, top, *, min_separation=2 * u.day):
     per_day = tot[np.arange(tot.shape[0]), j]
     order = [i for i in np.argsort(per_day) if np.isfinite(per_day[i])]
     step = (res.departures[1] - res.departures[0]).to_value(u.day) if len(res.departures) > 1 else 1.0
-    sep = max(1, int(round(min_separation.to_value(u.day) / step)))
+    sep = max(1, round(min_separation.to_value(u.day) / step))
     picked = []
     for i in order:
         if all(abs(i - p) >= sep for p in picked):
@@ -443,9 +442,9 @@ def _lunar_porkchop_figure(res, mission, site):
 def timeline_figure(catalog=None, missions=None, *, at=None):
     """Announced against actual launch dates (:func:`missions.timeline.timeline_figure`),
     with the analysis date marked."""
-    from .timeline import timeline_figure as tf
-
     from orbits.plots.style import mark_date
+
+    from .timeline import timeline_figure as tf
 
     fig = tf(missions, catalog=_catalog(catalog))
     mark_date(fig, at if at is not None else Time.now(), decimal_year=True)

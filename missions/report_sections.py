@@ -30,7 +30,7 @@ from .figures import (
     station_subjects,
 )
 
-__all__ = ["FigureRef", "ReportTable", "Section", "SECTION_IDS", "build_sections"]
+__all__ = ["SECTION_IDS", "FigureRef", "ReportTable", "Section", "build_sections"]
 
 #: Section ids of the report, in page order (each is an HTML ``<section id=...>``): the key
 #: findings first, then the analyses, then the catalog, then the sources.
@@ -299,6 +299,7 @@ class _Builder:
 
     def sites(self) -> Section:
         import orbits
+
         from .compare import compare
 
         cols = ["site", "country", "latitude [deg]", "longitude [deg]", "lowest direct inclination [deg]",

@@ -177,7 +177,6 @@ def test_bad_input_is_one_line_on_stderr(args, words, tmp_path):
     _one_line_error(proc, *words)
 
 
-@pytest.mark.slow
 def test_plot_orbits_3d_writes_self_contained_html(tmp_path):
     """The interactive view (Plotly) goes to one HTML file with plotly.js inlined, so it
     opens offline; both stations are in it under their catalog names."""

@@ -4,7 +4,6 @@ self-contained, sources resolvable, every table also in data/ as CSV and JSON.""
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from html import unescape
