@@ -450,12 +450,14 @@ def porkchop_cmd(ctx, names, lunar, out, start, days, top, fmt):
     mission-compare porkchop ISS "Chinese space station" --out pc.png
     mission-compare porkchop --lunar "Chang'e-5" --out lunar.png
     """
+    from orbits.errors import ArgumentError
+
     from .figures import porkchop
 
     if lunar is not None and names:
-        raise ValueError(f"porkchop takes either two station names or --lunar MISSION, got both {names!r} and --lunar {lunar!r}")
+        raise ArgumentError(f"porkchop takes either two station names or --lunar MISSION, got both {names!r} and --lunar {lunar!r}")
     if lunar is None and len(names) != 2:
-        raise ValueError(f"porkchop needs two station names (e.g. ISS \"Chinese space station\") or --lunar MISSION, got {len(names)} name(s)")
+        raise ArgumentError(f"porkchop needs two station names (e.g. ISS \"Chinese space station\") or --lunar MISSION, got {len(names)} name(s)")
     fig, best = porkchop(names, lunar=lunar, start=start, days=days, top=top, catalog=_catalog(ctx))
     path = _save(fig, out or "porkchop.png")
     emit_any(best, fmt)
@@ -473,13 +475,15 @@ def plot_cmd(ctx, name, out, selection):
     lunar-porkchop, orbits-3d (interactive HTML)."""
     from pathlib import Path
 
+    from orbits.errors import ArgumentError
+
     from .figures import figure
 
     # check the file type before drawing (orbits-3d compiles boinor's numba code first)
     interactive = name.strip().lower().replace("_", "-") == "orbits-3d"
     allowed = (".html",) if interactive else _FIG_SUFFIXES
     if Path(out).suffix.lower() not in allowed:
-        raise ValueError(f"--out for {name!r} must end in {', '.join(allowed)}, got {out!r}")
+        raise ArgumentError(f"--out for {name!r} must end in {', '.join(allowed)}, got {out!r}")
     fig = figure(name, catalog=_catalog(ctx), missions=_selection(selection))
     click.echo(f"wrote {_save(fig, out)}", err=True)
 
@@ -518,14 +522,16 @@ _FIG_SUFFIXES = (".png", ".svg", ".pdf")
 def _save(fig, out):
     from pathlib import Path
 
+    from orbits.errors import ArgumentError
+
     path = Path(out)
     interactive = not hasattr(fig, "savefig")  # a plotly figure (orbits-3d)
     allowed = (".html",) if interactive else _FIG_SUFFIXES
     if path.suffix.lower() not in allowed:
         what = "an interactive figure: --out" if interactive else "--out"
-        raise ValueError(f"{what} must end in {', '.join(allowed)}, got {str(out)!r}")
+        raise ArgumentError(f"{what} must end in {', '.join(allowed)}, got {str(out)!r}")
     if not path.parent.exists():
-        raise ValueError(f"--out directory {str(path.parent)!r} does not exist")
+        raise ArgumentError(f"--out directory {str(path.parent)!r} does not exist")
     if interactive:
         fig.write_html(path, include_plotlyjs=True)  # self-contained: opens offline
     else:

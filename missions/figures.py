@@ -121,7 +121,9 @@ def as_table(obj):
         t = QTable(cols)
         t.meta["notes"] = list(obj.get("notes", []))
         return t
-    raise TypeError(f"expected a Result, a QTable or a dict of results, got {type(obj).__name__}")
+    from orbits.errors import ArgumentTypeError
+
+    raise ArgumentTypeError(f"expected a Result, a QTable or a dict of results, got {type(obj).__name__}")
 
 
 def result_value(res, *names):
@@ -205,7 +207,9 @@ def plane_angle_figure(catalog=None, *, days=None, subjects=None, at=None):
     a, b = subjects if subjects is not None else station_subjects(catalog)[:2]
     e1, e2 = a.elements, b.elements
     if "raan" not in e1 or "raan" not in e2:
-        raise ValueError(f"a plane-angle history needs both nodes (TLEs); {a.name} or {b.name} has none")
+        from orbits.errors import ArgumentError
+
+        raise ArgumentError(f"a plane-angle history needs both nodes (TLEs); {a.name} or {b.name} has none")
     # both nodes come from TLEs here: drift them with SGP4's secular model (J2, J2^2, J4)
     rate = orbits.relative_node_drift(e1, e2, second_order=True)
     cycle = (360 * u.deg / abs(rate)).to(u.day)
@@ -247,7 +251,9 @@ def _station_orbit_for_search(sub):
     src = sub.elements_source
     name = src[4:src.index(" (epoch")] if src.startswith("TLE ") else None
     if name is None:
-        raise ValueError(f"a station porkchop needs TLE elements; {sub.name} has {src or 'none'}")
+        from orbits.errors import ArgumentError
+
+        raise ArgumentError(f"a station porkchop needs TLE elements; {sub.name} has {src or 'none'}")
     t = load_tles()[name]
     return {"a": t.a, "ecc": t.ecc, "inc": t.inc, "raan": t.raan, "argp": t.argp, "M": t.mean_anomaly,
             "epoch": t.epoch}

@@ -16,6 +16,7 @@ import numpy as np
 from astropy import units as u
 
 from .._validation import as_time
+from ..errors import ArgumentError, ArgumentTypeError
 from .style import SERIES_COLORS, agency_color
 
 __all__ = ["ellipse_points", "orbit_view"]
@@ -38,10 +39,10 @@ def ellipse_points(r, v, *, k=_K_EARTH, n=361):
     h = np.cross(r, v)
     rn = np.linalg.norm(r)
     if rn == 0 or np.linalg.norm(h) == 0:
-        raise ValueError("the state has zero position or zero angular momentum; no orbit plane")
+        raise ArgumentError("the state has zero position or zero angular momentum; no orbit plane")
     energy = v @ v / 2 - k / rn
     if energy >= 0:
-        raise ValueError(f"the state is not on a closed orbit (specific energy {energy:.4g} km²/s² >= 0)")
+        raise ArgumentError(f"the state is not on a closed orbit (specific energy {energy:.4g} km²/s² >= 0)")
     a = -k / (2 * energy)
     e_vec = np.cross(v, h) / k - r / rn
     ecc = np.linalg.norm(e_vec)
@@ -63,7 +64,7 @@ def _state(obj, label, time):
         if time is not None and time != obj.epoch:
             obj = obj.propagate(time - obj.epoch)
         return obj.r.to_value(u.km), obj.v.to_value(u.km / u.s), obj.epoch, "GCRS"
-    raise TypeError(
+    raise ArgumentTypeError(
         f"orbits[{label!r}] must be a boinor Orbit or an orbits.tle.TLE (anything with "
         f"state(time) and line2), got {type(obj).__name__}"
     )
@@ -104,11 +105,11 @@ def orbit_view(orbits, *, time=None, interactive=True, agencies=None, title=None
         position at the drawing time, and the Earth.
     """
     if not isinstance(orbits, Mapping) or not orbits:
-        raise TypeError(f"orbits must be a non-empty mapping of label -> orbit, got {orbits!r}")
+        raise ArgumentTypeError(f"orbits must be a non-empty mapping of label -> orbit, got {orbits!r}")
     agencies = dict(agencies or {})
     t = None if time is None else as_time(time, "time")
     if t is not None and t.ndim:
-        raise ValueError(f"time must be a single Time, got shape {t.shape}")
+        raise ArgumentError(f"time must be a single Time, got shape {t.shape}")
 
     drawn = []
     for k, (label, obj) in enumerate(orbits.items()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from astropy import units as u
 
+from ..errors import ArgumentError, ArgumentTypeError
 from .style import OKABE_ITO, new_figure, note_source
 
 __all__ = ["porkchop_figure"]
@@ -60,13 +61,13 @@ def porkchop_figure(
     from matplotlib import patheffects
 
     if not hasattr(result, "dv_total") or not hasattr(result, "best"):
-        raise TypeError(f"result must be a StationTransferResult, got {type(result).__name__}")
+        raise ArgumentTypeError(f"result must be a StationTransferResult, got {type(result).__name__}")
     if isinstance(n_best, bool) or not isinstance(n_best, (int, np.integer)) or n_best < 0:
-        raise ValueError(f"n_best must be an integer >= 0, got {n_best!r}")
+        raise ArgumentError(f"n_best must be an integer >= 0, got {n_best!r}")
     dv = result.dv_total.to_value(u.km / u.s)
     ok = np.asarray(result.ok)
     if not ok.any():
-        raise ValueError("result has no solved cell to plot (ok is False everywhere)")
+        raise ArgumentError("result has no solved cell to plot (ok is False everywhere)")
     x = mdates.date2num(result.departure.datetime64)
     y = result.tof.to_value(tof_unit)
 
