@@ -97,6 +97,7 @@ class ReportTable:
     rows: list[list]
     refs: list[list[int]] | None = None
     digits: int = 4
+    decimals: int | None = None
 
     def __post_init__(self):
         self.rows = [[_plain(v) for v in row] for row in self.rows]
@@ -156,6 +157,8 @@ class ReportTable:
         if isinstance(val, int):
             return str(val)
         if isinstance(val, float):
+            if self.decimals is not None:
+                return f"{val:.{self.decimals}f}"
             return f"{val:.{self.digits}g}"
         return str(val)
 
@@ -551,7 +554,8 @@ class _Builder:
                 lead.append("What moved most in the plans: " + "; ".join(
                     f"{m} slipped {y:.1f} years (first planned {p}, now {_date_text(a)})"
                     for y, m, p, a in slips) + ".")
-        tab = ReportTable("findings", "Key numbers", ["finding", "value", "unit", "detail"], rows)
+        tab = ReportTable("findings", "Key numbers", ["finding", "value", "unit", "detail"], rows,
+                          decimals=2)
         return Section("findings", "Key findings", lead, [tab] if rows else [])
 
 
