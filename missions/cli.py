@@ -3,7 +3,11 @@
 Every command is a thin formatter over a Python function (``missions.compare``,
 ``missions.report``, ``orbits``...). Bad input exits with status 2 and one line on stderr
 (``mission-compare: error: ...``) naming the argument, the value and what is allowed, with the
-same did-you-mean suggestions as the Python API.
+same did-you-mean suggestions as the Python API. Only the toolkit's own input errors
+(:class:`orbits.errors.ValidationError` and click's usage errors, see :func:`_is_user_error`)
+get that treatment; any other exception is a bug and shows its traceback, and the global
+``--debug`` flag shows the traceback of every error. Long user values are echoed cut, and
+names over :data:`MAX_NAME_LENGTH` characters are refused before any lookup.
 """
 
 from __future__ import annotations
