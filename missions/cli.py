@@ -220,14 +220,15 @@ def text_table(table, *, width: int = 100, units: bool = True) -> str:
     return fit_columns(headers, cells, width=width)
 
 
-def fit_columns(headers, cells, *, width: int = 100) -> str:
+def fit_columns(headers, cells, *, width: int = 100, keep=(0,), sep: str = "  ") -> str:
     """Lay out columns (lists of cell texts) in at most ``width`` characters.
 
     When the table is too wide, columns are narrowed one character at a time where that cuts
-    the fewest cells (so a single long name is cut with ``...`` before a whole column is)."""
+    the fewest cells (so a single long name is cut with ``...`` before a whole column is);
+    the columns in ``keep`` (default the first, the names) are never cut."""
     widths = [max([len(h)] + [len(c) for c in col]) for h, col in zip(headers, cells)]
-    floor = [min(w, max(len(h), 6)) for h, w in zip(headers, widths)]
-    while sum(widths) + 2 * (len(widths) - 1) > width:
+    floor = [w if i in keep else min(w, max(len(h), 6)) for i, (h, w) in enumerate(zip(headers, widths))]
+    while sum(widths) + len(sep) * (len(widths) - 1) > width:
         shrinkable = [i for i in range(len(widths)) if widths[i] > floor[i]]
         if not shrinkable:
             break
@@ -237,10 +238,10 @@ def fit_columns(headers, cells, *, width: int = 100) -> str:
     def cut(text, w):
         return text if len(text) <= w else text[: max(w - 3, 0)] + "..."
 
-    lines = ["  ".join(cut(h, w).ljust(w) for h, w in zip(headers, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
+    lines = [sep.join(cut(h, w).ljust(w) for h, w in zip(headers, widths)).rstrip(),
+             sep.join("-" * w for w in widths)]
     for row in zip(*cells):
-        lines.append("  ".join(cut(c, w).ljust(w) for c, w in zip(row, widths)).rstrip())
+        lines.append(sep.join(cut(c, w).ljust(w) for c, w in zip(row, widths)).rstrip())
     return "\n".join(lines)
 
 
@@ -353,20 +354,19 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
         return
     # text: short site names, dates to the day, blanks for unknowns; fits 100 columns
     short_site = {s.name: s.short_name for s in cat.sites}
-    # (the vehicle is in `show`, and in the JSON and CSV outputs)
-    headers = ["name", "agency", "kind", "status", "target", "launch", "site", "inc (deg)"]
+    # (the target and vehicle are in `show` and in the JSON and CSV outputs)
+    headers = ["name", "agency", "kind", "status", "launch", "site", "i (deg)"]
     inc = table["inclination"].to_value("deg")
     cells = [
         [str(v) for v in table["name"]],
         [str(v) for v in table["agency"]],
         [str(v) for v in table["kind"]],
         [str(v) for v in table["status"]],
-        [str(v) for v in table["target"]],
         [str(v)[:10] for v in table["launch_date"]],
         [short_site.get(str(v), str(v)) for v in table["launch_site"]],
         [f"{v:g}" if math.isfinite(v) else "" for v in inc],
     ]
-    click.echo(fit_columns(headers, cells))
+    click.echo(fit_columns(headers, cells, sep=" "))
 
 
 @cli.command("show")
