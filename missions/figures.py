@@ -259,6 +259,14 @@ def _station_orbit_for_search(sub):
             "epoch": t.epoch}
 
 
+def _here(relpath: str) -> bool:
+    """True if this package has the module file ``relpath`` (the split-out comparison modules
+    exist once the comparison work is merged; until then the searches below are used)."""
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parent / relpath).is_file()
+
+
 def _mark(fig, at):
     """Mark the analysis date on the figure's time axes (when inside them)."""
     from orbits.plots.style import mark_date
@@ -329,14 +337,25 @@ def lunar_best_windows(res, top, *, min_separation=2 * u.day):
 
 
 def lunar_porkchop(mission, *, start=None, days=None, catalog=None):
-    """The Earth–Moon porkchop of one lunar mission: (result, mission record, site name)."""
+    """The Earth–Moon porkchop of one lunar mission: (result, mission record, site name).
+
+    Uses ``missions.comparisons.lunar_transfer.lunar_transfers`` where it exists (its result
+    has ``best(n, min_separation=...)``), else the search below.
+    """
     import orbits
     from orbits.errors import ArgumentError
 
-    from .compare import _parking_inclination, parse_start
-
     cat = _catalog(catalog)
     m = cat.mission(mission)
+    if _here("comparisons/lunar_transfer.py"):
+        from .comparisons.lunar_transfer import lunar_transfers
+
+        _check_days(days, MIN_LUNAR_DAYS, "lunar")
+        res = lunar_transfers(m, start=start, days=days, catalog=cat)
+        site = cat.site(m.launch_site).name if m.launch_site else "its assumed launch site"
+        return res, m, site
+    from .compare import _parking_inclination, parse_start
+
     if m.target != "Moon":
         raise ArgumentError(f"--lunar needs a lunar mission, got {mission!r} (target {m.target})")
     days = _check_days(days, MIN_LUNAR_DAYS, "lunar")
@@ -372,6 +391,10 @@ def station_porkchop(a, b, *, start=None, days=None, catalog=None):
     cat = _catalog(catalog)
     days = _check_days(days, MIN_STATION_DAYS, "station")
     s1, s2 = resolve(a, cat), resolve(b, cat)
+    if _here("comparisons/station_transfer.py"):
+        from .comparisons.station_transfer import station_transfers
+
+        return station_transfers(a, b, start=start, days=days, catalog=cat), s1, s2
     for s in (s1, s2):
         if s.kind != "earth orbit":
             raise ArgumentError(f"porkchop stations must be Earth-orbiting stations, got {s.name!r} ({s.kind})")

@@ -254,7 +254,7 @@ class _Builder:
                 "plane-angle analysis."])
         a, b = subs[0], subs[1]
         na, nb = display_name(a), display_name(b)
-        res = compare(a.name, b.name, self.cat)
+        res = compare(a.name, b.name, catalog=self.cat)
         self.facts["stations"] = (na, nb, res)
         tle_key = "tle-stations-2024-05-09"
         if tle_key in self.cat.sources:
@@ -282,10 +282,10 @@ class _Builder:
             tables.append(ReportTable.from_table(
                 "stations-best-transfers", f"Best transfer windows {na} → {nb}", best,
                 columns=[c for c in ("departure", "arrival", "tof", "dv1", "dv2", "dv_total", "revs")
-                         if c in as_table(best).colnames],
+                         if c in as_table(best).colnames] or None,
                 labels={"tof": "time of flight", "dv1": "Δv departure", "dv2": "Δv arrival",
                         "dv_total": "Δv total"}))
-            self.facts["best_transfer"] = as_table(best)
+            self.facts["best_transfer"] = best
         lo, hi = (result_value(res, "min_plane_angle"), result_value(res, "max_plane_angle"))
         cycle = result_value(res, "node_cycle")
         dv = result_value(res, "plane_change_dv")
@@ -322,11 +322,12 @@ class _Builder:
         for site, k in SITE_STATION_PAIRS:
             if k >= len(subs) or site not in self.cat:
                 continue
-            c = compare(site, subs[k].name, self.cat)
+            c = compare(site, subs[k].name, catalog=self.cat)
             direct = bool(result_value(c, "direct_ascent"))
             dog.append([self.cat.site(site).name, display_name(subs[k]),
-                        float(result_value(c, "station_inclination").to_value(u.deg)),
-                        float(result_value(c, "site_min_inclination").to_value(u.deg)), direct,
+                        float(result_value(c, "station_inclination", "inclination").to_value(u.deg)),
+                        float(result_value(c, "site_min_inclination", "min_inclination").to_value(u.deg)),
+                        direct,
                         0.0 if direct else float(result_value(c, "plane_change").to_value(u.deg)),
                         0.0 if direct else float(result_value(c, "dogleg_dv").to_value(_KMS))])
         self.facts["dogleg"] = dog
@@ -379,13 +380,13 @@ class _Builder:
             st = subs[k]
             site_name = self.cat.site(site).name
             try:
-                w = as_table(station_launch_windows(site, st.name, days=7, catalog=self.cat))
+                w = station_launch_windows(site, st.name, days=7, catalog=self.cat)
             except ValueError:
                 summary.append([site_name, display_name(st), 0, None, None, "none: needs a dog-leg"])
                 continue
-            first = w[0] if len(w) else None
-            summary.append([site_name, display_name(st), len(w), first["time"] if first is not None else None,
-                            float(first["azimuth"].to_value(u.deg)) if first is not None else None,
+            n = len(w)
+            summary.append([site_name, display_name(st), n, _first(w, "time") if n else None,
+                            float(_first(w, "azimuth").to_value(u.deg)) if n else None,
                             "in-plane, twice a day"])
             if detail is None:
                 detail = w
@@ -403,14 +404,14 @@ class _Builder:
             "first-order J2 rate from the element sets' epoch."])
 
     def lunar(self) -> Section:
-        from .compare import compare, lunar_budget
+        from .compare import compare
 
         ms = [m for m in (self.selection or self.cat.missions)
               if m.target in ("Moon", "Earth-Moon L2") and m.kind != "programme"
               and (m.transfer or m.launch_site)]
         rows, refs, assumed = [], [], []
         for m in ms:
-            b = lunar_budget(m, self.cat)
+            b = _lunar_budget(m, self.cat)
             rows.append([m.name, m.agency, b.get("transfer_kind", ""), b["launch_site"],
                          _num(b["parking_inclination"], u.deg), b["lunar_orbit"], _num(b["budget_tof"], u.day),
                          b.get("moon_model", ""), _num(b["tli_dv"], _KMS), _num(b["loi_dv"], _KMS),
@@ -431,7 +432,7 @@ class _Builder:
         with_orbit = [m for m in ms if m.orbit("Moon") is not None]
         pairs = [(a, b) for i, a in enumerate(with_orbit) for b in with_orbit[i + 1:] if a.agency != b.agency]
         for a, b in pairs[:2]:
-            r = compare(a.name, b.name, self.cat)
+            r = compare(a.name, b.name, catalog=self.cat)
             tables.append(ReportTable.quantities(
                 f"lunar-{_slug(a.name)}-{_slug(b.name)}", f"{a.name} and {b.name} in lunar orbit", r,
                 keys=["a_lunar_inclination", "b_lunar_inclination", "min_plane_angle", "max_plane_angle",
@@ -519,10 +520,9 @@ class _Builder:
                         f"least {dv:.2f} km/s.")
         best = f.get("best_transfer")
         if best is not None and len(best):
-            r = best[0]
-            dvt = float(r["dv_total"].to_value(_KMS))
-            dep = r["departure"].utc.isot[:16].replace("T", " ")
-            tof = float(r["tof"].to_value(u.min))
+            dvt = float(_first(best, "dv_total").to_value(_KMS))
+            dep = _first(best, "departure").utc.isot[:16].replace("T", " ")
+            tof = float(_first(best, "tof").to_value(u.min))
             rows.append([f"Cheapest {na} → {nb} transfer", dvt, "km / s",
                          f"departs {dep} UTC, {tof:.0f} min flight"])
             lead.append(f"The cheapest two-impulse {na} → {nb} transfer found departs {dep} UTC and costs "
@@ -565,6 +565,31 @@ _STATION_KEYS = ["a_inclination", "b_inclination", "a_altitude", "b_altitude", "
                  "next_opposition",
                  # names a Result may use
                  "inclination_a", "inclination_b", "altitude_a", "altitude_b"]
+
+
+def _lunar_budget(m, cat) -> dict:
+    """One mission's TLI + LOI budget as a dict: today's ``missions.compare.lunar_budget``, or
+    ``missions.lunar_profiles.transfer_budget`` (a TransferProfile result) where that exists."""
+    from . import compare as _compare
+
+    if not hasattr(_compare, "lunar_budget"):
+        from .lunar_profiles import transfer_budget
+
+        p = transfer_budget(m, cat)
+        return {"transfer_kind": p.transfer_kind, "launch_site": p.launch_site,
+                "parking_inclination": p.parking_inclination, "lunar_orbit": p.lunar_orbit,
+                "budget_tof": p.tof, "moon_model": p.moon_model, "tli_dv": p.tli_dv,
+                "loi_dv": p.loi_dv, "total_dv": p.total_dv,
+                "assumptions": "; ".join(p.assumptions) if p.assumptions else ""}
+    return _compare.lunar_budget(m, cat)
+
+
+def _first(table, name):
+    """Row 0 of column ``name``: a QTable's column or a TableResult's field."""
+    from astropy.table import Table
+
+    col = table[name] if isinstance(table, Table) else getattr(table, name)
+    return col[0]
 
 
 def _date_text(text: str) -> str:

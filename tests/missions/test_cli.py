@@ -23,8 +23,19 @@ def run(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def run_proc(*args):
-    return subprocess.run([sys.executable, "-m", "missions", *args], capture_output=True, text=True, check=False)
+def _env():
+    """The environment for a subprocess that imports this checkout's code (not an installed
+    copy), from any working directory."""
+    import os
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    return {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def run_proc(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "missions", *args], capture_output=True, text=True,
+                          check=False, cwd=cwd, env=_env())
 
 
 def _one_line_error(proc, *words):
@@ -172,9 +183,7 @@ def test_help_everywhere(cmd):
     ],
 )
 def test_bad_input_is_one_line_on_stderr(args, words, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "missions", *args], capture_output=True, text=True,
-                          cwd=tmp_path, check=False)
-    _one_line_error(proc, *words)
+    _one_line_error(run_proc(*args, cwd=tmp_path), *words)
 
 
 def test_plot_orbits_3d_writes_self_contained_html(tmp_path):
@@ -301,14 +310,7 @@ def test_long_error_messages_are_cut_to_one_short_line(monkeypatch):
     (["porkchop", "--lunar", "Luna-26", "--out", "x.png"], ["Luna-26", "no launch date", "--start"]),
 ])
 def test_degenerate_porkchops_are_one_line(args, words, tmp_path):
-    import os
-    from pathlib import Path
-
-    root = str(Path(__file__).resolve().parents[2])  # this checkout's code, not an installed copy
-    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc = subprocess.run([sys.executable, "-m", "missions", *args], capture_output=True, text=True,
-                          cwd=tmp_path, check=False, env=env)
-    _one_line_error(proc, *words)
+    _one_line_error(run_proc(*args, cwd=tmp_path), *words)
 
 
 def test_report_merges_names_of_one_mission(tmp_path):
