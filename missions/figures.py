@@ -298,7 +298,8 @@ def _check_days(days, minimum, what):
 
 def lunar_best_windows(res, top, *, min_separation=2 * u.day):
     """The ``top`` cheapest departures of a lunar porkchop, at least ``min_separation`` apart
-    (one per opportunity, not one window repeated); a QTable.
+    (one per opportunity, not one window repeated): the porkchop's own ``best`` result where
+    it has one, else a QTable.
 
     Isolated so that it can be replaced by the porkchop result's own ``best(n,
     min_separation=...)`` once that exists.
@@ -309,7 +310,7 @@ def lunar_best_windows(res, top, *, min_separation=2 * u.day):
 
     best = getattr(res, "best", None)
     if best is not None and "min_separation" in inspect.signature(best).parameters:
-        return as_table(best(top, min_separation=min_separation))
+        return best(top, min_separation=min_separation)
     tot = np.where(res.ok, res.total_dv.to_value(_KMS), np.inf)
     j = np.argmin(tot, axis=1)
     per_day = tot[np.arange(tot.shape[0]), j]
@@ -420,13 +421,14 @@ STATION_WINDOW_SEPARATION = 12 * u.hour
 
 
 def station_best_windows(res, top):
-    """The ``top`` best windows of a station transfer search (its own ``best``), a QTable."""
+    """The ``top`` best windows of a station transfer search (its own ``best``): a QTable
+    today, a ``TransferWindows`` result once the results are merged."""
     from astropy.table import QTable
 
     n = max(0, min(top, len(res.minima)))
     if not n:
         return QTable({"departure": [], "tof": [] * u.min})
-    return as_table(res.best(n, min_separation=STATION_WINDOW_SEPARATION))
+    return res.best(n, min_separation=STATION_WINDOW_SEPARATION)
 
 
 def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None, at=None):

@@ -281,8 +281,9 @@ class _Builder:
                                   embed_png(pfig)))
             tables.append(ReportTable.from_table(
                 "stations-best-transfers", f"Best transfer windows {na} → {nb}", best,
-                columns=[c for c in ("departure", "arrival", "tof", "dv1", "dv2", "dv_total", "revs")
-                         if c in as_table(best).colnames] or None,
+                columns=(None if "dv_total" not in as_table(best).colnames else  # a Result: its labels
+                         [c for c in ("departure", "arrival", "tof", "dv1", "dv2", "dv_total", "revs")
+                          if c in as_table(best).colnames]),
                 labels={"tof": "time of flight", "dv1": "Δv departure", "dv2": "Δv arrival",
                         "dv_total": "Δv total"}))
             self.facts["best_transfer"] = best

@@ -136,19 +136,22 @@ def plane_history(history, *, labels=("orbit 1", "orbit 2"), speed=None, alignme
 
     Parameters
     ----------
-    history : QTable from :func:`orbits.plane_angle_history` (columns ``time``,
-        ``delta_raan``, ``plane_angle``)
+    history : the result of :func:`orbits.plane_angle_history` (a QTable with columns, or a
+        result with fields, ``time``, ``delta_raan``, ``plane_angle``)
     labels : names of the two orbits
     speed : Quantity (speed), optional
         Orbital speed for a third panel with the impulsive plane-change cost
         ``2 v sin(angle/2)``.
     alignments : :class:`orbits.precession.PlaneAlignments`, optional, marks the events
     """
-    if not isinstance(history, QTable) or not {"time", "delta_raan", "plane_angle"} <= set(
-        history.colnames
-    ):
-        raise ArgumentTypeError("history must be the QTable returned by orbits.plane_angle_history "
-                        "(columns time, delta_raan, plane_angle)")
+    names = ("time", "delta_raan", "plane_angle")
+    if isinstance(history, QTable) and set(names) <= set(history.colnames):
+        pass
+    elif all(hasattr(history, n) for n in names):  # a PlaneAngleHistory result: its fields
+        history = QTable({n: getattr(history, n) for n in names})
+    else:
+        raise ArgumentTypeError("history must be what orbits.plane_angle_history returns "
+                                "(time, delta_raan, plane_angle)")
     n = 3 if speed is not None else 2
     fig, axes = new_figure(n, 1, sharex=True, figsize=(8.5, 2.6 * n + 0.6))
     t = history["time"].to_datetime()
