@@ -3,13 +3,18 @@
 Every command is a thin formatter over a Python function (``missions.compare``,
 ``missions.report``, ``orbits``...). Bad input exits with status 2 and one line on stderr
 (``mission-compare: error: ...``) naming the argument, the value and what is allowed, with the
-same did-you-mean suggestions as the Python API.
+same did-you-mean suggestions as the Python API. Only the toolkit's own input errors
+(:class:`orbits.errors.ValidationError` and click's usage errors, see :func:`_is_user_error`)
+get that treatment; any other exception is a bug and shows its traceback, and the global
+``--debug`` flag shows the traceback of every error. Long user values are echoed cut, and
+names over :data:`MAX_NAME_LENGTH` characters are refused before any lookup.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import math
 import sys
 
 import click
@@ -33,30 +38,96 @@ class SuggestChoice(click.Choice):
 FORMATS = SuggestChoice(["table", "json", "csv"])
 
 
+#: Longest name (mission, site, station, figure) accepted on the command line; longer ones
+#: fail before any lookup (a 100,000-character name would otherwise be fuzzy-matched for 20 s).
+MAX_NAME_LENGTH = 200
+
+#: Longest error line printed; user values inside it are cut so one line stays one line.
+MAX_ERROR_LENGTH = 400
+
+
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    """``text`` on one line, cut in the middle if longer than :data:`MAX_ERROR_LENGTH`."""
+    line = " ".join(str(text).split())
+    if len(line) > MAX_ERROR_LENGTH:
+        keep = MAX_ERROR_LENGTH // 2 - 10
+        line = f"{line[:keep]} ... [{len(line) - 2 * keep} characters cut] ... {line[-keep:]}"
+    return line
+
+
+def _cut(value, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for echoing a user's value."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 4] + "...'"
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    """True for the toolkit's own input errors, which the command line prints as one line.
+
+    Anything else is a bug and keeps its traceback.
+    """
+    from orbits.errors import ValidationError
+
+    if isinstance(exc, (ValidationError, click.UsageError)):
+        return True
+    # TRANSITIONAL: until every module raises orbits.errors classes, the built-in errors the
+    # older modules raise for bad input also count as user errors. The integrator removes
+    # this clause once all modules are migrated (issue 8, item 7).
+    if isinstance(exc, (KeyError, ValueError, TypeError, OSError)):
+        return True
+    return False
+
+
+def _error_text(exc: BaseException) -> str:
+    # a plain KeyError's str() is the repr of its message; use the message itself
+    plain_key = isinstance(exc, KeyError) and type(exc).__str__ is KeyError.__str__
+    return _one_line(exc.args[0] if plain_key and exc.args else exc)
+
+
+def _check_name(ctx, param, value):
+    """Click callback: refuse names longer than :data:`MAX_NAME_LENGTH` before any lookup."""
+    values = value if isinstance(value, tuple) else (value,)
+    for v in values:
+        if isinstance(v, str) and len(v) > MAX_NAME_LENGTH:
+            raise click.BadParameter(
+                f"{_cut(v)} is {len(v):,} characters long; names have at most "
+                f"{MAX_NAME_LENGTH} characters", ctx=ctx, param=param)
+    return value
 
 
 class CatalogGroup(click.Group):
-    """Turns KeyError/ValueError/TypeError and usage errors into one line and exit code 2."""
+    """Turns the toolkit's input errors and usage errors into one line and exit code 2.
+
+    Any other exception is a bug and keeps its traceback; ``--debug`` shows the traceback of
+    every error.
+    """
 
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (KeyError, ValueError, TypeError, OSError) as exc:
-            msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-            click.echo(f"mission-compare: error: {_one_line(msg)}", err=True)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:
+            if ctx.params.get("debug") or not _is_user_error(exc):
+                raise
+            click.echo(f"mission-compare: error: {_error_text(exc)}", err=True)
             ctx.exit(2)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        argv = list(sys.argv[1:] if args is None else args)
+        debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
         try:
             rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
                               standalone_mode=False, **extra)
         except click.UsageError as exc:
+            if debug:
+                raise
             where = f"{exc.ctx.command_path}: " if exc.ctx is not None else "mission-compare: "
             click.echo(f"{where}error: {_one_line(exc.format_message())}", err=True)
             rv = 2
         except click.ClickException as exc:
+            if debug:
+                raise
             click.echo(f"mission-compare: error: {_one_line(exc.format_message())}", err=True)
             rv = exc.exit_code
         except click.Abort:
@@ -77,12 +148,14 @@ class CatalogGroup(click.Group):
     type=click.Path(exists=True, dir_okay=False),
     help="An extra TOML records file loaded beside the built-in catalog (repeatable).",
 )
+@click.option("--debug", is_flag=True, help="Show the full traceback of any error.")
 @click.version_option(package_name="mission-compare")
 @click.pass_context
-def cli(ctx, extra):
+def cli(ctx, extra, debug):
     """Compare Russian and Chinese lunar and space-station missions."""
     ctx.ensure_object(dict)
     ctx.obj["extra"] = extra
+    ctx.obj["debug"] = debug
 
 
 def _catalog(ctx):
@@ -104,7 +177,87 @@ def emit_table(table, fmt: str) -> None:
         table.write(buf, format="ascii.csv")
         click.echo(buf.getvalue().rstrip("\n"))
     else:
-        click.echo("\n".join(table.pformat(max_lines=-1, max_width=-1)))
+        click.echo(text_table(table))
+
+
+def _cell_text(val) -> str:
+    import numpy as np
+
+    from orbits.results import format_value
+
+    if val is None or val is np.ma.masked:
+        return ""
+    if isinstance(val, str):
+        return val
+    return format_value(val)
+
+
+def emit_any(obj, fmt: str) -> None:
+    """Print a Result (:func:`emit_result`) or a QTable: text fitting 100 columns, JSON
+    records or CSV from :func:`table_csv` (every digit, units in the header, blanks)."""
+    if hasattr(obj, "to_table") and hasattr(obj, "to_dict"):
+        emit_result(obj, fmt)
+    elif fmt == "csv":
+        click.echo(table_csv(obj))
+    else:
+        emit_table(obj, fmt)
+
+
+def text_table(table, *, width: int = 100, units: bool = True) -> str:
+    """A QTable as aligned text of at most ``width`` columns: units in the header, rounded
+    numbers, blanks for missing values; the widest text columns are cut (``...``) to fit."""
+    from astropy import units as u
+
+    headers, cells = [], []
+    for name in table.colnames:
+        col = table[name]
+        unit = col.unit.to_string() if units and isinstance(col, u.Quantity) and col.unit != u.one else ""
+        headers.append(f"{name} ({unit})" if unit else name)
+        if isinstance(col, u.Quantity):
+            cells.append([_cell_text(v) for v in col.value])
+        else:
+            cells.append([_cell_text(v) for v in col])
+    return fit_columns(headers, cells, width=width)
+
+
+def fit_columns(headers, cells, *, width: int = 100, keep=(0,), sep: str = "  ") -> str:
+    """Lay out columns (lists of cell texts) in at most ``width`` characters.
+
+    When the table is too wide, columns are narrowed one character at a time where that cuts
+    the fewest cells (so a single long name is cut with ``...`` before a whole column is);
+    the columns in ``keep`` (default the first, the names) are never cut."""
+    widths = [max([len(h)] + [len(c) for c in col]) for h, col in zip(headers, cells)]
+    floor = [w if i in keep else min(w, max(len(h), 6)) for i, (h, w) in enumerate(zip(headers, widths))]
+    while sum(widths) + len(sep) * (len(widths) - 1) > width:
+        shrinkable = [i for i in range(len(widths)) if widths[i] > floor[i]]
+        if not shrinkable:
+            break
+        k = min(shrinkable, key=lambda i: (sum(len(c) >= widths[i] for c in cells[i]), -widths[i]))
+        widths[k] -= 1
+
+    def cut(text, w):
+        return text if len(text) <= w else text[: max(w - 3, 0)] + "..."
+
+    lines = [sep.join(cut(h, w).ljust(w) for h, w in zip(headers, widths)).rstrip(),
+             sep.join("-" * w for w in widths)]
+    for row in zip(*cells):
+        lines.append(sep.join(cut(c, w).ljust(w) for c, w in zip(row, widths)).rstrip())
+    return "\n".join(lines)
+
+
+def wrap_lines(text: str, width: int = 100) -> str:
+    """Wrap each line longer than ``width``, continuing under its own indentation."""
+    import textwrap
+
+    out = []
+    for line in text.splitlines():
+        if len(line) <= width:
+            out.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip()) + 4)
+        out.extend(textwrap.wrap(line, width=width, subsequent_indent=indent,
+                                 break_long_words=True, break_on_hyphens=False))
+    return "\n".join(out)
 
 
 def emit_result(result, fmt: str) -> None:
@@ -196,11 +349,28 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
     )
     table = cat.to_table(missions)
     keep = ["name", "agency", "kind", "status", "target", "launch_date", "launch_site", "launch_vehicle", "inclination"]
-    emit_table(table[keep], fmt)
+    if fmt != "table":
+        emit_any(table[keep], fmt)
+        return
+    # text: short site names, dates to the day, blanks for unknowns; fits 100 columns
+    short_site = {s.name: s.short_name for s in cat.sites}
+    # (the target and vehicle are in `show` and in the JSON and CSV outputs)
+    headers = ["name", "agency", "kind", "status", "launch", "site", "i (deg)"]
+    inc = table["inclination"].to_value("deg")
+    cells = [
+        [str(v) for v in table["name"]],
+        [str(v) for v in table["agency"]],
+        [str(v) for v in table["kind"]],
+        [str(v) for v in table["status"]],
+        [str(v)[:10] for v in table["launch_date"]],
+        [short_site.get(str(v), str(v)) for v in table["launch_site"]],
+        [f"{v:g}" if math.isfinite(v) else "" for v in inc],
+    ]
+    click.echo(fit_columns(headers, cells, sep=" "))
 
 
 @cli.command("show")
-@click.argument("name")
+@click.argument("name", callback=_check_name)
 @click.option("--format", "fmt", type=SuggestChoice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 def show_cmd(ctx, name, fmt):
@@ -212,7 +382,7 @@ def show_cmd(ctx, name, fmt):
     if fmt == "json":
         click.echo(json.dumps(describe_dict(rec, cat), indent=2, ensure_ascii=False))
     else:
-        click.echo(describe(rec, cat))
+        click.echo(wrap_lines(describe(rec, cat)))
 
 
 def _emit_mapping(result: dict, fmt: str) -> None:
@@ -230,8 +400,8 @@ def _emit_mapping(result: dict, fmt: str) -> None:
 
 
 @cli.command("compare")
-@click.argument("a")
-@click.argument("b")
+@click.argument("a", callback=_check_name)
+@click.argument("b", callback=_check_name)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.pass_context
 def compare_cmd(ctx, a, b, fmt):
@@ -248,8 +418,8 @@ def compare_cmd(ctx, a, b, fmt):
 
 
 @cli.command("windows")
-@click.argument("site")
-@click.argument("station")
+@click.argument("site", callback=_check_name)
+@click.argument("station", callback=_check_name)
 @click.option("--start", default=None, help="First day (UTC, YYYY-MM-DD[THH:MM]); default: the station elements' epoch.")
 @click.option("--days", type=click.FloatRange(min=0, min_open=True, max=60), default=7.0, show_default=True,
               help="Length of the search, days.")
@@ -264,8 +434,8 @@ def windows_cmd(ctx, site, station, start, days, fmt):
 
 
 @cli.command("porkchop")
-@click.argument("names", nargs=-1)
-@click.option("--lunar", "lunar", default=None, metavar="MISSION", help="Earth-Moon porkchop for this lunar mission.")
+@click.argument("names", nargs=-1, callback=_check_name)
+@click.option("--lunar", "lunar", default=None, callback=_check_name, metavar="MISSION", help="Earth-Moon porkchop for this lunar mission.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Figure file (.png, .svg or .pdf); default porkchop.png.")
 @click.option("--start", default=None, help="First departure (UTC date); default: the stations' span centred on their next "
@@ -282,20 +452,22 @@ def porkchop_cmd(ctx, names, lunar, out, start, days, top, fmt):
     mission-compare porkchop ISS "Chinese space station" --out pc.png
     mission-compare porkchop --lunar "Chang'e-5" --out lunar.png
     """
-    from .report import porkchop
+    from orbits.errors import ArgumentError
+
+    from .figures import porkchop
 
     if lunar is not None and names:
-        raise ValueError(f"porkchop takes either two station names or --lunar MISSION, got both {names!r} and --lunar {lunar!r}")
+        raise ArgumentError(f"porkchop takes either two station names or --lunar MISSION, got both {names!r} and --lunar {lunar!r}")
     if lunar is None and len(names) != 2:
-        raise ValueError(f"porkchop needs two station names (e.g. ISS \"Chinese space station\") or --lunar MISSION, got {len(names)} name(s)")
+        raise ArgumentError(f"porkchop needs two station names (e.g. ISS \"Chinese space station\") or --lunar MISSION, got {len(names)} name(s)")
     fig, best = porkchop(names, lunar=lunar, start=start, days=days, top=top, catalog=_catalog(ctx))
     path = _save(fig, out or "porkchop.png")
-    emit_table(best, fmt)
+    emit_any(best, fmt)
     click.echo(f"wrote {path}", err=True)
 
 
 @cli.command("plot")
-@click.argument("name")
+@click.argument("name", callback=_check_name)
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
               help="Figure file: .png, .svg or .pdf (orbits-3d: .html, interactive).")
 @click.option("--missions", "selection", default=None, help="Comma-separated missions to include (timeline, transfer-families).")
@@ -305,13 +477,15 @@ def plot_cmd(ctx, name, out, selection):
     lunar-porkchop, orbits-3d (interactive HTML)."""
     from pathlib import Path
 
-    from .report import figure
+    from orbits.errors import ArgumentError
+
+    from .figures import figure
 
     # check the file type before drawing (orbits-3d compiles boinor's numba code first)
     interactive = name.strip().lower().replace("_", "-") == "orbits-3d"
     allowed = (".html",) if interactive else _FIG_SUFFIXES
     if Path(out).suffix.lower() not in allowed:
-        raise ValueError(f"--out for {name!r} must end in {', '.join(allowed)}, got {out!r}")
+        raise ArgumentError(f"--out for {name!r} must end in {', '.join(allowed)}, got {out!r}")
     fig = figure(name, catalog=_catalog(ctx), missions=_selection(selection))
     click.echo(f"wrote {_save(fig, out)}", err=True)
 
@@ -332,10 +506,16 @@ def report_cmd(ctx, out, selection, quiet):
 def _selection(text):
     if text is None:
         return None
+    from orbits.errors import ArgumentError
+
     names = [n.strip() for n in text.split(",") if n.strip()]
     if not names:
-        raise ValueError(f"--missions must list mission names separated by commas, got {text!r}")
-    return names
+        raise ArgumentError(f"--missions must list mission names separated by commas, got {_cut(text)}")
+    for n in names:
+        if len(n) > MAX_NAME_LENGTH:
+            raise ArgumentError(f"--missions: {_cut(n)} is {len(n):,} characters long; names have "
+                                f"at most {MAX_NAME_LENGTH} characters")
+    return list(dict.fromkeys(names))
 
 
 _FIG_SUFFIXES = (".png", ".svg", ".pdf")
@@ -344,14 +524,16 @@ _FIG_SUFFIXES = (".png", ".svg", ".pdf")
 def _save(fig, out):
     from pathlib import Path
 
+    from orbits.errors import ArgumentError
+
     path = Path(out)
     interactive = not hasattr(fig, "savefig")  # a plotly figure (orbits-3d)
     allowed = (".html",) if interactive else _FIG_SUFFIXES
     if path.suffix.lower() not in allowed:
         what = "an interactive figure: --out" if interactive else "--out"
-        raise ValueError(f"{what} must end in {', '.join(allowed)}, got {str(out)!r}")
+        raise ArgumentError(f"{what} must end in {', '.join(allowed)}, got {str(out)!r}")
     if not path.parent.exists():
-        raise ValueError(f"--out directory {str(path.parent)!r} does not exist")
+        raise ArgumentError(f"--out directory {str(path.parent)!r} does not exist")
     if interactive:
         fig.write_html(path, include_plotlyjs=True)  # self-contained: opens offline
     else:

@@ -139,6 +139,8 @@ def json_value(val: Any):
         unit = val.unit.to_string()
         return {"value": json_value(val.value), "unit": unit}
     if isinstance(val, np.ndarray):
+        if val.ndim == 0:  # a 0-d array is a scalar, not a list
+            return json_value(val.item())
         return [json_value(x) for x in val.tolist()]
     if isinstance(val, (bool, np.bool_)):
         return bool(val)

@@ -10,10 +10,12 @@ from collections.abc import Mapping
 import numpy as np
 from astropy import units as u
 from astropy.table import QTable
+from matplotlib import patheffects
 
 from .._validation import as_value
 from ..core import planes as _planes
 from ..core import sites as _sites
+from ..errors import ArgumentError, ArgumentTypeError
 from .style import OKABE_ITO, SERIES_COLORS, agency_color, new_figure, note_source
 
 __all__ = ["plane_history", "reachable_inclinations"]
@@ -33,7 +35,7 @@ def _mapping(value, name):
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise TypeError(f"{name} must be a mapping name -> value, got {type(value).__name__}")
+        raise ArgumentTypeError(f"{name} must be a mapping name -> value, got {type(value).__name__}")
     return dict(value)
 
 
@@ -61,7 +63,7 @@ def reachable_inclinations(sites, stations=None, *, corridors=None, agencies=Non
     """
     sites = _mapping(sites, "sites")
     if not sites:
-        raise ValueError("sites must name at least one launch site")
+        raise ArgumentError("sites must name at least one launch site")
     stations = _mapping(stations, "stations")
     corridors = _mapping(corridors, "corridors")
     agencies = _mapping(agencies, "agencies")
@@ -92,9 +94,10 @@ def reachable_inclinations(sites, stations=None, *, corridors=None, agencies=Non
         # ~1.9 deg of inclination per character at this size: below the dot if it fits,
         # otherwise upward beside the site's bar
         below = la > 1.9 * len(text) + 2.0
-        ax.annotate(text, (la, la), xytext=(0, -8) if below else (-9, 8),
+        ax.annotate(text, (la, la), xytext=(0, -8) if below else (-12, 8),
                     textcoords="offset points", fontsize=8, color=col, rotation=90,
-                    ha="center", va="top" if below else "bottom", annotation_clip=False)
+                    ha="center", va="top" if below else "bottom", annotation_clip=False,
+                    path_effects=[patheffects.withStroke(linewidth=2, foreground="white")])
     for k, (name, lat) in enumerate(ordered):
         col = agency_color(agencies[name]) if name in agencies else SERIES_COLORS[k % 8]
         la = abs(lat)
@@ -133,19 +136,22 @@ def plane_history(history, *, labels=("orbit 1", "orbit 2"), speed=None, alignme
 
     Parameters
     ----------
-    history : QTable from :func:`orbits.plane_angle_history` (columns ``time``,
-        ``delta_raan``, ``plane_angle``)
+    history : the result of :func:`orbits.plane_angle_history` (a QTable with columns, or a
+        result with fields, ``time``, ``delta_raan``, ``plane_angle``)
     labels : names of the two orbits
     speed : Quantity (speed), optional
         Orbital speed for a third panel with the impulsive plane-change cost
         ``2 v sin(angle/2)``.
     alignments : :class:`orbits.precession.PlaneAlignments`, optional, marks the events
     """
-    if not isinstance(history, QTable) or not {"time", "delta_raan", "plane_angle"} <= set(
-        history.colnames
-    ):
-        raise TypeError("history must be the QTable returned by orbits.plane_angle_history "
-                        "(columns time, delta_raan, plane_angle)")
+    names = ("time", "delta_raan", "plane_angle")
+    if isinstance(history, QTable) and set(names) <= set(history.colnames):
+        pass
+    elif all(hasattr(history, n) for n in names):  # a PlaneAngleHistory result: its fields
+        history = QTable({n: getattr(history, n) for n in names})
+    else:
+        raise ArgumentTypeError("history must be what orbits.plane_angle_history returns "
+                                "(time, delta_raan, plane_angle)")
     n = 3 if speed is not None else 2
     fig, axes = new_figure(n, 1, sharex=True, figsize=(8.5, 2.6 * n + 0.6))
     t = history["time"].to_datetime()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from astropy import units as u
 
+from ..errors import ArgumentError, ArgumentTypeError
 from .style import OKABE_ITO, new_figure, note_source
 
 __all__ = ["porkchop_figure"]
@@ -40,8 +41,9 @@ def porkchop_figure(
     min_separation : Quantity (time), optional
         Passed to ``result.best`` so that the marked windows are distinct opportunities.
     dv_max : Quantity, optional
-        Upper end of the colour scale (default: the median of the solved cells, so that the
-        cheap half of the map gets the whole colour range; dearer cells show the top colour).
+        Upper end of the colour scale (default: 2 km/s above the cheapest cell, so the useful
+        range gets the whole colour scale); dearer cells are drawn light grey (the colour
+        bar's "over" end), not in a saturated colour.
     tof_unit : astropy unit
         Unit of the time-of-flight axis (default minutes).
     title, source : str, optional
@@ -56,15 +58,16 @@ def porkchop_figure(
         drawn with the minimum over consecutive departure blocks, so no minimum disappears.
     """
     import matplotlib.dates as mdates
+    from matplotlib import patheffects
 
     if not hasattr(result, "dv_total") or not hasattr(result, "best"):
-        raise TypeError(f"result must be a StationTransferResult, got {type(result).__name__}")
+        raise ArgumentTypeError(f"result must be a StationTransferResult, got {type(result).__name__}")
     if isinstance(n_best, bool) or not isinstance(n_best, (int, np.integer)) or n_best < 0:
-        raise ValueError(f"n_best must be an integer >= 0, got {n_best!r}")
+        raise ArgumentError(f"n_best must be an integer >= 0, got {n_best!r}")
     dv = result.dv_total.to_value(u.km / u.s)
     ok = np.asarray(result.ok)
     if not ok.any():
-        raise ValueError("result has no solved cell to plot (ok is False everywhere)")
+        raise ArgumentError("result has no solved cell to plot (ok is False everywhere)")
     x = mdates.date2num(result.departure.datetime64)
     y = result.tof.to_value(tof_unit)
 
@@ -77,25 +80,28 @@ def porkchop_figure(
         x_plot = x
     dv_plot = np.ma.masked_invalid(np.where(np.isfinite(dv_plot), dv_plot, np.nan))
 
+    vmin = float(np.nanmin(dv[ok]))
     if dv_max is None:
-        vmax = float(np.nanpercentile(dv[ok], 50))
+        vmax = vmin + 2.0
     else:
         from .._validation import as_value
 
         vmax = as_value(dv_max, u.km / u.s, "dv_max", min=0.0, min_inclusive=False)
-    vmin = float(np.nanmin(dv[ok]))
 
+    import matplotlib
+
+    cmap = matplotlib.colormaps["viridis"].with_extremes(over="0.90", bad="white")
     fig, ax = new_figure()
     mesh = ax.pcolormesh(
         x_plot,
         y,
         dv_plot.T,
         shading="nearest",
-        cmap="viridis",
+        cmap=cmap,
         vmin=vmin,
         vmax=max(vmax, vmin * 1.0001),
     )
-    cbar = fig.colorbar(mesh, ax=ax)
+    cbar = fig.colorbar(mesh, ax=ax, extend="max")
     cbar.set_label("total Δv (km/s)")
     ax.xaxis_date()
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
@@ -128,10 +134,12 @@ def porkchop_figure(
                 xytext=(4, 4),
                 textcoords="offset points",
                 fontsize=8,
+                fontweight="bold",
                 color=OKABE_ITO["vermillion"],
+                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
             )
         if len(best):
-            ax.legend(loc="upper right")
+            ax.legend(loc="upper right", framealpha=0.9, frameon=True)
     ax.set_title(title or "Two-impulse transfer cost")
     note_source(fig, source or "Lambert transfers (Izzo 2015) between J2-drifting mean orbits")
     return fig

@@ -96,11 +96,57 @@ def _apply_axes_style(ax) -> None:
 def note_source(fig: Figure, text: str) -> Figure:
     """Write the data source in small grey type at the figure's bottom-left corner.
 
-    A constrained layout is told to keep the bottom strip free, so the note never overlaps
-    the x-axis label.
+    A long note is wrapped to the figure's width (never clipped at its edge), and a
+    constrained layout is told to keep the bottom strip free for it, so the note never
+    overlaps the x-axis label.
     """
+    import textwrap
+
+    # about 1/0.55 of the 7 pt font size per character: ~18 characters per inch of width
+    chars = max(40, int(fig.get_figwidth() * 72 / (7 * 0.56)) - 4)
+    lines = textwrap.wrap(f"Source: {text}", width=chars) or ["Source:"]
+    strip = (0.012 + 0.0155 * len(lines)) * 5.0 / max(fig.get_figheight(), 1.0)
     engine = fig.get_layout_engine()
     if engine is not None and "rect" in getattr(engine, "get", dict)():
-        engine.set(rect=(0, 0.035, 1, 0.965))
-    fig.text(0.005, 0.005, f"Source: {text}", fontsize=7, color="0.4", ha="left", va="bottom")
+        engine.set(rect=(0, strip + 0.005, 1, 1 - strip - 0.005))
+    fig.text(0.005, 0.005, "\n".join(lines), fontsize=7, color="0.4", ha="left", va="bottom")
     return fig
+
+
+def _has_date_axis(ax) -> bool:
+    import matplotlib.dates as mdates
+
+    fmt = ax.xaxis.get_major_formatter()
+    return isinstance(fmt, (mdates.DateFormatter, mdates.AutoDateFormatter, mdates.ConciseDateFormatter))
+
+
+def mark_date(fig: Figure, when, label: str = "analysis date", *, decimal_year: bool = False) -> bool:
+    """Mark a date (astropy ``Time``) with a thin vertical line on every date axis of ``fig``.
+
+    ``decimal_year=True``: the x axes are in decimal years (e.g. a timeline), not
+    matplotlib dates.
+
+    The first axes also get a small label ``"analysis date 2024-05-09"`` at the top of the
+    line. Returns True if the date falls inside the axes' span (and was drawn), False if it
+    lies outside every date axis (nothing is drawn then, so the axes keep their limits).
+    """
+    import matplotlib.dates as mdates
+
+    x = float(when.utc.decimalyear) if decimal_year else mdates.date2num(when.utc.datetime)
+    drawn = False
+    for ax in fig.axes:
+        if not decimal_year and not _has_date_axis(ax):
+            continue
+        if decimal_year and not ax.get_xlabel():
+            continue
+        lo, hi = ax.get_xlim()
+        if not lo <= x <= hi:
+            continue
+        ax.axvline(x, color=OKABE_ITO["reddish_purple"], lw=1.2, ls="-", zorder=1)
+        if not drawn:
+            ax.annotate(f"{label} {when.utc.isot[:10]}", (x, 1.0), xycoords=("data", "axes fraction"),
+                        xytext=(3, -2), textcoords="offset points", va="top", ha="left",
+                        fontsize=7, color=OKABE_ITO["reddish_purple"])
+        ax.set_xlim(lo, hi)
+        drawn = True
+    return drawn

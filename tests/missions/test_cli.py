@@ -23,8 +23,19 @@ def run(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def run_proc(*args):
-    return subprocess.run([sys.executable, "-m", "missions", *args], capture_output=True, text=True, check=False)
+def _env():
+    """The environment for a subprocess that imports this checkout's code (not an installed
+    copy), from any working directory."""
+    import os
+    from pathlib import Path
+
+    root = str(Path(__file__).resolve().parents[2])
+    return {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+
+def run_proc(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "missions", *args], capture_output=True, text=True,
+                          check=False, cwd=cwd, env=_env())
 
 
 def _one_line_error(proc, *words):
@@ -174,24 +185,139 @@ def test_help_everywhere(cmd):
     ],
 )
 def test_bad_input_is_one_line_on_stderr(args, words, tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "missions", *args], capture_output=True, text=True,
-                          cwd=tmp_path, check=False)
-    _one_line_error(proc, *words)
+    _one_line_error(run_proc(*args, cwd=tmp_path), *words)
 
 
-@pytest.mark.slow
 def test_plot_orbits_3d_writes_self_contained_html(tmp_path):
-    """The interactive view (boinor OrbitPlotter, Plotly) goes to one HTML file with plotly.js
-    inlined, so it opens offline; both stations are in it."""
+    """The interactive view (Plotly) goes to one HTML file with plotly.js inlined, so it
+    opens offline; both stations are in it under their catalog names."""
+    from missions import load_catalog
+
+    cat = load_catalog()
     out = tmp_path / "orbits.html"
     res = run("plot", "orbits-3d", "--out", str(out))
     assert res.exit_code == 0, res.output
     html = out.read_text(encoding="utf-8")
     assert "<script src=" not in html  # no external script
-    assert "(ISS)" in html and "(CSS)" in html
+    assert f"({cat['ISS'].name})" in html and f"({cat['CSS'].name})" in html
 
 
 def test_plot_orbits_3d_refuses_image_suffix_before_drawing():
     res = run("plot", "orbits-3d", "--out", "x.png")
     assert res.exit_code == 2
     assert "must end in .html" in res.output
+
+
+# --- readable output ---------------------------------------------------------------------------
+
+
+def test_list_fits_100_columns_with_blanks_not_nan():
+    res = run("list")
+    assert res.exit_code == 0
+    lines = res.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    assert "nan" not in res.stdout.split()
+    assert "Luna-25" in res.stdout
+
+
+def test_list_csv_and_json_keep_every_digit():
+    """The catalog's ISS orbit, inclination = "51.64 deg" (missions/data/50_stations.toml),
+    comes out exactly in CSV (unit in the header) and JSON; unknowns are blank / null."""
+    rows = list(csv.DictReader(io.StringIO(run("list", "--format", "csv").stdout)))
+    by = {r["name"]: r for r in rows}
+    assert float(by["ISS"]["inclination [deg]"]) == 51.64
+    assert by["Luna-26"]["inclination [deg]"] == ""  # planned, no orbit in the catalog
+    data = json.loads(run("list", "--format", "json").stdout)
+    js = {r["name"]: r for r in data}
+    assert js["ISS"]["inclination"] == {"value": 51.64, "unit": "deg"}
+    assert js["Luna-26"]["inclination"] is None
+
+
+def test_show_fits_100_columns():
+    res = run("show", "ISS")
+    assert res.exit_code == 0
+    assert max(len(line) for line in res.stdout.splitlines()) <= 100
+
+
+# --- errors: one line for the toolkit's input errors, a traceback for bugs -------------------------
+
+
+def _raising(exc):
+    def fail(*args, **kwargs):
+        raise exc
+    return fail
+
+
+@pytest.mark.parametrize("exc", [
+    __import__("orbits.errors", fromlist=["x"]).ArgumentError("--days must be positive, got -1"),
+    __import__("orbits.errors", fromlist=["x"]).NotFoundError("no figure named 'x'"),
+    __import__("orbits.errors", fromlist=["x"]).ArgumentTypeError("top must be an integer, got 'a'"),
+    __import__("orbits.errors", fromlist=["x"]).SizeLimitError("needs 9.3 GiB, over the 2.0 GiB limit"),
+    __import__("orbits.errors", fromlist=["x"]).DataFileError("x.toml: record y: field z: bad"),
+    # TRANSITIONAL: built-in errors from modules not yet raising orbits.errors classes
+    KeyError("no mission named 'x'"), ValueError("bad value"), TypeError("bad type"),
+    OSError("cannot read x"),
+])
+def test_user_errors_are_one_line(monkeypatch, exc):
+    import missions.figures
+
+    monkeypatch.setattr(missions.figures, "figure", _raising(exc))
+    res = CliRunner().invoke(cli, ["plot", "sites", "--out", "x.png"])
+    assert res.exit_code == 2
+    lines = res.stderr.strip().splitlines() if hasattr(res, "stderr") else res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mission-compare: error: ")
+    text = exc.args[0]
+    assert lines[0].endswith(text)  # a KeyError's message, not its repr with quotes
+
+
+def test_a_bug_keeps_its_traceback(monkeypatch):
+    import missions.figures
+
+    monkeypatch.setattr(missions.figures, "figure", _raising(ZeroDivisionError("a bug")))
+    res = CliRunner().invoke(cli, ["plot", "sites", "--out", "x.png"])
+    assert res.exit_code == 1 and isinstance(res.exception, ZeroDivisionError)
+
+
+def test_debug_shows_the_traceback_of_a_user_error():
+    proc = run_proc("--debug", "show", "Lnua-25")
+    assert proc.returncode == 1
+    assert "Traceback (most recent call last)" in proc.stderr
+    assert "Lnua-25" in proc.stderr.splitlines()[-1]
+    _one_line_error(run_proc("show", "Lnua-25"), "Lnua-25", "did you mean")
+
+
+def test_long_names_fail_fast_and_are_echoed_cut():
+    name = "a" * 100_000
+    proc = run_proc("show", name)
+    line = _one_line_error(proc, "100,000 characters", "at most 200")
+    assert len(line) < 300
+    proc = run_proc("report", "--out", "r", "--missions", f"Luna-25,{name}")
+    line = _one_line_error(proc, "--missions", "100,000 characters")
+    assert len(line) < 300
+
+
+def test_long_error_messages_are_cut_to_one_short_line(monkeypatch):
+    import missions.figures
+
+    monkeypatch.setattr(missions.figures, "figure", _raising(ValueError("x" * 50_000 + " tail")))
+    res = CliRunner().invoke(cli, ["plot", "sites", "--out", "x.png"])
+    assert res.exit_code == 2
+    line = res.output.strip()
+    assert "\n" not in line and len(line) <= 450 and "characters cut" in line and line.endswith("tail")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["porkchop", "--lunar", "Luna-25", "--days", "0.1", "--out", "x.png"], ["--days", "0.1", "at least 1"]),
+    (["porkchop", "ISS", "CSS", "--days", "0.01", "--out", "x.png"], ["--days", "0.01"]),
+    (["porkchop", "--lunar", "Luna-26", "--out", "x.png"], ["Luna-26", "no launch date", "--start"]),
+])
+def test_degenerate_porkchops_are_one_line(args, words, tmp_path):
+    _one_line_error(run_proc(*args, cwd=tmp_path), *words)
+
+
+def test_report_merges_names_of_one_mission(tmp_path):
+    res = run("report", "--out", str(tmp_path / "r"), "--missions", "Luna-25,luna 25,LUNA25", "--quiet")
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    section = html.split('<section id="catalog">')[1].split("</section>")[0]
+    assert section.count("<td>Luna-25</td>") == 1

@@ -1,4 +1,5 @@
-"""The optional interactive 3D view (boinor's OrbitPlotter with its Plotly 3D backend)."""
+"""The 3D view: Keplerian ellipses sampled through SGP4 states, drawn with Plotly (interactive)
+or matplotlib (projection); no boinor propagation, so no numba compilation."""
 
 import numpy as np
 import pytest
@@ -7,8 +8,6 @@ from astropy.time import Time
 
 from orbits.plots.orbit3d import orbit_view
 from orbits.tle import load_tles
-
-pytestmark = pytest.mark.slow  # boinor compiles with numba on first use
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +36,7 @@ def test_interactive_view_draws_each_station_in_its_own_plane(stations):
     found = {}
     for name, trace in lines.items():
         for label, inc in (("ISS", 51.6381), ("CSS", 41.4681)):
-            if name.endswith(f"({label})"):  # boinor names traces "epoch (label)"
+            if name.endswith(f"({label})"):  # traces are named "epoch (label)"
                 found[label] = (_inclination_of_trace(trace), inc)
     assert set(found) == {"ISS", "CSS"}
     for drawn, tle in found.values():
@@ -57,3 +56,22 @@ def test_bad_input():
         orbit_view([])
     with pytest.raises(TypeError, match=r"orbits\['x'\] must be a boinor Orbit"):
         orbit_view({"x": 42 * u.km})
+
+
+def test_ellipse_through_a_periapsis_state():
+    """At periapsis r = a(1 - e) with the vis-viva speed v = sqrt(k (1 + e) / (a (1 - e)))
+    (Curtis, Orbital Mechanics for Engineering Students, eq. 2.61 and 2.83), the drawn
+    ellipse reaches apoapsis a(1 + e) and keeps the plane of r and v."""
+    from orbits.plots.orbit3d import ellipse_points
+
+    k, a, e = 398600.4418, 8000.0, 0.2
+    rp = a * (1 - e)
+    vp = np.sqrt(k * (1 + e) / rp)
+    pts = ellipse_points([rp, 0, 0], [0, vp * np.cos(0.3), vp * np.sin(0.3)], k=k)
+    radius = np.linalg.norm(pts, axis=1)
+    assert radius.min() == pytest.approx(a * (1 - e), rel=1e-12)
+    assert radius.max() == pytest.approx(a * (1 + e), rel=1e-4)
+    normal = np.cross([1, 0, 0], [0, np.cos(0.3), np.sin(0.3)])
+    assert np.max(np.abs(pts @ normal)) < 1e-8
+    with pytest.raises(ValueError, match="not on a closed orbit"):
+        ellipse_points([7000.0, 0, 0], [0, 11.0, 0])  # above escape speed sqrt(2k/r) = 10.67 km/s

@@ -1,0 +1,638 @@
+"""The report's sections as data: :class:`Section`, :class:`ReportTable`, :class:`FigureRef`.
+
+Each ``*_section`` function computes one part of the report and returns a :class:`Section`
+(title, lead sentences, tables, figures, notes, cited sources); :mod:`missions.report` puts them
+in order, renders the HTML and writes every table to ``data/`` as CSV and JSON. Tables keep the
+raw values (floats in the unit named in the column header, Times, text), so the page's rounded
+cells and the files' full digits come from the same numbers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+from astropy import units as u
+from astropy.time import Time
+
+from .figures import (
+    DEFAULT_STATIONS,
+    as_table,
+    display_name,
+    embed_png,
+    result_value,
+    station_subjects,
+)
+
+__all__ = ["SECTION_IDS", "FigureRef", "ReportTable", "Section", "build_sections"]
+
+#: Section ids of the report, in page order (each is an HTML ``<section id=...>``): the key
+#: findings first, then the analyses, then the catalog, then the sources.
+SECTION_IDS = ("findings", "stations", "sites", "windows", "lunar", "timeline", "catalog", "sources")
+
+#: (site, station index) pairs for the launch-window and dog-leg tables.
+SITE_STATION_PAIRS = (("Baikonur", 1), ("Vostochny", 1), ("Jiuquan", 0), ("Wenchang", 0),
+                      ("Baikonur", 0), ("Vostochny", 0), ("Jiuquan", 1), ("Wenchang", 1))
+
+_KMS = u.km / u.s
+
+
+@contextmanager
+def _quiet():
+    """Silence ERFA's "dubious year" for future dates (leap seconds unknown)."""
+    from erfa import ErfaWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ErfaWarning)
+        yield
+
+
+# --- the data model ------------------------------------------------------------------------------
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")[:60] or "table"
+
+
+def _plain(val):
+    """A cell's raw value: float, int, bool, str, Time or None (masked and NaN become None)."""
+    if val is None or val is np.ma.masked:
+        return None
+    if isinstance(val, Time):
+        return val
+    if isinstance(val, u.Quantity):
+        val = val.value
+    if isinstance(val, np.ndarray) and val.ndim == 0:
+        val = val.item()
+    if isinstance(val, (np.bool_, bool)):
+        return bool(val)
+    if isinstance(val, (np.integer, int)):
+        return int(val)
+    if isinstance(val, (np.floating, float)):
+        f = float(val)
+        return f if math.isfinite(f) else None
+    if isinstance(val, np.str_):
+        return str(val)
+    return val
+
+
+@dataclass
+class ReportTable:
+    """One table of the report and of ``data/<id>.csv`` / ``data/<id>.json``.
+
+    ``columns`` are the header labels (with the unit in brackets where a column is numeric);
+    ``rows`` the raw values (:func:`_plain`); ``refs`` the cited source numbers per row (a
+    "sources" column on the page, not in the files); ``digits`` the significant digits shown.
+    """
+
+    id: str
+    caption: str
+    columns: list[str]
+    rows: list[list]
+    refs: list[list[int]] | None = None
+    digits: int = 4
+    decimals: int | None = None
+
+    def __post_init__(self):
+        self.rows = [[_plain(v) for v in row] for row in self.rows]
+
+    @classmethod
+    def from_table(cls, id, caption, obj, *, columns=None, labels=None, refs=None, digits=4):
+        """From a QTable or any Result (``to_table()``); ``columns`` picks and orders columns,
+        ``labels`` renames them."""
+        t = as_table(obj)
+        names = list(columns) if columns is not None else list(t.colnames)
+        headers, cols = [], []
+        for name in names:
+            col = t[name]
+            label = (labels or {}).get(name, name.replace("_", " "))
+            if isinstance(col, u.Quantity) and col.unit not in (None, u.one):
+                label = f"{label} [{col.unit.to_string()}]"
+            headers.append(label)
+            if isinstance(col, Time):
+                cols.append([col[i] for i in range(len(col))])
+            elif isinstance(col, u.Quantity):
+                cols.append([_plain(v) for v in np.atleast_1d(col.value)])
+            else:
+                cols.append([_plain(v) for v in col])
+        rows = [list(r) for r in zip(*cols)] if cols else []
+        return cls(id, caption, headers, rows, refs, digits)
+
+    @classmethod
+    def quantities(cls, id, caption, obj, *, keys=None, names=None, digits=4):
+        """A one-row result (Result, comparison dict, one-row QTable) turned on its side:
+        columns quantity, value, unit; one row per displayed field. ``names`` maps the
+        dict's ``a``/``b`` key prefixes to display names."""
+        t = as_table(obj)
+        picked = [k for k in keys if k in t.colnames] if keys is not None else []
+        rows = []
+        for name in picked or t.colnames:  # a Result's labels are not the dict's keys: show all
+            col = t[name]
+            val = col[0]
+            unit = ""
+            if isinstance(val, u.Quantity):
+                unit = "" if val.unit in (None, u.one) else val.unit.to_string()
+            label = name.replace("_", " ")
+            for prefix, who in (names or {}).items():
+                if label.startswith(prefix + " "):
+                    label = f"{who}: {label[len(prefix) + 1:]}"
+            rows.append([label, _plain(val), unit])
+        return cls(id, caption, ["quantity", "value", "unit"], rows, None, digits)
+
+    # -- rendering --
+    def text(self, val) -> str:
+        """A cell as the page shows it: rounded to :attr:`digits`, blank when missing."""
+        if val is None:
+            return ""
+        if isinstance(val, Time):
+            return val.utc.isot[:16].replace("T", " ")
+        if isinstance(val, bool):
+            return "yes" if val else "no"
+        if isinstance(val, int):
+            return str(val)
+        if isinstance(val, float):
+            if self.decimals is not None:
+                return f"{val:.{self.decimals}f}"
+            return f"{val:.{self.digits}g}"
+        return str(val)
+
+    def cells(self) -> list[list[str]]:
+        return [[self.text(v) for v in row] for row in self.rows]
+
+    def to_csv(self) -> str:
+        """Every digit; Times in ISO UTC; blanks for missing values."""
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(self.columns)
+        for row in self.rows:
+            w.writerow(["" if v is None else v.utc.isot if isinstance(v, Time)
+                        else repr(float(v)) if isinstance(v, float) else v for v in row])
+        return buf.getvalue()
+
+    def to_dict(self) -> dict:
+        """JSON-safe: ``{"id", "caption", "columns", "rows": [{column: value}]}``."""
+        from orbits.results import json_value
+
+        return {"id": self.id, "caption": self.caption, "columns": list(self.columns),
+                "rows": [{c: json_value(v) for c, v in zip(self.columns, row)} for row in self.rows]}
+
+
+@dataclass
+class FigureRef:
+    """A figure of the report: its caption and the embedded PNG (``data:`` URI)."""
+
+    title: str
+    src: str
+
+
+@dataclass
+class Section:
+    """One section of the report."""
+
+    id: str
+    title: str
+    lead: list[str] = field(default_factory=list)
+    tables: list[ReportTable] = field(default_factory=list)
+    figures: list[FigureRef] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    sources: list[dict] = field(default_factory=list)
+
+
+class Citations:
+    """Numbers the sources in order of first citation; the report's source list."""
+
+    def __init__(self, cat):
+        self.cat, self.order = cat, {}
+
+    def ref(self, key):
+        if key not in self.order:
+            self.order[key] = len(self.order) + 1
+        return self.order[key]
+
+    def refs(self, keys):
+        return sorted({self.ref(k) for k in keys if k in self.cat.sources})
+
+    def items(self):
+        out = []
+        for key, n in self.order.items():
+            src = self.cat.sources.get(key)
+            out.append({"n": n, "key": key, "text": src.cite() if src else key,
+                        "url": getattr(src, "url", None), "seed": getattr(src, "seed", None)})
+        return out
+
+
+def _figure(title, make):
+    with _quiet():
+        fig = make()
+    return FigureRef(title, embed_png(fig))
+
+
+# --- the analyses ---------------------------------------------------------------------------------
+
+
+class _Builder:
+    """Builds the sections in page order; ``facts`` collects the numbers the findings use."""
+
+    def __init__(self, cat, selection, at):
+        self.cat, self.selection, self.at = cat, selection, at
+        self.cites = Citations(cat)
+        self.facts: dict = {}
+
+    def stations(self) -> Section:
+        from .compare import compare
+
+        subs = station_subjects(self.cat, self.selection)
+        if len(subs) < 2:
+            return Section("stations", "Station orbit planes", [
+                "Fewer than two Earth-orbiting stations are in the selection, so there is no "
+                "plane-angle analysis."])
+        a, b = subs[0], subs[1]
+        na, nb = display_name(a), display_name(b)
+        res = compare(a.name, b.name, catalog=self.cat)
+        self.facts["stations"] = (na, nb, res)
+        tle_key = "tle-stations-2024-05-09"
+        if tle_key in self.cat.sources:
+            self.cites.ref(tle_key)
+        tables = [ReportTable.quantities("stations-plane-angles", f"{na} and {nb}: orbit planes", res,
+                                         keys=_STATION_KEYS, names={"a": na, "b": nb})]
+        figs, notes = [], []
+        if "raan" in a.elements and "raan" in b.elements:
+            from .figures import plane_angle_figure
+
+            figs.append(_figure(f"Plane angle between {na} and {nb} over two node-drift cycles; "
+                                "the vertical line marks the analysis date",
+                                lambda: plane_angle_figure(self.cat, subjects=(a, b), at=self.at)))
+        from .figures import porkchop
+
+        try:
+            with _quiet():
+                pfig, best = porkchop((a.name, b.name), top=3, catalog=self.cat, at=self.at)
+        except ValueError as exc:
+            notes.append(f"No station porkchop: {exc}.")
+        else:
+            figs.append(FigureRef(f"Two-impulse transfers {na} → {nb} over the 12 days around the "
+                                  "next node alignment; circles: the best windows, numbered by rank",
+                                  embed_png(pfig)))
+            tables.append(ReportTable.from_table(
+                "stations-best-transfers", f"Best transfer windows {na} → {nb}", best,
+                columns=(None if "dv_total" not in as_table(best).colnames else  # a Result: its labels
+                         [c for c in ("departure", "arrival", "tof", "dv1", "dv2", "dv_total", "revs")
+                          if c in as_table(best).colnames]),
+                labels={"tof": "time of flight", "dv1": "Δv departure", "dv2": "Δv arrival",
+                        "dv_total": "Δv total"}))
+            self.facts["best_transfer"] = best
+        lo, hi = (result_value(res, "min_plane_angle"), result_value(res, "max_plane_angle"))
+        cycle = result_value(res, "node_cycle")
+        dv = result_value(res, "plane_change_dv")
+        lead = [
+            f"The {na} ({a.elements['inc'].to_value(u.deg):.2f}°) and {nb} "
+            f"({b.elements['inc'].to_value(u.deg):.2f}°) planes precess at different J2 rates, so the "
+            f"angle between them swings between {lo.to_value(u.deg):.2f}° and {hi.to_value(u.deg):.2f}° "
+            f"once every {cycle.to_value(u.day):.1f} days.",
+            f"Even at its smallest, turning from one plane to the other costs {dv.to_value(_KMS):.2f} km/s "
+            "at the orbital speed of the lower station.",
+        ]
+        return Section("stations", f"Station orbit planes: {na} and {nb}", lead, tables, figs,
+                       notes + [_as_note(n) for n in _notes(res)])
+
+    def sites(self) -> Section:
+        import orbits
+
+        from .compare import compare
+
+        cols = ["site", "country", "latitude [deg]", "longitude [deg]", "lowest direct inclination [deg]",
+                "documented inclinations"]
+        rows, refs = [], []
+        for s in self.cat.sites:
+            doc = "; ".join(
+                (f"{r.min.to_value(u.deg):g}°" if r.min == r.max else
+                 f"{r.min.to_value(u.deg):g}–{r.max.to_value(u.deg):g}°") + (f" ({r.label})" if r.label else "")
+                for r in s.inclinations)
+            rows.append([s.name, s.country, float(s.latitude.to_value(u.deg)), float(s.longitude.to_value(u.deg)),
+                         float(orbits.min_inclination(s.latitude).to_value(u.deg)), doc])
+            refs.append(self.cites.refs(sorted(s.source_keys())))
+        tables = [ReportTable("sites", "Launch sites", cols, rows, refs)]
+        subs = station_subjects(self.cat, self.selection)
+        dog = []
+        for site, k in SITE_STATION_PAIRS:
+            if k >= len(subs) or site not in self.cat:
+                continue
+            c = compare(site, subs[k].name, catalog=self.cat)
+            direct = bool(result_value(c, "direct_ascent"))
+            dog.append([self.cat.site(site).name, display_name(subs[k]),
+                        float(result_value(c, "station_inclination", "inclination").to_value(u.deg)),
+                        float(result_value(c, "site_min_inclination", "min_inclination").to_value(u.deg)),
+                        direct,
+                        0.0 if direct else float(result_value(c, "plane_change").to_value(u.deg)),
+                        0.0 if direct else float(result_value(c, "dogleg_dv").to_value(_KMS))])
+        self.facts["dogleg"] = dog
+        if dog:
+            tables.append(ReportTable(
+                "sites-dogleg", "Reaching each station's plane from each site",
+                ["site", "station", "station inclination [deg]", "lowest direct inclination [deg]",
+                 "direct ascent", "dog-leg plane change [deg]", "dog-leg Δv [km / s]"], dog))
+        tables.append(self._verdicts())
+        from .figures import sites_figure
+
+        figs = [_figure("Inclinations reachable by direct ascent from each site's latitude; solid: the "
+                        "widest documented corridor below 90°; dashed: the stations",
+                        lambda: sites_figure(self.cat))]
+        lead = ["A direct ascent from a site reaches inclinations from its geocentric latitude up to "
+                "180° minus it; range safety and drop zones narrow that to the documented corridors. "
+                "A station below a site's latitude needs a dog-leg: a plane change after insertion."]
+        return Section("sites", "Launch sites and the station planes", lead, tables, figs)
+
+    def _verdicts(self) -> ReportTable:
+        from .compatibility import station_compatibility
+
+        t = station_compatibility(catalog=self.cat)
+        cols = [c for c in ("vehicle", "site", "station", "station_inclination", "min_inclination",
+                            "direct", "documented", "plane_change", "dv_needed", "dv_capacity", "verdict")
+                if c in t.colnames]
+        refs = None
+        if "sources" in t.colnames:
+            refs = [self.cites.refs([k.strip() for k in str(r["sources"]).split(",") if k.strip()]) for r in t]
+        tab = ReportTable.from_table("sites-compatibility", "Can each crew and cargo ship reach each "
+                                     "station's plane from its site? (missions.compatibility)", t,
+                                     columns=cols, refs=refs, digits=3)
+        # one display name per object: the catalog's
+        for row in tab.rows:
+            for j, c in enumerate(cols):
+                if c in ("site", "station", "vehicle") and isinstance(row[j], str) and row[j] in self.cat:
+                    row[j] = self.cat[row[j]].name
+        return tab
+
+    def windows(self) -> Section:
+        from .compare import station_launch_windows
+
+        subs = station_subjects(self.cat, self.selection)
+        if not subs:
+            return Section("windows", "Launch windows", ["No Earth-orbiting station in the selection."])
+        summary, detail, detail_caption = [], None, ""
+        for site, k in SITE_STATION_PAIRS[:4]:
+            if k >= len(subs) or site not in self.cat:
+                continue
+            st = subs[k]
+            site_name = self.cat.site(site).name
+            try:
+                w = station_launch_windows(site, st.name, days=7, catalog=self.cat)
+            except ValueError:
+                summary.append([site_name, display_name(st), 0, None, None, "none: needs a dog-leg"])
+                continue
+            n = len(w)
+            summary.append([site_name, display_name(st), n, _first(w, "time") if n else None,
+                            float(_first(w, "azimuth").to_value(u.deg)) if n else None,
+                            "in-plane, twice a day"])
+            if detail is None:
+                detail = w
+                detail_caption = f"{site_name} into the plane of {display_name(st)}, first week"
+        tables = [ReportTable("windows-summary", "Windows in the week after the station elements' epoch",
+                              ["site", "station", "windows in 7 days", "first window (UTC)",
+                               "azimuth [deg]", "remark"], summary)]
+        if detail is not None:
+            tables.append(ReportTable.from_table("windows-detail", detail_caption, detail))
+        lead = ["A launch goes straight into a station's plane when the site rotates through that plane: "
+                "twice a day for a site below the plane's inclination, never for one above it. The plane "
+                "itself drifts west by about 5–6° a day."]
+        return Section("windows", "Launch windows into the station planes", lead, tables, [], [
+            "Times from orbits.launch_windows (GMST, in-plane condition); the node drifts with the "
+            "first-order J2 rate from the element sets' epoch."])
+
+    def lunar(self) -> Section:
+        from .compare import compare
+
+        ms = [m for m in (self.selection or self.cat.missions)
+              if m.target in ("Moon", "Earth-Moon L2") and m.kind != "programme"
+              and (m.transfer or m.launch_site)]
+        rows, refs, assumed = [], [], []
+        for m in ms:
+            b = _lunar_budget(m, self.cat)
+            rows.append([m.name, m.agency, b.get("transfer_kind", ""), b["launch_site"],
+                         _num(b["parking_inclination"], u.deg), b["lunar_orbit"], _num(b["budget_tof"], u.day),
+                         b.get("moon_model", ""), _num(b["tli_dv"], _KMS), _num(b["loi_dv"], _KMS),
+                         _num(b["total_dv"], _KMS)])
+            refs.append(self.cites.refs([leg.source for leg in m.transfer] + [o.source for o in m.orbits]
+                                        + ([m.launch.source] if m.launch else [])))
+            if b.get("assumptions"):
+                assumed.append([m.name, b["assumptions"]])
+        self.facts["lunar"] = [(r[0], r[3], r[10]) for r in rows if r[10] is not None]
+        tables = [ReportTable("lunar-budgets", "Lunar missions: transfer and budget, each from its own "
+                              "launch site", ["mission", "agency", "transfer", "launch site",
+                                              "parking inclination [deg]", "lunar orbit",
+                                              "time of flight [d]", "Moon", "TLI [km / s]",
+                                              "LOI [km / s]", "TLI + LOI [km / s]"], rows, refs, 3)]
+        if assumed:
+            tables.append(ReportTable("lunar-assumptions", "What each budget assumes where the catalog "
+                                      "is silent", ["mission", "assumptions"], assumed))
+        with_orbit = [m for m in ms if m.orbit("Moon") is not None]
+        pairs = [(a, b) for i, a in enumerate(with_orbit) for b in with_orbit[i + 1:] if a.agency != b.agency]
+        for a, b in pairs[:2]:
+            r = compare(a.name, b.name, catalog=self.cat)
+            tables.append(ReportTable.quantities(
+                f"lunar-{_slug(a.name)}-{_slug(b.name)}", f"{a.name} and {b.name} in lunar orbit", r,
+                keys=["a_lunar_inclination", "b_lunar_inclination", "min_plane_angle", "max_plane_angle",
+                      "plane_change_dv", "a_total_dv", "b_total_dv"], names={"a": a.name, "b": b.name}))
+        figs = []
+        if ms:
+            from .figures import porkchop, transfer_families_figure
+
+            figs.append(_figure("Transfer families: Δv against time of flight, with the catalog's missions",
+                                lambda: transfer_families_figure(self.cat, ms)))
+            flown = [m for m in ms if m.launch_date is not None and m.launch_site is not None]
+            if flown:
+                m = flown[0]
+                with _quiet():
+                    pfig, best = porkchop(lunar=m.name, top=3, catalog=self.cat, at=self.at)
+                figs.append(FigureRef(f"{m.name}: Earth–Moon transfers in the four weeks from a week "
+                                      "before its launch date", embed_png(pfig)))
+                tables.append(ReportTable.from_table(
+                    f"lunar-porkchop-{_slug(m.name)}", f"{m.name}: cheapest departures in that month", best,
+                    labels={"tof": "time of flight", "tli_dv": "TLI", "loi_dv": "LOI",
+                            "total_dv": "TLI + LOI", "in_plane": "in plane"}))
+        lead = ["How each lunar mission gets to the Moon and what the trip costs from its own launch site: a "
+                "patched-conic TLI from a 200 km parking orbit and a capture burn into the catalog's lunar "
+                "orbit (100 km circular where none is given)."]
+        return Section("lunar", "Lunar transfer profiles and budgets", lead, tables, figs)
+
+    def timeline(self) -> Section:
+        from .figures import timeline_figure
+        from .timeline import slip_table
+
+        with _quiet():
+            st = slip_table(self.selection, catalog=self.cat)
+        tab = ReportTable.from_table("timeline-slips", "Slip from the first announced date", st,
+                                     labels={"first_planned": "first planned", "launch_or_plan":
+                                             "launch (or current plan)"})
+        self.facts["slips"] = st
+        fig = _figure("Announced against actual launch dates; the vertical line marks the analysis date",
+                      lambda: timeline_figure(self.cat, self.selection, at=self.at))
+        lead = ["Each line runs from the day a launch date was announced to the date it named; stars are "
+                "launches, a cross a launch that failed, an open diamond the current plan."]
+        return Section("timeline", "Announced against actual dates", lead, [tab], [fig])
+
+    def catalog(self) -> Section:
+        ms = self.selection if self.selection is not None else list(self.cat.missions)
+        rows, refs = [], []
+        for m in ms:
+            o = m.orbit()
+            rows.append([m.name, m.agency, m.kind, m.status, m.target,
+                         str(m.launch_date) if m.launch_date else None,
+                         self.cat.site(m.launch_site).name if m.launch_site else None,
+                         self.cat.vehicle(m.launch_vehicle).name if m.launch_vehicle else None,
+                         float(o.inclination.to_value(u.deg)) if o is not None else None,
+                         o.body if o is not None else None])
+            refs.append(self.cites.refs([*m.sources, *sorted(m.source_keys() - set(m.sources))]))
+        lead = [f"{len(ms)} of {len(self.cat.missions)} missions in the catalog"
+                + (" (narrowed with --missions)" if self.selection is not None else "")
+                + f"; {len(self.cat.sites)} launch sites and {len(self.cat.vehicles)} launchers, stages and "
+                "spacecraft. Every fact cites a source: the numbers in the last column point at the source "
+                "list below."]
+        cols = ["mission", "agency", "kind", "status", "target", "launch (or plan)", "site", "vehicle",
+                "orbit inclination [deg]", "orbit around"]
+        return Section("catalog", "The catalog", lead, [ReportTable("catalog-missions", "Missions", cols, rows, refs)])
+
+    def sources(self) -> Section:
+        return Section("sources", "Sources", [
+            "Every source cited in this report, numbered in order of first citation. Seed texts are quoted "
+            "verbatim from seeds/."], sources=self.cites.items())
+
+    # -- the findings, from the numbers above --
+    def findings(self) -> Section:
+        rows, lead = [], []
+        f = self.facts
+        if "stations" in f:
+            na, nb, res = f["stations"]
+            lo = result_value(res, "min_plane_angle").to_value(u.deg)
+            hi = result_value(res, "max_plane_angle").to_value(u.deg)
+            cycle = result_value(res, "node_cycle").to_value(u.day)
+            dv = result_value(res, "plane_change_dv").to_value(_KMS)
+            rows += [[f"{na}–{nb}: smallest plane angle", lo, "deg", "at node alignment"],
+                     [f"{na}–{nb}: largest plane angle", hi, "deg", "at node opposition"],
+                     [f"{na}–{nb}: node cycle", cycle, "d", "J2 relative node drift"],
+                     [f"{na}–{nb}: smallest plane change", dv, "km / s", "at the lower station's speed"]]
+            lead.append(f"The {na} and {nb} orbit planes are never closer than {lo:.2f}° and drift as far "
+                        f"apart as {hi:.2f}° over a {cycle:.1f}-day cycle, so a move between them costs at "
+                        f"least {dv:.2f} km/s.")
+        best = f.get("best_transfer")
+        if best is not None and len(best):
+            dvt = float(_first(best, "dv_total").to_value(_KMS))
+            dep = _first(best, "departure").utc.isot[:16].replace("T", " ")
+            tof = float(_first(best, "tof").to_value(u.min))
+            rows.append([f"Cheapest {na} → {nb} transfer", dvt, "km / s",
+                         f"departs {dep} UTC, {tof:.0f} min flight"])
+            lead.append(f"The cheapest two-impulse {na} → {nb} transfer found departs {dep} UTC and costs "
+                        f"{dvt:.2f} km/s.")
+        dog = [d for d in f.get("dogleg", []) if not d[4]]
+        direct = [d for d in f.get("dogleg", []) if d[4]]
+        for d in dog:
+            rows.append([f"Dog-leg {d[0]} → {d[1]}", d[6], "km / s", f"{d[5]:.2f}° plane change"])
+        if dog:
+            lead.append("Reaching a plane below a site's latitude needs a dog-leg: "
+                        + "; ".join(f"{d[0]} → {d[1]} {d[6]:.2f} km/s" for d in dog) + ".")
+        if direct:
+            pairs = sorted({f"{d[0]} → {d[1]}" for d in direct})
+            lead.append("Direct ascent works for " + ", ".join(pairs) + ".")
+        lunar = f.get("lunar", [])
+        for name, site, total in lunar[:6]:
+            rows.append([f"{name}: TLI + LOI", total, "km / s", f"from {site}"])
+        if lunar:
+            lead.append("Lunar budgets (TLI + LOI, each from its own launch site): "
+                        + "; ".join(f"{n} {t:.2f} km/s" for n, _, t in lunar[:6]) + ".")
+        st = f.get("slips")
+        if st is not None and len(st):
+            slips = sorted(((float(s.to_value(u.yr)), str(m), str(p), str(a)) for s, m, p, a in
+                            zip(st["slip"], st["mission"], st["first_planned"], st["launch_or_plan"])
+                            if np.isfinite(s.to_value(u.yr))), reverse=True)[:3]
+            for y, m, p, a in slips:
+                rows.append([f"{m}: slip", y, "yr", f"first planned {p}, now {_date_text(a)}"])
+            if slips:
+                lead.append("What moved most in the plans: " + "; ".join(
+                    f"{m} slipped {y:.1f} years (first planned {p}, now {_date_text(a)})"
+                    for y, m, p, a in slips) + ".")
+        tab = ReportTable("findings", "Key numbers", ["finding", "value", "unit", "detail"], rows,
+                          decimals=2)
+        return Section("findings", "Key findings", lead, [tab] if rows else [])
+
+
+_STATION_KEYS = ["a_inclination", "b_inclination", "a_altitude", "b_altitude", "min_plane_angle",
+                 "max_plane_angle", "relative_node_drift", "node_cycle", "lower_orbit_speed",
+                 "plane_change_dv", "plane_change_dv_max", "plane_angle_at_epoch", "next_alignment",
+                 "next_opposition",
+                 # names a Result may use
+                 "inclination_a", "inclination_b", "altitude_a", "altitude_b"]
+
+
+def _lunar_budget(m, cat) -> dict:
+    """One mission's TLI + LOI budget as a dict: today's ``missions.compare.lunar_budget``, or
+    ``missions.lunar_profiles.transfer_budget`` (a TransferProfile result) where that exists."""
+    from . import compare as _compare
+
+    if not hasattr(_compare, "lunar_budget"):
+        from .lunar_profiles import transfer_budget
+
+        p = transfer_budget(m, cat)
+        return {"transfer_kind": p.transfer_kind, "launch_site": p.launch_site,
+                "parking_inclination": p.parking_inclination, "lunar_orbit": p.lunar_orbit,
+                "budget_tof": p.tof, "moon_model": p.moon_model, "tli_dv": p.tli_dv,
+                "loi_dv": p.loi_dv, "total_dv": p.total_dv,
+                "assumptions": "; ".join(p.assumptions) if p.assumptions else ""}
+    return _compare.lunar_budget(m, cat)
+
+
+def _first(table, name):
+    """Row 0 of column ``name``: a QTable's column or a TableResult's field."""
+    from astropy.table import Table
+
+    col = table[name] if isinstance(table, Table) else getattr(table, name)
+    return col[0]
+
+
+def _date_text(text: str) -> str:
+    """A catalog date as text: an ISO date-time cut to the day, "2033 (plan)" as "planned for
+    2033", anything else as it is."""
+    if text.endswith(" (plan)"):
+        return f"planned for {text[:-7]}"
+    return text[:10] if len(text) > 10 and text[10] == "T" else text
+
+
+def _num(val, unit):
+    if val is None:
+        return None
+    try:
+        f = float(val.to_value(unit))
+    except (AttributeError, u.UnitConversionError, TypeError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _notes(res):
+    return list(res.get("notes", [])) if isinstance(res, dict) else list(getattr(res, "notes", ()))
+
+
+def _as_note(text):
+    text = str(text)
+    return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".") if text else text
+
+
+def build_sections(cat, selection=None, *, at=None, on_section=None) -> list[Section]:
+    """Every section of the report, in page order (:data:`SECTION_IDS`).
+
+    The analyses are computed first (the findings quote their numbers), in page order so that
+    the sources are numbered as the reader meets them; ``on_section(id)`` is called before each.
+    """
+    b = _Builder(cat, selection, at)
+    built = {}
+    for sid in ("stations", "sites", "windows", "lunar", "timeline", "catalog", "findings", "sources"):
+        if on_section is not None:
+            on_section(sid)
+        built[sid] = getattr(b, sid)()
+    return [built[s] for s in SECTION_IDS]
+
+
+__all__ += ["DEFAULT_STATIONS", "SITE_STATION_PAIRS"]

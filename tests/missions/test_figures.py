@@ -1,0 +1,100 @@
+"""The named figures: registry, display names, the result adapter, porkchop inputs, date marks."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from astropy import units as u
+from astropy.table import QTable
+from astropy.time import Time
+
+from missions import load_catalog
+from missions.figures import (
+    FIGURE_NAMES,
+    as_table,
+    display_name,
+    figure,
+    lunar_best_windows,
+    porkchop,
+    station_subjects,
+)
+from orbits.errors import ArgumentError, ArgumentTypeError, NotFoundError
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return load_catalog()
+
+
+def test_registry_and_unknown_names(cat):
+    assert set(FIGURE_NAMES) == {"sites", "plane-angle", "timeline", "transfer-families", "porkchop",
+                                 "lunar-porkchop", "orbits-3d"}
+    with pytest.raises(NotFoundError, match="did you mean 'timeline'"):
+        figure("timline", catalog=cat)
+    with pytest.raises(ArgumentTypeError, match="must be a string"):
+        figure(3, catalog=cat)
+
+
+def test_one_display_name_the_catalogs(cat):
+    """Stations resolved by any alias are shown by their catalog record's name."""
+    subs = station_subjects(cat)
+    assert [display_name(s) for s in subs] == [cat["ISS"].name, cat["CSS"].name]
+
+
+def test_as_table_takes_results_tables_and_dicts():
+    from dataclasses import dataclass
+
+    from orbits.results import Result, quantity
+
+    @dataclass(frozen=True, repr=False)
+    class Angle(Result):
+        angle: u.Quantity = quantity("plane angle", "deg")
+
+    t = QTable({"x": [1.0] * u.km})
+    assert as_table(t) is t
+    r = as_table(Angle(10.17 * u.deg))
+    assert r["plane angle"].unit == u.deg and r["plane angle"][0].value == 10.17
+    d = as_table({"min_plane_angle": 10.17 * u.deg, "kind": "two orbits", "notes": ["n"],
+                  "a_elements": {"inc": 1}})
+    assert d.colnames == ["min_plane_angle", "kind"] and d.meta["notes"] == ["n"]
+    with pytest.raises(TypeError, match="Result, a QTable or a dict"):
+        as_table(42)
+
+
+def test_degenerate_porkchop_spans_name_days(cat):
+    with pytest.raises(ArgumentError, match=r"days \(--days\) must be at least 1 day.*got 0.1"):
+        porkchop(lunar="Luna-25", days=0.1, catalog=cat)
+    with pytest.raises(ArgumentError, match=r"days \(--days\).*got 0.01"):
+        porkchop(("ISS", "CSS"), days=0.01, catalog=cat)
+    with pytest.raises(ArgumentError, match="no launch date.*start"):
+        porkchop(lunar="Luna-29", catalog=cat)  # catalog: Luna-29 has no planned date
+
+
+def test_lunar_best_windows_are_separated():
+    """Picked from a synthetic grid whose cheapest cells cluster on consecutive days: the
+    windows kept are at least two days apart and cheapest first."""
+    from types import SimpleNamespace
+
+    dep = Time("2024-01-01") + np.arange(0, 10, 0.25) * u.day
+    tofs = np.array([4.0, 5.0]) * u.day
+    total = np.full((dep.size, 2), 5.0)
+    total[4:8, 0] = [3.9, 3.8, 3.85, 3.9]  # one opportunity around day 1.25
+    total[30, 1] = 3.95  # another at day 7.5
+    res = SimpleNamespace(departures=dep, tofs=tofs, ok=np.ones_like(total, bool),
+                          total_dv=total * u.km / u.s, tli_dv=total * 0.8 * u.km / u.s,
+                          loi_dv=total * 0.2 * u.km / u.s, in_plane=np.ones_like(total, bool))
+    best = lunar_best_windows(res, 3)
+    assert best["total_dv"][0].to_value(u.km / u.s) == 3.8
+    days = (best["departure"] - dep[0]).to_value(u.day)
+    assert np.all(np.abs(np.diff(np.sort(days))) >= 2.0)
+    assert 7.5 in days
+
+
+def test_time_axes_mark_the_analysis_date(cat):
+    """The plane-angle figure starts at the TLE epoch 2024-05-09 (seeds/authorities/
+    stations-2024-05-09.tle); a date inside its span gets a labelled vertical line."""
+    fig = figure("plane-angle", catalog=cat, at=Time("2024-08-01"))
+    texts = [t.get_text() for ax in fig.axes for t in ax.texts]
+    assert "analysis date 2024-08-01" in texts
+    fig = figure("timeline", catalog=cat, at=Time("2024-05-09"))
+    assert "analysis date 2024-05-09" in [t.get_text() for ax in fig.axes for t in ax.texts]
