@@ -75,11 +75,11 @@ def _secular(a_km, e, i, b, gm, rj, j2, second_order):
     """First-order J2 rates, or with ``second_order`` the J2^2 + J4 (SGP4) secular model."""
     check_broadcast(a=a_km, ecc=e, inc=i)
     if not second_order:
-        return j2_secular_rates(a_km, e, i, mu=gm, R=rj, J2=j2)
+        return j2_secular_rates(a_km, e, i, k=gm, R=rj, J2=j2)
     if b is not Earth:
         raise ArgumentError(f"second_order=True is available for attractor Earth only, got "
                             f"attractor {b.name}")
-    return j2_j4_secular_rates(a_km, e, i, mu=gm, R=rj, J2=j2)
+    return j2_j4_secular_rates(a_km, e, i, k=gm, R=rj, J2=j2)
 
 
 def _rates(a=None, ecc=0 * u.one, inc=None, *, altitude=None, attractor=Earth,
@@ -257,7 +257,8 @@ def plane_alignments(
 @dataclass(frozen=True, repr=False)
 class PlaneAngleHistory(TableResult):
     """Result of :func:`plane_angle_history`: both nodes, their difference and the angle
-    between the planes at each time."""
+    between the planes at each time.
+    """
 
     time: Time = column("time", fmt="minute")
     raan1: u.Quantity = column("node of orbit 1", "deg", fmt=".2f")

@@ -330,7 +330,7 @@ def station_transfer_search(
         arr0,
         t_dep,
         tof_s,
-        mu=mu,
+        k=mu,
         J2=J2,
         R=R_EARTH,
         J4=J4,
