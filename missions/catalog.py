@@ -26,7 +26,7 @@ def normalize_name(name: str) -> str:
 
 
 def builtin_files() -> list[Path]:
-    """The catalog files shipped in ``missions/data``, in load order."""
+    """Return the catalog files shipped in ``missions/data``, in load order."""
     data = resources.files("missions") / "data"
     return sorted(Path(str(p)) for p in data.iterdir() if p.name.endswith(".toml"))
 
@@ -159,28 +159,35 @@ class Catalog:
         raise NotFoundError(f"no {what} named {name!r}" + self._suggest(kind, name)) from None
 
     def __getitem__(self, name: str):
+        """Return the mission, site or vehicle called ``name``."""
         return self._get(None, name)
 
     def __contains__(self, name) -> bool:
+        """Return whether ``name`` names a record of the catalog."""
         return (isinstance(name, str) and len(name) <= MAX_NAME_LENGTH
                 and normalize_name(name) in self._all.by_name)
 
     def get(self, name, default=None):
+        """Return the record called ``name``, or ``default`` if there is none."""
         try:
             return self[name]
         except KeyError:
             return default
 
     def mission(self, name: str) -> r.Mission:
+        """Return the mission called ``name``."""
         return self._get("mission", name)
 
     def site(self, name: str) -> r.LaunchSite:
+        """Return the launch site called ``name``."""
         return self._get("site", name)
 
     def vehicle(self, name: str) -> r.LaunchVehicle:
+        """Return the launch vehicle called ``name``."""
         return self._get("vehicle", name)
 
     def source(self, key: str) -> r.Source:
+        """Return the source with key ``key``."""
         try:
             return self.sources[key]
         except (KeyError, TypeError):
@@ -188,15 +195,19 @@ class Catalog:
             raise NotFoundError(f"no source {key!r}" + _closest(key, list(self.sources))) from None
 
     def cite(self, key: str) -> str:
+        """Return the one-line citation of the source ``key``."""
         return self.source(key).cite()
 
     def __iter__(self):
+        """Iterate over the missions."""
         return iter(self.missions)
 
     def __len__(self) -> int:
+        """Return the number of missions."""
         return len(self.missions)
 
     def __repr__(self) -> str:
+        """Return the record counts as a one-line description."""
         return f"<Catalog: {self._counts()}>"
 
     def _counts(self) -> str:
@@ -297,7 +308,7 @@ class Catalog:
         return out
 
     def filter_values(self) -> dict[str, list[str]]:
-        """The values :meth:`filter` accepts for each criterion.
+        """Return the values :meth:`filter` accepts for each criterion.
 
         Agencies are the known ones (:data:`missions.records.AGENCIES`) and any a record
         names; countries those of any mission, site or vehicle. A known value with no mission
@@ -315,7 +326,7 @@ class Catalog:
 
     # -- tables ----------------------------------------------------------------------------
     def to_table(self, missions=None, *, columns=None):
-        """An astropy QTable with one row per mission and human column labels.
+        """Return an astropy QTable with one row per mission and human column labels.
 
         Parameters
         ----------
@@ -353,7 +364,7 @@ class Catalog:
         return labelled_table(MISSION_COLUMNS, values, columns)
 
     def sites_table(self, *, columns=None):
-        """An astropy QTable of the launch sites, with human column labels."""
+        """Return an astropy QTable of the launch sites, with human column labels."""
         values = {
             "key": [s.key for s in self.sites],
             "name": [s.name for s in self.sites],
@@ -400,7 +411,8 @@ SITE_COLUMNS = {
 
 def _check_record(rec):
     """Run a record built in Python through the file schema (write it, read it back), so
-    the same checks apply to it as to a catalog file; returns its (file, label) origin."""
+    the same checks apply to it as to a catalog file; returns its (file, label) origin.
+    """
     from .schema import SECTION_OF, parse_text
 
     if type(rec) not in SECTION_OF:
@@ -419,7 +431,7 @@ def _check_record(rec):
 
 
 def _lookup_key(name, what) -> str:
-    """The normalised lookup key of ``name``, refusing non-strings and very long names fast."""
+    """Return the normalised lookup key of ``name``, refusing non-strings and very long names fast."""
     if not isinstance(name, str):
         raise ArgumentTypeError(f"name must be a string, got {short_repr(name)} of type {type(name).__name__}")
     if len(name) > MAX_NAME_LENGTH:

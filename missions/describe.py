@@ -71,7 +71,7 @@ def _walk(obj, notes, indent, lines, skip=()):
 
 
 def _headline(item) -> tuple[str | None, str]:
-    """The field that names a list item, and its text."""
+    """Return the field that names a list item, and its text."""
     for name in ("label", "name", "kind", "orbit", "announced"):
         if hasattr(item, name) and not _is_empty(getattr(item, name)):
             return name, _fmt(getattr(item, name))
@@ -118,7 +118,7 @@ def _to_jsonable(val, cat):
 
 
 def describe_dict(rec, cat) -> dict:
-    """The record as JSON-ready data, each ``source`` expanded with its citation."""
+    """Return the record as JSON-ready data, each ``source`` expanded with its citation."""
     out = {"type": type(rec).__name__, **_to_jsonable(rec, cat)}
     if "sources" in out:
         out["sources"] = [{"key": k, "citation": cat.sources[k].cite()} for k in out["sources"]]
@@ -129,8 +129,9 @@ def describe_dict(rec, cat) -> dict:
 
 
 def _number_text(v, fmt=None) -> str:
-    """A number as text: rounded with ``fmt`` (or every digit, ``repr``), blank where it is
-    NaN (unknown) or masked."""
+    """Return a number as text: rounded with ``fmt`` (or every digit, ``repr``), blank where it is
+    NaN (unknown) or masked.
+    """
     import math
 
     import numpy as np
@@ -145,13 +146,14 @@ def _number_text(v, fmt=None) -> str:
 
 
 def _blank_nan(v) -> str:
-    """The astropy column formatter of a LabelledTable's numbers: every digit (so CSV written
-    by astropy loses nothing), blank where the value is unknown."""
+    """Return the astropy column formatter of a LabelledTable's numbers: every digit (so CSV written
+    by astropy loses nothing), blank where the value is unknown.
+    """
     return _number_text(v)
 
 
 def labelled_table(spec, values, columns=None):
-    """A :class:`LabelledTable` from ``values`` (key -> list), labelled per ``spec``.
+    """Return a :class:`LabelledTable` from ``values`` (key -> list), labelled per ``spec``.
 
     ``spec`` maps key -> (label, unit, number format); a Quantity column holds NaN where its
     value is None (shown blank). ``columns`` picks columns by key or label, in that order.
@@ -209,6 +211,7 @@ class LabelledTable(QTable):
     Row = _LabelledRow
 
     def __getitem__(self, item):
+        """Return a column by key or label, or the rows selected by ``item``."""
         keys = self.meta.get("keys", {})
         if isinstance(item, str):
             item = keys.get(item, item)
@@ -220,8 +223,9 @@ class LabelledTable(QTable):
         return table_html(self)
 
     def rows(self) -> list[dict]:
-        """The rows as JSON-safe dicts keyed by column key (``"launch_site"``), not label;
-        a Quantity becomes ``{"value", "unit"}`` (every digit), an unknown value None."""
+        """Return the rows as JSON-safe dicts keyed by column key (``"launch_site"``), not label;
+        a Quantity becomes ``{"value", "unit"}`` (every digit), an unknown value None.
+        """
         import math
 
         keys = {label: key for key, label in self.meta.get("keys", {}).items()}
@@ -252,7 +256,7 @@ def _cell(table, name, i) -> str:
 
 
 def table_html(table, caption: str | None = None, max_rows: int = 200) -> str:
-    """A plain HTML table: labelled header (with units), formatted cells, blanks for unknowns."""
+    """Return a plain HTML table: labelled header (with units), formatted cells, blanks for unknowns."""
     import html
 
     esc = html.escape
@@ -315,7 +319,7 @@ def _rows(obj, prefix=""):
 
 
 def record_html(rec) -> str:
-    """A record as a small labelled HTML table: field, value and the source key of each."""
+    """Return a record as a small labelled HTML table: field, value and the source key of each."""
     import html
 
     esc = html.escape

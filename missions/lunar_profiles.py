@@ -51,7 +51,8 @@ _DEFAULT_LUNAR_ALTITUDE = 100 * u.km
 @dataclass(frozen=True, repr=False)
 class TransferProfile(Result):
     """One mission's computed transfer profile. Quantities are None where not applicable
-    (no LOI for an L2 halo mission, no declination with the mean-Moon model)."""
+    (no LOI for an L2 halo mission, no declination with the mean-Moon model).
+    """
 
     key: str = value("key")
     name: str = value("mission")
@@ -84,11 +85,13 @@ class TransferProfile(Result):
     title = "Lunar transfer profile"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         loi = "" if self.loi_dv is None else f" + LOI {self.loi_dv.to_value(_KMS):.3f}"
         return (f"{self.name} from {self.launch_site}: TLI {self.tli_dv.to_value(_KMS):.3f}{loi} km/s, "
                 f"tof {self.tof.to_value(u.day):.2f} d ({self.moon_model} Moon)")
 
     def as_row(self) -> dict:
+        """Return the profile as a dict of field name to value."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _BASE_FIELDS}
 
 
@@ -98,7 +101,8 @@ _BASE_FIELDS = {"notes", "inputs", "analysis_date", "warnings"}
 @dataclass(frozen=True, repr=False)
 class LunarProfiles(TableResult):
     """A row per lunar mission: site, parking orbit, transfer time and the TLI/LOI budget.
-    The full :class:`TransferProfile` of each row is in ``profiles``."""
+    The full :class:`TransferProfile` of each row is in ``profiles``.
+    """
 
     name: np.ndarray = column("mission")
     launch_site: np.ndarray = column("launch site")
@@ -114,10 +118,12 @@ class LunarProfiles(TableResult):
     title = "Lunar transfer profiles"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         return f"{len(self)} lunar missions, TLI {self.tli_dv.min().to_value(_KMS):.3f}–{self.tli_dv.max().to_value(_KMS):.3f} km/s"
 
     @property
     def keys(self) -> list[str]:
+        """Lookup keys of the missions, one per row."""
         return [p.key for p in self.profiles]
 
 
@@ -130,8 +136,9 @@ def _catalog(catalog):
 
 
 def lunar_site(rec, cat):
-    """The launch site of a lunar mission and, if the catalog has none, the sentence saying
-    which was assumed (:data:`DEFAULT_SITE_BY_AGENCY`): ``(site record, note or None)``."""
+    """Return the launch site of a lunar mission and, if the catalog has none, the sentence saying
+    which was assumed (:data:`DEFAULT_SITE_BY_AGENCY`): ``(site record, note or None)``.
+    """
     if rec.launch_site:
         return cat.site(rec.launch_site), None
     key = DEFAULT_SITE_BY_AGENCY.get(rec.agency, "vostochny")
@@ -142,7 +149,8 @@ def lunar_site(rec, cat):
 def parking_inclination(site) -> tuple[u.Quantity, str]:
     """Parking-orbit inclination from a launch site: its documented lunar parking
     inclination (:data:`orbits.lunar.PARKING_INCLINATIONS`) or else the site's minimum
-    direct-ascent inclination; ``(inclination, how it was chosen)``."""
+    direct-ascent inclination; ``(inclination, how it was chosen)``.
+    """
     from orbits.lunar import PARKING_INCLINATIONS
 
     for name, inc in PARKING_INCLINATIONS.items():
@@ -309,13 +317,14 @@ def _record(mission, cat):
 
 
 def _qcol(values, unit):
-    """A Quantity column from Quantities or None (None -> NaN: a blank cell, null in JSON)."""
+    """Return a Quantity column from Quantities or None (None -> NaN: a blank cell, null in JSON)."""
     return np.array([np.nan if v is None else v.to_value(unit) for v in values]) * u.Unit(unit)
 
 
 def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) -> LunarProfiles:
-    """A row per lunar mission (target Moon or Earth-Moon L2), or per mission in ``missions``
-    (names or records), with its computed :class:`TransferProfile` in ``profiles``."""
+    """Return a row per lunar mission (target Moon or Earth-Moon L2), or per mission in ``missions``
+    (names or records), with its computed :class:`TransferProfile` in ``profiles``.
+    """
     cat = _catalog(catalog)
     if missions is None:
         recs = [m for m in cat.filter(target=list(_LUNAR_TARGETS)) if m.kind != "programme"]
@@ -341,7 +350,8 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) 
 
 def compare_profiles(a, b, catalog=None, *, parking_altitude=200 * u.km) -> QTable:
     """Two missions' profiles side by side: one row per quantity (its label), one column per
-    mission, values as rounded text (blank where not applicable)."""
+    mission, values as rounded text (blank where not applicable).
+    """
     cat = _catalog(catalog)
     pa, pb = (transfer_budget(m, cat, parking_altitude=parking_altitude) for m in (a, b))
     ra, rb = pa._scalar_rows(), pb._scalar_rows()
@@ -354,7 +364,8 @@ def compare_profiles(a, b, catalog=None, *, parking_altitude=200 * u.km) -> QTab
 def family_points(catalog=None, profiles: QTable | None = None):
     """Catalog missions as points for :func:`orbits.plots.lunar.transfer_family_chart`:
     the catalog's own transfer time (phasing loops included) against the computed Δv (TLI +
-    LOI; TLI alone for the L2 halo, whose insertion is not modelled, marked in the label)."""
+    LOI; TLI alone for the L2 halo, whose insertion is not modelled, marked in the label).
+    """
     from orbits.plots.lunar import TransferPoint
 
     cat = _catalog(catalog)
@@ -369,7 +380,7 @@ def family_points(catalog=None, profiles: QTable | None = None):
 
 
 def transfer_family_figure(catalog=None):
-    """The transfer-family chart with every catalog lunar mission that has a transfer time."""
+    """Return the transfer-family chart with every catalog lunar mission that has a transfer time."""
     from orbits.plots.lunar import transfer_family_chart
 
     return transfer_family_chart(family_points(catalog), title="Lunar missions on the transfer families")

@@ -125,6 +125,7 @@ class Source(_Display):
 
     @property
     def is_seed(self) -> bool:
+        """Whether the record comes from a seed file."""
         return self.seed is not None
 
     def _summary(self) -> str:
@@ -133,7 +134,7 @@ class Source(_Display):
         return _short(f"{self.key}: {where}" if where else self.key, 90)
 
     def cite(self) -> str:
-        """A one-line citation for tables, plots and reports."""
+        """Return a one-line citation for tables, plots and reports."""
         if self.is_seed:
             return f"seed {self.seed}: \u201c{self.quote}\u201d"
         parts = [p for p in (self.publisher, self.title, self.date) if p]
@@ -156,6 +157,7 @@ class MissionDate:
 
     @classmethod
     def parse(cls, text: str) -> MissionDate:
+        """Parse a date written as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
         text = str(text).strip()
         m = _DATE_RE.match(text)
         if not m:
@@ -184,6 +186,7 @@ class MissionDate:
 
     @property
     def year(self) -> int:
+        """Year of the date."""
         return int(self.text[:4])
 
     @property
@@ -193,9 +196,11 @@ class MissionDate:
         return t + {"year": 0.5, "month": 1 / 24, "day": 0.0, "time": 0.0}[self.precision]
 
     def __str__(self) -> str:
+        """Return the date as written."""
         return self.text
 
     def __repr__(self) -> str:
+        """Return the constructor form."""
         return f"MissionDate({self.text!r})"
 
 
@@ -269,6 +274,7 @@ class TargetOrbit(_Display):
 
     @property
     def is_circular(self) -> bool:
+        """Whether periapsis and apoapsis agree to within 1 km."""
         return bool(abs((self.apoapsis - self.periapsis).to_value(u.km)) < 1.0)
 
     def _summary(self) -> str:
@@ -359,6 +365,7 @@ class Mission(_Display):
     # -- convenience, derived, never stored ------------------------------------------------
     @property
     def launch_date(self) -> MissionDate | None:
+        """Date of the launch event, or None without one."""
         return self.launch.date if self.launch else None
 
     @property
@@ -372,10 +379,12 @@ class Mission(_Display):
 
     @property
     def launch_site(self) -> str | None:
+        """Launch site of the launch event, or None without one."""
         return self.launch.site if self.launch else None
 
     @property
     def launch_vehicle(self) -> str | None:
+        """Launch vehicle of the launch event, or None without one."""
         return self.launch.vehicle if self.launch else None
 
     def _summary(self) -> str:
@@ -389,15 +398,15 @@ class Mission(_Display):
         return f"{self.name}: {self.kind}, {self.agency}, {self.status}, {when}"
 
     def fact(self, name: str) -> Fact:
-        """The fact of that name (``KeyError`` lists the facts there are)."""
+        """Return the fact of that name (``KeyError`` lists the facts there are)."""
         return _find_fact(self, name)
 
     def event(self, kind: str) -> Event | None:
-        """The first event of that kind, or None."""
+        """Return the first event of that kind, or None."""
         return next((e for e in self.events if e.kind == kind), None)
 
     def orbit(self, body: str | None = None) -> TargetOrbit | None:
-        """The first (operational, by catalog order) orbit about ``body`` or any body."""
+        """Return the first (operational, by catalog order) orbit about ``body`` or any body."""
         return next((o for o in self.orbits if body is None or o.body == body), None)
 
     @property
@@ -450,6 +459,7 @@ class LaunchSite(_Display):
     notes: str = ""
 
     def source_keys(self) -> set[str]:
+        """Return the keys of every source cited in this record."""
         return set(_collect_sources(self))
 
     def _summary(self) -> str:
@@ -505,10 +515,11 @@ class LaunchVehicle(_Display):
         return f"{self.name}: {', '.join(parts)}"
 
     def payload(self, orbit: str) -> Payload | None:
+        """Return the payload in orbit ``orbit`` (case-insensitive), or None."""
         return next((p for p in self.payloads if p.orbit.upper() == orbit.upper()), None)
 
     def fact(self, name: str) -> Fact:
-        """The fact of that name (``KeyError`` lists the facts there are)."""
+        """Return the fact of that name (``KeyError`` lists the facts there are)."""
         return _find_fact(self, name)
 
     @property
@@ -518,6 +529,7 @@ class LaunchVehicle(_Display):
         return f.value if f is not None else None
 
     def source_keys(self) -> set[str]:
+        """Return the keys of every source cited in this record."""
         return set(_collect_sources(self))
 
 

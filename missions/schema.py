@@ -105,7 +105,7 @@ def S(required=False, max_len=None):
 
 
 def NAME(required=True):
-    """A name, key or alias: what the catalog's lookups accept."""
+    """Return a name, key or alias: what the catalog's lookups accept."""
     return Spec("str", required, max_len=MAX_NAME_LENGTH)
 
 
@@ -165,7 +165,7 @@ FACT_VALUES: tuple[tuple[re.Pattern, Spec], ...] = (
 
 
 def fact_spec(name: str) -> Spec | None:
-    """The Spec a fact called ``name`` must meet (None: text or any positive quantity)."""
+    """Return the Spec a fact called ``name`` must meet (None: text or any positive quantity)."""
     for pattern, sp in FACT_VALUES:
         if pattern.search(name):
             return sp
@@ -398,7 +398,8 @@ _ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*=\s*(?:\"([^\"]*)\")?")
 
 def _locate_deep_nesting(text: str):
     """(line, record, field) where brackets first nest deeper than MAX_DEPTH, for the message
-    when the TOML parser itself gives up (RecursionError): a line scan that skips strings."""
+    when the TOML parser itself gives up (RecursionError): a line scan that skips strings.
+    """
     depth, section, n, key, field = 0, None, {}, None, None
     for lineno, line in enumerate(text.splitlines(), 1):
         if depth == 0:
@@ -583,7 +584,7 @@ def _check_quantity(q, raw, sp: Spec, err):
 
 
 def _fact_value(kw):
-    """A fact's value: the Quantity its name calls for, else text or a positive Quantity."""
+    """Return a fact's value: the Quantity its name calls for, else text or a positive Quantity."""
     name, raw = kw["name"], kw["value"]
     sp = fact_spec(name)
     q = _parse_quantity(raw)

@@ -63,7 +63,8 @@ def timeline_missions(missions=None, catalog=None):
 
 def timeline_table(missions=None, catalog=None) -> QTable:
     """One row per announcement (and one for each launch): mission, agency, when it was said,
-    the date it named, and the source."""
+    the date it named, and the source.
+    """
     cat, ms = _resolve(missions, catalog)
     rows = {k: [] for k in ("mission", "agency", "kind", "announced", "planned", "source")}
     for m in timeline_missions(ms, cat):
@@ -87,7 +88,8 @@ def timeline_table(missions=None, catalog=None) -> QTable:
 def slip_table(missions=None, catalog=None) -> QTable:
     """Per mission with an announcement history: the first launch date announced, the actual
     launch (or, with no launch record, the latest plan announced) and the slip between them in
-    years (positive: later than first announced)."""
+    years (positive: later than first announced).
+    """
     cat, resolved = _resolve(missions, catalog)
     names, agencies, first, last, status, slip, n = [], [], [], [], [], [], []
     with _quiet_erfa():

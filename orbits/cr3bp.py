@@ -56,7 +56,8 @@ def _mass_ratio(mass_ratio) -> float:
 
 def characteristic_units(*, distance=EARTH_MOON_DISTANCE * u.km, k=_K_EM):
     """Length, time and speed units of the nondimensional problem, as Quantities
-    (``k``: the primaries' total gravitational parameter)."""
+    (``k``: the primaries' total gravitational parameter).
+    """
     L = as_value(distance, u.km, "distance", min=0.0, min_inclusive=False)
     G = as_value(k, u.km**3 / u.s**2, "k", min=0.0, min_inclusive=False)
     T = np.sqrt(L**3 / G)
@@ -66,7 +67,8 @@ def characteristic_units(*, distance=EARTH_MOON_DISTANCE * u.km, k=_K_EM):
 @dataclass(frozen=True, repr=False)
 class LagrangePoints(TableResult):
     """The five libration points in the barycentric rotating frame, with their Jacobi
-    constants (Szebehely's form ``C = 2 Omega - v^2``)."""
+    constants (Szebehely's form ``C = 2 Omega - v^2``).
+    """
 
     mass_ratio: float = quantity("mass ratio", "", fmt=".8f")
     distance: u.Quantity = quantity("primaries' distance", "km", fmt=".0f")
@@ -80,12 +82,13 @@ class LagrangePoints(TableResult):
     title = "Libration points"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         return (f"mass ratio {self.mass_ratio:.6g}: L1 x = {self.x[0].value:.4f}, "
                 f"L2 x = {self.x[1].value:.4f}")
 
 
 def lagrange_points(*, mass_ratio=MU_EARTH_MOON, distance=EARTH_MOON_DISTANCE * u.km) -> LagrangePoints:
-    """The five libration points: nondimensional ``x``, ``y`` and in km (``x_km``, ``y_km``,
+    """Return the five libration points: nondimensional ``x``, ``y`` and in km (``x_km``, ``y_km``,
     barycentric rotating frame), with their Jacobi constants.
 
     For the Earth-Moon system (mass ratio 0.01215) L1, L2, L3 lie at x = 0.8369, 1.1557,
@@ -171,12 +174,14 @@ class HaloOrbit(Result):
     title = "Halo orbit"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         return (f"{self.point} {self.family}, Az {self.az.to_value(u.km):,.0f} km, period "
                 f"{self.period.to_value(u.day):.2f} d")
 
     def trajectory(self, n: int = 400, periods: float = 1.0):
         """States along the orbit: nondimensional array (n, 6) and times (n,), by integrating
-        the CR3BP equations (scipy DOP853, rtol 1e-12)."""
+        the CR3BP equations (scipy DOP853, rtol 1e-12).
+        """
         from scipy.integrate import solve_ivp
 
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= 100_000:

@@ -70,7 +70,8 @@ _PUNCT = re.compile(r"[\s\-_'\u2019\u2018`\".,:;()/\u00b7\u2010-\u2015]+")
 
 def normalize_name(name) -> str:
     """Lookup key as in the mission catalog: case-, space- and punctuation-insensitive
-    (``"ISS (ZARYA)"`` == ``"iss zarya"``)."""
+    (``"ISS (ZARYA)"`` == ``"iss zarya"``).
+    """
     text = unicodedata.normalize("NFKC", str(name)).casefold()
     return _PUNCT.sub("", text)
 
@@ -120,6 +121,7 @@ class ElementSet(SatrecElements):
 
     @classmethod
     def from_tle(cls, tle: TLE, *, source="", record="") -> ElementSet:
+        """Return the element set of a :class:`orbits.tle.TLE`."""
         if not isinstance(tle, TLE):
             raise ArgumentTypeError(f"tle must be an orbits.tle.TLE, got {type(tle).__name__}")
         return cls(name=tle.name, satrec=tle.satrec, source=source, record=record,
@@ -134,10 +136,12 @@ class ElementSet(SatrecElements):
 
     @cached_property
     def epoch(self) -> Time:  # cached: histories sort and search on it
+        """Epoch of the set (UTC)."""
         return SatrecElements.epoch.fget(self)
 
     @cached_property
     def catalog_number(self) -> int:
+        """NORAD catalog number."""
         return int(self.satrec.satnum)
 
     def age(self, at) -> u.Quantity:
@@ -145,8 +149,9 @@ class ElementSet(SatrecElements):
         return element_age(self, at)
 
     def to_omm(self) -> dict:
-        """The set as an OMM record (CelesTrak's JSON field names): the fields read, or
-        ``sgp4.exporter.export_omm`` of the record for a set read from a TLE."""
+        """Return the set as an OMM record (CelesTrak's JSON field names): the fields read, or
+        ``sgp4.exporter.export_omm`` of the record for a set read from a TLE.
+        """
         if self.omm is not None:
             return dict(self.omm)
         from sgp4.exporter import export_omm
@@ -154,10 +159,12 @@ class ElementSet(SatrecElements):
         return export_omm(self.satrec, self.name)
 
     def describe(self) -> str:
+        """Return name, catalog number and epoch as one line."""
         return (f"{self.name} #{self.catalog_number} epoch "
                 f"{self.epoch.utc.isot[:19].replace('T', ' ')} UTC")
 
     def __repr__(self) -> str:
+        """Return ``<ElementSet ...>`` with :meth:`describe`."""
         return f"<ElementSet {self.describe()}>"
 
     __str__ = __repr__
@@ -206,19 +213,24 @@ class ElementHistory:
     # -- container --
     @property
     def sets(self) -> tuple[ElementSet, ...]:
+        """Element sets, oldest first."""
         return self._sets
 
     def __len__(self) -> int:
+        """Return the number of element sets."""
         return len(self._sets)
 
     def __iter__(self):
+        """Iterate over the sets, oldest first."""
         return iter(self._sets)
 
     def __getitem__(self, k):
+        """Return the set (or sets) at index ``k``."""
         return self._sets[k]
 
     @property
     def catalog_number(self) -> int:
+        """NORAD catalog number of the object."""
         return self._sets[0].catalog_number
 
     @property
@@ -228,20 +240,24 @@ class ElementHistory:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """Names the object has had, in order of first use."""
         return tuple(dict.fromkeys(s.name for s in self._sets))
 
     @property
     def epochs(self) -> Time:
+        """Epochs of the sets (UTC), oldest first."""
         t = Time(self._jd, format="jd", scale="utc")
         t.format = "isot"
         return t
 
     @property
     def first(self) -> ElementSet:
+        """Oldest element set."""
         return self._sets[0]
 
     @property
     def latest(self) -> ElementSet:
+        """Newest element set."""
         return self._sets[-1]
 
     # -- lookup --
@@ -268,7 +284,7 @@ class ElementHistory:
         return int(idx) if np.ndim(idx) == 0 else idx
 
     def at(self, time, *, not_after: bool = False):
-        """The set whose epoch is nearest ``time`` (with ``not_after=True``: the latest set
+        """Return the set whose epoch is nearest ``time`` (with ``not_after=True``: the latest set
         with epoch at or before ``time``; DateRangeError if there is none).
 
         For an array of times, a list of sets.
@@ -288,10 +304,11 @@ class ElementHistory:
         return (jd - self._jd[idx]) * u.day
 
     def merge(self, other: ElementHistory) -> ElementHistory:
-        """This history and ``other`` (same object); at equal epochs ``other``'s set wins."""
+        """Return this history and ``other`` (same object); at equal epochs ``other``'s set wins."""
         return ElementHistory([*self._sets, *other.sets])
 
     def __repr__(self) -> str:
+        """Return the object, its number of sets and their span."""
         span = (f"{self.first.epoch.utc.isot[:10]}" if len(self) == 1 else
                 f"{self.first.epoch.utc.isot[:10]} to {self.latest.epoch.utc.isot[:10]}")
         return (f"<ElementHistory {self.name} #{self.catalog_number}: {len(self)} "
@@ -303,7 +320,8 @@ class ElementHistory:
 
 def _aliases(name: str) -> list[str]:
     """Lookup keys of a name: the whole name, and for ``"CSS (TIANHE)"`` also ``"CSS"`` and
-    ``"TIANHE"``."""
+    ``"TIANHE"``.
+    """
     keys = [normalize_name(name)]
     m = re.match(r"^\s*(.*?)\s*\((.*)\)\s*$", name)
     if m:
@@ -351,7 +369,7 @@ class Histories(Mapping):
         return cls(ElementHistory(g) for g in groups.values())
 
     def merge(self, *others: Histories) -> Histories:
-        """These histories extended by ``others`` in order (later sources win at equal epochs)."""
+        """Return these histories extended by ``others`` in order (later sources win at equal epochs)."""
         hs = list(self._by_number.values())
         for o in others:
             hs.extend(o.values())
@@ -381,9 +399,11 @@ class Histories(Mapping):
                             f"{', '.join(sorted(h.name for h in self._by_number.values()))})")
 
     def __getitem__(self, key) -> ElementHistory:
+        """Return the history of an object by catalogue number or name."""
         return self._by_number[self.resolve(key)]
 
     def __contains__(self, key) -> bool:
+        """Return whether ``key`` names an object."""
         try:
             self.resolve(key)
         except (NotFoundError, ArgumentTypeError):
@@ -391,9 +411,11 @@ class Histories(Mapping):
         return True
 
     def __iter__(self):
+        """Iterate over the catalogue numbers, in order."""
         return iter(sorted(self._by_number))
 
     def __len__(self) -> int:
+        """Return the number of objects."""
         return len(self._by_number)
 
     def sets(self) -> list[ElementSet]:
@@ -401,13 +423,15 @@ class Histories(Mapping):
         return [s for n in self for s in self._by_number[n]]
 
     def __repr__(self) -> str:
+        """Return the number of objects and sets."""
         n_sets = sum(len(h) for h in self._by_number.values())
         return f"<Histories {len(self)} objects, {n_sets} element sets>"
 
 
 def packaged_element_files() -> list[Path]:
-    """The element files shipped in the package: ``orbits/data/*.tle`` and every TLE/OMM file
-    under ``orbits/data/history/`` (if present)."""
+    """Return the element files shipped in the package: ``orbits/data/*.tle`` and every TLE/OMM file
+    under ``orbits/data/history/`` (if present).
+    """
     data = Path(__file__).resolve().parent / "data"
     files = sorted(data.glob("*.tle"))
     hist = data / "history"
@@ -441,7 +465,8 @@ def read_histories(*paths, packaged: bool = False) -> Histories:
 #: 5.75 deg after 1 year and 12.75 deg after 3 years, about 0.012-0.016 deg of node per day.
 def _node_error_table(model: str = "secular") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(upper bin edges in days, median, 90th percentile in deg) for both stations together,
-    from ``orbits/data/history/node_error.toml`` (benchmarks/node_prediction_error.py)."""
+    from ``orbits/data/history/node_error.toml`` (benchmarks/node_prediction_error.py).
+    """
     import tomllib
     from pathlib import Path
 
@@ -457,7 +482,7 @@ def _node_error_table(model: str = "secular") -> tuple[np.ndarray, np.ndarray, n
 
 
 def expected_node_error(age, *, model: str = "secular", percentile: int = 50) -> u.Quantity:
-    """Expected error of the predicted node (RAAN) of a station plane ``age`` from the
+    """Return the expected error of the predicted node (RAAN) of a station plane ``age`` from the
     elements' epoch (deg).
 
     Measured between the real ISS and Tianhe element sets of the packaged history
@@ -518,7 +543,7 @@ def element_age(element_set: ElementSet, at) -> u.Quantity:
 
 
 def stale_message(element_set, at, *, stale_after=STALE_AFTER) -> str | None:
-    """The warning text for elements more than ``stale_after`` from ``at``, or None."""
+    """Return the warning text for elements more than ``stale_after`` from ``at``, or None."""
     age = element_age(element_set, at)
     days = float(age.to_value(u.day))
     if abs(days) <= stale_after.to_value(u.day):
@@ -536,7 +561,7 @@ def stale_message(element_set, at, *, stale_after=STALE_AFTER) -> str | None:
 
 def assess_age(element_set, at, *, stale_after=STALE_AFTER, max_age=MAX_AGE, warn: bool = True,
                stacklevel: int = 2) -> InputSet:
-    """The :class:`~orbits.results.InputSet` of an element set used at analysis date ``at``.
+    """Return the :class:`~orbits.results.InputSet` of an element set used at analysis date ``at``.
 
     Issues :class:`~orbits.errors.StaleInputWarning` (message: object, epoch, age in days and
     the expected node error) when ``|at - epoch| > stale_after`` (default 14 days) and

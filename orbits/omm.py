@@ -97,7 +97,7 @@ def _epoch(fields, where) -> Time:
 
 
 def satrec_from_omm(fields: dict, where: str = "OMM record"):
-    """An ``sgp4.api.Satrec`` from one OMM record (a dict of CelesTrak field names to text or
+    """Return an ``sgp4.api.Satrec`` from one OMM record (a dict of CelesTrak field names to text or
     numbers), each field checked first.
 
     Raises :class:`DataFileError` whose message starts with ``where`` and names the field.
@@ -235,7 +235,8 @@ _PARSERS = {"tle": _parse_tle, "json": _parse_json, "csv": _parse_csv, "xml": _p
 
 def detect_format(text: str, name: str = "") -> str:
     """``"tle"``, ``"json"``, ``"csv"`` or ``"xml"`` from the file name's suffix, or else from
-    the first characters of the text."""
+    the first characters of the text.
+    """
     suffix = Path(name).suffix.lower().lstrip(".")
     if suffix in ("json", "csv", "xml"):
         return suffix

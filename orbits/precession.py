@@ -198,6 +198,7 @@ class PlaneAlignments(Result):
     max_angle: u.Quantity = quantity("largest plane angle", "deg", fmt=".2f")
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         nxt = self.aligned[0].utc.isot[:16].replace("T", " ") if len(self.aligned) else ""
         return (f"{self.min_angle.to_value(u.deg):.2f}°–{self.max_angle.to_value(u.deg):.2f}°, "
                 f"cycle {self.synodic_period.to_value(u.day):.1f} d, next alignment {nxt} UTC")
@@ -268,6 +269,7 @@ class PlaneAngleHistory(TableResult):
     second_order: bool = value("J2^2 and J4 terms", default=False)
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if not len(self):
             return "0 times"
         ang = self.plane_angle.to_value(u.deg)

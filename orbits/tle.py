@@ -33,8 +33,9 @@ _DEFAULT_NAME = "stations-2024-05-09.tle"
 
 
 def default_tle_path() -> Path:
-    """The station TLE snapshot shipped in the package (``orbits/data/stations-2024-05-09.tle``,
-    identical to the repository's ``seeds/authorities/`` reference file)."""
+    """Return the station TLE snapshot shipped in the package (``orbits/data/stations-2024-05-09.tle``,
+    identical to the repository's ``seeds/authorities/`` reference file).
+    """
     return Path(__file__).resolve().parent / "data" / _DEFAULT_NAME
 
 
@@ -102,7 +103,7 @@ _FIELDS = (
 
 
 def tle_problem(line1, line2):
-    """The first problem of a TLE's two lines as ``(line 1 or 2, field, message)``, or None.
+    """Return the first problem of a TLE's two lines as ``(line 1 or 2, field, message)``, or None.
 
     Checks, in order: the type, the length (69 characters) and the line number in column 1,
     the checksum (column 69), the catalogue numbers of both lines (columns 3-7, which must
@@ -201,6 +202,7 @@ class SatrecElements:
 
     @property
     def catalog_number(self) -> int:
+        """NORAD catalog number."""
         return int(self.satrec.satnum)
 
     @property
@@ -210,22 +212,27 @@ class SatrecElements:
 
     @property
     def ecc(self) -> u.Quantity:
+        """Eccentricity."""
         return self.satrec.ecco * u.one
 
     @property
     def inc(self) -> u.Quantity:
+        """Inclination."""
         return (self.satrec.inclo * u.rad).to(u.deg)
 
     @property
     def raan(self) -> u.Quantity:
+        """Right ascension of the ascending node."""
         return (self.satrec.nodeo * u.rad).to(u.deg)
 
     @property
     def argp(self) -> u.Quantity:
+        """Argument of perigee."""
         return (self.satrec.argpo * u.rad).to(u.deg)
 
     @property
     def mean_anomaly(self) -> u.Quantity:
+        """Mean anomaly."""
         return (self.satrec.mo * u.rad).to(u.deg)
 
     @property
@@ -239,7 +246,7 @@ class SatrecElements:
         return self.a - self.satrec.radiusearthkm * u.km
 
     def mean_elements(self) -> dict:
-        """The mean elements as a dict of Quantities (and the epoch)."""
+        """Return the mean elements as a dict of Quantities (and the epoch)."""
         return {
             "epoch": self.epoch,
             "a": self.a,
@@ -269,7 +276,7 @@ class SatrecElements:
         return r[0], v[0]
 
     def to_boinor(self, time=None):
-        """A boinor ``Orbit`` (GCRS) from the SGP4 state at ``time`` (default: the epoch).
+        """Return a boinor ``Orbit`` (GCRS) from the SGP4 state at ``time`` (default: the epoch).
 
         The TEME state is rotated to GCRS with astropy's frame transformations. boinor is
         imported here, not at module import.
@@ -299,6 +306,7 @@ class TLE(SatrecElements):
     line2: str
 
     def __post_init__(self):
+        """Check the two lines."""
         _check_lines(self.line1, self.line2, self.name)
 
     @cached_property
@@ -308,9 +316,11 @@ class TLE(SatrecElements):
 
     @property
     def catalog_number(self) -> int:
+        """NORAD catalog number."""
         return catalog_number_from(self.line1[2:7])
 
     def __str__(self):
+        """Return the three lines of the set."""
         return f"{self.name}\n{self.line1}\n{self.line2}"
 
 
@@ -366,7 +376,8 @@ class MissingFileError(DataFileError, FileNotFoundError):
 
 def read_text_file(path, what="element file") -> tuple[Path, str]:
     """``(Path, text)`` of a data file; DataFileError if missing, unreadable, not UTF-8 or
-    empty."""
+    empty.
+    """
     p = Path(path)
     if not p.is_file():
         raise MissingFileError(f"{what} not found: {p}")
@@ -445,7 +456,7 @@ def load_tles(path=None) -> TLECatalog:
 
 
 def from_tle(line1, line2=None, *, name=None, path=None) -> TLE:
-    """A :class:`TLE` from its two lines, or by name from a TLE file.
+    """Return a :class:`TLE` from its two lines, or by name from a TLE file.
 
     ``from_tle(line1, line2)`` parses the lines; ``from_tle("ISS (ZARYA)")`` looks the name up
     in ``path`` (default: the checked-in ``stations-2024-05-09.tle``).

@@ -52,7 +52,7 @@ def _field(orbit, key, name):
 
 
 def _orbit_elements(orbit, name):
-    """Validated (MeanElements at the orbit's epoch, epoch) from a mapping/object."""
+    """Return the validated (MeanElements at the orbit's epoch, epoch) from a mapping/object."""
     vals = {}
     for key in ("a", "ecc", "inc", "raan", "argp", "epoch"):
         val = _field(orbit, key, name)
@@ -124,6 +124,7 @@ class TransferWindows(TableResult):
                                           default=None)
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         who = " → ".join(x for x in (self.departure_name, self.arrival_name) if x)
         if not len(self):
             return f"{who + ': ' if who else ''}no interior minimum in the grid"
@@ -168,6 +169,7 @@ class StationTransferResult(Result):
     best_on_edge: bool = value("cheapest cell on the grid's edge", default=None)
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         who = " → ".join(x for x in (self.departure_name, self.arrival_name) if x)
         head = f"{who}: " if who else ""
         grid = f"{self.ok.shape[0]}×{self.ok.shape[1]} grid"
@@ -177,11 +179,11 @@ class StationTransferResult(Result):
                 f"{_when(self.best_departure)}")
 
     def with_names(self, departure_name: str, arrival_name: str) -> StationTransferResult:
-        """A copy naming the two orbits (display names)."""
+        """Return a copy naming the two orbits (display names)."""
         return replace(self, departure_name=str(departure_name), arrival_name=str(arrival_name))
 
     def best(self, n: int = 5, *, min_separation=None) -> TransferWindows:
-        """The ``n`` cheapest windows: local minima of the total Δv inside the grid.
+        """Return the ``n`` cheapest windows: local minima of the total Δv inside the grid.
 
         Minima on the grid's edge are left out (the Δv may keep falling beyond the searched
         range); fewer than ``n`` rows come back if the grid has fewer interior minima.

@@ -33,7 +33,8 @@ _RATE = u.deg / u.day
 class LunarPairComparison(Result):
     """Two lunar missions side by side. Plane fields are None when either mission has no
     lunar orbit in the catalog (then ``notes`` says which); ``budget_a``/``budget_b`` are the
-    full :class:`missions.lunar_profiles.TransferProfile` of each."""
+    full :class:`missions.lunar_profiles.TransferProfile` of each.
+    """
 
     name_a: str = value("mission A")
     name_b: str = value("mission B")
@@ -70,6 +71,7 @@ class LunarPairComparison(Result):
     title = "Two lunar missions"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if self.min_plane_angle is None:
             planes = "no plane angle (lunar orbit unknown)"
         else:

@@ -33,7 +33,8 @@ __all__ = [
 
 class HaloCorrectionError(RuntimeError):
     """Differential correction did not converge; ``residual`` holds ``|(vx, vz)|`` at the
-    half-period crossing from the last iterate."""
+    half-period crossing from the last iterate.
+    """
 
     def __init__(self, message, residual):
         super().__init__(message)
@@ -53,8 +54,9 @@ def _collinear_df(x, mass_ratio):
 
 
 def collinear_points(mass_ratio):
-    """x coordinates of L1, L2, L3 (shape ``mass_ratio.shape + (3,)``), by Newton iteration on
-    ``dOmega/dx = 0`` from Hill-sphere starting guesses (vectorised over ``mass_ratio``)."""
+    """X coordinates of L1, L2, L3 (shape ``mass_ratio.shape + (3,)``), by Newton iteration on
+    ``dOmega/dx = 0`` from Hill-sphere starting guesses (vectorised over ``mass_ratio``).
+    """
     mass_ratio = np.asarray(mass_ratio, dtype=float)
     h = (mass_ratio / 3.0) ** (1.0 / 3.0)
     x = np.stack([1.0 - mass_ratio - h, 1.0 - mass_ratio + h, -1.0 - 5.0 * mass_ratio / 12.0], axis=-1)

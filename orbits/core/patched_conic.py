@@ -36,14 +36,16 @@ _TINY = 1e-12
 
 def hohmann_like_time(r0, r1, k):
     """Time from perigee ``r0`` to apogee ``r1`` on the ellipse tangent at both: the longest
-    time an outbound (pre-apogee) tangential transfer can take to reach ``r1``."""
+    time an outbound (pre-apogee) tangential transfer can take to reach ``r1``.
+    """
     a = 0.5 * (np.asarray(r0, float) + r1)
     return np.pi * np.sqrt(a**3 / k)
 
 
 def _time_from_perigee(r0, e, nu, k):
     """Time from perigee to true anomaly ``nu`` (0..2pi for ellipses) on the conic of perigee
-    radius ``r0`` and eccentricity ``e`` (elliptic or hyperbolic)."""
+    radius ``r0`` and eccentricity ``e`` (elliptic or hyperbolic).
+    """
     r0, e, nu = np.broadcast_arrays(np.asarray(r0, float), np.asarray(e, float), np.asarray(nu, float))
     out = np.empty(r0.shape)
     ell = e < 1.0 - 1e-10
@@ -70,7 +72,7 @@ def _time_from_perigee(r0, e, nu, k):
 
 
 def _true_anomaly_at(r0, r1, e):
-    """True anomaly in [0, pi] where the conic (perigee r0, eccentricity e) reaches r1."""
+    """Return the true anomaly in [0, pi] where the conic (perigee r0, eccentricity e) reaches r1."""
     p = r0 * (1.0 + e)
     c = (p / r1 - 1.0) / np.maximum(e, _TINY)
     return np.arccos(np.clip(c, -1.0, 1.0))
@@ -78,7 +80,8 @@ def _true_anomaly_at(r0, r1, e):
 
 def time_to_radius(r0, r1, e, k, inbound=False):
     """Time from perigee ``r0`` to radius ``r1`` on the outbound (or, for ellipses reaching past
-    ``r1``, the inbound, post-apogee) branch."""
+    ``r1``, the inbound, post-apogee) branch.
+    """
     nu = _true_anomaly_at(r0, r1, e)
     if inbound:
         nu = 2.0 * np.pi - nu
@@ -133,7 +136,7 @@ def arrival_velocity_2d(r0, r1, e, nu, k):
 
 
 def transfer_plane(r_target, h_ref, inclination):
-    """Unit normal of the plane through the Earth's centre and ``r_target`` with the given
+    """Return the unit normal of the plane through the Earth's centre and ``r_target`` with the given
     inclination to the equator (z axis), choosing of the two such planes the one whose normal
     is closer to ``h_ref`` (e.g. the Moon's orbital angular momentum).
 
@@ -181,7 +184,8 @@ def arrival_state_3d(r_target, h_hat, nu, v_r, v_t):
 
 def capture_dv(v_inf, r_p, r_a, k, plane_change=0.0):
     """Single periapsis burn from a hyperbola of excess speed ``v_inf`` to an ellipse of
-    periapsis ``r_p`` and apoapsis ``r_a`` (km), optionally combined with a plane change."""
+    periapsis ``r_p`` and apoapsis ``r_a`` (km), optionally combined with a plane change.
+    """
     v_hyp = np.sqrt(np.asarray(v_inf, float) ** 2 + 2.0 * k / r_p)
     v_ell = np.sqrt(2.0 * k / r_p - 2.0 * k / (r_p + r_a))
     return combined_burn(v_hyp, v_ell, plane_change)
@@ -189,7 +193,8 @@ def capture_dv(v_inf, r_p, r_a, k, plane_change=0.0):
 
 def combined_burn(v1, v2, angle):
     """Δv to go from speed ``v1`` to ``v2`` while turning the velocity by ``angle`` (law of
-    cosines; Curtis eq. 6.53)."""
+    cosines; Curtis eq. 6.53).
+    """
     v1 = np.asarray(v1, float)
     v2 = np.asarray(v2, float)
     return np.sqrt(np.maximum(v1**2 + v2**2 - 2.0 * v1 * v2 * np.cos(angle), 0.0))
@@ -197,7 +202,8 @@ def combined_burn(v1, v2, angle):
 
 def flyby_turn_angle(v_inf, r_p, k):
     """Turn angle of the excess velocity in a flyby with periapsis radius ``r_p``
-    (Curtis eq. 8.55: sin(delta/2) = 1 / (1 + r_p v_inf^2 / k))."""
+    (Curtis eq. 8.55: sin(delta/2) = 1 / (1 + r_p v_inf^2 / k)).
+    """
     return 2.0 * np.arcsin(1.0 / (1.0 + r_p * np.asarray(v_inf, float) ** 2 / k))
 
 

@@ -76,6 +76,7 @@ class LunarTransfer(BatchResult):
     title = "Earth-Moon transfer budget"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if np.ndim(self.total_dv.value) == 0:
             return (f"TLI {self.tli_dv.to_value(KMS):.3f} + LOI {self.loi_dv.to_value(KMS):.3f} = "
                     f"{self.total_dv.to_value(KMS):.3f} km/s, tof {self.tof.to_value(u.day):.2f} d "

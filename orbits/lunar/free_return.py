@@ -1,5 +1,6 @@
 """Free-return lunar flybys in the planar patched conic: :func:`free_return` and
-:func:`free_return_flyby_altitude`."""
+:func:`free_return_flyby_altitude`.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +54,7 @@ class FreeReturn(BatchResult):
         return np.any(self.within_band, axis=-1)
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         n = int(np.sum(self.is_free_return))
         total = int(np.size(self.is_free_return))
         if total == 1:
@@ -63,6 +65,7 @@ class FreeReturn(BatchResult):
         return f"{n} of {total} flyby altitudes return into {self.band_low:.0f} .. {self.band_high:.0f}"
 
     def to_table(self) -> QTable:
+        """Return a row per flyby altitude."""
         alt = np.atleast_1d(self.flyby_altitude.to(u.km))
         shape = alt.shape
         rp = self.return_perigee_altitude.to(u.km).reshape(shape + (2,))
@@ -160,6 +163,7 @@ class FreeReturnDesign(Result):
         return 0 if self.side == "leading" else 1
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         return (f"flyby {self.flyby_altitude.to_value(u.km):.1f} km ({self.side} side) returns to "
                 f"{self.perigee_altitude.to_value(u.km):.0f} km perigee, tof "
                 f"{self.tof.to_value(u.day):.2f} d")

@@ -42,6 +42,7 @@ class PhasingProfile(LunarTable):
     title = "Phasing-loop departure"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         n = len(self.loop_periods)
         return (f"{n} loops + TLI, largest burn {self.largest_burn.to_value(u.m / u.s):.0f} m/s, "
                 f"+{self.added_time.to_value(u.day):.2f} d")

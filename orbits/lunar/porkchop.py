@@ -1,6 +1,7 @@
 """Earth-Moon porkchop: TLI, LOI and total Δv over departure epochs × times of flight, one
 vectorised Lambert call for the grid (:func:`lunar_porkchop`), and its best windows
-(:meth:`LunarPorkchop.best`)."""
+(:meth:`LunarPorkchop.best`).
+"""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ _BYTES_PER_CELL = 13_500
 @dataclass(frozen=True, repr=False)
 class LunarTransferWindows(LunarTable):
     """The cheapest departures of a :class:`LunarPorkchop`, cheapest first: for each, the
-    time of flight that minimises the total Δv of that departure."""
+    time of flight that minimises the total Δv of that departure.
+    """
 
     name: str = value("transfer")
     parking_inclination: u.Quantity = quantity("parking inclination", "deg", fmt=".2f")
@@ -51,6 +53,7 @@ class LunarTransferWindows(LunarTable):
     title = "Best Earth-Moon transfer windows"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         who = f"{self.name}: " if self.name else ""
         if not len(self):
             return f"{who}no window"
@@ -96,6 +99,7 @@ class LunarPorkchop(Result):
     title = "Earth-Moon porkchop"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         who = f"{self.name}: " if self.name else ""
         return (f"{who}{self.n_departures} departures × {len(self.tofs)} tofs from "
                 f"{self.first_departure.utc.isot[:10]}, best {self.best_total_dv.to_value(KMS):.3f} "
@@ -103,7 +107,7 @@ class LunarPorkchop(Result):
                 f"(tof {self.best_tof.to_value(u.day):.2f} d)")
 
     def best(self, n: int = 5, *, min_separation=None) -> LunarTransferWindows:
-        """The ``n`` cheapest departures (each at its own best time of flight), cheapest first.
+        """Return the ``n`` cheapest departures (each at its own best time of flight), cheapest first.
 
         ``min_separation`` (a time, e.g. ``2 * u.day``) keeps the windows at least that far
         apart in departure time, so the list is not one window repeated at neighbouring grid

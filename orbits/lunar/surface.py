@@ -1,5 +1,6 @@
 """Lunar orbits and landing sites: orbit properties, J2 plane drift, when a site passes under
-an orbiter's plane and what the mismatch costs."""
+an orbiter's plane and what the mismatch costs.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ class LunarOrbitProperties(BatchResult):
     title = "Lunar orbit"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if np.ndim(self.period.value):
             return f"{np.size(self.period.value)} lunar orbits"
         return (f"{self.periapsis_altitude.to_value(u.km):.0f} x "
@@ -76,7 +78,8 @@ def lunar_orbit_properties(periapsis_altitude, apoapsis_altitude=None) -> LunarO
 def site_coverage(latitude, inclination):
     """Whether an orbit of the given inclination (to the lunar equator) ever passes over a
     site at ``latitude``: ``|latitude| <= i`` (prograde) or ``<= 180 deg - i`` (retrograde).
-    Broadcasts; returns a bool array."""
+    Broadcasts; returns a bool array.
+    """
     lat = as_value(latitude, u.rad, "latitude", min=-np.pi / 2, max=np.pi / 2)
     inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi)
     reach = np.minimum(inc, np.pi - inc)
@@ -86,7 +89,8 @@ def site_coverage(latitude, inclination):
 @dataclass(frozen=True, repr=False)
 class LunarPlaneDrift(BatchResult):
     """Secular J2 drift of a lunar orbit's node and periapsis, inertial and against the
-    rotating surface."""
+    rotating surface.
+    """
 
     periapsis_altitude: u.Quantity = quantity("periapsis altitude", "km", fmt=".0f")
     apoapsis_altitude: u.Quantity = quantity("apoapsis altitude", "km", fmt=".0f")
@@ -98,6 +102,7 @@ class LunarPlaneDrift(BatchResult):
     title = "Lunar orbit plane drift (J2)"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if np.ndim(self.node_rate.value):
             return f"{np.size(self.node_rate.value)} lunar orbits"
         return (f"i {self.inclination.to_value(u.deg):.1f} deg: node "
@@ -167,6 +172,7 @@ class SitePlanePasses(LunarTable):
     title = "Landing site under the orbit plane"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if not len(self):
             return (f"site at {self.site_latitude.to_value(u.deg):.1f} deg never under a "
                     f"{self.inclination.to_value(u.deg):.1f} deg plane")
@@ -239,7 +245,8 @@ def site_plane_passes(
 @dataclass(frozen=True, repr=False)
 class PlaneMismatchCost(LunarTable):
     """Angle of a landing site out of an orbiter's plane over time and the plane change it
-    costs an ascent to that orbit."""
+    costs an ascent to that orbit.
+    """
 
     site_latitude: u.Quantity = quantity("site latitude", "deg", fmt=".2f")
     site_longitude: u.Quantity = quantity("site longitude", "deg", fmt=".2f")
@@ -254,6 +261,7 @@ class PlaneMismatchCost(LunarTable):
     title = "Landing site out of the orbit plane"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         return (f"{len(self)} epochs, angle {self.angle.min().to_value(u.deg):.2f}–"
                 f"{self.max_angle.to_value(u.deg):.2f} deg, up to "
                 f"{self.max_dv.to_value(KMS):.3f} km/s")

@@ -22,7 +22,8 @@ __all__ = ["DepartureWindows", "departure_windows"]
 @dataclass(frozen=True, repr=False)
 class DepartureWindows(LunarTable):
     """One row per (departure, parking orbit): can TLI start in-plane, and if not what the
-    plane change costs (``penalty``, never NaN)."""
+    plane change costs (``penalty``, never NaN).
+    """
 
     tof: u.Quantity = quantity("time of flight", "day", fmt=".2f")
     parking_altitude: u.Quantity = quantity("parking altitude", "km", fmt=".0f")
@@ -38,6 +39,7 @@ class DepartureWindows(LunarTable):
     title = "Lunar departure windows"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         sites = list(dict.fromkeys(self.site.tolist()))
         return (f"{len(self) // max(len(sites), 1)} departures × {len(sites)} parking orbits, "
                 f"{100 * np.mean(self.in_plane):.0f} % in-plane")
@@ -48,7 +50,7 @@ class DepartureWindows(LunarTable):
         return list(dict.fromkeys(self.site.tolist()))
 
     def for_site(self, name: str) -> DepartureWindows:
-        """The rows of one parking orbit (by its name, case-insensitive)."""
+        """Return the rows of one parking orbit (by its name, case-insensitive)."""
         key = str(name).strip().casefold()
         keep = np.array([s.casefold() == key for s in self.site.tolist()])
         if not keep.any():

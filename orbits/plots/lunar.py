@@ -1,6 +1,7 @@
 """Lunar-transfer figures: transfer families (Δv against time of flight) with missions placed
 on them, the lunar porkchop, the Moon's declination against parking-orbit inclinations, and
-halo orbits. Every function takes data and returns a matplotlib ``Figure``."""
+halo orbits. Every function takes data and returns a matplotlib ``Figure``.
+"""
 
 from __future__ import annotations
 
@@ -211,10 +212,11 @@ def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: st
 
 
 def departure_window_figure(windows, title: str = "Moon's declination at arrival vs parking-orbit inclination"):
-    """The Moon's declination at arrival over departure dates (from
+    """Return the Moon's declination at arrival over departure dates (from
     :func:`orbits.departure_windows`, a :class:`orbits.lunar.DepartureWindows`), with each
     site's ±inclination band; departures on days when the Moon lies outside a site's band need
-    a plane change (marked)."""
+    a plane change (marked).
+    """
     from orbits.errors import ArgumentError, ArgumentTypeError
     from orbits.lunar import DepartureWindows
 
@@ -249,9 +251,10 @@ def departure_window_figure(windows, title: str = "Moon's declination at arrival
 
 
 def halo_orbit_figure(halo, zero_velocity=True):
-    """A halo orbit (:func:`orbits.halo_orbit`) in the xy- and xz-planes of the rotating frame,
+    """Return a halo orbit (:func:`orbits.halo_orbit`) in the xy- and xz-planes of the rotating frame,
     with the Moon and the libration point; optionally the zero-velocity curve of its Jacobi
-    constant in the xy view."""
+    constant in the xy view.
+    """
     from orbits.cr3bp import HaloOrbit, lagrange_points, zero_velocity_curves
     from orbits.errors import ArgumentTypeError
 
