@@ -410,8 +410,9 @@ SITE_COLUMNS = {
 
 
 def _check_record(rec):
-    """Run a record built in Python through the file schema (write it, read it back), so
-    the same checks apply to it as to a catalog file; returns its (file, label) origin.
+    """Check a record built in Python through the file schema; return its (file, label) origin.
+
+    The record is written and read back, so the same checks apply to it as to a catalog file.
     """
     from .schema import SECTION_OF, parse_text
 

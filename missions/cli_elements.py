@@ -50,8 +50,9 @@ def elements():
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 def update_cmd(group, catnr, source, timeout, fmt):
-    """Download current element sets (OMM JSON) into the cache; a failed or corrupt download
-    leaves the cache as it was.
+    """Download current element sets (OMM JSON) into the cache.
+
+    A failed or corrupt download leaves the cache as it was.
     """
     from . import elements_store
 

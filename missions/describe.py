@@ -129,8 +129,9 @@ def describe_dict(rec, cat) -> dict:
 
 
 def _number_text(v, fmt=None) -> str:
-    """Return a number as text: rounded with ``fmt`` (or every digit, ``repr``), blank where it is
-    NaN (unknown) or masked.
+    """Return a number as text, blank where it is NaN (unknown) or masked.
+
+    Rounded with ``fmt``, or every digit (``repr``) without one.
     """
     import math
 
@@ -146,8 +147,9 @@ def _number_text(v, fmt=None) -> str:
 
 
 def _blank_nan(v) -> str:
-    """Return the astropy column formatter of a LabelledTable's numbers: every digit (so CSV written
-    by astropy loses nothing), blank where the value is unknown.
+    """Return the astropy column formatter of a LabelledTable's numbers.
+
+    Every digit (so CSV written by astropy loses nothing), blank where the value is unknown.
     """
     return _number_text(v)
 
@@ -223,8 +225,9 @@ class LabelledTable(QTable):
         return table_html(self)
 
     def rows(self) -> list[dict]:
-        """Return the rows as JSON-safe dicts keyed by column key (``"launch_site"``), not label;
-        a Quantity becomes ``{"value", "unit"}`` (every digit), an unknown value None.
+        """Return the rows as JSON-safe dicts keyed by column key (``"launch_site"``), not label.
+
+        A Quantity becomes ``{"value", "unit"}`` (every digit), an unknown value None.
         """
         import math
 

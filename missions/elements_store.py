@@ -99,9 +99,10 @@ def cached_histories():
 
 
 def histories(*files, cache: bool = True, packaged: bool = True):
-    """Every element set the toolkit knows, as :class:`orbits.history.Histories`: the packaged
-    history, then the user cache, then ``files`` (e.g. the CLI's ``--tle FILE``); at equal
-    epochs the later source wins.
+    """Return every element set the toolkit knows, as :class:`orbits.history.Histories`.
+
+    The packaged history, then the user cache, then ``files`` (e.g. the CLI's ``--tle FILE``); at
+    equal epochs the later source wins.
     """
     from orbits.history import read_histories
 

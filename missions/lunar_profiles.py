@@ -50,8 +50,10 @@ _DEFAULT_LUNAR_ALTITUDE = 100 * u.km
 
 @dataclass(frozen=True, repr=False)
 class TransferProfile(Result):
-    """One mission's computed transfer profile. Quantities are None where not applicable
-    (no LOI for an L2 halo mission, no declination with the mean-Moon model).
+    """One mission's computed transfer profile.
+
+    Quantities are None where not applicable (no LOI for an L2 halo mission, no declination with the
+    mean-Moon model).
     """
 
     key: str = value("key")
@@ -101,6 +103,7 @@ _BASE_FIELDS = {"notes", "inputs", "analysis_date", "warnings"}
 @dataclass(frozen=True, repr=False)
 class LunarProfiles(TableResult):
     """A row per lunar mission: site, parking orbit, transfer time and the TLI/LOI budget.
+
     The full :class:`TransferProfile` of each row is in ``profiles``.
     """
 
@@ -136,8 +139,10 @@ def _catalog(catalog):
 
 
 def lunar_site(rec, cat):
-    """Return the launch site of a lunar mission and, if the catalog has none, the sentence saying
-    which was assumed (:data:`DEFAULT_SITE_BY_AGENCY`): ``(site record, note or None)``.
+    """Return the launch site of a lunar mission: ``(site record, note or None)``.
+
+    If the catalog has none, the note is the sentence saying which was assumed
+    (:data:`DEFAULT_SITE_BY_AGENCY`).
     """
     if rec.launch_site:
         return cat.site(rec.launch_site), None
@@ -147,9 +152,10 @@ def lunar_site(rec, cat):
 
 
 def parking_inclination(site) -> tuple[u.Quantity, str]:
-    """Parking-orbit inclination from a launch site: its documented lunar parking
-    inclination (:data:`orbits.lunar.PARKING_INCLINATIONS`) or else the site's minimum
-    direct-ascent inclination; ``(inclination, how it was chosen)``.
+    """Return the parking-orbit inclination from a launch site: ``(inclination, how chosen)``.
+
+    Its documented lunar parking inclination (:data:`orbits.lunar.PARKING_INCLINATIONS`) or else the
+    site's minimum direct-ascent inclination.
     """
     from orbits.lunar import PARKING_INCLINATIONS
 
@@ -322,8 +328,10 @@ def _qcol(values, unit):
 
 
 def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) -> LunarProfiles:
-    """Return a row per lunar mission (target Moon or Earth-Moon L2), or per mission in ``missions``
-    (names or records), with its computed :class:`TransferProfile` in ``profiles``.
+    """Return a row per lunar mission, with its computed :class:`TransferProfile` in ``profiles``.
+
+    Every mission with target Moon or Earth-Moon L2, or each mission in ``missions`` (names or
+    records).
     """
     cat = _catalog(catalog)
     if missions is None:
@@ -349,8 +357,10 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) 
 
 
 def compare_profiles(a, b, catalog=None, *, parking_altitude=200 * u.km) -> QTable:
-    """Two missions' profiles side by side: one row per quantity (its label), one column per
-    mission, values as rounded text (blank where not applicable).
+    """Return two missions' profiles side by side.
+
+    One row per quantity (its label), one column per mission, values as rounded text (blank where
+    not applicable).
     """
     cat = _catalog(catalog)
     pa, pb = (transfer_budget(m, cat, parking_altitude=parking_altitude) for m in (a, b))
@@ -362,9 +372,10 @@ def compare_profiles(a, b, catalog=None, *, parking_altitude=200 * u.km) -> QTab
 
 
 def family_points(catalog=None, profiles: QTable | None = None):
-    """Catalog missions as points for :func:`orbits.plots.lunar.transfer_family_chart`:
-    the catalog's own transfer time (phasing loops included) against the computed Δv (TLI +
-    LOI; TLI alone for the L2 halo, whose insertion is not modelled, marked in the label).
+    """Return catalog missions as points for :func:`orbits.plots.lunar.transfer_family_chart`.
+
+    The catalog's own transfer time (phasing loops included) against the computed Δv (TLI + LOI; TLI
+    alone for the L2 halo, whose insertion is not modelled, marked in the label).
     """
     from orbits.plots.lunar import TransferPoint
 

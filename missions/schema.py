@@ -397,8 +397,10 @@ _ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*=\s*(?:\"([^\"]*)\")?")
 
 
 def _locate_deep_nesting(text: str):
-    """(line, record, field) where brackets first nest deeper than MAX_DEPTH, for the message
-    when the TOML parser itself gives up (RecursionError): a line scan that skips strings.
+    """Return (line, record, field) where brackets first nest deeper than MAX_DEPTH.
+
+    For the message when the TOML parser itself gives up (RecursionError): a line scan that skips
+    strings.
     """
     depth, section, n, key, field = 0, None, {}, None, None
     for lineno, line in enumerate(text.splitlines(), 1):

@@ -62,8 +62,9 @@ def timeline_missions(missions=None, catalog=None):
 
 
 def timeline_table(missions=None, catalog=None) -> QTable:
-    """One row per announcement (and one for each launch): mission, agency, when it was said,
-    the date it named, and the source.
+    """Return one row per announcement (and one for each launch).
+
+    Columns: mission, agency, when it was said, the date it named, and the source.
     """
     cat, ms = _resolve(missions, catalog)
     rows = {k: [] for k in ("mission", "agency", "kind", "announced", "planned", "source")}
@@ -86,9 +87,11 @@ def timeline_table(missions=None, catalog=None) -> QTable:
 
 
 def slip_table(missions=None, catalog=None) -> QTable:
-    """Per mission with an announcement history: the first launch date announced, the actual
-    launch (or, with no launch record, the latest plan announced) and the slip between them in
-    years (positive: later than first announced).
+    """Return the slip of each mission with an announcement history.
+
+    Per mission: the first launch date announced, the actual launch (or, with no launch record, the
+    latest plan announced) and the slip between them in years (positive: later than first
+    announced).
     """
     cat, resolved = _resolve(missions, catalog)
     names, agencies, first, last, status, slip, n = [], [], [], [], [], [], []
@@ -123,8 +126,10 @@ def slip_table(missions=None, catalog=None) -> QTable:
 
 
 def timeline_figure(missions=None, catalog=None, *, title="Announced against actual launch dates"):
-    """Matplotlib Figure: per mission, each announcement as a segment from the date it was made
-    to the launch date it named; the actual launch (or the current plan) as a marker.
+    """Plot the announcement history of each mission; return a matplotlib Figure.
+
+    Each announcement is a segment from the date it was made to the launch date it named; the actual
+    launch (or the current plan) is a marker.
 
     Artists carry ``gid`` values ``"<key>:announced:<n>"`` (one per announcement) and
     ``"<key>:launch"``, so a test or a caller can find them.

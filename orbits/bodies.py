@@ -18,8 +18,10 @@ __all__ = ["Body", "Earth", "Moon", "body"]
 
 @dataclass(frozen=True, repr=False)
 class Body:
-    """A central body: ``k`` (GM), ``R`` (equatorial or reference radius), ``R_mean``,
-    ``J2`` (and ``J4``), its rotation rate and the reference radius of its gravity field.
+    """A central body and its constants.
+
+    ``k`` (GM), ``R`` (equatorial or reference radius), ``R_mean``, ``J2`` (and ``J4``), its
+    rotation rate and the reference radius of its gravity field.
     """
 
     name: str

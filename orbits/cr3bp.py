@@ -1,5 +1,6 @@
-"""Earth-Moon circular restricted three-body problem: libration points, Jacobi constant,
-halo orbits (Queqiao's kind) and zero-velocity curves.
+"""Earth-Moon circular restricted three-body problem.
+
+Libration points, Jacobi constant, halo orbits (Queqiao's kind) and zero-velocity curves.
 
 Frame: barycentric, rotating with the Moon, x from the Earth towards the Moon, z along the
 orbit normal. Lengths are scaled by ``distance`` (default the mean Earth-Moon distance,
@@ -55,8 +56,9 @@ def _mass_ratio(mass_ratio) -> float:
 
 
 def characteristic_units(*, distance=EARTH_MOON_DISTANCE * u.km, k=_K_EM):
-    """Length, time and speed units of the nondimensional problem, as Quantities
-    (``k``: the primaries' total gravitational parameter).
+    """Return the length, time and speed units of the nondimensional problem, as Quantities.
+
+    ``k`` is the primaries' total gravitational parameter.
     """
     L = as_value(distance, u.km, "distance", min=0.0, min_inclusive=False)
     G = as_value(k, u.km**3 / u.s**2, "k", min=0.0, min_inclusive=False)
@@ -66,8 +68,9 @@ def characteristic_units(*, distance=EARTH_MOON_DISTANCE * u.km, k=_K_EM):
 
 @dataclass(frozen=True, repr=False)
 class LagrangePoints(TableResult):
-    """The five libration points in the barycentric rotating frame, with their Jacobi
-    constants (Szebehely's form ``C = 2 Omega - v^2``).
+    """The five libration points in the barycentric rotating frame, with their Jacobi constants.
+
+    Szebehely's form of the constant: ``C = 2 Omega - v^2``.
     """
 
     mass_ratio: float = quantity("mass ratio", "", fmt=".8f")
@@ -88,8 +91,9 @@ class LagrangePoints(TableResult):
 
 
 def lagrange_points(*, mass_ratio=MU_EARTH_MOON, distance=EARTH_MOON_DISTANCE * u.km) -> LagrangePoints:
-    """Return the five libration points: nondimensional ``x``, ``y`` and in km (``x_km``, ``y_km``,
-    barycentric rotating frame), with their Jacobi constants.
+    """Return the five libration points and their Jacobi constants.
+
+    Nondimensional ``x``, ``y`` and in km (``x_km``, ``y_km``), barycentric rotating frame.
 
     For the Earth-Moon system (mass ratio 0.01215) L1, L2, L3 lie at x = 0.8369, 1.1557,
     -1.0051 (Szebehely 1967; see the tests).
@@ -179,8 +183,9 @@ class HaloOrbit(Result):
                 f"{self.period.to_value(u.day):.2f} d")
 
     def trajectory(self, n: int = 400, periods: float = 1.0):
-        """States along the orbit: nondimensional array (n, 6) and times (n,), by integrating
-        the CR3BP equations (scipy DOP853, rtol 1e-12).
+        """Return states along the orbit: nondimensional array (n, 6) and times (n,).
+
+        By integrating the CR3BP equations (scipy DOP853, rtol 1e-12).
         """
         from scipy.integrate import solve_ivp
 
@@ -214,9 +219,11 @@ def halo_orbit(
     distance=EARTH_MOON_DISTANCE * u.km,
     tol: float = 1e-11,
 ) -> HaloOrbit:
-    """Periodic halo orbit about L1 or L2: Richardson (1980) third-order guess, then
-    differential correction (single shooting with the state transition matrix on the
-    symmetric half-period crossing of the xz-plane, scipy ``solve_ivp``).
+    """Compute a periodic halo orbit about L1 or L2.
+
+    Richardson (1980) third-order guess, then differential correction (single shooting with the
+    state transition matrix on the symmetric half-period crossing of the xz-plane, scipy
+    ``solve_ivp``).
 
     Parameters
     ----------

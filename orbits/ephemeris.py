@@ -247,7 +247,8 @@ def sun_state(epochs, *, frame: str = "gcrs", ephemeris="de421"):
 
 
 def emb_state(epochs, *, frame: str = "gcrs", ephemeris="de421"):
-    """Position and velocity of the Earth-Moon barycentre relative to the Earth's centre
-    (about 4,670 km towards the Moon; see :func:`moon_state`).
+    """Return the Earth-Moon barycentre's position and velocity relative to the Earth's centre.
+
+    About 4,670 km towards the Moon; see :func:`moon_state`.
     """
     return _state("emb", epochs, frame, ephemeris)

@@ -1,5 +1,7 @@
-"""Element sets as data: one :class:`ElementSet` per epoch, an :class:`ElementHistory` per
-object, and :class:`Histories` (all objects, looked up by catalogue number or name).
+"""Element sets as data.
+
+One :class:`ElementSet` per epoch, an :class:`ElementHistory` per object, and :class:`Histories`
+(all objects, looked up by catalogue number or name).
 
 >>> from orbits.history import read_histories
 >>> hist = read_histories("orbits/data/stations-2024-05-09.tle")
@@ -69,8 +71,9 @@ _PUNCT = re.compile(r"[\s\-_'\u2019\u2018`\".,:;()/\u00b7\u2010-\u2015]+")
 
 
 def normalize_name(name) -> str:
-    """Lookup key as in the mission catalog: case-, space- and punctuation-insensitive
-    (``"ISS (ZARYA)"`` == ``"iss zarya"``).
+    """Return the lookup key of a name, as in the mission catalog.
+
+    Case-, space- and punctuation-insensitive (``"ISS (ZARYA)"`` == ``"iss zarya"``).
     """
     text = unicodedata.normalize("NFKC", str(name)).casefold()
     return _PUNCT.sub("", text)
@@ -149,8 +152,9 @@ class ElementSet(SatrecElements):
         return element_age(self, at)
 
     def to_omm(self) -> dict:
-        """Return the set as an OMM record (CelesTrak's JSON field names): the fields read, or
-        ``sgp4.exporter.export_omm`` of the record for a set read from a TLE.
+        """Return the set as an OMM record (CelesTrak's JSON field names).
+
+        The fields read, or ``sgp4.exporter.export_omm`` of the record for a set read from a TLE.
         """
         if self.omm is not None:
             return dict(self.omm)
@@ -284,8 +288,10 @@ class ElementHistory:
         return int(idx) if np.ndim(idx) == 0 else idx
 
     def at(self, time, *, not_after: bool = False):
-        """Return the set whose epoch is nearest ``time`` (with ``not_after=True``: the latest set
-        with epoch at or before ``time``; DateRangeError if there is none).
+        """Return the set whose epoch is nearest ``time``.
+
+        With ``not_after=True``: the latest set with epoch at or before ``time`` (DateRangeError if
+        there is none).
 
         For an array of times, a list of sets.
         """
@@ -319,8 +325,9 @@ class ElementHistory:
 
 
 def _aliases(name: str) -> list[str]:
-    """Lookup keys of a name: the whole name, and for ``"CSS (TIANHE)"`` also ``"CSS"`` and
-    ``"TIANHE"``.
+    """Return the lookup keys of a name.
+
+    The whole name, and for ``"CSS (TIANHE)"`` also ``"CSS"`` and ``"TIANHE"``.
     """
     keys = [normalize_name(name)]
     m = re.match(r"^\s*(.*?)\s*\((.*)\)\s*$", name)
@@ -429,8 +436,9 @@ class Histories(Mapping):
 
 
 def packaged_element_files() -> list[Path]:
-    """Return the element files shipped in the package: ``orbits/data/*.tle`` and every TLE/OMM file
-    under ``orbits/data/history/`` (if present).
+    """Return the element files shipped in the package.
+
+    ``orbits/data/*.tle`` and every TLE/OMM file under ``orbits/data/history/`` (if present).
     """
     data = Path(__file__).resolve().parent / "data"
     files = sorted(data.glob("*.tle"))
@@ -443,8 +451,10 @@ def packaged_element_files() -> list[Path]:
 
 
 def read_histories(*paths, packaged: bool = False) -> Histories:
-    """Histories of every object in the given TLE/OMM files (later files win at equal epochs);
-    with ``packaged=True`` the package's own files (:func:`packaged_element_files`) come first.
+    """Read the histories of every object in the given TLE/OMM files.
+
+    Later files win at equal epochs; with ``packaged=True`` the package's own files
+    (:func:`packaged_element_files`) come first.
     """
     from .omm import read_elements
 
@@ -464,8 +474,10 @@ def read_histories(*paths, packaged: bool = False) -> Histories:
 #: minutes for flights 1-3 years after the elements' epoch; at the Earth's 0.25 deg/min that is
 #: 5.75 deg after 1 year and 12.75 deg after 3 years, about 0.012-0.016 deg of node per day.
 def _node_error_table(model: str = "secular") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(upper bin edges in days, median, 90th percentile in deg) for both stations together,
-    from ``orbits/data/history/node_error.toml`` (benchmarks/node_prediction_error.py).
+    """Return (upper bin edges in days, median, 90th percentile in deg) of the node error.
+
+    For both stations together, from ``orbits/data/history/node_error.toml``
+    (benchmarks/node_prediction_error.py).
     """
     import tomllib
     from pathlib import Path
@@ -482,8 +494,9 @@ def _node_error_table(model: str = "secular") -> tuple[np.ndarray, np.ndarray, n
 
 
 def expected_node_error(age, *, model: str = "secular", percentile: int = 50) -> u.Quantity:
-    """Return the expected error of the predicted node (RAAN) of a station plane ``age`` from the
-    elements' epoch (deg).
+    """Return the expected error (deg) of the predicted node (RAAN) of a station plane.
+
+    At ``age`` from the elements' epoch.
 
     Measured between the real ISS and Tianhe element sets of the packaged history
     (``orbits/data/history/node_error.toml``, 55,496 pairs of sets, 2021-2026): the median

@@ -151,9 +151,11 @@ def lambert(
 
 
 class _CallableModule(types.ModuleType):
-    """``orbits.lambert`` names both this submodule and its function. Importing the submodule
-    (``from orbits.lambert import LambertError``) makes the package attribute the module, so
-    the module forwards calls to the function: ``orbits.lambert(r1, r2, tof)`` always works.
+    """Module type that forwards calls to :func:`orbits.lambert.lambert`.
+
+    ``orbits.lambert`` names both this submodule and its function. Importing the submodule (``from
+    orbits.lambert import LambertError``) makes the package attribute the module, so the module
+    forwards calls to the function: ``orbits.lambert(r1, r2, tof)`` always works.
     """
 
     def __call__(self, *args, **kwargs):

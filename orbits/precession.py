@@ -257,8 +257,9 @@ def plane_alignments(
 
 @dataclass(frozen=True, repr=False)
 class PlaneAngleHistory(TableResult):
-    """Result of :func:`plane_angle_history`: both nodes, their difference and the angle
-    between the planes at each time.
+    """Result of :func:`plane_angle_history`.
+
+    Both nodes, their difference and the angle between the planes at each time.
     """
 
     time: Time = column("time", fmt="minute")

@@ -56,8 +56,9 @@ def quantity(label: str, unit: str | None = None, *, fmt: str = ".4g", default=M
 
 
 def value(label: str, *, default=MISSING, fmt: str | None = None, doc: str = ""):
-    """Return a displayed non-numeric field (text, Time, flag, count); ``fmt`` for Times: "minute",
-    "second" or "day" precision in the text output.
+    """Return a displayed non-numeric field (text, Time, flag, count).
+
+    ``fmt`` for Times: "minute", "second" or "day" precision in the text output.
     """
     meta = {"label": label, "unit": None, "fmt": fmt, "doc": doc, "kind": "scalar"}
     return field(default=default, metadata=meta)
@@ -127,8 +128,10 @@ def _finite(x) -> bool:
 
 
 def json_value(val: Any):
-    """Return a JSON-safe copy of ``val``: Quantities as ``{"value", "unit"}``, Times as ISO strings,
-    arrays as lists, NaN and infinity as None; every digit kept.
+    """Return a JSON-safe copy of ``val``; every digit kept.
+
+    Quantities as ``{"value", "unit"}``, Times as ISO strings, arrays as lists, NaN and infinity as
+    None.
     """
     if val is None:
         return None
@@ -161,8 +164,9 @@ _TIME_FORMATS = {"day": 10, "minute": 16, "second": 19}
 
 
 def format_value(val: Any, fmt: str | None = None, unit: str | None = None) -> str:
-    """Return rounded text for a value: ``"10.17 deg"``, ``"2024-10-06 14:00 UTC"``; blank for
-    None/NaN.
+    """Return rounded text for a value; blank for None/NaN.
+
+    E.g. ``"10.17 deg"``, ``"2024-10-06 14:00 UTC"``.
     """
     if val is None:
         return ""
@@ -327,8 +331,10 @@ def _table_cell(val):
 
 @dataclass(frozen=True, repr=False)
 class TableResult(Result):
-    """A result with rows: scalar fields (:func:`quantity`/:func:`value`) plus equal-length
-    columns (:func:`column`). ``len()`` is the number of rows.
+    """A result with rows.
+
+    Scalar fields (:func:`quantity`/:func:`value`) plus equal-length columns (:func:`column`).
+    ``len()`` is the number of rows.
     """
 
     def __len__(self) -> int:
@@ -337,9 +343,11 @@ class TableResult(Result):
         return len(getattr(self, cols[0].name)) if cols else 0
 
     def __getitem__(self, key):
-        """``result["azimuth"]``: a column by field name or label (Quantity/Time/array, as
-        stored); ``result[0]``: one row as a dict keyed by field name; ``result[mask]`` or
-        ``result[1:3]``: a copy with those rows.
+        """Return a column, a row or a copy with some rows.
+
+        ``result["azimuth"]``: a column by field name or label (Quantity/Time/array, as stored);
+        ``result[0]``: one row as a dict keyed by field name; ``result[mask]`` or ``result[1:3]``: a
+        copy with those rows.
         """
         cols = self._displayed("column")
         if isinstance(key, str):

@@ -33,8 +33,10 @@ _DEFAULT_NAME = "stations-2024-05-09.tle"
 
 
 def default_tle_path() -> Path:
-    """Return the station TLE snapshot shipped in the package (``orbits/data/stations-2024-05-09.tle``,
-    identical to the repository's ``seeds/authorities/`` reference file).
+    """Return the station TLE snapshot shipped in the package.
+
+    ``orbits/data/stations-2024-05-09.tle``, identical to the repository's ``seeds/authorities/``
+    reference file.
     """
     return Path(__file__).resolve().parent / "data" / _DEFAULT_NAME
 
@@ -183,8 +185,10 @@ def _satrec_from_lines(line1, line2, name):
 
 
 class SatrecElements:
-    """Mean elements and SGP4 states of anything with a ``satrec`` (``sgp4.api.Satrec``) and a
-    ``name``: :class:`TLE` and :class:`orbits.history.ElementSet`.
+    """Mean elements and SGP4 states of anything with a ``satrec`` and a ``name``.
+
+    ``satrec`` is an ``sgp4.api.Satrec``; used by :class:`TLE` and
+    :class:`orbits.history.ElementSet`.
 
     The angles are SGP4 mean elements in TEME (true equator, mean equinox of the epoch).
     """
@@ -325,8 +329,9 @@ class TLE(SatrecElements):
 
 
 def states(tles, times):
-    """SGP4 states of several element sets at several times, vectorised
-    (``sgp4.api.SatrecArray``).
+    """Compute SGP4 states of several element sets at several times, vectorised.
+
+    One ``sgp4.api.SatrecArray`` call.
 
     Parameters
     ----------
@@ -375,8 +380,9 @@ class MissingFileError(DataFileError, FileNotFoundError):
 
 
 def read_text_file(path, what="element file") -> tuple[Path, str]:
-    """``(Path, text)`` of a data file; DataFileError if missing, unreadable, not UTF-8 or
-    empty.
+    """Return ``(Path, text)`` of a data file.
+
+    DataFileError if missing, unreadable, not UTF-8 or empty.
     """
     p = Path(path)
     if not p.is_file():
@@ -393,8 +399,9 @@ def read_text_file(path, what="element file") -> tuple[Path, str]:
 
 
 def read_tle_sets(text: str, source: str = "<text>") -> list[tuple[str, str, str, int]]:
-    """Split TLE text (2- or 3-line sets, any number of objects and epochs) into
-    ``(name, line1, line2, line number of line 1)``, checking every set.
+    """Split TLE text into ``(name, line1, line2, line number of line 1)``, checking every set.
+
+    2- or 3-line sets, any number of objects and epochs.
 
     A two-line set is named by its catalogue number. Raises :class:`DataFileError` naming
     ``source``, the line and the field: wrong columns, checksum, catalogue numbers of line 1
@@ -436,9 +443,10 @@ def read_tle_sets(text: str, source: str = "<text>") -> list[tuple[str, str, str
 
 
 def load_tles(path=None) -> TLECatalog:
-    """Read a TLE file (three-line: name, line 1, line 2; two-line sets are named by their
-    catalog number) into a dict name -> :class:`TLE` (the last set of a name wins; for every
-    epoch of every object use :func:`orbits.history.read_histories`).
+    """Read a TLE file into a dict name -> :class:`TLE`.
+
+    Three-line sets: name, line 1, line 2; two-line sets are named by their catalog number. The last
+    set of a name wins; for every epoch of every object use :func:`orbits.history.read_histories`.
 
     Parameters
     ----------

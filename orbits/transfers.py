@@ -103,8 +103,9 @@ def _when(t) -> str:
 
 @dataclass(frozen=True, repr=False)
 class TransferWindows(TableResult):
-    """The cheapest transfer windows of a search (result of
-    :meth:`StationTransferResult.best`), cheapest first.
+    """The cheapest transfer windows of a search, cheapest first.
+
+    Result of :meth:`StationTransferResult.best`.
 
     Columns: ``departure``, ``arrival`` (Time), ``tof`` (time of flight, min), ``dv1``
     (departure impulse), ``dv2`` (arrival impulse), ``dv_total`` (their sum, km/s) and

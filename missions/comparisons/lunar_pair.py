@@ -1,5 +1,7 @@
-"""Two lunar missions compared: their lunar orbits, the plane angle between them and what it
-costs, and each one's Earth-Moon budget (:func:`compare_lunar`).
+"""Two lunar missions compared: :func:`compare_lunar`.
+
+Their lunar orbits, the plane angle between them and what it costs, and each one's Earth-Moon
+budget.
 
 The plane angle between two lunar orbits of inclinations ``i1``, ``i2`` (to the lunar equator)
 swings between ``|i1 - i2|`` (nodes aligned) and ``i1 + i2`` (nodes opposed, folded into
@@ -31,9 +33,11 @@ _RATE = u.deg / u.day
 
 @dataclass(frozen=True, repr=False)
 class LunarPairComparison(Result):
-    """Two lunar missions side by side. Plane fields are None when either mission has no
-    lunar orbit in the catalog (then ``notes`` says which); ``budget_a``/``budget_b`` are the
-    full :class:`missions.lunar_profiles.TransferProfile` of each.
+    """Two lunar missions side by side.
+
+    Plane fields are None when either mission has no lunar orbit in the catalog (then ``notes`` says
+    which); ``budget_a``/``budget_b`` are the full :class:`missions.lunar_profiles.TransferProfile`
+    of each.
     """
 
     name_a: str = value("mission A")

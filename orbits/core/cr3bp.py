@@ -32,8 +32,9 @@ __all__ = [
 
 
 class HaloCorrectionError(RuntimeError):
-    """Differential correction did not converge; ``residual`` holds ``|(vx, vz)|`` at the
-    half-period crossing from the last iterate.
+    """Differential correction did not converge.
+
+    ``residual`` holds ``|(vx, vz)|`` at the half-period crossing from the last iterate.
     """
 
     def __init__(self, message, residual):
@@ -54,8 +55,10 @@ def _collinear_df(x, mass_ratio):
 
 
 def collinear_points(mass_ratio):
-    """X coordinates of L1, L2, L3 (shape ``mass_ratio.shape + (3,)``), by Newton iteration on
-    ``dOmega/dx = 0`` from Hill-sphere starting guesses (vectorised over ``mass_ratio``).
+    """Return the x coordinates of L1, L2, L3 (shape ``mass_ratio.shape + (3,)``).
+
+    By Newton iteration on ``dOmega/dx = 0`` from Hill-sphere starting guesses (vectorised over
+    ``mass_ratio``).
     """
     mass_ratio = np.asarray(mass_ratio, dtype=float)
     h = (mass_ratio / 3.0) ** (1.0 / 3.0)

@@ -1,5 +1,7 @@
-"""Shared pieces of the lunar package: constants, the Moon's pole, the target lunar orbit and
-a result base whose ``to_table()`` has a row per batch element.
+"""Shared pieces of the lunar package.
+
+Constants, the Moon's pole, the target lunar orbit and a result base whose ``to_table()`` has a row
+per batch element.
 """
 
 from __future__ import annotations
@@ -91,8 +93,9 @@ def _cells(val, shape):
 
 @dataclass(frozen=True, repr=False)
 class BatchResult(Result):
-    """A :class:`Result` whose fields may be arrays of one batch shape (e.g. several times of
-    flight): ``to_table()`` then has a row per batch element.
+    """A :class:`Result` whose fields may be arrays of one batch shape.
+
+    E.g. several times of flight: ``to_table()`` then has a row per batch element.
     """
 
     def batch_shape(self) -> tuple:

@@ -1,5 +1,6 @@
-"""Free-return lunar flybys in the planar patched conic: :func:`free_return` and
-:func:`free_return_flyby_altitude`.
+"""Free-return lunar flybys in the planar patched conic.
+
+See :func:`free_return` and :func:`free_return_flyby_altitude`.
 """
 
 from __future__ import annotations
@@ -102,8 +103,10 @@ def free_return(
     flyby_altitude=250 * u.km,
     band=(0 * u.km, 200 * u.km),
 ) -> FreeReturn:
-    """Whether a planar patched-conic lunar flyby sends the spacecraft back to an Earth perigee
-    within ``band`` (e.g. an entry corridor's vacuum perigee). Keyword-only arguments.
+    """Return whether a lunar flyby sends the spacecraft back to an Earth perigee within ``band``.
+
+    Planar patched conic; ``band`` is e.g. an entry corridor's vacuum perigee. Keyword-only
+    arguments.
 
     Mean circular Moon, planar, point Moon: the excess velocity is turned by the flyby angle
     (Curtis eq. 8.55) towards one side or the other, and the new Earth conic's perigee is
@@ -176,8 +179,10 @@ def free_return_flyby_altitude(
     perigee_altitude=100 * u.km,
     max_flyby_altitude=20000 * u.km,
 ) -> FreeReturnDesign:
-    """Design a free return: the lunar flyby altitude at which the planar patched conic of
-    :func:`free_return` comes back to an Earth perigee at ``perigee_altitude``.
+    """Design a free return: find the lunar flyby altitude for a given Earth perigee.
+
+    The altitude at which the planar patched conic of :func:`free_return` comes back to an Earth
+    perigee at ``perigee_altitude``.
 
     Scans flyby altitudes 0 .. ``max_flyby_altitude`` on both sides of passage (one vectorised
     call) and refines the lowest crossing by bisection to 1 m. Raises

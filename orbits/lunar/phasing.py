@@ -20,8 +20,10 @@ __all__ = ["PhasingProfile", "phasing_profile"]
 
 @dataclass(frozen=True, repr=False)
 class PhasingProfile(LunarTable):
-    """Chang'e-style phasing: a row per perigee burn (the loops', then TLI) with the period
-    and apogee of the orbit it starts (blank after TLI, which leaves for the Moon).
+    """Chang'e-style phasing: a row per perigee burn (the loops', then TLI).
+
+    Each row has the period and apogee of the orbit the burn starts (blank after TLI, which leaves
+    for the Moon).
 
     ``loop_periods`` and ``loop_apogee_altitudes`` (one per loop, no TLI entry) are kept as
     plain fields.
@@ -55,8 +57,10 @@ def phasing_profile(
     loop_periods=None,
     tli_apogee_altitude=EARTH_MOON_DISTANCE * u.km,
 ) -> PhasingProfile:
-    """Δv split and added time of a phasing-loop departure (Chang'e-1: 16 h, 24 h and 48 h
-    loops before TLI; Xinhua / CNSA reports of October 2007). Keyword-only arguments.
+    """Return the Δv split and added time of a phasing-loop departure.
+
+    Chang'e-1: 16 h, 24 h and 48 h loops before TLI (Xinhua / CNSA reports of October 2007).
+    Keyword-only arguments.
 
     Parameters
     ----------

@@ -1,5 +1,6 @@
-"""Earth-Moon porkchop: TLI, LOI and total Δv over departure epochs × times of flight, one
-vectorised Lambert call for the grid (:func:`lunar_porkchop`), and its best windows
+"""Earth-Moon porkchop: TLI, LOI and total Δv over departure epochs × times of flight.
+
+One vectorised Lambert call for the grid (:func:`lunar_porkchop`), and its best windows
 (:meth:`LunarPorkchop.best`).
 """
 
@@ -36,8 +37,9 @@ _BYTES_PER_CELL = 13_500
 
 @dataclass(frozen=True, repr=False)
 class LunarTransferWindows(LunarTable):
-    """The cheapest departures of a :class:`LunarPorkchop`, cheapest first: for each, the
-    time of flight that minimises the total Δv of that departure.
+    """The cheapest departures of a :class:`LunarPorkchop`, cheapest first.
+
+    For each, the time of flight that minimises the total Δv of that departure.
     """
 
     name: str = value("transfer")
@@ -165,8 +167,9 @@ def lunar_porkchop(
     ephemeris="de421",
     name: str = "",
 ) -> LunarPorkchop:
-    """TLI, LOI and total Δv over a grid of departure epochs and times of flight, with the
-    Moon from the ephemeris and one vectorised Lambert call for the whole grid.
+    """Compute TLI, LOI and total Δv over a grid of departure epochs and times of flight.
+
+    The Moon comes from the ephemeris; one vectorised Lambert call covers the whole grid.
 
     For each cell the departure point lies in the parking orbit (inclination
     ``parking_inclination``, node chosen to bring its plane through -- or, if the Moon's

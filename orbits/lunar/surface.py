@@ -1,5 +1,7 @@
-"""Lunar orbits and landing sites: orbit properties, J2 plane drift, when a site passes under
-an orbiter's plane and what the mismatch costs.
+"""Lunar orbits and landing sites.
+
+Orbit properties, J2 plane drift, when a site passes under an orbiter's plane and what the mismatch
+costs.
 """
 
 from __future__ import annotations
@@ -76,9 +78,10 @@ def lunar_orbit_properties(periapsis_altitude, apoapsis_altitude=None) -> LunarO
 
 
 def site_coverage(latitude, inclination):
-    """Whether an orbit of the given inclination (to the lunar equator) ever passes over a
-    site at ``latitude``: ``|latitude| <= i`` (prograde) or ``<= 180 deg - i`` (retrograde).
-    Broadcasts; returns a bool array.
+    """Return whether an orbit of the given inclination ever passes over a site at ``latitude``.
+
+    Inclination to the lunar equator: ``|latitude| <= i`` (prograde) or ``<= 180 deg - i``
+    (retrograde). Broadcasts; returns a bool array.
     """
     lat = as_value(latitude, u.rad, "latitude", min=-np.pi / 2, max=np.pi / 2)
     inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi)
@@ -88,8 +91,9 @@ def site_coverage(latitude, inclination):
 
 @dataclass(frozen=True, repr=False)
 class LunarPlaneDrift(BatchResult):
-    """Secular J2 drift of a lunar orbit's node and periapsis, inertial and against the
-    rotating surface.
+    """Secular J2 drift of a lunar orbit's node and periapsis.
+
+    Inertial and against the rotating surface.
     """
 
     periapsis_altitude: u.Quantity = quantity("periapsis altitude", "km", fmt=".0f")
@@ -115,8 +119,10 @@ def _rates(a, e, inc):
 
 
 def lunar_plane_drift(periapsis_altitude, apoapsis_altitude=None, *, inclination=90 * u.deg) -> LunarPlaneDrift:
-    """Secular drift of a lunar orbit's node and periapsis from the Moon's J2 (LP150Q, whose
-    reference radius is 1,738.0 km), deg/day, via :func:`orbits.core.j2.j2_secular_rates`.
+    """Return the secular drift of a lunar orbit's node and periapsis from the Moon's J2.
+
+    LP150Q, whose reference radius is 1,738.0 km; deg/day, via
+    :func:`orbits.core.j2.j2_secular_rates`.
 
     Only J2: for low lunar orbits the mascons and the Earth's pull also matter (they make
     most low orbits unstable within months), so treat this as the plane's mean drift over
@@ -244,8 +250,9 @@ def site_plane_passes(
 
 @dataclass(frozen=True, repr=False)
 class PlaneMismatchCost(LunarTable):
-    """Angle of a landing site out of an orbiter's plane over time and the plane change it
-    costs an ascent to that orbit.
+    """Angle of a landing site out of an orbiter's plane over time.
+
+    With the plane change it costs an ascent to that orbit.
     """
 
     site_latitude: u.Quantity = quantity("site latitude", "deg", fmt=".2f")
@@ -276,9 +283,11 @@ def plane_mismatch_cost(
     offsets=None,
     altitude=200 * u.km,
 ) -> PlaneMismatchCost:
-    """Angle of a landing site out of an orbiter's plane over time, and the Δv of the plane
-    change that angle costs an ascent to that orbit (a single plane change ``2 v sin(b/2)`` at
-    the orbit's circular speed -- the usual upper bound; a launch azimuth can take a little).
+    """Compute the angle of a landing site out of an orbiter's plane over time, and its cost.
+
+    The cost is the Δv of the plane change that angle costs an ascent to that orbit (a single plane
+    change ``2 v sin(b/2)`` at the orbit's circular speed -- the usual upper bound; a launch azimuth
+    can take a little).
 
     ``offsets`` are times after the epoch at which the plane's node is at ``node_longitude``
     (default: 200 steps over one sidereal month).

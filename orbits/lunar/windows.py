@@ -21,8 +21,9 @@ __all__ = ["DepartureWindows", "departure_windows"]
 
 @dataclass(frozen=True, repr=False)
 class DepartureWindows(LunarTable):
-    """One row per (departure, parking orbit): can TLI start in-plane, and if not what the
-    plane change costs (``penalty``, never NaN).
+    """One row per (departure, parking orbit): can TLI start in-plane?
+
+    If not, ``penalty`` is what the plane change costs (never NaN).
     """
 
     tof: u.Quantity = quantity("time of flight", "day", fmt=".2f")
@@ -68,8 +69,9 @@ def departure_windows(
     parking_altitude=200 * u.km,
     ephemeris="de421",
 ) -> DepartureWindows:
-    """For each departure day and parking orbit: can TLI start in-plane, and if not what does
-    the plane change cost?
+    """Find for each departure day and parking orbit whether TLI can start in-plane.
+
+    If not, what does the plane change cost?
 
     The transfer plane contains the Earth's centre and the Moon at arrival, so a parking orbit
     of inclination ``i`` departs in-plane only when the Moon's declination at arrival satisfies

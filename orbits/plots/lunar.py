@@ -1,6 +1,8 @@
-"""Lunar-transfer figures: transfer families (Δv against time of flight) with missions placed
-on them, the lunar porkchop, the Moon's declination against parking-orbit inclinations, and
-halo orbits. Every function takes data and returns a matplotlib ``Figure``.
+"""Lunar-transfer figures.
+
+Transfer families (Δv against time of flight) with missions placed on them, the lunar porkchop, the
+Moon's declination against parking-orbit inclinations, and halo orbits. Every function takes data
+and returns a matplotlib ``Figure``.
 """
 
 from __future__ import annotations
@@ -145,8 +147,9 @@ def transfer_family_chart(
 
 def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: str | None = None,
                     *, span=1.5 * _KMS):
-    """Contour plot of a :class:`orbits.lunar.LunarPorkchop` grid against departure date and
-    time of flight; the cheapest cell is marked.
+    """Contour plot of a :class:`orbits.lunar.LunarPorkchop` grid.
+
+    Against departure date and time of flight; the cheapest cell is marked.
 
     ``quantity``: 'total_dv', 'tli_dv', 'loi_dv' or 'v_inf'. The colour scale runs from the
     grid's minimum to the minimum + ``span`` (default 1.5 km/s, the useful range: anything
@@ -212,10 +215,11 @@ def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: st
 
 
 def departure_window_figure(windows, title: str = "Moon's declination at arrival vs parking-orbit inclination"):
-    """Return the Moon's declination at arrival over departure dates (from
-    :func:`orbits.departure_windows`, a :class:`orbits.lunar.DepartureWindows`), with each
-    site's ±inclination band; departures on days when the Moon lies outside a site's band need
-    a plane change (marked).
+    """Plot the Moon's declination at arrival over departure dates.
+
+    From :func:`orbits.departure_windows` (a :class:`orbits.lunar.DepartureWindows`), with each
+    site's ±inclination band; departures on days when the Moon lies outside a site's band need a
+    plane change (marked).
     """
     from orbits.errors import ArgumentError, ArgumentTypeError
     from orbits.lunar import DepartureWindows
@@ -251,9 +255,10 @@ def departure_window_figure(windows, title: str = "Moon's declination at arrival
 
 
 def halo_orbit_figure(halo, zero_velocity=True):
-    """Return a halo orbit (:func:`orbits.halo_orbit`) in the xy- and xz-planes of the rotating frame,
-    with the Moon and the libration point; optionally the zero-velocity curve of its Jacobi
-    constant in the xy view.
+    """Plot a halo orbit (:func:`orbits.halo_orbit`) in the xy- and xz-planes.
+
+    Rotating frame, with the Moon and the libration point; optionally the zero-velocity curve of its
+    Jacobi constant in the xy view.
     """
     from orbits.cr3bp import HaloOrbit, lagrange_points, zero_velocity_curves
     from orbits.errors import ArgumentTypeError
