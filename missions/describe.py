@@ -9,7 +9,14 @@ from astropy.table import QTable, Row
 
 from . import records as r
 
-__all__ = ["LabelledTable", "describe", "describe_dict", "labelled_table", "record_html", "table_html"]
+__all__ = [
+    "LabelledTable",
+    "describe",
+    "describe_dict",
+    "labelled_table",
+    "record_html",
+    "table_html",
+]
 
 
 def _is_empty(val) -> bool:
@@ -240,7 +247,8 @@ class LabelledTable(QTable):
                 if isinstance(val, u.Quantity):
                     x = float(val.value)
                     rec[keys.get(name, name)] = (
-                        {"value": x, "unit": val.unit.to_string()} if math.isfinite(x) else None)
+                        {"value": x, "unit": val.unit.to_string()} if math.isfinite(x) else None
+                    )
                 else:
                     rec[keys.get(name, name)] = val.item() if hasattr(val, "item") else val
             out.append(rec)
@@ -259,7 +267,7 @@ def _cell(table, name, i) -> str:
 
 
 def table_html(table, caption: str | None = None, max_rows: int = 200) -> str:
-    """Return a plain HTML table: labelled header (with units), formatted cells, blanks for unknowns."""
+    """Return a plain HTML table: labelled header (units), formatted cells, blank unknowns."""
     import html
 
     esc = html.escape
@@ -275,11 +283,11 @@ def table_html(table, caption: str | None = None, max_rows: int = 200) -> str:
         rows.append(f"<tr>{cells}</tr>")
     more = (
         f"<tr><td colspan='{len(table.colnames)}'>… {len(table) - max_rows} more rows</td></tr>"
-        if len(table) > max_rows else ""
+        if len(table) > max_rows
+        else ""
     )
     cap = f"<caption style='text-align:left'><b>{esc(caption)}</b></caption>" if caption else ""
-    return (f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}{more}</tbody>"
-            "</table>")
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}{more}</tbody></table>"
 
 
 def _rows(obj, prefix=""):
@@ -301,10 +309,15 @@ def _rows(obj, prefix=""):
                 detail = "; ".join(
                     f"{fl.name.replace('_', ' ')} {_fmt(getattr(item, fl.name))}"
                     for fl in fields(item)
-                    if fl.name not in _SKIP and fl.name != head_field
-                    and not _is_empty(getattr(item, fl.name)) and not is_dataclass(getattr(item, fl.name))
-                    and not (isinstance(getattr(item, fl.name), tuple) and getattr(item, fl.name)
-                             and is_dataclass(getattr(item, fl.name)[0]))
+                    if fl.name not in _SKIP
+                    and fl.name != head_field
+                    and not _is_empty(getattr(item, fl.name))
+                    and not is_dataclass(getattr(item, fl.name))
+                    and not (
+                        isinstance(getattr(item, fl.name), tuple)
+                        and getattr(item, fl.name)
+                        and is_dataclass(getattr(item, fl.name)[0])
+                    )
                 )
                 text = head + (f": {detail}" if detail else "")
                 out.append((label, text, getattr(item, "source", "")))
@@ -314,8 +327,13 @@ def _rows(obj, prefix=""):
                         for alt in sub:
                             _, alt_head = _headline(alt)
                             alt_head = getattr(alt, "value", alt_head)
-                            out.append((f"{label} ({fl.name.replace('_', ' ').rstrip('s')})",
-                                        _fmt(alt_head), getattr(alt, "source", "")))
+                            out.append(
+                                (
+                                    f"{label} ({fl.name.replace('_', ' ').rstrip('s')})",
+                                    _fmt(alt_head),
+                                    getattr(alt, "source", ""),
+                                )
+                            )
         else:
             out.append((label, _fmt(val), getattr(obj, "source", "") if prefix else ""))
     return out
@@ -328,13 +346,18 @@ def record_html(rec) -> str:
     esc = html.escape
     cited = getattr(rec, "sources", None) or ((rec.source,) if getattr(rec, "source", None) else ())
     body = "".join(
-        f"<tr><th style='text-align:left'>{esc(label)}</th><td style='text-align:left'>{esc(text)}</td>"
+        f"<tr><th style='text-align:left'>{esc(label)}</th>"
+        f"<td style='text-align:left'>{esc(text)}</td>"
         f"<td style='text-align:left'>{f'<code>{esc(src)}</code>' if src else ''}</td></tr>"
         for label, text, src in _rows(rec)
     )
     caption = esc(repr(rec).strip("<>"))
     sources = ", ".join(esc(k) for k in cited)
-    foot = f"<tr><td colspan='3' style='font-size:90%'>sources: {sources}</td></tr>" if sources else ""
-    return (f"<table><caption style='text-align:left'><b>{caption}</b></caption>"
-            f"<thead><tr><th>field</th><th>value</th><th>source</th></tr></thead>"
-            f"<tbody>{body}{foot}</tbody></table>")
+    foot = (
+        f"<tr><td colspan='3' style='font-size:90%'>sources: {sources}</td></tr>" if sources else ""
+    )
+    return (
+        f"<table><caption style='text-align:left'><b>{caption}</b></caption>"
+        f"<thead><tr><th>field</th><th>value</th><th>source</th></tr></thead>"
+        f"<tbody>{body}{foot}</tbody></table>"
+    )

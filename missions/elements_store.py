@@ -77,7 +77,7 @@ def gp_url(*, group: str | None = "stations", catnr: int | None = None) -> str:
 
 
 def _read_cache(path: Path) -> list[dict]:
-    """Return the cached OMM records (empty if there is no cache); DataFileError if it is corrupt."""
+    """Return the cached OMM records (empty without a cache); DataFileError if it is corrupt."""
     from orbits.omm import parse_elements
 
     if not path.is_file():
@@ -263,7 +263,9 @@ class CachedElements(TableResult):
 
     def summary(self) -> str:
         """Return the one-line summary shown inside ``repr``."""
-        return f"{len(self)} objects in {self.path}" if len(self) else f"nothing cached in {self.path}"
+        if not len(self):
+            return f"nothing cached in {self.path}"
+        return f"{len(self)} objects in {self.path}"
 
 
 def list_cached(at=None) -> CachedElements:
@@ -279,16 +281,21 @@ def list_cached(at=None) -> CachedElements:
     hist = cached_histories()
     hs = [] if hist is None else [hist[n] for n in hist]
     epochs = Time([h.latest.epoch for h in hs]) if hs else Time([], format="jd", scale="utc")
-    ages = ((t - epochs).to(u.day) if hs else np.zeros(0) * u.day)
+    ages = (t - epochs).to(u.day) if hs else np.zeros(0) * u.day
     old = [(h, float(a.to_value(u.day))) for h, a in zip(hs, ages) if abs(a.to_value(u.day)) > 14]
     warnings = ()
     if old:
         worst = max(old, key=lambda x: abs(x[1]))
-        names = ", ".join(h.name for h, _ in old[:4]) + (f" and {len(old) - 4} more"
-                                                         if len(old) > 4 else "")
-        warnings = ((f"the cached elements of {names} are more than 14 days from "
-                     f"{t.utc.isot[:10]} (up to {abs(worst[1]):.1f} days, {worst[0].name}); run "
-                     "'mission-compare elements update'"),)
+        names = ", ".join(h.name for h, _ in old[:4]) + (
+            f" and {len(old) - 4} more" if len(old) > 4 else ""
+        )
+        warnings = (
+            (
+                f"the cached elements of {names} are more than 14 days from "
+                f"{t.utc.isot[:10]} (up to {abs(worst[1]):.1f} days, {worst[0].name}); run "
+                "'mission-compare elements update'"
+            ),
+        )
     notes = () if hs else ("nothing cached yet: run 'mission-compare elements update'",)
     return CachedElements(
         path=str(path),
@@ -298,4 +305,6 @@ def list_cached(at=None) -> CachedElements:
         age=ages,
         sets=np.array([len(h) for h in hs], dtype=int),
         analysis_date=t,
-        warnings=warnings, notes=notes)
+        warnings=warnings,
+        notes=notes,
+    )

@@ -80,7 +80,9 @@ class TransferProfile(Result):
     lunar_inclination: u.Quantity | None = quantity("lunar inclination", "deg", fmt=".2f")
     lunar_orbit_period: u.Quantity | None = quantity("lunar orbit period", "h", fmt=".2f")
     landing_latitude: u.Quantity | None = quantity("landing latitude", "deg", fmt=".2f")
-    min_lunar_inclination: u.Quantity | None = quantity("lowest inclination over the site", "deg", fmt=".2f")
+    min_lunar_inclination: u.Quantity | None = quantity(
+        "lowest inclination over the site", "deg", fmt=".2f"
+    )
     site_overflown: bool | None = value("orbit passes over the site")
     assumptions: tuple[str, ...] = ()
 
@@ -89,8 +91,10 @@ class TransferProfile(Result):
     def summary(self) -> str:
         """Return the one-line summary shown inside ``repr``."""
         loi = "" if self.loi_dv is None else f" + LOI {self.loi_dv.to_value(_KMS):.3f}"
-        return (f"{self.name} from {self.launch_site}: TLI {self.tli_dv.to_value(_KMS):.3f}{loi} km/s, "
-                f"tof {self.tof.to_value(u.day):.2f} d ({self.moon_model} Moon)")
+        return (
+            f"{self.name} from {self.launch_site}: TLI {self.tli_dv.to_value(_KMS):.3f}{loi} km/s, "
+            f"tof {self.tof.to_value(u.day):.2f} d ({self.moon_model} Moon)"
+        )
 
     def as_row(self) -> dict:
         """Return the profile as a dict of field name to value."""
@@ -122,7 +126,10 @@ class LunarProfiles(TableResult):
 
     def summary(self) -> str:
         """Return the one-line summary shown inside ``repr``."""
-        return f"{len(self)} lunar missions, TLI {self.tli_dv.min().to_value(_KMS):.3f}–{self.tli_dv.max().to_value(_KMS):.3f} km/s"
+        return (
+            f"{len(self)} lunar missions, TLI {self.tli_dv.min().to_value(_KMS):.3f}"
+            f"–{self.tli_dv.max().to_value(_KMS):.3f} km/s"
+        )
 
     @property
     def keys(self) -> list[str]:
@@ -178,7 +185,9 @@ def _departure(rec, tof) -> tuple[Time | None, str]:
     lo, hi = ephemeris_span().tdb.jd  # compare in TDB: no UTC conversion of 2053
     if not (lo <= t.tdb.jd and t.tdb.jd + tof.to_value(u.day) <= hi):
         return None, "mean circular Moon (launch outside DE421)"
-    return t, "DE421 Moon at the catalog launch time" + (" (noon assumed)" if date.precision == "day" else "")
+    return t, "DE421 Moon at the catalog launch time" + (
+        " (noon assumed)" if date.precision == "day" else ""
+    )
 
 
 def transfer_budget(
@@ -236,7 +245,9 @@ def transfer_budget(
     if kind == "phasing loops":
         ph = orbits.phasing_profile(parking_altitude=parking_altitude, loops=3)
         lunar_leg = None if tof is None else tof - ph.added_time
-        notes.append("phasing: 3 equal-burn loops assumed; their time is taken off the catalog total")
+        notes.append(
+            "phasing: 3 equal-burn loops assumed; their time is taken off the catalog total"
+        )
         tof = lunar_leg
     if kind in ("L2 halo", "low-energy"):
         notes.append(
@@ -266,9 +277,14 @@ def transfer_budget(
     departure, model = _departure(rec, tof)
     notes.append(model)
     b = orbits.tli_budget(
-        parking_altitude=parking_altitude, parking_inclination=i_park, tof=tof,
-        lunar_periapsis_altitude=hp, lunar_apoapsis_altitude=ha, lunar_inclination=inc_l,
-        departure=departure, ephemeris=ephemeris,
+        parking_altitude=parking_altitude,
+        parking_inclination=i_park,
+        tof=tof,
+        lunar_periapsis_altitude=hp,
+        lunar_apoapsis_altitude=ha,
+        lunar_inclination=inc_l,
+        departure=departure,
+        ephemeris=ephemeris,
     )
     is_halo = rec.target == "Earth-Moon L2"
     loi = None if is_halo else b.loi_dv.to(_KMS)
@@ -318,12 +334,13 @@ def _record(mission, cat):
     if isinstance(mission, Mission):
         return mission
     raise ArgumentTypeError(
-        f"mission must be a catalog name or a missions.records.Mission, got {type(mission).__name__}"
+        "mission must be a catalog name or a missions.records.Mission, "
+        f"got {type(mission).__name__}"
     )
 
 
 def _qcol(values, unit):
-    """Return a Quantity column from Quantities or None (None -> NaN: a blank cell, null in JSON)."""
+    """Return a Quantity column from Quantities or None (None -> NaN: blank cell, JSON null)."""
     return np.array([np.nan if v is None else v.to_value(unit) for v in values]) * u.Unit(unit)
 
 
@@ -350,9 +367,11 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) 
         lunar_inclination=_qcol([p.lunar_inclination for p in ps], "deg"),
         moon_model=np.array([p.moon_model.replace(" circular", "") for p in ps]),
         profiles=ps,
-        notes=("patched conic (orbits.tli_budget) from each mission's own launch site, transfer "
-               "time and the DE421 Moon at its launch date where the catalog dates it; blank LOI: "
-               "an L2 halo mission (insertion not modelled)",),
+        notes=(
+            "patched conic (orbits.tli_budget) from each mission's own launch site, transfer "
+            "time and the DE421 Moon at its launch date where the catalog dates it; blank LOI: "
+            "an L2 halo mission (insertion not modelled)",
+        ),
     )
 
 
@@ -391,7 +410,9 @@ def family_points(catalog=None, profiles: QTable | None = None):
 
 
 def transfer_family_figure(catalog=None):
-    """Return the transfer-family chart with every catalog lunar mission that has a transfer time."""
+    """Return the transfer-family chart with each catalog lunar mission that has a transfer time."""
     from orbits.plots.lunar import transfer_family_chart
 
-    return transfer_family_chart(family_points(catalog), title="Lunar missions on the transfer families")
+    return transfer_family_chart(
+        family_points(catalog), title="Lunar missions on the transfer families"
+    )

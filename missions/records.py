@@ -143,7 +143,8 @@ class Source(_Display):
 
 
 _DATE_RE = re.compile(
-    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?:[T ](?P<t>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?)?)?$"
+    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
+    r"(?:[T ](?P<t>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?)?)?$"
 )
 
 
@@ -162,7 +163,8 @@ class MissionDate:
         m = _DATE_RE.match(text)
         if not m:
             raise ValueError(
-                f"{text!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (UTC)"
+                f"{text!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD "
+                "or YYYY-MM-DDTHH:MM[:SS] (UTC)"
             )
         y, mo, d, t = m.group("y", "m", "d", "t")
         if t:
@@ -228,7 +230,9 @@ class Fact(_Display):
 
     def _summary(self) -> str:
         val = self.value
-        text = f"{val.value:g} {val.unit.to_string()}" if isinstance(val, u.Quantity) else _short(val)
+        text = (
+            f"{val.value:g} {val.unit.to_string()}" if isinstance(val, u.Quantity) else _short(val)
+        )
         return f"{self.name} = {text} [{self.source}]"
 
 
@@ -278,8 +282,11 @@ class TargetOrbit(_Display):
         return bool(abs((self.apoapsis - self.periapsis).to_value(u.km)) < 1.0)
 
     def _summary(self) -> str:
-        alt = (_num(self.periapsis, "km", ".0f") if self.is_circular
-               else f"{self.periapsis.to_value(u.km):.0f} × {_num(self.apoapsis, 'km', '.0f')}")
+        alt = (
+            _num(self.periapsis, "km", ".0f")
+            if self.is_circular
+            else f"{self.periapsis.to_value(u.km):.0f} × {_num(self.apoapsis, 'km', '.0f')}"
+        )
         return f"{self.body}, {alt}, inclination {_num(self.inclination, 'deg', '.2f')}"
 
 
@@ -391,7 +398,12 @@ class Mission(_Display):
         date = self.current_date
         if date is None:
             when = "no launch date"
-        elif self.launch_date is not None and self.status in ("flown", "operating", "failed", "deorbited"):
+        elif self.launch_date is not None and self.status in (
+            "flown",
+            "operating",
+            "failed",
+            "deorbited",
+        ):
             when = f"launched {date.text[:10]}"
         else:
             when = f"planned for {date.text[:10]}"
@@ -416,7 +428,11 @@ class Mission(_Display):
         Return legs and lunar-orbit rendezvous (which happen after arrival) are not counted.
         """
         after = ("return", "lunar orbit rendezvous")
-        legs = [leg.duration for leg in self.transfer if leg.duration is not None and leg.kind not in after]
+        legs = [
+            leg.duration
+            for leg in self.transfer
+            if leg.duration is not None and leg.kind not in after
+        ]
         if not legs:
             return None
         total = legs[0]

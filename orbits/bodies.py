@@ -35,7 +35,10 @@ class Body:
 
     def __repr__(self) -> str:
         """Return the name and main constants on one line."""
-        return f"<Body {self.name}: k={self.k.to_value(u.km**3 / u.s**2):.6g} km3/s2, R={self.R.to_value(u.km):g} km>"
+        return (
+            f"<Body {self.name}: k={self.k.to_value(u.km**3 / u.s**2):.6g} km3/s2, "
+            f"R={self.R.to_value(u.km):g} km>"
+        )
 
     __str__ = __repr__
 

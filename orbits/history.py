@@ -376,7 +376,10 @@ class Histories(Mapping):
         return cls(ElementHistory(g) for g in groups.values())
 
     def merge(self, *others: Histories) -> Histories:
-        """Return these histories extended by ``others`` in order (later sources win at equal epochs)."""
+        """Return these histories extended by ``others`` in order.
+
+        Later sources win at equal epochs.
+        """
         hs = list(self._by_number.values())
         for o in others:
             hs.extend(o.values())
@@ -596,11 +599,16 @@ def assess_age(element_set, at, *, stale_after=STALE_AFTER, max_age=MAX_AGE, war
                 f"{'after' if days > 0 else 'before'} the epoch "
                 f"{element_set.epoch.utc.isot[:10]} of the elements of {element_set.name} "
                 f"(#{element_set.catalog_number}); allowed: within {max_age.to_value(u.day):.0f} "
-                f"days; use elements nearer that date (--tle FILE, 'mission-compare elements update')")
+                "days; use elements nearer that date "
+                "(--tle FILE, 'mission-compare elements update')")
         msg = stale_message(element_set, t, stale_after=stale_after)
     if msg and warn:
         warnings.warn(msg, StaleInputWarning, stacklevel=stacklevel)
-    return InputSet(kind="elements", name=element_set.name,
-                    source=getattr(element_set, "source", "") or "",
-                    epoch=element_set.epoch, age=age,
-                    detail=f"catalogue number {element_set.catalog_number}")
+    return InputSet(
+        kind="elements",
+        name=element_set.name,
+        source=getattr(element_set, "source", "") or "",
+        epoch=element_set.epoch,
+        age=age,
+        detail=f"catalogue number {element_set.catalog_number}",
+    )

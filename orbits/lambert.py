@@ -32,7 +32,9 @@ class LambertError(ConvergenceError):
 def _as_bool_array(value, name):
     arr = np.asarray(value)
     if arr.dtype != bool:
-        raise ArgumentTypeError(f"{name} must be a bool or an array of bools, got {describe_value(value)}")
+        raise ArgumentTypeError(
+            f"{name} must be a bool or an array of bools, got {describe_value(value)}"
+        )
     return arr
 
 
@@ -105,8 +107,9 @@ def lambert(
                 f"{name} must have 3 components on its last axis, got shape {arr.shape}"
             )
         if np.any(np.sum(arr * arr, axis=-1) == 0.0):
-            raise ArgumentError(f"{name} must be a non-zero position vector, got "
-                                f"{describe_value(arr)}")
+            raise ArgumentError(
+                f"{name} must be a non-zero position vector, got {describe_value(arr)}"
+            )
     tof_ = np.asarray(as_value(tof, u.s, "tof", min=0.0, min_inclusive=False), dtype=float)
 
     M_arr = np.asarray(M)
@@ -119,13 +122,13 @@ def lambert(
             M_arr = M_arr.astype(np.int64)
         else:
             raise ArgumentTypeError(
-                f"M must be an integer number of revolutions (>= 0), got {describe_value(M)}")
+                f"M must be an integer number of revolutions (>= 0), got {describe_value(M)}"
+            )
     if np.any(M_arr < 0):
         raise ArgumentError(f"M must be >= 0 revolutions, got {int(np.min(M_arr))}")
     pro = _as_bool_array(prograde, "prograde")
     low = _as_bool_array(lowpath, "lowpath")
-    check_broadcast(r1=r1_[..., 0], r2=r2_[..., 0], tof=tof_, M=M_arr, prograde=pro,
-                    lowpath=low)
+    check_broadcast(r1=r1_[..., 0], r2=r2_[..., 0], tof=tof_, M=M_arr, prograde=pro, lowpath=low)
 
     sol = _core.lambert(mu, r1_, r2_, tof_, M_arr, pro, low)
     single = sol.status.ndim == 0

@@ -225,7 +225,8 @@ def plane_alignments(
     Raises :class:`~orbits.errors.ArgumentError` if the nodes drift at the same rate (no
     synodic period: the plane angle never changes).
     """
-    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or not 1 <= count <= 10000:
+    if (isinstance(count, bool) or not isinstance(count, (int, np.integer))
+            or not 1 <= count <= 10000):
         raise ArgumentError(f"count must be an integer in [1, 10000], got {count!r}")
     i1, r1, o1, e1 = _orbit_elements(orbit1, "orbit1", attractor, True, second_order)
     i2, r2, o2, e2 = _orbit_elements(orbit2, "orbit2", attractor, True, second_order)
@@ -234,8 +235,10 @@ def plane_alignments(
         raise ArgumentError(f"start must be a single time, got shape {start.shape}")
     rel = r1 - r2  # rad/s
     if abs(rel) < 1e-15:
-        raise ArgumentError("the two nodes drift at the same rate: their relative position never "
-                            "changes, so there is no synodic period (the plane angle is constant)")
+        raise ArgumentError(
+            "the two nodes drift at the same rate: their relative position never "
+            "changes, so there is no synodic period (the plane angle is constant)"
+        )
     d0 = np.mod(_nodes_at(start, o1, r1, e1) - _nodes_at(start, o2, r2, e2), 2 * np.pi)
     syn = 2 * np.pi / abs(rel)
     k = np.arange(count)
@@ -274,12 +277,15 @@ class PlaneAngleHistory(TableResult):
         if not len(self):
             return "0 times"
         ang = self.plane_angle.to_value(u.deg)
-        return (f"{len(self)} times from {self.time[0].utc.isot[:10]} to "
-                f"{self.time[-1].utc.isot[:10]}, plane angle {ang.min():.2f}°–{ang.max():.2f}°")
+        return (
+            f"{len(self)} times from {self.time[0].utc.isot[:10]} to "
+            f"{self.time[-1].utc.isot[:10]}, plane angle {ang.min():.2f}°–{ang.max():.2f}°"
+        )
 
 
-def plane_angle_history(orbit1, orbit2, times, *, attractor=Earth,
-                        second_order=False) -> PlaneAngleHistory:
+def plane_angle_history(
+    orbit1, orbit2, times, *, attractor=Earth, second_order=False
+) -> PlaneAngleHistory:
     """Node difference and plane angle of two precessing orbits over ``times``.
 
     Parameters

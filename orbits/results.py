@@ -65,7 +65,7 @@ def value(label: str, *, default=MISSING, fmt: str | None = None, doc: str = "")
 
 
 def column(label: str, unit: str | None = None, *, fmt: str | None = None, doc: str = ""):
-    """Return a column of a :class:`TableResult`: Quantity, Time or plain array, one entry per row."""
+    """Return a column of a :class:`TableResult`: Quantity, Time or array, one entry per row."""
     meta = {"label": label, "unit": unit, "fmt": fmt, "doc": doc, "kind": "column"}
     return field(metadata=meta)
 
@@ -294,7 +294,7 @@ class Result:
         return lines
 
     def to_text(self) -> str:
-        """Rounded, labelled text for a terminal (lines of at most 100 characters)."""
+        """Return rounded, labelled text for a terminal (lines of at most 100 characters)."""
         return "\n".join([*self._text_lines(), *self._footer_lines()])
 
     def _repr_html_(self) -> str:
@@ -438,8 +438,11 @@ class TableResult(Result):
         body = []
         for i in range(min(len(self), 200)):
             cells = "".join(
-                f"<td>{esc(format_value(val.value[i] if isinstance(val, u.Quantity) else val[i], fmt))}</td>"
-                for _, _, val, fmt in cols)
+                "<td>"
+                f"{esc(format_value(val.value[i] if isinstance(val, u.Quantity) else val[i], fmt))}"
+                "</td>"
+                for _, _, val, fmt in cols
+            )
             body.append(f"<tr>{cells}</tr>")
         more = f"<p>... {len(self) - 200} more rows</p>" if len(self) > 200 else ""
         return [f"<table><tr>{head}</tr>{''.join(body)}</table>{more}"]

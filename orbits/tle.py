@@ -358,7 +358,8 @@ def states(tles, times):
     if np.any(err):
         i, j = np.argwhere(err)[0]
         raise ArgumentError(
-            f"SGP4 failed for {tles[i].name!r} at {Time(jd1[j], jd2[j], format='jd', scale='utc').isot} "
+            f"SGP4 failed for {tles[i].name!r} at "
+            f"{Time(jd1[j], jd2[j], format='jd', scale='utc').isot} "
             f"(sgp4 error code {err[i, j]}; e.g. 6 = decayed)"
         )
     r = r.reshape((len(tles),) + shape + (3,))
@@ -390,7 +391,9 @@ def read_text_file(path, what="element file") -> tuple[Path, str]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"{p}: not a UTF-8 text file (byte {exc.start}): {exc.reason}") from None
+        raise DataFileError(
+            f"{p}: not a UTF-8 text file (byte {exc.start}): {exc.reason}"
+        ) from None
     except OSError as exc:
         raise DataFileError(f"{p}: cannot be read ({exc.strerror or exc})") from None
     if not text.strip():
@@ -425,19 +428,24 @@ def read_tle_sets(text: str, source: str = "<text>") -> list[tuple[str, str, str
                 name = name[2:].strip()
             k += 3
         elif ln.startswith("1 "):
-            raise DataFileError(f"{source}, line {n + 1}: TLE line 1 must be followed by line 2 "
-                                f"(starting with '2 '), got {nxt!r}")
+            raise DataFileError(
+                f"{source}, line {n + 1}: TLE line 1 must be followed by line 2 "
+                f"(starting with '2 '), got {nxt!r}"
+            )
         elif ln.startswith("2 "):
-            raise DataFileError(f"{source}, line {n}: TLE line 2 without a line 1 before it: "
-                                f"{ln!r}")
+            raise DataFileError(
+                f"{source}, line {n}: TLE line 2 without a line 1 before it: {ln!r}"
+            )
         else:
-            raise DataFileError(f"{source}, line {n}: neither a name followed by a TLE nor TLE "
-                                f"line 1: {ln!r}")
+            raise DataFileError(
+                f"{source}, line {n}: neither a name followed by a TLE nor TLE line 1: {ln!r}"
+            )
         bad = tle_problem(l1, l2)
         if bad is not None:
             which, what, msg = bad
-            raise DataFileError(f"{source}, line {n1 if which == 1 else n2} (TLE line {which}), "
-                                f"{what}: {msg}")
+            raise DataFileError(
+                f"{source}, line {n1 if which == 1 else n2} (TLE line {which}), {what}: {msg}"
+            )
         out.append((name or l1[2:7].strip(), l1, l2, n1))
     return out
 
@@ -471,8 +479,9 @@ def from_tle(line1, line2=None, *, name=None, path=None) -> TLE:
     """
     if line2 is None:
         if not isinstance(line1, str):
-            raise ArgumentTypeError(f"line1 must be a TLE line or a satellite name (str), got "
-                                    f"{type(line1).__name__}")
+            raise ArgumentTypeError(
+                f"line1 must be a TLE line or a satellite name (str), got {type(line1).__name__}"
+            )
         return load_tles(path)[line1.strip()]
     if not isinstance(line1, str) or not isinstance(line2, str):
         raise ArgumentTypeError("line1 and line2 must be str (the two TLE lines)")

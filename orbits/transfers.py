@@ -82,7 +82,8 @@ def _orbit_elements(orbit, name):
         nu = _field(orbit, "nu", name)
         if nu is None:
             raise ArgumentTypeError(
-                f"{name} must provide the mean anomaly ('M' or 'mean_anomaly') or the true anomaly 'nu'"
+                f"{name} must provide the mean anomaly ('M' or 'mean_anomaly') "
+                "or the true anomaly 'nu'"
             )
         M0 = float(true_to_mean(as_value(nu, u.rad, f"{name}.nu"), e))
     epoch = as_time(vals["epoch"], f"{name}.epoch")
@@ -121,16 +122,19 @@ class TransferWindows(TableResult):
     revs: np.ndarray = column("revs", doc="complete revolutions on the transfer orbit")
     departure_name: str = value("from", default="")
     arrival_name: str = value("to", default="")
-    min_separation: u.Quantity = quantity("windows at least this far apart", "d", fmt=".2f",
-                                          default=None)
+    min_separation: u.Quantity = quantity(
+        "windows at least this far apart", "d", fmt=".2f", default=None
+    )
 
     def summary(self) -> str:
         """Return the one-line summary shown inside ``repr``."""
         who = " → ".join(x for x in (self.departure_name, self.arrival_name) if x)
         if not len(self):
             return f"{who + ': ' if who else ''}no interior minimum in the grid"
-        return (f"{who + ': ' if who else ''}{len(self)} windows, best "
-                f"{self.dv_total[0].to_value(_KMS):.3f} km/s departing {_when(self.departure[0])}")
+        return (
+            f"{who + ': ' if who else ''}{len(self)} windows, best "
+            f"{self.dv_total[0].to_value(_KMS):.3f} km/s departing {_when(self.departure[0])}"
+        )
 
 
 @dataclass(frozen=True, repr=False)
@@ -176,8 +180,10 @@ class StationTransferResult(Result):
         grid = f"{self.ok.shape[0]}×{self.ok.shape[1]} grid"
         if self.best_dv_total is None:
             return f"{head}{grid}, no cell solved"
-        return (f"{head}{grid}, cheapest {self.best_dv_total.to_value(_KMS):.3f} km/s departing "
-                f"{_when(self.best_departure)}")
+        return (
+            f"{head}{grid}, cheapest {self.best_dv_total.to_value(_KMS):.3f} km/s departing "
+            f"{_when(self.best_departure)}"
+        )
 
     def with_names(self, departure_name: str, arrival_name: str) -> StationTransferResult:
         """Return a copy naming the two orbits (display names)."""
@@ -211,8 +217,9 @@ class StationTransferResult(Result):
         else:
             sep = as_value(min_separation, u.s, "min_separation", min=0.0)
             if np.ndim(sep):
-                raise ArgumentError(f"min_separation must be a single time interval, got shape "
-                                    f"{np.shape(sep)}")
+                raise ArgumentError(
+                    f"min_separation must be a single time interval, got shape {np.shape(sep)}"
+                )
             sep_q = (sep * u.s).to(u.day)
             t_rel = (self.departure - self.departure[0]).to_value(u.s)
             rows = np.unravel_index(self.minima, self.ok.shape)[0]
@@ -313,8 +320,10 @@ def station_transfer_search(
         raise ArgumentError(f"max_revs must be an integer >= 0, got {max_revs!r}")
     if max_revs > 20:
         raise ArgumentError(f"max_revs must be at most 20, got {max_revs!r}")
-    check_work_size(float(departure.size) * tof_s.size * _BYTES_PER_CELL,
-                    f"a {departure.size:,} x {tof_s.size:,} transfer grid with max_revs={max_revs}")
+    check_work_size(
+        float(departure.size) * tof_s.size * _BYTES_PER_CELL,
+        f"a {departure.size:,} x {tof_s.size:,} transfer grid with max_revs={max_revs}",
+    )
     if prograde is None:
         prograde = bool(dep_el.inc < np.pi / 2)
 
@@ -359,11 +368,19 @@ def station_transfer_search(
             "best_on_edge": bool(i in (0, n_dep - 1) or j in (0, n_tof - 1)),
         }
     else:
-        warnings = (("no cell of the grid has a Lambert solution: widen the times of flight or "
-                    "allow more revolutions"),)
-    model = ("Keplerian motion" if not j2 else
-             "secular J2, J2^2 and J4 drift (SGP4's model)" if second_order else
-             "secular J2 drift")
+        warnings = (
+            (
+                "no cell of the grid has a Lambert solution: widen the times of flight or "
+                "allow more revolutions"
+            ),
+        )
+    model = (
+        "Keplerian motion"
+        if not j2
+        else "secular J2, J2^2 and J4 drift (SGP4's model)"
+        if second_order
+        else "secular J2 drift"
+    )
     return StationTransferResult(
         departure=departure,
         tof=tof_q,
@@ -381,8 +398,12 @@ def station_transfer_search(
         tof_max=tof_q.max(),
         solved_fraction=float(np.mean(grid.ok)),
         warnings=warnings,
-        notes=((f"two-impulse Lambert transfers (Izzo), up to {int(max_revs)} revolutions, "
-               f"between mean orbits with {model}; cheapest cell over the whole grid, "
-               "best() lists interior minima"),),
+        notes=(
+            (
+                f"two-impulse Lambert transfers (Izzo), up to {int(max_revs)} revolutions, "
+                f"between mean orbits with {model}; cheapest cell over the whole grid, "
+                "best() lists interior minima"
+            ),
+        ),
         **best,
     )

@@ -48,7 +48,9 @@ def _time_from_perigee(r0, e, nu, k):
 
     On the conic of perigee radius ``r0`` and eccentricity ``e`` (elliptic or hyperbolic).
     """
-    r0, e, nu = np.broadcast_arrays(np.asarray(r0, float), np.asarray(e, float), np.asarray(nu, float))
+    r0, e, nu = np.broadcast_arrays(
+        np.asarray(r0, float), np.asarray(e, float), np.asarray(nu, float)
+    )
     out = np.empty(r0.shape)
     ell = e < 1.0 - 1e-10
     hyp = e > 1.0 + 1e-10
@@ -58,7 +60,9 @@ def _time_from_perigee(r0, e, nu, k):
         n = np.sqrt(k / a**3)
         half = nu[ell] / 2.0
         # eccentric anomaly, continuous across nu = pi by atan2 of the half-angle form
-        E = 2.0 * np.arctan2(np.sqrt(1.0 - e[ell]) * np.sin(half), np.sqrt(1.0 + e[ell]) * np.cos(half))
+        E = 2.0 * np.arctan2(
+            np.sqrt(1.0 - e[ell]) * np.sin(half), np.sqrt(1.0 + e[ell]) * np.cos(half)
+        )
         E = np.where(E < 0.0, E + 2.0 * np.pi, E)
         out[ell] = (E - e[ell] * np.sin(E)) / n
     if np.any(hyp):
@@ -74,7 +78,7 @@ def _time_from_perigee(r0, e, nu, k):
 
 
 def _true_anomaly_at(r0, r1, e):
-    """Return the true anomaly in [0, pi] where the conic (perigee r0, eccentricity e) reaches r1."""
+    """Return the true anomaly in [0, pi] where the conic (perigee r0, ecc. e) reaches r1."""
     p = r0 * (1.0 + e)
     c = (p / r1 - 1.0) / np.maximum(e, _TINY)
     return np.arccos(np.clip(c, -1.0, 1.0))
@@ -105,7 +109,9 @@ def tangential_transfer(r0, r1, tof, k, iterations: int = 80):
     e : eccentricity; nu : true anomaly at arrival (rad, in (0, 2 pi));
     v0 : perigee speed (km/s); inbound : bool, arrival after apogee.
     """
-    r0, r1, tof = np.broadcast_arrays(np.asarray(r0, float), np.asarray(r1, float), np.asarray(tof, float))
+    r0, r1, tof = np.broadcast_arrays(
+        np.asarray(r0, float), np.asarray(r1, float), np.asarray(tof, float)
+    )
     e_min = (r1 - r0) / (r1 + r0)
     inbound = tof > hohmann_like_time(r0, r1, k)
     lo = e_min.copy()

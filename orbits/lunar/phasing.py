@@ -86,7 +86,9 @@ def phasing_profile(
     ra = R_EARTH + ha
     if loop_periods is None:
         if not isinstance(loops, (int, np.integer)) or isinstance(loops, bool):
-            raise ArgumentTypeError(f"loops must be an integer in [1, 10], got {describe_value(loops)}")
+            raise ArgumentTypeError(
+                f"loops must be an integer in [1, 10], got {describe_value(loops)}"
+            )
         if not 1 <= loops <= 10:
             raise ArgumentError(f"loops must be an integer in [1, 10], got {loops!r}")
         v_c = np.sqrt(GM_EARTH / r0)

@@ -101,7 +101,9 @@ class LunarPlaneDrift(BatchResult):
     inclination: u.Quantity = quantity("inclination", "deg", fmt=".2f")
     node_rate: u.Quantity = quantity("node drift", "deg / d", fmt=".5f")
     periapsis_rate: u.Quantity = quantity("periapsis drift", "deg / d", fmt=".5f")
-    node_rate_relative_to_surface: u.Quantity = quantity("node drift over the surface", "deg / d", fmt=".4f")
+    node_rate_relative_to_surface: u.Quantity = quantity(
+        "node drift over the surface", "deg / d", fmt=".4f"
+    )
 
     title = "Lunar orbit plane drift (J2)"
 
@@ -109,16 +111,20 @@ class LunarPlaneDrift(BatchResult):
         """Return the one-line summary shown inside ``repr``."""
         if np.ndim(self.node_rate.value):
             return f"{np.size(self.node_rate.value)} lunar orbits"
-        return (f"i {self.inclination.to_value(u.deg):.1f} deg: node "
-                f"{self.node_rate.to_value(_PER_DAY):+.4f} deg/d, over the surface "
-                f"{self.node_rate_relative_to_surface.to_value(_PER_DAY):+.3f} deg/d")
+        return (
+            f"i {self.inclination.to_value(u.deg):.1f} deg: node "
+            f"{self.node_rate.to_value(_PER_DAY):+.4f} deg/d, over the surface "
+            f"{self.node_rate_relative_to_surface.to_value(_PER_DAY):+.3f} deg/d"
+        )
 
 
 def _rates(a, e, inc):
     return j2_secular_rates(a, e, inc, GM_MOON, R_MOON_GRAVITY, J2_MOON)
 
 
-def lunar_plane_drift(periapsis_altitude, apoapsis_altitude=None, *, inclination=90 * u.deg) -> LunarPlaneDrift:
+def lunar_plane_drift(
+    periapsis_altitude, apoapsis_altitude=None, *, inclination=90 * u.deg
+) -> LunarPlaneDrift:
     """Return the secular drift of a lunar orbit's node and periapsis from the Moon's J2.
 
     LP150Q, whose reference radius is 1,738.0 km; deg/day, via
@@ -140,8 +146,10 @@ def lunar_plane_drift(periapsis_altitude, apoapsis_altitude=None, *, inclination
         node_rate=(node * u.rad / u.s).to(_PER_DAY),
         periapsis_rate=(argp * u.rad / u.s).to(_PER_DAY),
         node_rate_relative_to_surface=((node - _OMEGA_MOON) * u.rad / u.s).to(_PER_DAY),
-        notes=("first-order J2 secular rates (LP150Q J2 = 2.032e-4); mascons and the Earth's pull "
-               "are not modelled",),
+        notes=(
+            "first-order J2 secular rates (LP150Q J2 = 2.032e-4); mascons and the Earth's pull "
+            "are not modelled",
+        ),
     )
 
 
@@ -156,8 +164,13 @@ def _site_args(site_latitude, site_longitude, inclination, node_longitude, altit
     inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi)
     node = as_value(node_longitude, u.rad, "node_longitude", min=-2 * np.pi, max=2 * np.pi)
     h = as_value(altitude, u.km, "altitude", min=0.0, max=1.0e4)
-    for name, v in (("site_latitude", lat), ("site_longitude", lon), ("inclination", inc),
-                    ("node_longitude", node), ("altitude", h)):
+    for name, v in (
+        ("site_latitude", lat),
+        ("site_longitude", lon),
+        ("inclination", inc),
+        ("node_longitude", node),
+        ("altitude", h),
+    ):
         if np.ndim(v):
             raise ArgumentError(f"{name} must be a scalar, got an array of shape {np.shape(v)}")
     return lat, lon, inc, node, h
@@ -180,10 +193,14 @@ class SitePlanePasses(LunarTable):
     def summary(self) -> str:
         """Return the one-line summary shown inside ``repr``."""
         if not len(self):
-            return (f"site at {self.site_latitude.to_value(u.deg):.1f} deg never under a "
-                    f"{self.inclination.to_value(u.deg):.1f} deg plane")
-        return (f"{len(self)} passes in {self.duration.to_value(u.day):.1f} d, first after "
-                f"{self.offset[0].to_value(u.day):.2f} d")
+            return (
+                f"site at {self.site_latitude.to_value(u.deg):.1f} deg never under a "
+                f"{self.inclination.to_value(u.deg):.1f} deg plane"
+            )
+        return (
+            f"{len(self)} passes in {self.duration.to_value(u.day):.1f} d, first after "
+            f"{self.offset[0].to_value(u.day):.2f} d"
+        )
 
 
 def site_plane_passes(
@@ -211,7 +228,9 @@ def site_plane_passes(
         ``offset`` (days after start), ``kind`` ('ascending'/'descending' half of the track)
         and ``time`` (a Time if ``start`` is given, else None).
     """
-    lat, lon, inc, node, h = _site_args(site_latitude, site_longitude, inclination, node_longitude, altitude)
+    lat, lon, inc, node, h = _site_args(
+        site_latitude, site_longitude, inclination, node_longitude, altitude
+    )
     dur = as_value(duration, u.s, "duration", min=0.0, max=10 * 365.25 * 86400.0)
     if np.ndim(dur):
         raise ArgumentError("duration must be a scalar time")
@@ -243,8 +262,10 @@ def site_plane_passes(
         offset=offset,
         kind=kinds,
         time=None if start is None else start + offset,
-        notes=("the plane turns at the J2 node rate while the Moon rotates once per sidereal "
-               "month (27.32 d)",),
+        notes=(
+            "the plane turns at the J2 node rate while the Moon rotates once per sidereal "
+            "month (27.32 d)",
+        ),
     )
 
 
@@ -269,9 +290,11 @@ class PlaneMismatchCost(LunarTable):
 
     def summary(self) -> str:
         """Return the one-line summary shown inside ``repr``."""
-        return (f"{len(self)} epochs, angle {self.angle.min().to_value(u.deg):.2f}–"
-                f"{self.max_angle.to_value(u.deg):.2f} deg, up to "
-                f"{self.max_dv.to_value(KMS):.3f} km/s")
+        return (
+            f"{len(self)} epochs, angle {self.angle.min().to_value(u.deg):.2f}–"
+            f"{self.max_angle.to_value(u.deg):.2f} deg, up to "
+            f"{self.max_dv.to_value(KMS):.3f} km/s"
+        )
 
 
 def plane_mismatch_cost(
@@ -292,7 +315,9 @@ def plane_mismatch_cost(
     ``offsets`` are times after the epoch at which the plane's node is at ``node_longitude``
     (default: 200 steps over one sidereal month).
     """
-    lat, lon, inc, node, h = _site_args(site_latitude, site_longitude, inclination, node_longitude, altitude)
+    lat, lon, inc, node, h = _site_args(
+        site_latitude, site_longitude, inclination, node_longitude, altitude
+    )
     if offsets is None:
         offsets = np.linspace(0.0, SIDEREAL_MONTH, 200) * u.s
     t = np.atleast_1d(as_value(offsets, u.s, "offsets", min=0.0, max=10 * 365.25 * 86400.0))
@@ -314,6 +339,8 @@ def plane_mismatch_cost(
         offset=(t * u.s).to(u.day),
         angle=(beta * u.rad).to(u.deg),
         dv=dv * KMS,
-        notes=("plane change 2 v sin(angle / 2) at the circular speed of the orbit (Curtis "
-               "eq. 6.32), the usual upper bound",),
+        notes=(
+            "plane change 2 v sin(angle / 2) at the circular speed of the orbit (Curtis "
+            "eq. 6.32), the usual upper bound",
+        ),
     )

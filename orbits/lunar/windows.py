@@ -21,7 +21,7 @@ __all__ = ["DepartureWindows", "departure_windows"]
 
 @dataclass(frozen=True, repr=False)
 class DepartureWindows(LunarTable):
-    """One row per (departure, parking orbit): can TLI start in-plane?
+    """One row per (departure, parking orbit): whether TLI can start in-plane.
 
     If not, ``penalty`` is what the plane change costs (never NaN).
     """
@@ -106,7 +106,10 @@ def departure_windows(
             raise ArgumentError("inclinations must name at least one parking orbit, got {}")
         names = [str(k) for k in inclinations]
         inc = np.array(
-            [as_value(v, u.rad, f"inclinations[{k!r}]", min=0.0, max=np.pi) for k, v in inclinations.items()],
+            [
+                as_value(v, u.rad, f"inclinations[{k!r}]", min=0.0, max=np.pi)
+                for k, v in inclinations.items()
+            ],
             dtype=float,
         )
     else:
@@ -121,8 +124,10 @@ def departure_windows(
     if np.ndim(h0):
         raise ArgumentError(f"parking_altitude must be a scalar, got {parking_altitude}")
     # about 60 float64 temporaries per departure (ephemeris, conic) and 20 per (departure, site)
-    check_work_size(dep.size * 480 + dep.size * inc.size * 160,
-                    f"departure windows for {dep.size} departures x {inc.size} parking orbits")
+    check_work_size(
+        dep.size * 480 + dep.size * inc.size * 160,
+        f"departure windows for {dep.size} departures x {inc.size} parking orbits",
+    )
     r0 = R_EARTH + h0
     arr = dep + tof_s * u.s
     r_m, v_m = geocentric_states_km("moon", arr, ephemeris, name="departures + tof")
@@ -150,6 +155,8 @@ def departure_windows(
         plane_change=np.degrees(pc_angle).ravel() * u.deg,
         penalty=penalty.ravel() * KMS,
         inputs=(ephemeris_input(ephemeris),),
-        notes=("penalty: the plane change |dec| - i combined with the TLI burn (Curtis eq. 6.53), "
-               "an idealised lower bound",),
+        notes=(
+            "penalty: the plane change |dec| - i combined with the TLI burn (Curtis eq. 6.53), "
+            "an idealised lower bound",
+        ),
     )
