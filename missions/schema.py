@@ -105,7 +105,7 @@ def S(required=False, max_len=None):
 
 
 def NAME(required=True):
-    """Return a name, key or alias: what the catalog's lookups accept."""
+    """Return the Spec of a name, key or alias: what the catalog's lookups accept."""
     return Spec("str", required, max_len=MAX_NAME_LENGTH)
 
 

@@ -88,7 +88,7 @@ class InputSet:
     detail: str = ""
 
     def __repr__(self) -> str:
-        """Return ``<ClassName summary>``."""
+        """Return ``<InputSet ...>`` with :meth:`describe`."""
         return f"<InputSet {self.describe()}>"
 
     def describe(self) -> str:
@@ -383,7 +383,7 @@ class TableResult(Result):
         return f"{len(self)} rows"
 
     def to_table(self) -> QTable:
-        """Return a row per entry; columns named by their labels, Quantity columns with units."""
+        """Return a QTable with a row per entry, columns named by their labels, units kept."""
         t = QTable({label: val for _, label, val, _ in self._columns()})
         t.meta["result"] = type(self).__name__
         t.meta["notes"] = list(self.notes)

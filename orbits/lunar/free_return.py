@@ -69,7 +69,7 @@ class FreeReturn(BatchResult):
         )
 
     def to_table(self) -> QTable:
-        """Return a row per flyby altitude."""
+        """Return a QTable with a row per flyby altitude."""
         alt = np.atleast_1d(self.flyby_altitude.to(u.km))
         shape = alt.shape
         rp = self.return_perigee_altitude.to(u.km).reshape(shape + (2,))

@@ -174,7 +174,7 @@ def transfer_family_chart(
 def porkchop_figure(
     porkchop, quantity: str = "total_dv", levels=None, title: str | None = None, *, span=1.5 * _KMS
 ):
-    """Contour plot of a :class:`orbits.lunar.LunarPorkchop` grid.
+    """Plot a :class:`orbits.lunar.LunarPorkchop` grid as contours.
 
     Against departure date and time of flight; the cheapest cell is marked.
 
