@@ -96,9 +96,9 @@ def lambert(
     >>> from orbits import lambert
     >>> v1, v2 = lambert([5000, 10000, 2100] * u.km, [-14600, 2500, 7000] * u.km, 1 * u.h)
     """
-    mu = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
-    if np.ndim(mu) != 0:
-        raise ArgumentError(f"k must be a scalar gravitational parameter, got shape {np.shape(mu)}")
+    gm = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
+    if np.ndim(gm) != 0:
+        raise ArgumentError(f"k must be a scalar gravitational parameter, got shape {np.shape(gm)}")
     r1_ = np.asarray(as_value(r1, u.km, "r1"), dtype=float)
     r2_ = np.asarray(as_value(r2, u.km, "r2"), dtype=float)
     for name, arr in (("r1", r1_), ("r2", r2_)):
@@ -130,7 +130,7 @@ def lambert(
     low = _as_bool_array(lowpath, "lowpath")
     check_broadcast(r1=r1_[..., 0], r2=r2_[..., 0], tof=tof_, M=M_arr, prograde=pro, lowpath=low)
 
-    sol = _core.lambert(mu, r1_, r2_, tof_, M_arr, pro, low)
+    sol = _core.lambert(gm, r1_, r2_, tof_, M_arr, pro, low)
     single = sol.status.ndim == 0
     if single:
         code = int(sol.status)

@@ -92,9 +92,9 @@ def _orbit_elements(orbit, name):
     return _core.MeanElements(a, e, inc, raan, argp, float(M0)), epoch
 
 
-def _shift_to(el, dt, mu, J2, R, J4=None):
+def _shift_to(el, dt, gm, J2, R, J4=None):
     """Mean elements ``dt`` seconds after the elements' epoch (secular drift)."""
-    rd, wd, n = _core.secular_rates(el, mu, J2, R, J4)
+    rd, wd, n = _core.secular_rates(el, gm, J2, R, J4)
     return el._replace(raan=el.raan + rd * dt, argp=el.argp + wd * dt, M=el.M + n * dt)
 
 
@@ -298,7 +298,7 @@ def station_transfer_search(
     -------
     StationTransferResult
     """
-    mu = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
+    gm = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
     dep_el, dep_epoch = _orbit_elements(departure_orbit, "departure_orbit")
     arr_el, arr_epoch = _orbit_elements(arrival_orbit, "arrival_orbit")
     departure = as_time(departure, "departure")
@@ -334,15 +334,15 @@ def station_transfer_search(
     t_dep = (departure - t0).to_value(u.s)
     if t_dep.size > 1 and np.any(np.diff(t_dep) <= 0):
         raise ArgumentError("departure times must be strictly increasing")
-    dep0 = _shift_to(dep_el, (t0 - dep_epoch).to_value(u.s), mu, J2, R_EARTH, J4)
-    arr0 = _shift_to(arr_el, (t0 - arr_epoch).to_value(u.s), mu, J2, R_EARTH, J4)
+    dep0 = _shift_to(dep_el, (t0 - dep_epoch).to_value(u.s), gm, J2, R_EARTH, J4)
+    arr0 = _shift_to(arr_el, (t0 - arr_epoch).to_value(u.s), gm, J2, R_EARTH, J4)
 
     grid = _core.transfer_grid(
         dep0,
         arr0,
         t_dep,
         tof_s,
-        k=mu,
+        k=gm,
         J2=J2,
         R=R_EARTH,
         J4=J4,
