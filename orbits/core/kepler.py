@@ -138,13 +138,13 @@ def propagate(
     if not (np.all(np.isfinite(r0)) and np.all(np.isfinite(v0)) and np.all(np.isfinite(dt))):
         raise ValueError("r0, v0 and dt must be finite")
 
-    sqmu = np.sqrt(k)
+    sqk = np.sqrt(k)
     r0n = np.linalg.norm(r0, axis=-1)
     if np.any(r0n <= 0.0):
         raise ValueError("r0 must be a non-zero position vector")
     v0n2 = np.sum(v0 * v0, axis=-1)
     rdotv = np.sum(r0 * v0, axis=-1)
-    sigma0 = rdotv / sqmu
+    sigma0 = rdotv / sqk
     alpha = 2.0 / r0n - v0n2 / k  # 1/a
 
     # reduce elliptic time steps modulo the period (the state repeats exactly)
@@ -155,7 +155,7 @@ def propagate(
         dt_eff[ell] = dt[ell] - period * np.trunc(dt[ell] / period)
 
     # initial guesses (Vallado algorithm 8)
-    chi = sqmu * dt_eff * alpha
+    chi = sqk * dt_eff * alpha
     par = np.abs(alpha) <= 1e-12
     hyp = alpha < -1e-12
     if np.any(par):
@@ -171,7 +171,7 @@ def propagate(
         den = rdotv[hyp] + sgn * np.sqrt(-k * a) * (1.0 - r0n[hyp] * alpha[hyp])
         with np.errstate(divide="ignore", invalid="ignore"):
             guess = sgn * np.sqrt(-a) * np.log(num / den)
-        chi[hyp] = np.where(np.isfinite(guess), guess, sqmu * dt_eff[hyp] / r0n[hyp])
+        chi[hyp] = np.where(np.isfinite(guess), guess, sqk * dt_eff[hyp] / r0n[hyp])
 
     # Laguerre-Conway iterations (Conway 1986, "An improved algorithm due to Laguerre for the
     # solution of Kepler's equation"; n = 5) on the unconverged subset: unlike plain Newton they
@@ -190,7 +190,7 @@ def propagate(
         psi = x * x * al
         c2, c3 = stumpff_c2c3(psi)
         x2 = x * x
-        F = x2 * x * c3 + s0 * x2 * c2 + rr0 * x * (1.0 - psi * c3) - sqmu * dt_eff[active]
+        F = x2 * x * c3 + s0 * x2 * c2 + rr0 * x * (1.0 - psi * c3) - sqk * dt_eff[active]
         dF = x2 * c2 + s0 * x * (1.0 - psi * c3) + rr0 * (1.0 - psi * c2)  # = r > 0
         d2F = s0 * (1.0 - psi * c2) + (1.0 - al * rr0) * x * (1.0 - psi * c3)
         disc = np.sqrt(np.abs((n_lag - 1.0) ** 2 * dF * dF - n_lag * (n_lag - 1.0) * F * d2F))
@@ -214,9 +214,9 @@ def propagate(
     x2 = chi * chi
     rn = x2 * c2 + sigma0 * chi * (1.0 - psi * c3) + r0n * (1.0 - psi * c2)
     f = 1.0 - x2 * c2 / r0n
-    g = dt_eff - x2 * chi * c3 / sqmu
+    g = dt_eff - x2 * chi * c3 / sqk
     gdot = 1.0 - x2 * c2 / rn
-    fdot = sqmu / (rn * r0n) * chi * (psi * c3 - 1.0)
+    fdot = sqk / (rn * r0n) * chi * (psi * c3 - 1.0)
     r = f[:, None] * r0 + g[:, None] * v0
     v = fdot[:, None] * r0 + gdot[:, None] * v0
     return r.reshape(shape + (3,)), v.reshape(shape + (3,))
