@@ -14,7 +14,14 @@ from orbits.errors import ArgumentError, ArgumentTypeError, NotFoundError
 from . import records as r
 from .schema import MAX_NAME_LENGTH, CatalogError, dump_records, parse_file, short_repr
 
-__all__ = ["Catalog", "CatalogError", "builtin_files", "load_catalog", "normalize_name", "save_records"]
+__all__ = [
+    "Catalog",
+    "CatalogError",
+    "builtin_files",
+    "load_catalog",
+    "normalize_name",
+    "save_records",
+]
 
 _PUNCT = re.compile(r"[\s\-_'\u2019\u2018`\".,:;()/\u00b7\u2010-\u2015]+")
 
@@ -26,7 +33,7 @@ def normalize_name(name: str) -> str:
 
 
 def builtin_files() -> list[Path]:
-    """The catalog files shipped in ``missions/data``, in load order."""
+    """Return the catalog files shipped in ``missions/data``, in load order."""
     data = resources.files("missions") / "data"
     return sorted(Path(str(p)) for p in data.iterdir() if p.name.endswith(".toml"))
 
@@ -44,7 +51,9 @@ class _Index:
             other = self.by_name.get(key)
             if other is not None and other is not rec:
                 raise CatalogError(
-                    origin[0], origin[1], "aliases",
+                    origin[0],
+                    origin[1],
+                    "aliases",
                     f"name {n!r} is already used by {getattr(other, 'name', other)!r}",
                 )
             self.by_name[key] = rec
@@ -77,7 +86,9 @@ class Catalog:
             self._origin[id(rec)] = origin
             if isinstance(rec, r.Source):
                 if rec.key in self.sources:
-                    raise CatalogError(origin[0], origin[1], "key", f"duplicate source key {rec.key!r}")
+                    raise CatalogError(
+                        origin[0], origin[1], "key", f"duplicate source key {rec.key!r}"
+                    )
                 self.sources[rec.key] = rec
             elif isinstance(rec, r.Mission):
                 missions.append(rec)
@@ -104,34 +115,48 @@ class Catalog:
             for key in sorted(rec.source_keys()):
                 if key not in self.sources:
                     raise CatalogError(
-                        file, label, "source",
+                        file,
+                        label,
+                        "source",
                         f"unknown source {key!r}" + _closest(key, list(self.sources)),
                     )
             if isinstance(rec, r.Mission):
                 if rec.launch is not None:
-                    if rec.launch.site and normalize_name(rec.launch.site) not in self._indexes["site"].by_name:
+                    if (
+                        rec.launch.site
+                        and normalize_name(rec.launch.site) not in self._indexes["site"].by_name
+                    ):
                         raise CatalogError(
-                            file, label, "launch.site",
-                            f"unknown launch site {rec.launch.site!r}" + self._suggest("site", rec.launch.site),
+                            file,
+                            label,
+                            "launch.site",
+                            f"unknown launch site {rec.launch.site!r}"
+                            + self._suggest("site", rec.launch.site),
                         )
                     for fname in ("vehicle", "upper_stage"):
                         v = getattr(rec.launch, fname)
                         if v and normalize_name(v) not in self._indexes["vehicle"].by_name:
                             raise CatalogError(
-                                file, label, f"launch.{fname}",
+                                file,
+                                label,
+                                f"launch.{fname}",
                                 f"unknown launch vehicle {v!r}" + self._suggest("vehicle", v),
                             )
                 for rel in rec.related:
                     if normalize_name(rel) not in self._indexes["mission"].by_name:
                         raise CatalogError(
-                            file, label, "related",
+                            file,
+                            label,
+                            "related",
                             f"unknown mission {rel!r}" + self._suggest("mission", rel),
                         )
             if isinstance(rec, r.LaunchVehicle):
                 for p in rec.payloads:
                     if p.site and normalize_name(p.site) not in self._indexes["site"].by_name:
                         raise CatalogError(
-                            file, label, "payloads.site",
+                            file,
+                            label,
+                            "payloads.site",
                             f"unknown launch site {p.site!r}" + self._suggest("site", p.site),
                         )
 
@@ -152,35 +177,48 @@ class Catalog:
             for other, idx in self._indexes.items():
                 if other != kind and key in idx.by_name:
                     found = idx.by_name[key]
-                    noun = {"site": "launch site", "vehicle": "vehicle", "mission": "mission"}[other]
+                    noun = {"site": "launch site", "vehicle": "vehicle", "mission": "mission"}[
+                        other
+                    ]
                     raise NotFoundError(
-                        f"no {what} named {name!r}: {found.name!r} is a {noun} (use cat.{other}() or cat[...])"
+                        f"no {what} named {name!r}: {found.name!r} is a {noun} "
+                        f"(use cat.{other}() or cat[...])"
                     )
         raise NotFoundError(f"no {what} named {name!r}" + self._suggest(kind, name)) from None
 
     def __getitem__(self, name: str):
+        """Return the mission, site or vehicle called ``name``."""
         return self._get(None, name)
 
     def __contains__(self, name) -> bool:
-        return (isinstance(name, str) and len(name) <= MAX_NAME_LENGTH
-                and normalize_name(name) in self._all.by_name)
+        """Return whether ``name`` names a record of the catalog."""
+        return (
+            isinstance(name, str)
+            and len(name) <= MAX_NAME_LENGTH
+            and normalize_name(name) in self._all.by_name
+        )
 
     def get(self, name, default=None):
+        """Return the record called ``name``, or ``default`` if there is none."""
         try:
             return self[name]
         except KeyError:
             return default
 
     def mission(self, name: str) -> r.Mission:
+        """Return the mission called ``name``."""
         return self._get("mission", name)
 
     def site(self, name: str) -> r.LaunchSite:
+        """Return the launch site called ``name``."""
         return self._get("site", name)
 
     def vehicle(self, name: str) -> r.LaunchVehicle:
+        """Return the launch vehicle called ``name``."""
         return self._get("vehicle", name)
 
     def source(self, key: str) -> r.Source:
+        """Return the source with key ``key``."""
         try:
             return self.sources[key]
         except (KeyError, TypeError):
@@ -188,15 +226,19 @@ class Catalog:
             raise NotFoundError(f"no source {key!r}" + _closest(key, list(self.sources))) from None
 
     def cite(self, key: str) -> str:
+        """Return the one-line citation of the source ``key``."""
         return self.source(key).cite()
 
     def __iter__(self):
+        """Iterate over the missions."""
         return iter(self.missions)
 
     def __len__(self) -> int:
+        """Return the number of missions."""
         return len(self.missions)
 
     def __repr__(self) -> str:
+        """Return the record counts as a one-line description."""
         return f"<Catalog: {self._counts()}>"
 
     def _counts(self) -> str:
@@ -231,7 +273,9 @@ class Catalog:
             No names at all.
         """
         if kind not in (None, "mission", "site", "vehicle"):
-            raise ArgumentError(f"kind={short_repr(kind)} is not allowed; choose mission, site, vehicle or None")
+            raise ArgumentError(
+                f"kind={short_repr(kind)} is not allowed; choose mission, site, vehicle or None"
+            )
         if isinstance(names, str):
             items = [n.strip() for n in names.split(",")]
             if len(names) > MAX_NAME_LENGTH and len(items) == 1:
@@ -254,11 +298,15 @@ class Catalog:
                 rec = self._get(kind, item)
             out.setdefault(id(rec), rec)
         if not out:
-            raise ArgumentError(f"names={short_repr(names)} names no {kind or 'record'}; give at least one name")
+            raise ArgumentError(
+                f"names={short_repr(names)} names no {kind or 'record'}; give at least one name"
+            )
         return tuple(out.values())
 
     # -- filters ---------------------------------------------------------------------------
-    def filter(self, *, agency=None, target=None, status=None, kind=None, country=None) -> list[r.Mission]:
+    def filter(
+        self, *, agency=None, target=None, status=None, kind=None, country=None
+    ) -> list[r.Mission]:
         """Missions matching every criterion given (each a string or a collection of strings).
 
         Values are matched ignoring case, spaces and punctuation. A value no mission could
@@ -266,7 +314,13 @@ class Catalog:
         allowed values and the closest ones, rather than returning an empty list; a valid
         combination that no mission meets returns ``[]``.
         """
-        crit = {"agency": agency, "target": target, "status": status, "kind": kind, "country": country}
+        crit = {
+            "agency": agency,
+            "target": target,
+            "status": status,
+            "kind": kind,
+            "country": country,
+        }
         allowed = self.filter_values()
         out = list(self.missions)
         for name, want in crit.items():
@@ -282,14 +336,17 @@ class Catalog:
                         f"{name} must be a string or a list of strings, got {short_repr(want)}"
                     ) from None
                 if not wants:
-                    raise ArgumentError(f"{name}=[] is empty: give at least one value, or None for any {name}")
+                    raise ArgumentError(
+                        f"{name}=[] is empty: give at least one value, or None for any {name}"
+                    )
             norm_allowed = {normalize_name(a): a for a in allowed[name]}
             for w in wants:
                 if not isinstance(w, str):
                     raise ArgumentTypeError(f"{name} values must be strings, got {short_repr(w)}")
                 if len(w) > MAX_NAME_LENGTH or normalize_name(w) not in norm_allowed:
                     raise ArgumentError(
-                        f"{name}={short_repr(w)} is not allowed; choose from: {', '.join(allowed[name])}"
+                        f"{name}={short_repr(w)} is not allowed; "
+                        f"choose from: {', '.join(allowed[name])}"
                         + _closest(w, allowed[name])
                     )
             keys = {normalize_name(w) for w in wants}
@@ -297,7 +354,7 @@ class Catalog:
         return out
 
     def filter_values(self) -> dict[str, list[str]]:
-        """The values :meth:`filter` accepts for each criterion.
+        """Return the values :meth:`filter` accepts for each criterion.
 
         Agencies are the known ones (:data:`missions.records.AGENCIES`) and any a record
         names; countries those of any mission, site or vehicle. A known value with no mission
@@ -305,8 +362,13 @@ class Catalog:
         """
         recs = (*self.missions, *self.sites, *self.vehicles)
         return {
-            "agency": sorted({*r.AGENCIES, *(m.agency for m in self.missions),
-                              *(v.agency for v in self.vehicles if v.agency)}),
+            "agency": sorted(
+                {
+                    *r.AGENCIES,
+                    *(m.agency for m in self.missions),
+                    *(v.agency for v in self.vehicles if v.agency),
+                }
+            ),
             "target": list(r.BODIES),
             "status": list(r.STATUSES),
             "kind": list(r.KINDS),
@@ -315,7 +377,7 @@ class Catalog:
 
     # -- tables ----------------------------------------------------------------------------
     def to_table(self, missions=None, *, columns=None):
-        """An astropy QTable with one row per mission and human column labels.
+        """Return an astropy QTable with one row per mission and human column labels.
 
         Parameters
         ----------
@@ -330,7 +392,13 @@ class Catalog:
         """
         from .describe import labelled_table
 
-        ms = list(self.missions) if missions is None else list(self.select(missions)) if missions else []
+        ms = (
+            list(self.missions)
+            if missions is None
+            else list(self.select(missions))
+            if missions
+            else []
+        )
         values = {
             "key": [m.key for m in ms],
             "name": [m.name for m in ms],
@@ -342,7 +410,9 @@ class Catalog:
             # the launch date, or for a mission without one the latest announced plan
             "launch_date": [str(m.current_date) if m.current_date else "" for m in ms],
             "launch_site": [self.site(m.launch_site).name if m.launch_site else "" for m in ms],
-            "launch_vehicle": [self.vehicle(m.launch_vehicle).name if m.launch_vehicle else "" for m in ms],
+            "launch_vehicle": [
+                self.vehicle(m.launch_vehicle).name if m.launch_vehicle else "" for m in ms
+            ],
         }
         orbits = [m.orbit() for m in ms]
         values["inclination"] = [o.inclination if o else None for o in orbits]
@@ -353,7 +423,7 @@ class Catalog:
         return labelled_table(MISSION_COLUMNS, values, columns)
 
     def sites_table(self, *, columns=None):
-        """An astropy QTable of the launch sites, with human column labels."""
+        """Return an astropy QTable of the launch sites, with human column labels."""
         values = {
             "key": [s.key for s in self.sites],
             "name": [s.name for s in self.sites],
@@ -399,29 +469,37 @@ SITE_COLUMNS = {
 
 
 def _check_record(rec):
-    """Run a record built in Python through the file schema (write it, read it back), so
-    the same checks apply to it as to a catalog file; returns its (file, label) origin."""
+    """Check a record built in Python through the file schema; return its (file, label) origin.
+
+    The record is written and read back, so the same checks apply to it as to a catalog file.
+    """
     from .schema import SECTION_OF, parse_text
 
     if type(rec) not in SECTION_OF:
         raise ArgumentTypeError(
-            f"records must be Source, Mission, LaunchSite or LaunchVehicle, got {type(rec).__name__}"
+            "records must be Source, Mission, LaunchSite or LaunchVehicle, "
+            f"got {type(rec).__name__}"
         )
     label = f"{SECTION_OF[type(rec)]} {short_repr(getattr(rec, 'key', '?'))}"
     try:
         text = dump_records([rec])
     except Exception as exc:  # noqa: BLE001 - a field of the wrong type cannot be written at all
         raise CatalogError(
-            "<records>", label, None, f"is not a valid record ({type(exc).__name__}: {short_repr(str(exc))})"
+            "<records>",
+            label,
+            None,
+            f"is not a valid record ({type(exc).__name__}: {short_repr(str(exc))})",
         ) from None
     parse_text(text, "<records>")
     return ("<records>", label)
 
 
 def _lookup_key(name, what) -> str:
-    """The normalised lookup key of ``name``, refusing non-strings and very long names fast."""
+    """Return the normalised lookup key of ``name``; refuse non-strings and long names fast."""
     if not isinstance(name, str):
-        raise ArgumentTypeError(f"name must be a string, got {short_repr(name)} of type {type(name).__name__}")
+        raise ArgumentTypeError(
+            f"name must be a string, got {short_repr(name)} of type {type(name).__name__}"
+        )
     if len(name) > MAX_NAME_LENGTH:
         raise NotFoundError(
             f"no {what} named {short_repr(name)}: the name is {len(name):,} characters long; "

@@ -32,9 +32,10 @@ def _emit(result, fmt):
 
 @click.group("elements", cls=_ElementsGroup)
 def elements():
-    """Current element sets: download them (update) and show the cache (list).
+    """Manage current element sets: download them (update) and show the cache (list).
 
-    The cache lives in the user data directory (set MISSION_COMPARE_DATA to use another)."""
+    The cache lives in the user data directory (set MISSION_COMPARE_DATA to use another).
+    """
 
 
 @elements.command("update")
@@ -49,8 +50,10 @@ def elements():
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 def update_cmd(group, catnr, source, timeout, fmt):
-    """Download current element sets (OMM JSON) into the cache; a failed or corrupt download
-    leaves the cache as it was."""
+    """Download current element sets (OMM JSON) into the cache.
+
+    A failed or corrupt download leaves the cache as it was.
+    """
     from . import elements_store
 
     _emit(elements_store.update(source, group=group, catnr=catnr, timeout=timeout), fmt)
@@ -61,7 +64,7 @@ def update_cmd(group, catnr, source, timeout, fmt):
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 def list_cmd(at, fmt):
-    """The cached objects with their latest epoch, age and number of sets."""
+    """Return the cached objects with their latest epoch, age and number of sets."""
     from . import elements_store
 
     _emit(elements_store.list_cached(at), fmt)

@@ -9,7 +9,14 @@ from astropy.table import QTable, Row
 
 from . import records as r
 
-__all__ = ["LabelledTable", "describe", "describe_dict", "labelled_table", "record_html", "table_html"]
+__all__ = [
+    "LabelledTable",
+    "describe",
+    "describe_dict",
+    "labelled_table",
+    "record_html",
+    "table_html",
+]
 
 
 def _is_empty(val) -> bool:
@@ -71,7 +78,7 @@ def _walk(obj, notes, indent, lines, skip=()):
 
 
 def _headline(item) -> tuple[str | None, str]:
-    """The field that names a list item, and its text."""
+    """Return the field that names a list item, and its text."""
     for name in ("label", "name", "kind", "orbit", "announced"):
         if hasattr(item, name) and not _is_empty(getattr(item, name)):
             return name, _fmt(getattr(item, name))
@@ -118,7 +125,7 @@ def _to_jsonable(val, cat):
 
 
 def describe_dict(rec, cat) -> dict:
-    """The record as JSON-ready data, each ``source`` expanded with its citation."""
+    """Return the record as JSON-ready data, each ``source`` expanded with its citation."""
     out = {"type": type(rec).__name__, **_to_jsonable(rec, cat)}
     if "sources" in out:
         out["sources"] = [{"key": k, "citation": cat.sources[k].cite()} for k in out["sources"]]
@@ -129,8 +136,10 @@ def describe_dict(rec, cat) -> dict:
 
 
 def _number_text(v, fmt=None) -> str:
-    """A number as text: rounded with ``fmt`` (or every digit, ``repr``), blank where it is
-    NaN (unknown) or masked."""
+    """Return a number as text, blank where it is NaN (unknown) or masked.
+
+    Rounded with ``fmt``, or every digit (``repr``) without one.
+    """
     import math
 
     import numpy as np
@@ -145,13 +154,15 @@ def _number_text(v, fmt=None) -> str:
 
 
 def _blank_nan(v) -> str:
-    """The astropy column formatter of a LabelledTable's numbers: every digit (so CSV written
-    by astropy loses nothing), blank where the value is unknown."""
+    """Return the astropy column formatter of a LabelledTable's numbers.
+
+    Every digit (so CSV written by astropy loses nothing), blank where the value is unknown.
+    """
     return _number_text(v)
 
 
 def labelled_table(spec, values, columns=None):
-    """A :class:`LabelledTable` from ``values`` (key -> list), labelled per ``spec``.
+    """Return a :class:`LabelledTable` from ``values`` (key -> list), labelled per ``spec``.
 
     ``spec`` maps key -> (label, unit, number format); a Quantity column holds NaN where its
     value is None (shown blank). ``columns`` picks columns by key or label, in that order.
@@ -209,6 +220,7 @@ class LabelledTable(QTable):
     Row = _LabelledRow
 
     def __getitem__(self, item):
+        """Return a column by key or label, or the rows selected by ``item``."""
         keys = self.meta.get("keys", {})
         if isinstance(item, str):
             item = keys.get(item, item)
@@ -220,8 +232,10 @@ class LabelledTable(QTable):
         return table_html(self)
 
     def rows(self) -> list[dict]:
-        """The rows as JSON-safe dicts keyed by column key (``"launch_site"``), not label;
-        a Quantity becomes ``{"value", "unit"}`` (every digit), an unknown value None."""
+        """Return the rows as JSON-safe dicts keyed by column key (``"launch_site"``), not label.
+
+        A Quantity becomes ``{"value", "unit"}`` (every digit), an unknown value None.
+        """
         import math
 
         keys = {label: key for key, label in self.meta.get("keys", {}).items()}
@@ -233,7 +247,8 @@ class LabelledTable(QTable):
                 if isinstance(val, u.Quantity):
                     x = float(val.value)
                     rec[keys.get(name, name)] = (
-                        {"value": x, "unit": val.unit.to_string()} if math.isfinite(x) else None)
+                        {"value": x, "unit": val.unit.to_string()} if math.isfinite(x) else None
+                    )
                 else:
                     rec[keys.get(name, name)] = val.item() if hasattr(val, "item") else val
             out.append(rec)
@@ -252,7 +267,7 @@ def _cell(table, name, i) -> str:
 
 
 def table_html(table, caption: str | None = None, max_rows: int = 200) -> str:
-    """A plain HTML table: labelled header (with units), formatted cells, blanks for unknowns."""
+    """Return a plain HTML table: labelled header (units), formatted cells, blank unknowns."""
     import html
 
     esc = html.escape
@@ -268,11 +283,11 @@ def table_html(table, caption: str | None = None, max_rows: int = 200) -> str:
         rows.append(f"<tr>{cells}</tr>")
     more = (
         f"<tr><td colspan='{len(table.colnames)}'>… {len(table) - max_rows} more rows</td></tr>"
-        if len(table) > max_rows else ""
+        if len(table) > max_rows
+        else ""
     )
     cap = f"<caption style='text-align:left'><b>{esc(caption)}</b></caption>" if caption else ""
-    return (f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}{more}</tbody>"
-            "</table>")
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}{more}</tbody></table>"
 
 
 def _rows(obj, prefix=""):
@@ -294,10 +309,15 @@ def _rows(obj, prefix=""):
                 detail = "; ".join(
                     f"{fl.name.replace('_', ' ')} {_fmt(getattr(item, fl.name))}"
                     for fl in fields(item)
-                    if fl.name not in _SKIP and fl.name != head_field
-                    and not _is_empty(getattr(item, fl.name)) and not is_dataclass(getattr(item, fl.name))
-                    and not (isinstance(getattr(item, fl.name), tuple) and getattr(item, fl.name)
-                             and is_dataclass(getattr(item, fl.name)[0]))
+                    if fl.name not in _SKIP
+                    and fl.name != head_field
+                    and not _is_empty(getattr(item, fl.name))
+                    and not is_dataclass(getattr(item, fl.name))
+                    and not (
+                        isinstance(getattr(item, fl.name), tuple)
+                        and getattr(item, fl.name)
+                        and is_dataclass(getattr(item, fl.name)[0])
+                    )
                 )
                 text = head + (f": {detail}" if detail else "")
                 out.append((label, text, getattr(item, "source", "")))
@@ -307,27 +327,37 @@ def _rows(obj, prefix=""):
                         for alt in sub:
                             _, alt_head = _headline(alt)
                             alt_head = getattr(alt, "value", alt_head)
-                            out.append((f"{label} ({fl.name.replace('_', ' ').rstrip('s')})",
-                                        _fmt(alt_head), getattr(alt, "source", "")))
+                            out.append(
+                                (
+                                    f"{label} ({fl.name.replace('_', ' ').rstrip('s')})",
+                                    _fmt(alt_head),
+                                    getattr(alt, "source", ""),
+                                )
+                            )
         else:
             out.append((label, _fmt(val), getattr(obj, "source", "") if prefix else ""))
     return out
 
 
 def record_html(rec) -> str:
-    """A record as a small labelled HTML table: field, value and the source key of each."""
+    """Return a record as a small labelled HTML table: field, value and the source key of each."""
     import html
 
     esc = html.escape
     cited = getattr(rec, "sources", None) or ((rec.source,) if getattr(rec, "source", None) else ())
     body = "".join(
-        f"<tr><th style='text-align:left'>{esc(label)}</th><td style='text-align:left'>{esc(text)}</td>"
+        f"<tr><th style='text-align:left'>{esc(label)}</th>"
+        f"<td style='text-align:left'>{esc(text)}</td>"
         f"<td style='text-align:left'>{f'<code>{esc(src)}</code>' if src else ''}</td></tr>"
         for label, text, src in _rows(rec)
     )
     caption = esc(repr(rec).strip("<>"))
     sources = ", ".join(esc(k) for k in cited)
-    foot = f"<tr><td colspan='3' style='font-size:90%'>sources: {sources}</td></tr>" if sources else ""
-    return (f"<table><caption style='text-align:left'><b>{caption}</b></caption>"
-            f"<thead><tr><th>field</th><th>value</th><th>source</th></tr></thead>"
-            f"<tbody>{body}{foot}</tbody></table>")
+    foot = (
+        f"<tr><td colspan='3' style='font-size:90%'>sources: {sources}</td></tr>" if sources else ""
+    )
+    return (
+        f"<table><caption style='text-align:left'><b>{caption}</b></caption>"
+        f"<thead><tr><th>field</th><th>value</th><th>source</th></tr></thead>"
+        f"<tbody>{body}{foot}</tbody></table>"
+    )

@@ -45,7 +45,7 @@ class ElementsDownloadError(ValidationError):
 
 
 def data_dir() -> Path:
-    """The user data directory: ``$MISSION_COMPARE_DATA`` if set, else platformdirs'."""
+    """Return the user data directory: ``$MISSION_COMPARE_DATA`` if set, else platformdirs'."""
     env = os.environ.get(ENV_VAR, "").strip()
     if env:
         return Path(env).expanduser()
@@ -55,7 +55,7 @@ def data_dir() -> Path:
 
 
 def cache_path() -> Path:
-    """The cache file: ``<data dir>/elements/gp-history.json``."""
+    """Return the cache file: ``<data dir>/elements/gp-history.json``."""
     return data_dir() / "elements" / _CACHE_NAME
 
 
@@ -77,7 +77,7 @@ def gp_url(*, group: str | None = "stations", catnr: int | None = None) -> str:
 
 
 def _read_cache(path: Path) -> list[dict]:
-    """The cached OMM records (empty if there is no cache); DataFileError if it is corrupt."""
+    """Return the cached OMM records (empty without a cache); DataFileError if it is corrupt."""
     from orbits.omm import parse_elements
 
     if not path.is_file():
@@ -88,7 +88,7 @@ def _read_cache(path: Path) -> list[dict]:
 
 
 def cached_histories():
-    """The cache as :class:`orbits.history.Histories` (None when nothing is cached)."""
+    """Return the cache as :class:`orbits.history.Histories` (None when nothing is cached)."""
     from orbits.history import Histories
     from orbits.omm import read_elements
 
@@ -99,9 +99,11 @@ def cached_histories():
 
 
 def histories(*files, cache: bool = True, packaged: bool = True):
-    """Every element set the toolkit knows, as :class:`orbits.history.Histories`: the packaged
-    history, then the user cache, then ``files`` (e.g. the CLI's ``--tle FILE``); at equal
-    epochs the later source wins."""
+    """Return every element set the toolkit knows, as :class:`orbits.history.Histories`.
+
+    The packaged history, then the user cache, then ``files`` (e.g. the CLI's ``--tle FILE``); at
+    equal epochs the later source wins.
+    """
     from orbits.history import read_histories
 
     parts = []
@@ -135,6 +137,7 @@ class ElementsUpdate(Result):
     title = "Element sets updated"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         return (f"{self.downloaded} sets downloaded, {self.added} new, {self.objects} objects "
                 "cached")
 
@@ -259,11 +262,14 @@ class CachedElements(TableResult):
     title = "Cached element sets"
 
     def summary(self) -> str:
-        return f"{len(self)} objects in {self.path}" if len(self) else f"nothing cached in {self.path}"
+        """Return the one-line summary shown inside ``repr``."""
+        if not len(self):
+            return f"nothing cached in {self.path}"
+        return f"{len(self)} objects in {self.path}"
 
 
 def list_cached(at=None) -> CachedElements:
-    """The cached objects: latest epoch, age at ``at`` (default now) and number of sets.
+    """Return the cached objects: latest epoch, age at ``at`` (default now) and number of sets.
 
     An empty cache gives an empty table (its note says how to fill it); a corrupt cache
     raises DataFileError naming the file, record and field.
@@ -275,16 +281,21 @@ def list_cached(at=None) -> CachedElements:
     hist = cached_histories()
     hs = [] if hist is None else [hist[n] for n in hist]
     epochs = Time([h.latest.epoch for h in hs]) if hs else Time([], format="jd", scale="utc")
-    ages = ((t - epochs).to(u.day) if hs else np.zeros(0) * u.day)
+    ages = (t - epochs).to(u.day) if hs else np.zeros(0) * u.day
     old = [(h, float(a.to_value(u.day))) for h, a in zip(hs, ages) if abs(a.to_value(u.day)) > 14]
     warnings = ()
     if old:
         worst = max(old, key=lambda x: abs(x[1]))
-        names = ", ".join(h.name for h, _ in old[:4]) + (f" and {len(old) - 4} more"
-                                                         if len(old) > 4 else "")
-        warnings = ((f"the cached elements of {names} are more than 14 days from "
-                     f"{t.utc.isot[:10]} (up to {abs(worst[1]):.1f} days, {worst[0].name}); run "
-                     "'mission-compare elements update'"),)
+        names = ", ".join(h.name for h, _ in old[:4]) + (
+            f" and {len(old) - 4} more" if len(old) > 4 else ""
+        )
+        warnings = (
+            (
+                f"the cached elements of {names} are more than 14 days from "
+                f"{t.utc.isot[:10]} (up to {abs(worst[1]):.1f} days, {worst[0].name}); run "
+                "'mission-compare elements update'"
+            ),
+        )
     notes = () if hs else ("nothing cached yet: run 'mission-compare elements update'",)
     return CachedElements(
         path=str(path),
@@ -294,4 +305,6 @@ def list_cached(at=None) -> CachedElements:
         age=ages,
         sets=np.array([len(h) for h in hs], dtype=int),
         analysis_date=t,
-        warnings=warnings, notes=notes)
+        warnings=warnings,
+        notes=notes,
+    )

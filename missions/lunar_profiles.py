@@ -50,8 +50,11 @@ _DEFAULT_LUNAR_ALTITUDE = 100 * u.km
 
 @dataclass(frozen=True, repr=False)
 class TransferProfile(Result):
-    """One mission's computed transfer profile. Quantities are None where not applicable
-    (no LOI for an L2 halo mission, no declination with the mean-Moon model)."""
+    """One mission's computed transfer profile.
+
+    Quantities are None where not applicable (no LOI for an L2 halo mission, no declination with the
+    mean-Moon model).
+    """
 
     key: str = value("key")
     name: str = value("mission")
@@ -77,18 +80,24 @@ class TransferProfile(Result):
     lunar_inclination: u.Quantity | None = quantity("lunar inclination", "deg", fmt=".2f")
     lunar_orbit_period: u.Quantity | None = quantity("lunar orbit period", "h", fmt=".2f")
     landing_latitude: u.Quantity | None = quantity("landing latitude", "deg", fmt=".2f")
-    min_lunar_inclination: u.Quantity | None = quantity("lowest inclination over the site", "deg", fmt=".2f")
+    min_lunar_inclination: u.Quantity | None = quantity(
+        "lowest inclination over the site", "deg", fmt=".2f"
+    )
     site_overflown: bool | None = value("orbit passes over the site")
     assumptions: tuple[str, ...] = ()
 
     title = "Lunar transfer profile"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         loi = "" if self.loi_dv is None else f" + LOI {self.loi_dv.to_value(_KMS):.3f}"
-        return (f"{self.name} from {self.launch_site}: TLI {self.tli_dv.to_value(_KMS):.3f}{loi} km/s, "
-                f"tof {self.tof.to_value(u.day):.2f} d ({self.moon_model} Moon)")
+        return (
+            f"{self.name} from {self.launch_site}: TLI {self.tli_dv.to_value(_KMS):.3f}{loi} km/s, "
+            f"tof {self.tof.to_value(u.day):.2f} d ({self.moon_model} Moon)"
+        )
 
     def as_row(self) -> dict:
+        """Return the profile as a dict of field name to value."""
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _BASE_FIELDS}
 
 
@@ -98,7 +107,9 @@ _BASE_FIELDS = {"notes", "inputs", "analysis_date", "warnings"}
 @dataclass(frozen=True, repr=False)
 class LunarProfiles(TableResult):
     """A row per lunar mission: site, parking orbit, transfer time and the TLI/LOI budget.
-    The full :class:`TransferProfile` of each row is in ``profiles``."""
+
+    The full :class:`TransferProfile` of each row is in ``profiles``.
+    """
 
     name: np.ndarray = column("mission")
     launch_site: np.ndarray = column("launch site")
@@ -114,10 +125,15 @@ class LunarProfiles(TableResult):
     title = "Lunar transfer profiles"
 
     def summary(self) -> str:
-        return f"{len(self)} lunar missions, TLI {self.tli_dv.min().to_value(_KMS):.3f}–{self.tli_dv.max().to_value(_KMS):.3f} km/s"
+        """Return the one-line summary shown inside ``repr``."""
+        return (
+            f"{len(self)} lunar missions, TLI {self.tli_dv.min().to_value(_KMS):.3f}"
+            f"–{self.tli_dv.max().to_value(_KMS):.3f} km/s"
+        )
 
     @property
     def keys(self) -> list[str]:
+        """Lookup keys of the missions, one per row."""
         return [p.key for p in self.profiles]
 
 
@@ -130,8 +146,11 @@ def _catalog(catalog):
 
 
 def lunar_site(rec, cat):
-    """The launch site of a lunar mission and, if the catalog has none, the sentence saying
-    which was assumed (:data:`DEFAULT_SITE_BY_AGENCY`): ``(site record, note or None)``."""
+    """Return the launch site of a lunar mission: ``(site record, note or None)``.
+
+    If the catalog has none, the note is the sentence saying which was assumed
+    (:data:`DEFAULT_SITE_BY_AGENCY`).
+    """
     if rec.launch_site:
         return cat.site(rec.launch_site), None
     key = DEFAULT_SITE_BY_AGENCY.get(rec.agency, "vostochny")
@@ -140,9 +159,11 @@ def lunar_site(rec, cat):
 
 
 def parking_inclination(site) -> tuple[u.Quantity, str]:
-    """Parking-orbit inclination from a launch site: its documented lunar parking
-    inclination (:data:`orbits.lunar.PARKING_INCLINATIONS`) or else the site's minimum
-    direct-ascent inclination; ``(inclination, how it was chosen)``."""
+    """Return the parking-orbit inclination from a launch site: ``(inclination, how chosen)``.
+
+    Its documented lunar parking inclination (:data:`orbits.lunar.PARKING_INCLINATIONS`) or else the
+    site's minimum direct-ascent inclination.
+    """
     from orbits.lunar import PARKING_INCLINATIONS
 
     for name, inc in PARKING_INCLINATIONS.items():
@@ -164,7 +185,9 @@ def _departure(rec, tof) -> tuple[Time | None, str]:
     lo, hi = ephemeris_span().tdb.jd  # compare in TDB: no UTC conversion of 2053
     if not (lo <= t.tdb.jd and t.tdb.jd + tof.to_value(u.day) <= hi):
         return None, "mean circular Moon (launch outside DE421)"
-    return t, "DE421 Moon at the catalog launch time" + (" (noon assumed)" if date.precision == "day" else "")
+    return t, "DE421 Moon at the catalog launch time" + (
+        " (noon assumed)" if date.precision == "day" else ""
+    )
 
 
 def transfer_budget(
@@ -222,7 +245,9 @@ def transfer_budget(
     if kind == "phasing loops":
         ph = orbits.phasing_profile(parking_altitude=parking_altitude, loops=3)
         lunar_leg = None if tof is None else tof - ph.added_time
-        notes.append("phasing: 3 equal-burn loops assumed; their time is taken off the catalog total")
+        notes.append(
+            "phasing: 3 equal-burn loops assumed; their time is taken off the catalog total"
+        )
         tof = lunar_leg
     if kind in ("L2 halo", "low-energy"):
         notes.append(
@@ -252,9 +277,14 @@ def transfer_budget(
     departure, model = _departure(rec, tof)
     notes.append(model)
     b = orbits.tli_budget(
-        parking_altitude=parking_altitude, parking_inclination=i_park, tof=tof,
-        lunar_periapsis_altitude=hp, lunar_apoapsis_altitude=ha, lunar_inclination=inc_l,
-        departure=departure, ephemeris=ephemeris,
+        parking_altitude=parking_altitude,
+        parking_inclination=i_park,
+        tof=tof,
+        lunar_periapsis_altitude=hp,
+        lunar_apoapsis_altitude=ha,
+        lunar_inclination=inc_l,
+        departure=departure,
+        ephemeris=ephemeris,
     )
     is_halo = rec.target == "Earth-Moon L2"
     loi = None if is_halo else b.loi_dv.to(_KMS)
@@ -304,18 +334,22 @@ def _record(mission, cat):
     if isinstance(mission, Mission):
         return mission
     raise ArgumentTypeError(
-        f"mission must be a catalog name or a missions.records.Mission, got {type(mission).__name__}"
+        "mission must be a catalog name or a missions.records.Mission, "
+        f"got {type(mission).__name__}"
     )
 
 
 def _qcol(values, unit):
-    """A Quantity column from Quantities or None (None -> NaN: a blank cell, null in JSON)."""
+    """Return a Quantity column from Quantities or None (None -> NaN: blank cell, JSON null)."""
     return np.array([np.nan if v is None else v.to_value(unit) for v in values]) * u.Unit(unit)
 
 
 def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) -> LunarProfiles:
-    """A row per lunar mission (target Moon or Earth-Moon L2), or per mission in ``missions``
-    (names or records), with its computed :class:`TransferProfile` in ``profiles``."""
+    """Return a row per lunar mission, with its computed :class:`TransferProfile` in ``profiles``.
+
+    Every mission with target Moon or Earth-Moon L2, or each mission in ``missions`` (names or
+    records).
+    """
     cat = _catalog(catalog)
     if missions is None:
         recs = [m for m in cat.filter(target=list(_LUNAR_TARGETS)) if m.kind != "programme"]
@@ -333,15 +367,20 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) 
         lunar_inclination=_qcol([p.lunar_inclination for p in ps], "deg"),
         moon_model=np.array([p.moon_model.replace(" circular", "") for p in ps]),
         profiles=ps,
-        notes=("patched conic (orbits.tli_budget) from each mission's own launch site, transfer "
-               "time and the DE421 Moon at its launch date where the catalog dates it; blank LOI: "
-               "an L2 halo mission (insertion not modelled)",),
+        notes=(
+            "patched conic (orbits.tli_budget) from each mission's own launch site, transfer "
+            "time and the DE421 Moon at its launch date where the catalog dates it; blank LOI: "
+            "an L2 halo mission (insertion not modelled)",
+        ),
     )
 
 
 def compare_profiles(a, b, catalog=None, *, parking_altitude=200 * u.km) -> QTable:
-    """Two missions' profiles side by side: one row per quantity (its label), one column per
-    mission, values as rounded text (blank where not applicable)."""
+    """Return two missions' profiles side by side.
+
+    One row per quantity (its label), one column per mission, values as rounded text (blank where
+    not applicable).
+    """
     cat = _catalog(catalog)
     pa, pb = (transfer_budget(m, cat, parking_altitude=parking_altitude) for m in (a, b))
     ra, rb = pa._scalar_rows(), pb._scalar_rows()
@@ -352,9 +391,11 @@ def compare_profiles(a, b, catalog=None, *, parking_altitude=200 * u.km) -> QTab
 
 
 def family_points(catalog=None, profiles: QTable | None = None):
-    """Catalog missions as points for :func:`orbits.plots.lunar.transfer_family_chart`:
-    the catalog's own transfer time (phasing loops included) against the computed Δv (TLI +
-    LOI; TLI alone for the L2 halo, whose insertion is not modelled, marked in the label)."""
+    """Return catalog missions as points for :func:`orbits.plots.lunar.transfer_family_chart`.
+
+    The catalog's own transfer time (phasing loops included) against the computed Δv (TLI + LOI; TLI
+    alone for the L2 halo, whose insertion is not modelled, marked in the label).
+    """
     from orbits.plots.lunar import TransferPoint
 
     cat = _catalog(catalog)
@@ -369,7 +410,9 @@ def family_points(catalog=None, profiles: QTable | None = None):
 
 
 def transfer_family_figure(catalog=None):
-    """The transfer-family chart with every catalog lunar mission that has a transfer time."""
+    """Return the transfer-family chart with each catalog lunar mission that has a transfer time."""
     from orbits.plots.lunar import transfer_family_chart
 
-    return transfer_family_chart(family_points(catalog), title="Lunar missions on the transfer families")
+    return transfer_family_chart(
+        family_points(catalog), title="Lunar missions on the transfer families"
+    )

@@ -125,6 +125,7 @@ class Source(_Display):
 
     @property
     def is_seed(self) -> bool:
+        """Whether the record comes from a seed file."""
         return self.seed is not None
 
     def _summary(self) -> str:
@@ -133,7 +134,7 @@ class Source(_Display):
         return _short(f"{self.key}: {where}" if where else self.key, 90)
 
     def cite(self) -> str:
-        """A one-line citation for tables, plots and reports."""
+        """Return a one-line citation for tables, plots and reports."""
         if self.is_seed:
             return f"seed {self.seed}: \u201c{self.quote}\u201d"
         parts = [p for p in (self.publisher, self.title, self.date) if p]
@@ -142,7 +143,8 @@ class Source(_Display):
 
 
 _DATE_RE = re.compile(
-    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})(?:[T ](?P<t>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?)?)?$"
+    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
+    r"(?:[T ](?P<t>\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?)?)?$"
 )
 
 
@@ -156,11 +158,13 @@ class MissionDate:
 
     @classmethod
     def parse(cls, text: str) -> MissionDate:
+        """Parse a date written as ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``."""
         text = str(text).strip()
         m = _DATE_RE.match(text)
         if not m:
             raise ValueError(
-                f"{text!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS] (UTC)"
+                f"{text!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD "
+                "or YYYY-MM-DDTHH:MM[:SS] (UTC)"
             )
         y, mo, d, t = m.group("y", "m", "d", "t")
         if t:
@@ -184,6 +188,7 @@ class MissionDate:
 
     @property
     def year(self) -> int:
+        """Year of the date."""
         return int(self.text[:4])
 
     @property
@@ -193,9 +198,11 @@ class MissionDate:
         return t + {"year": 0.5, "month": 1 / 24, "day": 0.0, "time": 0.0}[self.precision]
 
     def __str__(self) -> str:
+        """Return the date as written."""
         return self.text
 
     def __repr__(self) -> str:
+        """Return the constructor form."""
         return f"MissionDate({self.text!r})"
 
 
@@ -223,7 +230,9 @@ class Fact(_Display):
 
     def _summary(self) -> str:
         val = self.value
-        text = f"{val.value:g} {val.unit.to_string()}" if isinstance(val, u.Quantity) else _short(val)
+        text = (
+            f"{val.value:g} {val.unit.to_string()}" if isinstance(val, u.Quantity) else _short(val)
+        )
         return f"{self.name} = {text} [{self.source}]"
 
 
@@ -269,11 +278,15 @@ class TargetOrbit(_Display):
 
     @property
     def is_circular(self) -> bool:
+        """Whether periapsis and apoapsis agree to within 1 km."""
         return bool(abs((self.apoapsis - self.periapsis).to_value(u.km)) < 1.0)
 
     def _summary(self) -> str:
-        alt = (_num(self.periapsis, "km", ".0f") if self.is_circular
-               else f"{self.periapsis.to_value(u.km):.0f} × {_num(self.apoapsis, 'km', '.0f')}")
+        alt = (
+            _num(self.periapsis, "km", ".0f")
+            if self.is_circular
+            else f"{self.periapsis.to_value(u.km):.0f} × {_num(self.apoapsis, 'km', '.0f')}"
+        )
         return f"{self.body}, {alt}, inclination {_num(self.inclination, 'deg', '.2f')}"
 
 
@@ -359,6 +372,7 @@ class Mission(_Display):
     # -- convenience, derived, never stored ------------------------------------------------
     @property
     def launch_date(self) -> MissionDate | None:
+        """Date of the launch event, or None without one."""
         return self.launch.date if self.launch else None
 
     @property
@@ -372,32 +386,39 @@ class Mission(_Display):
 
     @property
     def launch_site(self) -> str | None:
+        """Launch site of the launch event, or None without one."""
         return self.launch.site if self.launch else None
 
     @property
     def launch_vehicle(self) -> str | None:
+        """Launch vehicle of the launch event, or None without one."""
         return self.launch.vehicle if self.launch else None
 
     def _summary(self) -> str:
         date = self.current_date
         if date is None:
             when = "no launch date"
-        elif self.launch_date is not None and self.status in ("flown", "operating", "failed", "deorbited"):
+        elif self.launch_date is not None and self.status in (
+            "flown",
+            "operating",
+            "failed",
+            "deorbited",
+        ):
             when = f"launched {date.text[:10]}"
         else:
             when = f"planned for {date.text[:10]}"
         return f"{self.name}: {self.kind}, {self.agency}, {self.status}, {when}"
 
     def fact(self, name: str) -> Fact:
-        """The fact of that name (``KeyError`` lists the facts there are)."""
+        """Return the fact of that name (``KeyError`` lists the facts there are)."""
         return _find_fact(self, name)
 
     def event(self, kind: str) -> Event | None:
-        """The first event of that kind, or None."""
+        """Return the first event of that kind, or None."""
         return next((e for e in self.events if e.kind == kind), None)
 
     def orbit(self, body: str | None = None) -> TargetOrbit | None:
-        """The first (operational, by catalog order) orbit about ``body`` or any body."""
+        """Return the first (operational, by catalog order) orbit about ``body`` or any body."""
         return next((o for o in self.orbits if body is None or o.body == body), None)
 
     @property
@@ -407,7 +428,11 @@ class Mission(_Display):
         Return legs and lunar-orbit rendezvous (which happen after arrival) are not counted.
         """
         after = ("return", "lunar orbit rendezvous")
-        legs = [leg.duration for leg in self.transfer if leg.duration is not None and leg.kind not in after]
+        legs = [
+            leg.duration
+            for leg in self.transfer
+            if leg.duration is not None and leg.kind not in after
+        ]
         if not legs:
             return None
         total = legs[0]
@@ -450,6 +475,7 @@ class LaunchSite(_Display):
     notes: str = ""
 
     def source_keys(self) -> set[str]:
+        """Return the keys of every source cited in this record."""
         return set(_collect_sources(self))
 
     def _summary(self) -> str:
@@ -505,10 +531,11 @@ class LaunchVehicle(_Display):
         return f"{self.name}: {', '.join(parts)}"
 
     def payload(self, orbit: str) -> Payload | None:
+        """Return the payload in orbit ``orbit`` (case-insensitive), or None."""
         return next((p for p in self.payloads if p.orbit.upper() == orbit.upper()), None)
 
     def fact(self, name: str) -> Fact:
-        """The fact of that name (``KeyError`` lists the facts there are)."""
+        """Return the fact of that name (``KeyError`` lists the facts there are)."""
         return _find_fact(self, name)
 
     @property
@@ -518,6 +545,7 @@ class LaunchVehicle(_Display):
         return f.value if f is not None else None
 
     def source_keys(self) -> set[str]:
+        """Return the keys of every source cited in this record."""
         return set(_collect_sources(self))
 
 

@@ -105,7 +105,7 @@ def S(required=False, max_len=None):
 
 
 def NAME(required=True):
-    """A name, key or alias: what the catalog's lookups accept."""
+    """Return the Spec of a name, key or alias: what the catalog's lookups accept."""
     return Spec("str", required, max_len=MAX_NAME_LENGTH)
 
 
@@ -160,12 +160,15 @@ FACT_VALUES: tuple[tuple[re.Pattern, Spec], ...] = (
     (re.compile(r"mass|capability"), Q("mass", "kg", positive=True)),
     (re.compile(r"isp"), Q("time", "s", positive=True)),
     (re.compile(r"period|duration"), Q("time", "d", positive=True)),
-    (re.compile(r"length|distance|altitude|diameter|height|radius"), Q("length", "km", positive=True)),
+    (
+        re.compile(r"length|distance|altitude|diameter|height|radius"),
+        Q("length", "km", positive=True),
+    ),
 )
 
 
 def fact_spec(name: str) -> Spec | None:
-    """The Spec a fact called ``name`` must meet (None: text or any positive quantity)."""
+    """Return the Spec a fact called ``name`` must meet (None: text or any positive quantity)."""
     for pattern, sp in FACT_VALUES:
         if pattern.search(name):
             return sp
@@ -303,7 +306,12 @@ SPECS: dict[type, dict[str, Spec]] = {
 }
 
 #: TOML array-of-tables name for each top-level record type.
-SECTION_OF = {r.Source: "source", r.Mission: "mission", r.LaunchSite: "site", r.LaunchVehicle: "vehicle"}
+SECTION_OF = {
+    r.Source: "source",
+    r.Mission: "mission",
+    r.LaunchSite: "site",
+    r.LaunchVehicle: "vehicle",
+}
 TYPE_OF_SECTION = {v: k for k, v in SECTION_OF.items()}
 
 
@@ -331,7 +339,9 @@ def parse_text(text: str | bytes, path="<string>") -> list:
         except UnicodeDecodeError as exc:
             line = bytes(text[: exc.start]).count(b"\n") + 1
             raise CatalogError(
-                path, None, None,
+                path,
+                None,
+                None,
                 f"is not valid UTF-8 text: byte {exc.object[exc.start]:#04x} at line {line} "
                 f"(offset {exc.start}); save the file as UTF-8",
             ) from None
@@ -352,12 +362,20 @@ def parse_text(text: str | bytes, path="<string>") -> list:
     for section, items in doc.items():
         if section not in TYPE_OF_SECTION:
             raise CatalogError(
-                path, None, section,
+                path,
+                None,
+                section,
                 f"unknown section [[{_cut(section, 40)}]]; allowed: "
-                + ", ".join(f"[[{s}]]" for s in TYPE_OF_SECTION) + _suggest(section, TYPE_OF_SECTION),
+                + ", ".join(f"[[{s}]]" for s in TYPE_OF_SECTION)
+                + _suggest(section, TYPE_OF_SECTION),
             )
         if not isinstance(items, list):
-            raise CatalogError(path, None, section, f"must be an array of tables ([[{section}]]), got a {type(items).__name__}")
+            raise CatalogError(
+                path,
+                None,
+                section,
+                f"must be an array of tables ([[{section}]]), got a {type(items).__name__}",
+            )
         cls = TYPE_OF_SECTION[section]
         for n, table in enumerate(items):
             label = _record_label(section, n, table)
@@ -372,7 +390,9 @@ def _record_label(section, n, table) -> str:
 
 
 def _too_deep(path, record, field):
-    return CatalogError(path, record, field, f"is nested too deeply (over {MAX_DEPTH} levels of tables or arrays)")
+    return CatalogError(
+        path, record, field, f"is nested too deeply (over {MAX_DEPTH} levels of tables or arrays)"
+    )
 
 
 def _check_depth(doc, path) -> None:
@@ -387,7 +407,9 @@ def _check_depth(doc, path) -> None:
                 if depth > MAX_DEPTH:
                     raise _too_deep(path, label, where.split("[")[0].split(".")[0] or None)
                 if isinstance(obj, dict):
-                    stack.extend((v, depth + 1, f"{where}.{k}" if where else str(k)) for k, v in obj.items())
+                    stack.extend(
+                        (v, depth + 1, f"{where}.{k}" if where else str(k)) for k, v in obj.items()
+                    )
                 elif isinstance(obj, list):
                     stack.extend((v, depth + 1, f"{where}[{i}]") for i, v in enumerate(obj))
 
@@ -397,8 +419,11 @@ _ASSIGN = re.compile(r"^\s*([A-Za-z0-9_.\-]+)\s*=\s*(?:\"([^\"]*)\")?")
 
 
 def _locate_deep_nesting(text: str):
-    """(line, record, field) where brackets first nest deeper than MAX_DEPTH, for the message
-    when the TOML parser itself gives up (RecursionError): a line scan that skips strings."""
+    """Return (line, record, field) where brackets first nest deeper than MAX_DEPTH.
+
+    For the message when the TOML parser itself gives up (RecursionError): a line scan that skips
+    strings.
+    """
     depth, section, n, key, field = 0, None, {}, None, None
     for lineno, line in enumerate(text.splitlines(), 1):
         if depth == 0:
@@ -426,7 +451,9 @@ def _locate_deep_nesting(text: str):
                 if depth > MAX_DEPTH:
                     if section is None:
                         return lineno, None, field
-                    record = f"{section} '{_cut(key, 60)}'" if key else f"{section} #{n.get(section, 1)}"
+                    record = (
+                        f"{section} '{_cut(key, 60)}'" if key else f"{section} #{n.get(section, 1)}"
+                    )
                     return lineno, record, field
             elif ch in "]}":
                 depth = max(depth - 1, 0)
@@ -443,12 +470,16 @@ def _suggest(name, options) -> str:
 
 def _build(cls, table, path, label, prefix):
     if not isinstance(table, dict):
-        raise CatalogError(path, label, prefix.rstrip(".") or None, f"must be a table, got {short_repr(table)}")
+        raise CatalogError(
+            path, label, prefix.rstrip(".") or None, f"must be a table, got {short_repr(table)}"
+        )
     spec = SPECS[cls]
     for key in table:
         if key not in spec:
             raise CatalogError(
-                path, label, prefix + key,
+                path,
+                label,
+                prefix + key,
                 f"unknown field; allowed fields: {', '.join(spec)}" + _suggest(key, spec),
             )
     kwargs = {}
@@ -471,25 +502,36 @@ def _build(cls, table, path, label, prefix):
 
 
 def _convert(sp: Spec, raw, path, label, fname):
-    err = lambda problem: CatalogError(path, label, fname, problem)
+    def err(problem):
+        return CatalogError(path, label, fname, problem)
+
     if sp.kind == "str":
         if not isinstance(raw, str) or not raw.strip():
             raise err(f"must be a non-empty string, got {short_repr(raw)}")
         if sp.max_len is not None and len(raw) > sp.max_len:
-            raise err(f"{short_repr(raw)} is {len(raw)} characters long; at most {sp.max_len} are allowed")
+            raise err(
+                f"{short_repr(raw)} is {len(raw)} characters long; at most {sp.max_len} are allowed"
+            )
         return raw
     if sp.kind == "strs":
         if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
             raise err(f"must be a list of non-empty strings, got {short_repr(raw)}")
         if len(raw) < sp.min_items:
-            raise err(f"must list at least {sp.min_items} item{'s' if sp.min_items > 1 else ''}, got none")
+            raise err(
+                f"must list at least {sp.min_items} item{'s' if sp.min_items > 1 else ''}, got none"
+            )
         for x in raw:
             if sp.max_len is not None and len(x) > sp.max_len:
-                raise err(f"{short_repr(x)} is {len(x)} characters long; at most {sp.max_len} are allowed")
+                raise err(
+                    f"{short_repr(x)} is {len(x)} characters long; at most {sp.max_len} are allowed"
+                )
         return tuple(raw)
     if sp.kind == "choice":
         if not isinstance(raw, str) or raw not in sp.choices:
-            raise err(f"{short_repr(raw)} is not allowed; choose one of: {', '.join(sp.choices)}" + _suggest(raw, sp.choices))
+            raise err(
+                f"{short_repr(raw)} is not allowed; choose one of: {', '.join(sp.choices)}"
+                + _suggest(raw, sp.choices)
+            )
         return raw
     if sp.kind == "date":
         return _date(raw, sp, err)
@@ -503,8 +545,12 @@ def _convert(sp: Spec, raw, path, label, fname):
         return _build(sp.cls, raw, path, label, fname + ".")
     if sp.kind == "nested_many":
         if not isinstance(raw, list):
-            raise err(f"must be a list of tables ([[...{fname.split('.')[-1]}]]), got {short_repr(raw)}")
-        return tuple(_build(sp.cls, item, path, label, f"{fname}[{i}].") for i, item in enumerate(raw))
+            raise err(
+                f"must be a list of tables ([[...{fname.split('.')[-1]}]]), got {short_repr(raw)}"
+            )
+        return tuple(
+            _build(sp.cls, item, path, label, f"{fname}[{i}].") for i, item in enumerate(raw)
+        )
     raise AssertionError(sp.kind)  # pragma: no cover
 
 
@@ -513,12 +559,18 @@ _DATE_TEXT = re.compile(r"^\s*\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?
 
 def _date(raw, sp: Spec, err):
     if not isinstance(raw, str):
-        raise err(f"must be a date string (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS), got {short_repr(raw)}")
+        raise err(
+            "must be a date string (YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS), "
+            f"got {short_repr(raw)}"
+        )
     text = raw.strip()
     if _DATE_TEXT.match(text):
         # compare at the date's own precision: "1957" is within the space age, "1957-09" not
         if sp.after and text[:10] < sp.after[: len(text[:10])]:
-            raise err(f"{short_repr(raw)} is before {sp.after} (Sputnik 1, the first launch); check the year")
+            raise err(
+                f"{short_repr(raw)} is before {sp.after} (Sputnik 1, the first launch); "
+                "check the year"
+            )
         if sp.before and text[:10] > sp.before[: len(text[:10])]:
             raise err(f"{short_repr(raw)} is after {sp.before}; check the year")
     try:
@@ -545,9 +597,14 @@ _NUMBER_START = re.compile(r"^\s*[-+]?(\d|\.\d|nan|inf)", re.IGNORECASE)
 
 def _quantity(raw, sp: Spec, err):
     if not isinstance(raw, str):
-        raise err(f"must be a string with a unit such as '51.6 deg' or '400 km', got {short_repr(raw)}")
+        raise err(
+            f"must be a string with a unit such as '51.6 deg' or '400 km', got {short_repr(raw)}"
+        )
     if len(raw) > MAX_QUANTITY_TEXT:
-        raise err(f"{short_repr(raw)} is {len(raw)} characters long; a quantity is a number and a unit such as '1 {sp.unit}'")
+        raise err(
+            f"{short_repr(raw)} is {len(raw)} characters long; "
+            f"a quantity is a number and a unit such as '1 {sp.unit}'"
+        )
     q = _parse_quantity(raw)
     if q is None:
         raise err(f"{short_repr(raw)} is not a quantity with a unit (for example '1 {sp.unit}')")
@@ -583,19 +640,31 @@ def _check_quantity(q, raw, sp: Spec, err):
 
 
 def _fact_value(kw):
-    """A fact's value: the Quantity its name calls for, else text or a positive Quantity."""
+    """Return a fact's value: the Quantity its name calls for, else text or a positive Quantity."""
     name, raw = kw["name"], kw["value"]
     sp = fact_spec(name)
     q = _parse_quantity(raw)
     if sp is not None:
         if q is None:
-            return "value", (f"{short_repr(raw)} is not a quantity; a fact named {name!r} is "
-                             f"{_a(sp.physical_type)} such as '1 {sp.unit}'")
+            return "value", (
+                f"{short_repr(raw)} is not a quantity; a fact named {name!r} is "
+                f"{_a(sp.physical_type)} such as '1 {sp.unit}'"
+            )
         problem = _rule_check(q, raw, sp, f"a fact named {name!r}")
     elif q is not None:
         angle = q.unit.physical_type == "angle"
-        problem = _rule_check(q, raw, Spec("quantity", physical_type=str(q.unit.physical_type), unit=q.unit.to_string(),
-                                           lo=0.0 if angle else None, positive=not angle), None)
+        problem = _rule_check(
+            q,
+            raw,
+            Spec(
+                "quantity",
+                physical_type=str(q.unit.physical_type),
+                unit=q.unit.to_string(),
+                lo=0.0 if angle else None,
+                positive=not angle,
+            ),
+            None,
+        )
     else:
         return None
     if problem:
@@ -694,7 +763,8 @@ def dump_records(records) -> str:
             section = SECTION_OF[type(rec)]
         except KeyError:
             raise TypeError(
-                f"records must be Source, Mission, LaunchSite or LaunchVehicle, got {type(rec).__name__}"
+                "records must be Source, Mission, LaunchSite or LaunchVehicle, "
+                f"got {type(rec).__name__}"
             ) from None
         doc.setdefault(section, []).append(_dump_obj(rec))
     return tomli_w.dumps(doc)

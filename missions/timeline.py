@@ -62,8 +62,10 @@ def timeline_missions(missions=None, catalog=None):
 
 
 def timeline_table(missions=None, catalog=None) -> QTable:
-    """One row per announcement (and one for each launch): mission, agency, when it was said,
-    the date it named, and the source."""
+    """Return one row per announcement (and one for each launch).
+
+    Columns: mission, agency, when it was said, the date it named, and the source.
+    """
     cat, ms = _resolve(missions, catalog)
     rows = {k: [] for k in ("mission", "agency", "kind", "announced", "planned", "source")}
     for m in timeline_missions(ms, cat):
@@ -77,7 +79,11 @@ def timeline_table(missions=None, catalog=None) -> QTable:
         if m.launch_date is not None:
             rows["mission"].append(m.name)
             rows["agency"].append(m.agency)
-            rows["kind"].append("launch" if m.status not in ("planned", "cancelled") else f"current plan ({m.status})")
+            rows["kind"].append(
+                "launch"
+                if m.status not in ("planned", "cancelled")
+                else f"current plan ({m.status})"
+            )
             rows["announced"].append("")
             rows["planned"].append(m.launch_date.text)
             rows["source"].append(m.launch.source)
@@ -85,9 +91,12 @@ def timeline_table(missions=None, catalog=None) -> QTable:
 
 
 def slip_table(missions=None, catalog=None) -> QTable:
-    """Per mission with an announcement history: the first launch date announced, the actual
-    launch (or, with no launch record, the latest plan announced) and the slip between them in
-    years (positive: later than first announced)."""
+    """Return the slip of each mission with an announcement history.
+
+    Per mission: the first launch date announced, the actual launch (or, with no launch record, the
+    latest plan announced) and the slip between them in years (positive: later than first
+    announced).
+    """
     cat, resolved = _resolve(missions, catalog)
     names, agencies, first, last, status, slip, n = [], [], [], [], [], [], []
     with _quiet_erfa():
@@ -121,8 +130,10 @@ def slip_table(missions=None, catalog=None) -> QTable:
 
 
 def timeline_figure(missions=None, catalog=None, *, title="Announced against actual launch dates"):
-    """Matplotlib Figure: per mission, each announcement as a segment from the date it was made
-    to the launch date it named; the actual launch (or the current plan) as a marker.
+    """Plot the announcement history of each mission; return a matplotlib Figure.
+
+    Each announcement is a segment from the date it was made to the launch date it named; the actual
+    launch (or the current plan) is a marker.
 
     Artists carry ``gid`` values ``"<key>:announced:<n>"`` (one per announcement) and
     ``"<key>:launch"``, so a test or a caller can find them.
@@ -165,22 +176,42 @@ def _draw(ms, title):
         for k, a in enumerate(sorted(m.announced, key=lambda a: a.announced.decimal_year)):
             y = row + (band * (k - (n - 1) / 2) / max(n, 1) if n > 1 else 0.0)
             ax.plot(
-                [a.announced.decimal_year, a.planned.decimal_year], [y, y],
-                color=color, lw=1.2, alpha=0.75, marker="o", markersize=4, markevery=[1],
+                [a.announced.decimal_year, a.planned.decimal_year],
+                [y, y],
+                color=color,
+                lw=1.2,
+                alpha=0.75,
+                marker="o",
+                markersize=4,
+                markevery=[1],
                 gid=f"{m.key}:announced:{k}",
             )
         if m.launch_date is not None:
             marker, filled = STATUS_MARKERS.get(m.status, ("*", True))
             ax.plot(
-                [m.launch_date.decimal_year], [row], linestyle="none", marker=marker,
+                [m.launch_date.decimal_year],
+                [row],
+                linestyle="none",
+                marker=marker,
                 markersize=11 if marker == "*" else 8,
-                markerfacecolor=color if filled else "white", markeredgecolor=color if m.status != "failed" else "black",
-                color=color, gid=f"{m.key}:launch",
+                markerfacecolor=color if filled else "white",
+                markeredgecolor=color if m.status != "failed" else "black",
+                color=color,
+                gid=f"{m.key}:launch",
             )
         elif m.announced:  # no launch record: the latest plan announced is the current one
             plan = max(m.announced, key=lambda a: a.announced.time.jd).planned
-            ax.plot([plan.decimal_year], [row], linestyle="none", marker="D", markersize=8,
-                    markerfacecolor="white", markeredgecolor=color, color=color, gid=f"{m.key}:plan")
+            ax.plot(
+                [plan.decimal_year],
+                [row],
+                linestyle="none",
+                marker="D",
+                markersize=8,
+                markerfacecolor="white",
+                markeredgecolor=color,
+                color=color,
+                gid=f"{m.key}:plan",
+            )
     ax.set_yticks(range(len(ms)))
     ax.set_yticklabels([m.name for m in reversed(ms)])
     ax.set_ylim(-0.7, len(ms) - 0.3)
@@ -190,12 +221,39 @@ def _draw(ms, title):
     ax.grid(False, axis="y")
     handles = [Line2D([], [], color=agency_color(a), lw=3, label=a) for a in agencies]
     handles += [
-        Line2D([0, 1], [0, 0], color="0.3", lw=1.2, marker="o", markevery=[1],
-               label="announced (line start) → planned date (dot)"),
+        Line2D(
+            [0, 1],
+            [0, 0],
+            color="0.3",
+            lw=1.2,
+            marker="o",
+            markevery=[1],
+            label="announced (line start) → planned date (dot)",
+        ),
         Line2D([], [], color="0.3", ls="none", marker="*", markersize=10, label="launched"),
-        Line2D([], [], color="0.3", ls="none", marker="X", markeredgecolor="black", label="launched, failed"),
-        Line2D([], [], color="0.3", ls="none", marker="D", markerfacecolor="white", label="current plan"),
+        Line2D(
+            [],
+            [],
+            color="0.3",
+            ls="none",
+            marker="X",
+            markeredgecolor="black",
+            label="launched, failed",
+        ),
+        Line2D(
+            [],
+            [],
+            color="0.3",
+            ls="none",
+            marker="D",
+            markerfacecolor="white",
+            label="current plan",
+        ),
     ]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
-    note_source(fig, "mission-compare catalog: announcements and launches, each with its source (see the report's source list)")
+    note_source(
+        fig,
+        "mission-compare catalog: announcements and launches, each with its source "
+        "(see the report's source list)",
+    )
     return fig

@@ -117,7 +117,9 @@ def check_range(arr, name: str, lo=None, hi=None, unit: str = "") -> None:
     if not np.all(np.isfinite(a)):
         raise ArgumentError(f"{name} must be finite, got {_describe(arr)}")
     if (lo is not None and np.any(a < lo)) or (hi is not None and np.any(a > hi)):
-        raise ArgumentError(f"{name} must be {_range_text(lo, hi, True, True, unit)}, got {_describe(arr)}")
+        raise ArgumentError(
+            f"{name} must be {_range_text(lo, hi, True, True, unit)}, got {_describe(arr)}"
+        )
 
 
 def as_time(value, name: str) -> Time:
@@ -130,7 +132,9 @@ def as_time(value, name: str) -> Time:
         try:
             return Time(value, scale="utc")
         except ValueError as exc:
-            raise ArgumentError(f"{name} could not be parsed as a time: {_describe(value)} ({exc})") from None
+            raise ArgumentError(
+                f"{name} could not be parsed as a time: {_describe(value)} ({exc})"
+            ) from None
     raise ArgumentTypeError(
         f"{name} must be an astropy Time (or an ISO date string such as '2024-05-09'), "
         f"got {_describe(value)} of type {type(value).__name__}"

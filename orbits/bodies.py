@@ -18,8 +18,11 @@ __all__ = ["Body", "Earth", "Moon", "body"]
 
 @dataclass(frozen=True, repr=False)
 class Body:
-    """A central body: ``k`` (GM), ``R`` (equatorial or reference radius), ``R_mean``,
-    ``J2`` (and ``J4``), its rotation rate and the reference radius of its gravity field."""
+    """A central body and its constants.
+
+    ``k`` (GM), ``R`` (equatorial or reference radius), ``R_mean``, ``J2`` (and ``J4``), its
+    rotation rate and the reference radius of its gravity field.
+    """
 
     name: str
     k: u.Quantity
@@ -31,7 +34,11 @@ class Body:
     R_gravity: u.Quantity | None = None
 
     def __repr__(self) -> str:
-        return f"<Body {self.name}: k={self.k.to_value(u.km**3 / u.s**2):.6g} km3/s2, R={self.R.to_value(u.km):g} km>"
+        """Return the name and main constants on one line."""
+        return (
+            f"<Body {self.name}: k={self.k.to_value(u.km**3 / u.s**2):.6g} km3/s2, "
+            f"R={self.R.to_value(u.km):g} km>"
+        )
 
     __str__ = __repr__
 
@@ -60,7 +67,7 @@ _BODIES = {"earth": Earth, "moon": Moon}
 
 
 def body(value, name: str = "attractor") -> Body:
-    """A :class:`Body` from a Body or its name ("Earth", "moon"); clear error otherwise."""
+    """Return a :class:`Body` from a Body or its name ("Earth", "moon"); clear error otherwise."""
     from .errors import ArgumentError, ArgumentTypeError
 
     if isinstance(value, Body):

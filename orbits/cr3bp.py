@@ -1,5 +1,6 @@
-"""Earth-Moon circular restricted three-body problem: libration points, Jacobi constant,
-halo orbits (Queqiao's kind) and zero-velocity curves.
+"""Earth-Moon circular restricted three-body problem.
+
+Libration points, Jacobi constant, halo orbits (Queqiao's kind) and zero-velocity curves.
 
 Frame: barycentric, rotating with the Moon, x from the Earth towards the Moon, z along the
 orbit normal. Lengths are scaled by ``distance`` (default the mean Earth-Moon distance,
@@ -43,8 +44,12 @@ _K_EM = (GM_EARTH + GM_MOON) * u.km**3 / u.s**2
 
 def _mass_ratio(mass_ratio) -> float:
     if isinstance(mass_ratio, u.Quantity):
-        mass_ratio = as_value(mass_ratio, u.one, "mass_ratio", min=0.0, max=0.5, min_inclusive=False)
-    if isinstance(mass_ratio, bool) or not isinstance(mass_ratio, (int, float, np.floating, np.integer)):
+        mass_ratio = as_value(
+            mass_ratio, u.one, "mass_ratio", min=0.0, max=0.5, min_inclusive=False
+        )
+    if isinstance(mass_ratio, bool) or not isinstance(
+        mass_ratio, (int, float, np.floating, np.integer)
+    ):
         raise ArgumentTypeError(
             f"mass_ratio must be a number (m2 / (m1 + m2)), got {describe_value(mass_ratio)}"
         )
@@ -55,8 +60,10 @@ def _mass_ratio(mass_ratio) -> float:
 
 
 def characteristic_units(*, distance=EARTH_MOON_DISTANCE * u.km, k=_K_EM):
-    """Length, time and speed units of the nondimensional problem, as Quantities
-    (``k``: the primaries' total gravitational parameter)."""
+    """Return the length, time and speed units of the nondimensional problem, as Quantities.
+
+    ``k`` is the primaries' total gravitational parameter.
+    """
     L = as_value(distance, u.km, "distance", min=0.0, min_inclusive=False)
     G = as_value(k, u.km**3 / u.s**2, "k", min=0.0, min_inclusive=False)
     T = np.sqrt(L**3 / G)
@@ -65,8 +72,10 @@ def characteristic_units(*, distance=EARTH_MOON_DISTANCE * u.km, k=_K_EM):
 
 @dataclass(frozen=True, repr=False)
 class LagrangePoints(TableResult):
-    """The five libration points in the barycentric rotating frame, with their Jacobi
-    constants (Szebehely's form ``C = 2 Omega - v^2``)."""
+    """The five libration points in the barycentric rotating frame, with their Jacobi constants.
+
+    Szebehely's form of the constant: ``C = 2 Omega - v^2``.
+    """
 
     mass_ratio: float = quantity("mass ratio", "", fmt=".8f")
     distance: u.Quantity = quantity("primaries' distance", "km", fmt=".0f")
@@ -80,13 +89,19 @@ class LagrangePoints(TableResult):
     title = "Libration points"
 
     def summary(self) -> str:
-        return (f"mass ratio {self.mass_ratio:.6g}: L1 x = {self.x[0].value:.4f}, "
-                f"L2 x = {self.x[1].value:.4f}")
+        """Return the one-line summary shown inside ``repr``."""
+        return (
+            f"mass ratio {self.mass_ratio:.6g}: L1 x = {self.x[0].value:.4f}, "
+            f"L2 x = {self.x[1].value:.4f}"
+        )
 
 
-def lagrange_points(*, mass_ratio=MU_EARTH_MOON, distance=EARTH_MOON_DISTANCE * u.km) -> LagrangePoints:
-    """The five libration points: nondimensional ``x``, ``y`` and in km (``x_km``, ``y_km``,
-    barycentric rotating frame), with their Jacobi constants.
+def lagrange_points(
+    *, mass_ratio=MU_EARTH_MOON, distance=EARTH_MOON_DISTANCE * u.km
+) -> LagrangePoints:
+    """Return the five libration points and their Jacobi constants.
+
+    Nondimensional ``x``, ``y`` and in km (``x_km``, ``y_km``), barycentric rotating frame.
 
     For the Earth-Moon system (mass ratio 0.01215) L1, L2, L3 lie at x = 0.8369, 1.1557,
     -1.0051 (Szebehely 1967; see the tests).
@@ -108,7 +123,9 @@ def lagrange_points(*, mass_ratio=MU_EARTH_MOON, distance=EARTH_MOON_DISTANCE * 
     )
 
 
-def jacobi_constant(state, velocity=None, *, mass_ratio=MU_EARTH_MOON, distance=EARTH_MOON_DISTANCE * u.km):
+def jacobi_constant(
+    state, velocity=None, *, mass_ratio=MU_EARTH_MOON, distance=EARTH_MOON_DISTANCE * u.km
+):
     """Jacobi constant ``C = 2 Omega - v^2`` (nondimensional, Szebehely's form).
 
     Either ``state``: a dimensionless Quantity (or plain array) of shape (..., 6) in
@@ -123,7 +140,9 @@ def jacobi_constant(state, velocity=None, *, mass_ratio=MU_EARTH_MOON, distance=
             try:
                 s = np.asarray(state, dtype=float)
             except (TypeError, ValueError):
-                raise ArgumentTypeError(f"state must be an array of numbers, got {describe_value(state)}") from None
+                raise ArgumentTypeError(
+                    f"state must be an array of numbers, got {describe_value(state)}"
+                ) from None
             if not np.all(np.isfinite(s)):
                 raise ArgumentError(f"state must be finite, got {describe_value(state)}")
     else:
@@ -131,13 +150,17 @@ def jacobi_constant(state, velocity=None, *, mass_ratio=MU_EARTH_MOON, distance=
         r = as_value(state, u.km, "state (position)") / Lq.value
         v = as_value(velocity, u.km / u.s, "velocity") / Vq.value
         if np.shape(r)[-1:] != (3,) or np.shape(v)[-1:] != (3,):
-            raise ArgumentError(f"state (position) and velocity must have 3 components on their "
-                                f"last axis, got shapes {np.shape(r)} and {np.shape(v)}")
+            raise ArgumentError(
+                f"state (position) and velocity must have 3 components on their "
+                f"last axis, got shapes {np.shape(r)} and {np.shape(v)}"
+            )
         try:
             s = np.concatenate(np.broadcast_arrays(r, v), axis=-1)
         except ValueError:
-            raise ArgumentError(f"state (position) shape {np.shape(r)} and velocity shape "
-                                f"{np.shape(v)} do not broadcast") from None
+            raise ArgumentError(
+                f"state (position) shape {np.shape(r)} and velocity shape "
+                f"{np.shape(v)} do not broadcast"
+            ) from None
     s = np.asarray(s, float)
     if s.shape[-1:] != (6,):
         raise ArgumentError(f"state must have 6 components on its last axis, got shape {s.shape}")
@@ -171,22 +194,35 @@ class HaloOrbit(Result):
     title = "Halo orbit"
 
     def summary(self) -> str:
-        return (f"{self.point} {self.family}, Az {self.az.to_value(u.km):,.0f} km, period "
-                f"{self.period.to_value(u.day):.2f} d")
+        """Return the one-line summary shown inside ``repr``."""
+        return (
+            f"{self.point} {self.family}, Az {self.az.to_value(u.km):,.0f} km, period "
+            f"{self.period.to_value(u.day):.2f} d"
+        )
 
     def trajectory(self, n: int = 400, periods: float = 1.0):
-        """States along the orbit: nondimensional array (n, 6) and times (n,), by integrating
-        the CR3BP equations (scipy DOP853, rtol 1e-12)."""
+        """Return states along the orbit: nondimensional array (n, 6) and times (n,).
+
+        By integrating the CR3BP equations (scipy DOP853, rtol 1e-12).
+        """
         from scipy.integrate import solve_ivp
 
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not 2 <= n <= 100_000:
             raise ArgumentError(f"n must be an integer in [2, 100000], got {describe_value(n)}")
         if not isinstance(periods, (int, float)) or not 0 < periods <= 100:
-            raise ArgumentError(f"periods must be a number in (0, 100], got {describe_value(periods)}")
+            raise ArgumentError(
+                f"periods must be a number in (0, 100], got {describe_value(periods)}"
+            )
         t = np.linspace(0.0, periods * self.period_nd, int(n))
         sol = solve_ivp(
-            core.eom, (0.0, t[-1]), self.state0_nd, args=(self.mass_ratio,), t_eval=t,
-            rtol=1e-12, atol=1e-12, method="DOP853",
+            core.eom,
+            (0.0, t[-1]),
+            self.state0_nd,
+            args=(self.mass_ratio,),
+            t_eval=t,
+            rtol=1e-12,
+            atol=1e-12,
+            method="DOP853",
         )
         return sol.y.T, sol.t
 
@@ -209,9 +245,11 @@ def halo_orbit(
     distance=EARTH_MOON_DISTANCE * u.km,
     tol: float = 1e-11,
 ) -> HaloOrbit:
-    """Periodic halo orbit about L1 or L2: Richardson (1980) third-order guess, then
-    differential correction (single shooting with the state transition matrix on the
-    symmetric half-period crossing of the xz-plane, scipy ``solve_ivp``).
+    """Compute a periodic halo orbit about L1 or L2.
+
+    Richardson (1980) third-order guess, then differential correction (single shooting with the
+    state transition matrix on the symmetric half-period crossing of the xz-plane, scipy
+    ``solve_ivp``).
 
     Parameters
     ----------
@@ -243,9 +281,14 @@ def halo_orbit(
     """
     m = _mass_ratio(mass_ratio)
     if not isinstance(point, str) or point.strip().upper() not in ("L1", "L2"):
-        raise ArgumentError(f"point must be 'L1' or 'L2' (halo orbits about the collinear points), got {describe_value(point)}")
+        raise ArgumentError(
+            "point must be 'L1' or 'L2' (halo orbits about the collinear points), "
+            f"got {describe_value(point)}"
+        )
     if not isinstance(family, str) or family.strip().lower() not in ("northern", "southern"):
-        raise ArgumentError(f"family must be 'northern' or 'southern', got {describe_value(family)}")
+        raise ArgumentError(
+            f"family must be 'northern' or 'southern', got {describe_value(family)}"
+        )
     if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 1e-14 <= tol <= 1e-6:
         raise ArgumentError(f"tol must be a number in [1e-14, 1e-6], got {describe_value(tol)}")
     point, family = point.strip().upper(), family.strip().lower()
@@ -260,8 +303,9 @@ def halo_orbit(
         from scipy.integrate import solve_ivp
 
         t = np.linspace(0.0, T, 721)
-        sol = solve_ivp(core.eom, (0.0, T), s0, args=(m,), t_eval=t, rtol=1e-12, atol=1e-12,
-                        method="DOP853")
+        sol = solve_ivp(
+            core.eom, (0.0, T), s0, args=(m,), t_eval=t, rtol=1e-12, atol=1e-12, method="DOP853"
+        )
         return sol.y.T
 
     def corrected(az_param):
@@ -282,9 +326,12 @@ def halo_orbit(
             az_param *= target / actual
         else:
             raise _convergence_error(
-                point, az_km, f"max |z| still {actual * L:.1f} km after 8 amplitude iterations")
+                point, az_km, f"max |z| still {actual * L:.1f} km after 8 amplitude iterations"
+            )
     except core.HaloCorrectionError as exc:
-        raise _convergence_error(point, az_km, f"residual |(vx, vz)| = {exc.residual:.3g}") from None
+        raise _convergence_error(
+            point, az_km, f"residual |(vx, vz)| = {exc.residual:.3g}"
+        ) from None
     except ValueError as exc:  # Richardson's amplitude constraint
         raise _convergence_error(point, az_km, str(exc)) from None
     z = traj[:, 2]
@@ -307,13 +354,20 @@ def halo_orbit(
         velocity0=s0[3:] * Vq,
         state0_nd=s0,
         period_nd=T,
-        notes=("Richardson (1980) third-order guess, differential correction on the half-period "
-               "xz-plane crossing (Howell 1984), CR3BP integrated with scipy DOP853",),
+        notes=(
+            "Richardson (1980) third-order guess, differential correction on the half-period "
+            "xz-plane crossing (Howell 1984), CR3BP integrated with scipy DOP853",
+        ),
     )
 
 
 def zero_velocity_curves(
-    jacobi, *, mass_ratio=MU_EARTH_MOON, extent=1.5, n: int = 401, distance=EARTH_MOON_DISTANCE * u.km
+    jacobi,
+    *,
+    mass_ratio=MU_EARTH_MOON,
+    extent=1.5,
+    n: int = 401,
+    distance=EARTH_MOON_DISTANCE * u.km,
 ):
     """Zero-velocity curves of a Jacobi constant in the xy-plane.
 
@@ -323,14 +377,23 @@ def zero_velocity_curves(
     """
     m = _mass_ratio(mass_ratio)
     if not isinstance(jacobi, u.Quantity):
-        if isinstance(jacobi, bool) or not isinstance(jacobi, (int, float, np.floating, np.integer, list, tuple, np.ndarray)):
+        if isinstance(jacobi, bool) or not isinstance(
+            jacobi, (int, float, np.floating, np.integer, list, tuple, np.ndarray)
+        ):
             raise ArgumentTypeError(f"jacobi must be a number, got {describe_value(jacobi)}")
         jacobi = np.asarray(jacobi, dtype=float) * u.one
     C = as_value(jacobi, u.one, "jacobi", min=0.0, max=10.0)
     if np.ndim(C):
         raise ArgumentError(f"jacobi must be a scalar, got {describe_value(jacobi)}")
-    if isinstance(extent, bool) or not isinstance(extent, (int, float)) or not (0.1 <= float(extent) <= 10.0):
-        raise ArgumentError(f"extent must be a number in [0.1, 10] (nondimensional half-width), got {describe_value(extent)}")
+    if (
+        isinstance(extent, bool)
+        or not isinstance(extent, (int, float))
+        or not (0.1 <= float(extent) <= 10.0)
+    ):
+        raise ArgumentError(
+            "extent must be a number in [0.1, 10] (nondimensional half-width), "
+            f"got {describe_value(extent)}"
+        )
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or not (10 <= int(n) <= 4001):
         raise ArgumentError(f"n must be an integer in [10, 4001], got {describe_value(n)}")
     Lq, _, _ = characteristic_units(distance=distance)

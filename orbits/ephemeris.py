@@ -114,7 +114,7 @@ def _kernel_for(ephemeris) -> _Kernel:
 
 
 def ephemeris_input(ephemeris="de421") -> InputSet:
-    """The ephemeris as an :class:`orbits.results.InputSet` for a result's ``inputs``."""
+    """Return the ephemeris as an :class:`orbits.results.InputSet` for a result's ``inputs``."""
     if isinstance(ephemeris, str) and ephemeris.lower() == "builtin":
         return InputSet("ephemeris", "astropy builtin", source="ERFA epv00 / moon98",
                         detail="up to 23 km Moon position error versus DE421")
@@ -247,6 +247,8 @@ def sun_state(epochs, *, frame: str = "gcrs", ephemeris="de421"):
 
 
 def emb_state(epochs, *, frame: str = "gcrs", ephemeris="de421"):
-    """Position and velocity of the Earth-Moon barycentre relative to the Earth's centre
-    (about 4,670 km towards the Moon; see :func:`moon_state`)."""
+    """Return the Earth-Moon barycentre's position and velocity relative to the Earth's centre.
+
+    About 4,670 km towards the Moon; see :func:`moon_state`.
+    """
     return _state("emb", epochs, frame, ephemeris)

@@ -55,6 +55,7 @@ class NotFoundError(ValidationError, KeyError):
     """
 
     def __str__(self) -> str:
+        """Return the message alone (``KeyError`` would quote it)."""
         return str(self.args[0]) if self.args else ""
 
 

@@ -1,5 +1,7 @@
-"""Element sets as data: one :class:`ElementSet` per epoch, an :class:`ElementHistory` per
-object, and :class:`Histories` (all objects, looked up by catalogue number or name).
+"""Element sets as data.
+
+One :class:`ElementSet` per epoch, an :class:`ElementHistory` per object, and :class:`Histories`
+(all objects, looked up by catalogue number or name).
 
 >>> from orbits.history import read_histories
 >>> hist = read_histories("orbits/data/stations-2024-05-09.tle")
@@ -69,8 +71,10 @@ _PUNCT = re.compile(r"[\s\-_'\u2019\u2018`\".,:;()/\u00b7\u2010-\u2015]+")
 
 
 def normalize_name(name) -> str:
-    """Lookup key as in the mission catalog: case-, space- and punctuation-insensitive
-    (``"ISS (ZARYA)"`` == ``"iss zarya"``)."""
+    """Return the lookup key of a name, as in the mission catalog.
+
+    Case-, space- and punctuation-insensitive (``"ISS (ZARYA)"`` == ``"iss zarya"``).
+    """
     text = unicodedata.normalize("NFKC", str(name)).casefold()
     return _PUNCT.sub("", text)
 
@@ -120,6 +124,7 @@ class ElementSet(SatrecElements):
 
     @classmethod
     def from_tle(cls, tle: TLE, *, source="", record="") -> ElementSet:
+        """Return the element set of a :class:`orbits.tle.TLE`."""
         if not isinstance(tle, TLE):
             raise ArgumentTypeError(f"tle must be an orbits.tle.TLE, got {type(tle).__name__}")
         return cls(name=tle.name, satrec=tle.satrec, source=source, record=record,
@@ -134,10 +139,12 @@ class ElementSet(SatrecElements):
 
     @cached_property
     def epoch(self) -> Time:  # cached: histories sort and search on it
+        """Epoch of the set (UTC)."""
         return SatrecElements.epoch.fget(self)
 
     @cached_property
     def catalog_number(self) -> int:
+        """NORAD catalog number."""
         return int(self.satrec.satnum)
 
     def age(self, at) -> u.Quantity:
@@ -145,8 +152,10 @@ class ElementSet(SatrecElements):
         return element_age(self, at)
 
     def to_omm(self) -> dict:
-        """The set as an OMM record (CelesTrak's JSON field names): the fields read, or
-        ``sgp4.exporter.export_omm`` of the record for a set read from a TLE."""
+        """Return the set as an OMM record (CelesTrak's JSON field names).
+
+        The fields read, or ``sgp4.exporter.export_omm`` of the record for a set read from a TLE.
+        """
         if self.omm is not None:
             return dict(self.omm)
         from sgp4.exporter import export_omm
@@ -154,10 +163,12 @@ class ElementSet(SatrecElements):
         return export_omm(self.satrec, self.name)
 
     def describe(self) -> str:
+        """Return name, catalog number and epoch as one line."""
         return (f"{self.name} #{self.catalog_number} epoch "
                 f"{self.epoch.utc.isot[:19].replace('T', ' ')} UTC")
 
     def __repr__(self) -> str:
+        """Return ``<ElementSet ...>`` with :meth:`describe`."""
         return f"<ElementSet {self.describe()}>"
 
     __str__ = __repr__
@@ -206,19 +217,24 @@ class ElementHistory:
     # -- container --
     @property
     def sets(self) -> tuple[ElementSet, ...]:
+        """Element sets, oldest first."""
         return self._sets
 
     def __len__(self) -> int:
+        """Return the number of element sets."""
         return len(self._sets)
 
     def __iter__(self):
+        """Iterate over the sets, oldest first."""
         return iter(self._sets)
 
     def __getitem__(self, k):
+        """Return the set (or sets) at index ``k``."""
         return self._sets[k]
 
     @property
     def catalog_number(self) -> int:
+        """NORAD catalog number of the object."""
         return self._sets[0].catalog_number
 
     @property
@@ -228,20 +244,24 @@ class ElementHistory:
 
     @property
     def names(self) -> tuple[str, ...]:
+        """Names the object has had, in order of first use."""
         return tuple(dict.fromkeys(s.name for s in self._sets))
 
     @property
     def epochs(self) -> Time:
+        """Epochs of the sets (UTC), oldest first."""
         t = Time(self._jd, format="jd", scale="utc")
         t.format = "isot"
         return t
 
     @property
     def first(self) -> ElementSet:
+        """Oldest element set."""
         return self._sets[0]
 
     @property
     def latest(self) -> ElementSet:
+        """Newest element set."""
         return self._sets[-1]
 
     # -- lookup --
@@ -268,8 +288,10 @@ class ElementHistory:
         return int(idx) if np.ndim(idx) == 0 else idx
 
     def at(self, time, *, not_after: bool = False):
-        """The set whose epoch is nearest ``time`` (with ``not_after=True``: the latest set
-        with epoch at or before ``time``; DateRangeError if there is none).
+        """Return the set whose epoch is nearest ``time``.
+
+        With ``not_after=True``: the latest set with epoch at or before ``time`` (DateRangeError if
+        there is none).
 
         For an array of times, a list of sets.
         """
@@ -288,10 +310,11 @@ class ElementHistory:
         return (jd - self._jd[idx]) * u.day
 
     def merge(self, other: ElementHistory) -> ElementHistory:
-        """This history and ``other`` (same object); at equal epochs ``other``'s set wins."""
+        """Return this history and ``other`` (same object); at equal epochs ``other``'s set wins."""
         return ElementHistory([*self._sets, *other.sets])
 
     def __repr__(self) -> str:
+        """Return the object, its number of sets and their span."""
         span = (f"{self.first.epoch.utc.isot[:10]}" if len(self) == 1 else
                 f"{self.first.epoch.utc.isot[:10]} to {self.latest.epoch.utc.isot[:10]}")
         return (f"<ElementHistory {self.name} #{self.catalog_number}: {len(self)} "
@@ -302,8 +325,10 @@ class ElementHistory:
 
 
 def _aliases(name: str) -> list[str]:
-    """Lookup keys of a name: the whole name, and for ``"CSS (TIANHE)"`` also ``"CSS"`` and
-    ``"TIANHE"``."""
+    """Return the lookup keys of a name.
+
+    The whole name, and for ``"CSS (TIANHE)"`` also ``"CSS"`` and ``"TIANHE"``.
+    """
     keys = [normalize_name(name)]
     m = re.match(r"^\s*(.*?)\s*\((.*)\)\s*$", name)
     if m:
@@ -351,7 +376,10 @@ class Histories(Mapping):
         return cls(ElementHistory(g) for g in groups.values())
 
     def merge(self, *others: Histories) -> Histories:
-        """These histories extended by ``others`` in order (later sources win at equal epochs)."""
+        """Return these histories extended by ``others`` in order.
+
+        Later sources win at equal epochs.
+        """
         hs = list(self._by_number.values())
         for o in others:
             hs.extend(o.values())
@@ -381,9 +409,11 @@ class Histories(Mapping):
                             f"{', '.join(sorted(h.name for h in self._by_number.values()))})")
 
     def __getitem__(self, key) -> ElementHistory:
+        """Return the history of an object by catalogue number or name."""
         return self._by_number[self.resolve(key)]
 
     def __contains__(self, key) -> bool:
+        """Return whether ``key`` names an object."""
         try:
             self.resolve(key)
         except (NotFoundError, ArgumentTypeError):
@@ -391,9 +421,11 @@ class Histories(Mapping):
         return True
 
     def __iter__(self):
+        """Iterate over the catalogue numbers, in order."""
         return iter(sorted(self._by_number))
 
     def __len__(self) -> int:
+        """Return the number of objects."""
         return len(self._by_number)
 
     def sets(self) -> list[ElementSet]:
@@ -401,13 +433,16 @@ class Histories(Mapping):
         return [s for n in self for s in self._by_number[n]]
 
     def __repr__(self) -> str:
+        """Return the number of objects and sets."""
         n_sets = sum(len(h) for h in self._by_number.values())
         return f"<Histories {len(self)} objects, {n_sets} element sets>"
 
 
 def packaged_element_files() -> list[Path]:
-    """The element files shipped in the package: ``orbits/data/*.tle`` and every TLE/OMM file
-    under ``orbits/data/history/`` (if present)."""
+    """Return the element files shipped in the package.
+
+    ``orbits/data/*.tle`` and every TLE/OMM file under ``orbits/data/history/`` (if present).
+    """
     data = Path(__file__).resolve().parent / "data"
     files = sorted(data.glob("*.tle"))
     hist = data / "history"
@@ -419,8 +454,10 @@ def packaged_element_files() -> list[Path]:
 
 
 def read_histories(*paths, packaged: bool = False) -> Histories:
-    """Histories of every object in the given TLE/OMM files (later files win at equal epochs);
-    with ``packaged=True`` the package's own files (:func:`packaged_element_files`) come first.
+    """Read the histories of every object in the given TLE/OMM files.
+
+    Later files win at equal epochs; with ``packaged=True`` the package's own files
+    (:func:`packaged_element_files`) come first.
     """
     from .omm import read_elements
 
@@ -440,8 +477,11 @@ def read_histories(*paths, packaged: bool = False) -> Histories:
 #: minutes for flights 1-3 years after the elements' epoch; at the Earth's 0.25 deg/min that is
 #: 5.75 deg after 1 year and 12.75 deg after 3 years, about 0.012-0.016 deg of node per day.
 def _node_error_table(model: str = "secular") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(upper bin edges in days, median, 90th percentile in deg) for both stations together,
-    from ``orbits/data/history/node_error.toml`` (benchmarks/node_prediction_error.py)."""
+    """Return (upper bin edges in days, median, 90th percentile in deg) of the node error.
+
+    For both stations together, from ``orbits/data/history/node_error.toml``
+    (benchmarks/node_prediction_error.py).
+    """
     import tomllib
     from pathlib import Path
 
@@ -457,8 +497,9 @@ def _node_error_table(model: str = "secular") -> tuple[np.ndarray, np.ndarray, n
 
 
 def expected_node_error(age, *, model: str = "secular", percentile: int = 50) -> u.Quantity:
-    """Expected error of the predicted node (RAAN) of a station plane ``age`` from the
-    elements' epoch (deg).
+    """Return the expected error (deg) of the predicted node (RAAN) of a station plane.
+
+    At ``age`` from the elements' epoch.
 
     Measured between the real ISS and Tianhe element sets of the packaged history
     (``orbits/data/history/node_error.toml``, 55,496 pairs of sets, 2021-2026): the median
@@ -518,7 +559,7 @@ def element_age(element_set: ElementSet, at) -> u.Quantity:
 
 
 def stale_message(element_set, at, *, stale_after=STALE_AFTER) -> str | None:
-    """The warning text for elements more than ``stale_after`` from ``at``, or None."""
+    """Return the warning text for elements more than ``stale_after`` from ``at``, or None."""
     age = element_age(element_set, at)
     days = float(age.to_value(u.day))
     if abs(days) <= stale_after.to_value(u.day):
@@ -536,7 +577,7 @@ def stale_message(element_set, at, *, stale_after=STALE_AFTER) -> str | None:
 
 def assess_age(element_set, at, *, stale_after=STALE_AFTER, max_age=MAX_AGE, warn: bool = True,
                stacklevel: int = 2) -> InputSet:
-    """The :class:`~orbits.results.InputSet` of an element set used at analysis date ``at``.
+    """Return the :class:`~orbits.results.InputSet` of an element set used at analysis date ``at``.
 
     Issues :class:`~orbits.errors.StaleInputWarning` (message: object, epoch, age in days and
     the expected node error) when ``|at - epoch| > stale_after`` (default 14 days) and
@@ -558,11 +599,16 @@ def assess_age(element_set, at, *, stale_after=STALE_AFTER, max_age=MAX_AGE, war
                 f"{'after' if days > 0 else 'before'} the epoch "
                 f"{element_set.epoch.utc.isot[:10]} of the elements of {element_set.name} "
                 f"(#{element_set.catalog_number}); allowed: within {max_age.to_value(u.day):.0f} "
-                f"days; use elements nearer that date (--tle FILE, 'mission-compare elements update')")
+                "days; use elements nearer that date "
+                "(--tle FILE, 'mission-compare elements update')")
         msg = stale_message(element_set, t, stale_after=stale_after)
     if msg and warn:
         warnings.warn(msg, StaleInputWarning, stacklevel=stacklevel)
-    return InputSet(kind="elements", name=element_set.name,
-                    source=getattr(element_set, "source", "") or "",
-                    epoch=element_set.epoch, age=age,
-                    detail=f"catalogue number {element_set.catalog_number}")
+    return InputSet(
+        kind="elements",
+        name=element_set.name,
+        source=getattr(element_set, "source", "") or "",
+        epoch=element_set.epoch,
+        age=age,
+        detail=f"catalogue number {element_set.catalog_number}",
+    )

@@ -32,7 +32,9 @@ class LambertError(ConvergenceError):
 def _as_bool_array(value, name):
     arr = np.asarray(value)
     if arr.dtype != bool:
-        raise ArgumentTypeError(f"{name} must be a bool or an array of bools, got {describe_value(value)}")
+        raise ArgumentTypeError(
+            f"{name} must be a bool or an array of bools, got {describe_value(value)}"
+        )
     return arr
 
 
@@ -94,9 +96,9 @@ def lambert(
     >>> from orbits import lambert
     >>> v1, v2 = lambert([5000, 10000, 2100] * u.km, [-14600, 2500, 7000] * u.km, 1 * u.h)
     """
-    mu = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
-    if np.ndim(mu) != 0:
-        raise ArgumentError(f"k must be a scalar gravitational parameter, got shape {np.shape(mu)}")
+    gm = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
+    if np.ndim(gm) != 0:
+        raise ArgumentError(f"k must be a scalar gravitational parameter, got shape {np.shape(gm)}")
     r1_ = np.asarray(as_value(r1, u.km, "r1"), dtype=float)
     r2_ = np.asarray(as_value(r2, u.km, "r2"), dtype=float)
     for name, arr in (("r1", r1_), ("r2", r2_)):
@@ -105,8 +107,9 @@ def lambert(
                 f"{name} must have 3 components on its last axis, got shape {arr.shape}"
             )
         if np.any(np.sum(arr * arr, axis=-1) == 0.0):
-            raise ArgumentError(f"{name} must be a non-zero position vector, got "
-                                f"{describe_value(arr)}")
+            raise ArgumentError(
+                f"{name} must be a non-zero position vector, got {describe_value(arr)}"
+            )
     tof_ = np.asarray(as_value(tof, u.s, "tof", min=0.0, min_inclusive=False), dtype=float)
 
     M_arr = np.asarray(M)
@@ -119,15 +122,15 @@ def lambert(
             M_arr = M_arr.astype(np.int64)
         else:
             raise ArgumentTypeError(
-                f"M must be an integer number of revolutions (>= 0), got {describe_value(M)}")
+                f"M must be an integer number of revolutions (>= 0), got {describe_value(M)}"
+            )
     if np.any(M_arr < 0):
         raise ArgumentError(f"M must be >= 0 revolutions, got {int(np.min(M_arr))}")
     pro = _as_bool_array(prograde, "prograde")
     low = _as_bool_array(lowpath, "lowpath")
-    check_broadcast(r1=r1_[..., 0], r2=r2_[..., 0], tof=tof_, M=M_arr, prograde=pro,
-                    lowpath=low)
+    check_broadcast(r1=r1_[..., 0], r2=r2_[..., 0], tof=tof_, M=M_arr, prograde=pro, lowpath=low)
 
-    sol = _core.lambert(mu, r1_, r2_, tof_, M_arr, pro, low)
+    sol = _core.lambert(gm, r1_, r2_, tof_, M_arr, pro, low)
     single = sol.status.ndim == 0
     if single:
         code = int(sol.status)
@@ -151,9 +154,12 @@ def lambert(
 
 
 class _CallableModule(types.ModuleType):
-    """``orbits.lambert`` names both this submodule and its function. Importing the submodule
-    (``from orbits.lambert import LambertError``) makes the package attribute the module, so
-    the module forwards calls to the function: ``orbits.lambert(r1, r2, tof)`` always works."""
+    """Module type that forwards calls to :func:`orbits.lambert.lambert`.
+
+    ``orbits.lambert`` names both this submodule and its function. Importing the submodule (``from
+    orbits.lambert import LambertError``) makes the package attribute the module, so the module
+    forwards calls to the function: ``orbits.lambert(r1, r2, tof)`` always works.
+    """
 
     def __call__(self, *args, **kwargs):
         return lambert(*args, **kwargs)

@@ -1,5 +1,6 @@
-"""Readers of element-set files: TLE (2- and 3-line) and CelesTrak GP data as OMM in JSON, CSV
-and CCSDS OMM XML.
+"""Readers of element-set files.
+
+TLE (2- and 3-line) and CelesTrak GP data as OMM in JSON, CSV and CCSDS OMM XML.
 
 >>> from orbits.omm import read_elements
 >>> sets = read_elements("orbits/data/stations-2024-05-09.tle")
@@ -97,8 +98,9 @@ def _epoch(fields, where) -> Time:
 
 
 def satrec_from_omm(fields: dict, where: str = "OMM record"):
-    """An ``sgp4.api.Satrec`` from one OMM record (a dict of CelesTrak field names to text or
-    numbers), each field checked first.
+    """Return an ``sgp4.api.Satrec`` from one OMM record, each field checked first.
+
+    The record is a dict of CelesTrak field names to text or numbers.
 
     Raises :class:`DataFileError` whose message starts with ``where`` and names the field.
     """
@@ -234,8 +236,10 @@ _PARSERS = {"tle": _parse_tle, "json": _parse_json, "csv": _parse_csv, "xml": _p
 
 
 def detect_format(text: str, name: str = "") -> str:
-    """``"tle"``, ``"json"``, ``"csv"`` or ``"xml"`` from the file name's suffix, or else from
-    the first characters of the text."""
+    """Return the format: ``"tle"``, ``"json"``, ``"csv"`` or ``"xml"``.
+
+    From the file name's suffix, or else from the first characters of the text.
+    """
     suffix = Path(name).suffix.lower().lstrip(".")
     if suffix in ("json", "csv", "xml"):
         return suffix

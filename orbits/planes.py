@@ -39,8 +39,11 @@ def _angle(value, name, lo=None, hi=None):
 
 
 def check_broadcast(**arrays) -> tuple[int, ...]:
-    """The broadcast shape of the named arrays, or an :class:`~orbits.errors.ArgumentError`
-    naming every argument and its shape (instead of numpy's anonymous broadcast error)."""
+    """Return the broadcast shape of the named arrays.
+
+    Otherwise raise an :class:`~orbits.errors.ArgumentError` naming every argument and its shape
+    (instead of numpy's anonymous broadcast error).
+    """
     shapes = {name: np.shape(a) for name, a in arrays.items() if a is not None}
     try:
         return np.broadcast_shapes(*shapes.values())
@@ -125,8 +128,10 @@ def _dv(x):
 
 @dataclass(frozen=True, repr=False)
 class HohmannTransfer(Result):
-    """Result of :func:`hohmann`: the two burns, their sum and the time of flight
-    (arrays when the radii are)."""
+    """Result of :func:`hohmann`: the two burns, their sum and the time of flight.
+
+    Arrays when the radii are.
+    """
 
     dv1: u.Quantity = quantity("first burn Δv", "km/s", fmt=".3f")
     dv2: u.Quantity = quantity("second burn Δv", "km/s", fmt=".3f")
@@ -134,6 +139,7 @@ class HohmannTransfer(Result):
     tof: u.Quantity = quantity("time of flight", "h", fmt=".3f")
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if np.ndim(self.total.value):
             return f"{np.size(self.total.value)} transfers"
         return f"{_dv(self.total.to_value(u.km / u.s))} in {self.tof.to_value(u.h):.2f} h"
@@ -141,8 +147,11 @@ class HohmannTransfer(Result):
 
 @dataclass(frozen=True, repr=False)
 class CombinedPlaneChange(Result):
-    """Result of :func:`combined_plane_change`: Hohmann burns with the plane change split
-    between them (``di1`` at the first, ``di2`` at the second) to minimise the total."""
+    """Result of :func:`combined_plane_change`.
+
+    Hohmann burns with the plane change split between them (``di1`` at the first, ``di2`` at the
+    second) to minimise the total.
+    """
 
     dv1: u.Quantity = quantity("first burn Δv", "km/s", fmt=".3f")
     dv2: u.Quantity = quantity("second burn Δv", "km/s", fmt=".3f")
@@ -152,6 +161,7 @@ class CombinedPlaneChange(Result):
     tof: u.Quantity = quantity("time of flight", "h", fmt=".3f")
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if np.ndim(self.total.value):
             return f"{np.size(self.total.value)} transfers"
         return (f"{_dv(self.total.to_value(u.km / u.s))}, plane change split "
@@ -189,8 +199,10 @@ def hohmann(r1, r2, *, k=GM_EARTH * _KM3_S2) -> HohmannTransfer:
 
 
 def combined_plane_change(r1, r2, delta_i, *, k=GM_EARTH * _KM3_S2) -> CombinedPlaneChange:
-    """Hohmann transfer from radius ``r1`` to ``r2`` with a plane change ``delta_i`` split
-    between the two burns to minimise the total (Vallado 4th ed., Example 6-7).
+    """Compute a Hohmann transfer with a plane change split between the two burns.
+
+    From radius ``r1`` to ``r2`` with a plane change ``delta_i`` split to minimise the total
+    (Vallado 4th ed., Example 6-7).
 
     Returns a :class:`CombinedPlaneChange` with ``dv1``, ``dv2``, ``total`` (km/s), the plane
     change done at each burn ``di1``, ``di2`` (deg) and ``tof`` (s).

@@ -75,11 +75,11 @@ def _secular(a_km, e, i, b, gm, rj, j2, second_order):
     """First-order J2 rates, or with ``second_order`` the J2^2 + J4 (SGP4) secular model."""
     check_broadcast(a=a_km, ecc=e, inc=i)
     if not second_order:
-        return j2_secular_rates(a_km, e, i, mu=gm, R=rj, J2=j2)
+        return j2_secular_rates(a_km, e, i, k=gm, R=rj, J2=j2)
     if b is not Earth:
         raise ArgumentError(f"second_order=True is available for attractor Earth only, got "
                             f"attractor {b.name}")
-    return j2_j4_secular_rates(a_km, e, i, mu=gm, R=rj, J2=j2)
+    return j2_j4_secular_rates(a_km, e, i, k=gm, R=rj, J2=j2)
 
 
 def _rates(a=None, ecc=0 * u.one, inc=None, *, altitude=None, attractor=Earth,
@@ -198,6 +198,7 @@ class PlaneAlignments(Result):
     max_angle: u.Quantity = quantity("largest plane angle", "deg", fmt=".2f")
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         nxt = self.aligned[0].utc.isot[:16].replace("T", " ") if len(self.aligned) else ""
         return (f"{self.min_angle.to_value(u.deg):.2f}°–{self.max_angle.to_value(u.deg):.2f}°, "
                 f"cycle {self.synodic_period.to_value(u.day):.1f} d, next alignment {nxt} UTC")
@@ -224,7 +225,8 @@ def plane_alignments(
     Raises :class:`~orbits.errors.ArgumentError` if the nodes drift at the same rate (no
     synodic period: the plane angle never changes).
     """
-    if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or not 1 <= count <= 10000:
+    if (isinstance(count, bool) or not isinstance(count, (int, np.integer))
+            or not 1 <= count <= 10000):
         raise ArgumentError(f"count must be an integer in [1, 10000], got {count!r}")
     i1, r1, o1, e1 = _orbit_elements(orbit1, "orbit1", attractor, True, second_order)
     i2, r2, o2, e2 = _orbit_elements(orbit2, "orbit2", attractor, True, second_order)
@@ -233,8 +235,10 @@ def plane_alignments(
         raise ArgumentError(f"start must be a single time, got shape {start.shape}")
     rel = r1 - r2  # rad/s
     if abs(rel) < 1e-15:
-        raise ArgumentError("the two nodes drift at the same rate: their relative position never "
-                            "changes, so there is no synodic period (the plane angle is constant)")
+        raise ArgumentError(
+            "the two nodes drift at the same rate: their relative position never "
+            "changes, so there is no synodic period (the plane angle is constant)"
+        )
     d0 = np.mod(_nodes_at(start, o1, r1, e1) - _nodes_at(start, o2, r2, e2), 2 * np.pi)
     syn = 2 * np.pi / abs(rel)
     k = np.arange(count)
@@ -256,8 +260,10 @@ def plane_alignments(
 
 @dataclass(frozen=True, repr=False)
 class PlaneAngleHistory(TableResult):
-    """Result of :func:`plane_angle_history`: both nodes, their difference and the angle
-    between the planes at each time."""
+    """Result of :func:`plane_angle_history`.
+
+    Both nodes, their difference and the angle between the planes at each time.
+    """
 
     time: Time = column("time", fmt="minute")
     raan1: u.Quantity = column("node of orbit 1", "deg", fmt=".2f")
@@ -267,15 +273,19 @@ class PlaneAngleHistory(TableResult):
     second_order: bool = value("J2^2 and J4 terms", default=False)
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if not len(self):
             return "0 times"
         ang = self.plane_angle.to_value(u.deg)
-        return (f"{len(self)} times from {self.time[0].utc.isot[:10]} to "
-                f"{self.time[-1].utc.isot[:10]}, plane angle {ang.min():.2f}°–{ang.max():.2f}°")
+        return (
+            f"{len(self)} times from {self.time[0].utc.isot[:10]} to "
+            f"{self.time[-1].utc.isot[:10]}, plane angle {ang.min():.2f}°–{ang.max():.2f}°"
+        )
 
 
-def plane_angle_history(orbit1, orbit2, times, *, attractor=Earth,
-                        second_order=False) -> PlaneAngleHistory:
+def plane_angle_history(
+    orbit1, orbit2, times, *, attractor=Earth, second_order=False
+) -> PlaneAngleHistory:
     """Node difference and plane angle of two precessing orbits over ``times``.
 
     Parameters

@@ -75,6 +75,7 @@ class PlaneStates:
     propagator: str
 
     def __repr__(self) -> str:
+        """Return the object names and the time span on one line."""
         return (f"<PlaneStates {', '.join(self.names)} at {self.times.size} time"
                 f"{'s' if self.times.size != 1 else ''} ({self.propagator})>")
 

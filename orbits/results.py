@@ -46,7 +46,7 @@ TEXT_WIDTH = 100
 
 def quantity(label: str, unit: str | None = None, *, fmt: str = ".4g", default=MISSING,
              doc: str = ""):
-    """A displayed numeric field: ``label`` (human), display ``unit`` and number format.
+    """Return a displayed numeric field: ``label`` (human), display ``unit`` and number format.
 
     ``fmt`` is a format spec for the rounded text (``".2f"``: two decimals); JSON and CSV
     keep every digit.
@@ -56,14 +56,16 @@ def quantity(label: str, unit: str | None = None, *, fmt: str = ".4g", default=M
 
 
 def value(label: str, *, default=MISSING, fmt: str | None = None, doc: str = ""):
-    """A displayed non-numeric field (text, Time, flag, count); ``fmt`` for Times: "minute",
-    "second" or "day" precision in the text output."""
+    """Return a displayed non-numeric field (text, Time, flag, count).
+
+    ``fmt`` for Times: "minute", "second" or "day" precision in the text output.
+    """
     meta = {"label": label, "unit": None, "fmt": fmt, "doc": doc, "kind": "scalar"}
     return field(default=default, metadata=meta)
 
 
 def column(label: str, unit: str | None = None, *, fmt: str | None = None, doc: str = ""):
-    """A column of a :class:`TableResult`: Quantity, Time or plain array, one entry per row."""
+    """Return a column of a :class:`TableResult`: Quantity, Time or array, one entry per row."""
     meta = {"label": label, "unit": unit, "fmt": fmt, "doc": doc, "kind": "column"}
     return field(metadata=meta)
 
@@ -86,6 +88,7 @@ class InputSet:
     detail: str = ""
 
     def __repr__(self) -> str:
+        """Return ``<InputSet ...>`` with :meth:`describe`."""
         return f"<InputSet {self.describe()}>"
 
     def describe(self) -> str:
@@ -125,8 +128,11 @@ def _finite(x) -> bool:
 
 
 def json_value(val: Any):
-    """A JSON-safe copy of ``val``: Quantities as ``{"value", "unit"}``, Times as ISO strings,
-    arrays as lists, NaN and infinity as None; every digit kept."""
+    """Return a JSON-safe copy of ``val``; every digit kept.
+
+    Quantities as ``{"value", "unit"}``, Times as ISO strings, arrays as lists, NaN and infinity as
+    None.
+    """
     if val is None:
         return None
     if isinstance(val, (Result, InputSet)):
@@ -160,8 +166,10 @@ _TIME_FORMATS = {"day": 10, "minute": 16, "second": 19}
 
 
 def format_value(val: Any, fmt: str | None = None, unit: str | None = None) -> str:
-    """Rounded text for a value: ``"10.17 deg"``, ``"2024-10-06 14:00 UTC"``; blank for
-    None/NaN."""
+    """Return rounded text for a value; blank for None/NaN.
+
+    E.g. ``"10.17 deg"``, ``"2024-10-06 14:00 UTC"``.
+    """
     if val is None:
         return ""
     if isinstance(val, Time):
@@ -219,12 +227,13 @@ class Result:
 
     # -- what subclasses provide --
     def summary(self) -> str:
-        """The one-line summary inside ``<ClassName ...>``; subclasses override it."""
+        """Return the one-line summary inside ``<ClassName ...>``; subclasses override it."""
         rows = self._scalar_rows()[:3]
         return ", ".join(f"{label} {text}" for _, label, _, text in rows)
 
     # -- derived --
     def __repr__(self) -> str:
+        """Return ``<ClassName summary>``."""
         return f"<{type(self).__name__} {self.summary()}>"
 
     __str__ = __repr__
@@ -287,7 +296,7 @@ class Result:
         return lines
 
     def to_text(self) -> str:
-        """Rounded, labelled text for a terminal (lines of at most 100 characters)."""
+        """Return rounded, labelled text for a terminal (lines of at most 100 characters)."""
         return "\n".join([*self._text_lines(), *self._footer_lines()])
 
     def _repr_html_(self) -> str:
@@ -324,17 +333,24 @@ def _table_cell(val):
 
 @dataclass(frozen=True, repr=False)
 class TableResult(Result):
-    """A result with rows: scalar fields (:func:`quantity`/:func:`value`) plus equal-length
-    columns (:func:`column`). ``len()`` is the number of rows."""
+    """A result with rows.
+
+    Scalar fields (:func:`quantity`/:func:`value`) plus equal-length columns (:func:`column`).
+    ``len()`` is the number of rows.
+    """
 
     def __len__(self) -> int:
+        """Return the number of rows."""
         cols = self._displayed("column")
         return len(getattr(self, cols[0].name)) if cols else 0
 
     def __getitem__(self, key):
-        """``result["azimuth"]``: a column by field name or label (Quantity/Time/array, as
-        stored); ``result[0]``: one row as a dict keyed by field name; ``result[mask]`` or
-        ``result[1:3]``: a copy with those rows."""
+        """Return a column, a row or a copy with some rows.
+
+        ``result["azimuth"]``: a column by field name or label (Quantity/Time/array, as stored);
+        ``result[0]``: one row as a dict keyed by field name; ``result[mask]`` or ``result[1:3]``: a
+        copy with those rows.
+        """
         cols = self._displayed("column")
         if isinstance(key, str):
             for f in cols:
@@ -365,10 +381,11 @@ class TableResult(Result):
         return out
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         return f"{len(self)} rows"
 
     def to_table(self) -> QTable:
-        """A row per entry; columns named by their labels, Quantity columns with units."""
+        """Return a QTable with a row per entry, columns named by their labels, units kept."""
         t = QTable({label: val for _, label, val, _ in self._columns()})
         t.meta["result"] = type(self).__name__
         t.meta["notes"] = list(self.notes)
@@ -377,11 +394,12 @@ class TableResult(Result):
         return t
 
     def rows(self) -> list[dict]:
-        """The rows as JSON-safe dicts keyed by field name."""
+        """Return the rows as JSON-safe dicts keyed by field name."""
         cols = self._columns()
         return [{key: json_value(val[i]) for key, _, val, _ in cols} for i in range(len(self))]
 
     def to_dict(self) -> dict:
+        """Return the scalar fields and the rows as JSON-safe data."""
         out = super().to_dict()
         notes = out.pop("notes")
         out["rows"] = self.rows()
@@ -410,6 +428,7 @@ class TableResult(Result):
         return lines
 
     def to_text(self) -> str:
+        """Return the scalar fields and the rows as terminal text."""
         return "\n".join([*self._text_lines(), *self._text_table(), *self._footer_lines()])
 
     def _html_extra(self) -> list[str]:
@@ -421,8 +440,11 @@ class TableResult(Result):
         body = []
         for i in range(min(len(self), 200)):
             cells = "".join(
-                f"<td>{esc(format_value(val.value[i] if isinstance(val, u.Quantity) else val[i], fmt))}</td>"
-                for _, _, val, fmt in cols)
+                "<td>"
+                f"{esc(format_value(val.value[i] if isinstance(val, u.Quantity) else val[i], fmt))}"
+                "</td>"
+                for _, _, val, fmt in cols
+            )
             body.append(f"<tr>{cells}</tr>")
         more = f"<p>... {len(self) - 200} more rows</p>" if len(self) > 200 else ""
         return [f"<table><tr>{head}</tr>{''.join(body)}</table>{more}"]

@@ -33,8 +33,11 @@ _DEFAULT_NAME = "stations-2024-05-09.tle"
 
 
 def default_tle_path() -> Path:
-    """The station TLE snapshot shipped in the package (``orbits/data/stations-2024-05-09.tle``,
-    identical to the repository's ``seeds/authorities/`` reference file)."""
+    """Return the station TLE snapshot shipped in the package.
+
+    ``orbits/data/stations-2024-05-09.tle``, identical to the repository's ``seeds/authorities/``
+    reference file.
+    """
     return Path(__file__).resolve().parent / "data" / _DEFAULT_NAME
 
 
@@ -102,7 +105,7 @@ _FIELDS = (
 
 
 def tle_problem(line1, line2):
-    """The first problem of a TLE's two lines as ``(line 1 or 2, field, message)``, or None.
+    """Return the first problem of a TLE's two lines as ``(line 1 or 2, field, message)``, or None.
 
     Checks, in order: the type, the length (69 characters) and the line number in column 1,
     the checksum (column 69), the catalogue numbers of both lines (columns 3-7, which must
@@ -182,8 +185,10 @@ def _satrec_from_lines(line1, line2, name):
 
 
 class SatrecElements:
-    """Mean elements and SGP4 states of anything with a ``satrec`` (``sgp4.api.Satrec``) and a
-    ``name``: :class:`TLE` and :class:`orbits.history.ElementSet`.
+    """Mean elements and SGP4 states of anything with a ``satrec`` and a ``name``.
+
+    ``satrec`` is an ``sgp4.api.Satrec``; used by :class:`TLE` and
+    :class:`orbits.history.ElementSet`.
 
     The angles are SGP4 mean elements in TEME (true equator, mean equinox of the epoch).
     """
@@ -201,6 +206,7 @@ class SatrecElements:
 
     @property
     def catalog_number(self) -> int:
+        """NORAD catalog number."""
         return int(self.satrec.satnum)
 
     @property
@@ -210,22 +216,27 @@ class SatrecElements:
 
     @property
     def ecc(self) -> u.Quantity:
+        """Eccentricity."""
         return self.satrec.ecco * u.one
 
     @property
     def inc(self) -> u.Quantity:
+        """Inclination."""
         return (self.satrec.inclo * u.rad).to(u.deg)
 
     @property
     def raan(self) -> u.Quantity:
+        """Right ascension of the ascending node."""
         return (self.satrec.nodeo * u.rad).to(u.deg)
 
     @property
     def argp(self) -> u.Quantity:
+        """Argument of perigee."""
         return (self.satrec.argpo * u.rad).to(u.deg)
 
     @property
     def mean_anomaly(self) -> u.Quantity:
+        """Mean anomaly."""
         return (self.satrec.mo * u.rad).to(u.deg)
 
     @property
@@ -239,7 +250,7 @@ class SatrecElements:
         return self.a - self.satrec.radiusearthkm * u.km
 
     def mean_elements(self) -> dict:
-        """The mean elements as a dict of Quantities (and the epoch)."""
+        """Return the mean elements as a dict of Quantities (and the epoch)."""
         return {
             "epoch": self.epoch,
             "a": self.a,
@@ -269,7 +280,7 @@ class SatrecElements:
         return r[0], v[0]
 
     def to_boinor(self, time=None):
-        """A boinor ``Orbit`` (GCRS) from the SGP4 state at ``time`` (default: the epoch).
+        """Return a boinor ``Orbit`` (GCRS) from the SGP4 state at ``time`` (default: the epoch).
 
         The TEME state is rotated to GCRS with astropy's frame transformations. boinor is
         imported here, not at module import.
@@ -299,6 +310,7 @@ class TLE(SatrecElements):
     line2: str
 
     def __post_init__(self):
+        """Check the two lines."""
         _check_lines(self.line1, self.line2, self.name)
 
     @cached_property
@@ -308,15 +320,18 @@ class TLE(SatrecElements):
 
     @property
     def catalog_number(self) -> int:
+        """NORAD catalog number."""
         return catalog_number_from(self.line1[2:7])
 
     def __str__(self):
+        """Return the three lines of the set."""
         return f"{self.name}\n{self.line1}\n{self.line2}"
 
 
 def states(tles, times):
-    """SGP4 states of several element sets at several times, vectorised
-    (``sgp4.api.SatrecArray``).
+    """Compute SGP4 states of several element sets at several times, vectorised.
+
+    One ``sgp4.api.SatrecArray`` call.
 
     Parameters
     ----------
@@ -343,7 +358,8 @@ def states(tles, times):
     if np.any(err):
         i, j = np.argwhere(err)[0]
         raise ArgumentError(
-            f"SGP4 failed for {tles[i].name!r} at {Time(jd1[j], jd2[j], format='jd', scale='utc').isot} "
+            f"SGP4 failed for {tles[i].name!r} at "
+            f"{Time(jd1[j], jd2[j], format='jd', scale='utc').isot} "
             f"(sgp4 error code {err[i, j]}; e.g. 6 = decayed)"
         )
     r = r.reshape((len(tles),) + shape + (3,))
@@ -365,15 +381,19 @@ class MissingFileError(DataFileError, FileNotFoundError):
 
 
 def read_text_file(path, what="element file") -> tuple[Path, str]:
-    """``(Path, text)`` of a data file; DataFileError if missing, unreadable, not UTF-8 or
-    empty."""
+    """Return ``(Path, text)`` of a data file.
+
+    DataFileError if missing, unreadable, not UTF-8 or empty.
+    """
     p = Path(path)
     if not p.is_file():
         raise MissingFileError(f"{what} not found: {p}")
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise DataFileError(f"{p}: not a UTF-8 text file (byte {exc.start}): {exc.reason}") from None
+        raise DataFileError(
+            f"{p}: not a UTF-8 text file (byte {exc.start}): {exc.reason}"
+        ) from None
     except OSError as exc:
         raise DataFileError(f"{p}: cannot be read ({exc.strerror or exc})") from None
     if not text.strip():
@@ -382,8 +402,9 @@ def read_text_file(path, what="element file") -> tuple[Path, str]:
 
 
 def read_tle_sets(text: str, source: str = "<text>") -> list[tuple[str, str, str, int]]:
-    """Split TLE text (2- or 3-line sets, any number of objects and epochs) into
-    ``(name, line1, line2, line number of line 1)``, checking every set.
+    """Split TLE text into ``(name, line1, line2, line number of line 1)``, checking every set.
+
+    2- or 3-line sets, any number of objects and epochs.
 
     A two-line set is named by its catalogue number. Raises :class:`DataFileError` naming
     ``source``, the line and the field: wrong columns, checksum, catalogue numbers of line 1
@@ -407,27 +428,33 @@ def read_tle_sets(text: str, source: str = "<text>") -> list[tuple[str, str, str
                 name = name[2:].strip()
             k += 3
         elif ln.startswith("1 "):
-            raise DataFileError(f"{source}, line {n + 1}: TLE line 1 must be followed by line 2 "
-                                f"(starting with '2 '), got {nxt!r}")
+            raise DataFileError(
+                f"{source}, line {n + 1}: TLE line 1 must be followed by line 2 "
+                f"(starting with '2 '), got {nxt!r}"
+            )
         elif ln.startswith("2 "):
-            raise DataFileError(f"{source}, line {n}: TLE line 2 without a line 1 before it: "
-                                f"{ln!r}")
+            raise DataFileError(
+                f"{source}, line {n}: TLE line 2 without a line 1 before it: {ln!r}"
+            )
         else:
-            raise DataFileError(f"{source}, line {n}: neither a name followed by a TLE nor TLE "
-                                f"line 1: {ln!r}")
+            raise DataFileError(
+                f"{source}, line {n}: neither a name followed by a TLE nor TLE line 1: {ln!r}"
+            )
         bad = tle_problem(l1, l2)
         if bad is not None:
             which, what, msg = bad
-            raise DataFileError(f"{source}, line {n1 if which == 1 else n2} (TLE line {which}), "
-                                f"{what}: {msg}")
+            raise DataFileError(
+                f"{source}, line {n1 if which == 1 else n2} (TLE line {which}), {what}: {msg}"
+            )
         out.append((name or l1[2:7].strip(), l1, l2, n1))
     return out
 
 
 def load_tles(path=None) -> TLECatalog:
-    """Read a TLE file (three-line: name, line 1, line 2; two-line sets are named by their
-    catalog number) into a dict name -> :class:`TLE` (the last set of a name wins; for every
-    epoch of every object use :func:`orbits.history.read_histories`).
+    """Read a TLE file into a dict name -> :class:`TLE`.
+
+    Three-line sets: name, line 1, line 2; two-line sets are named by their catalog number. The last
+    set of a name wins; for every epoch of every object use :func:`orbits.history.read_histories`.
 
     Parameters
     ----------
@@ -445,15 +472,16 @@ def load_tles(path=None) -> TLECatalog:
 
 
 def from_tle(line1, line2=None, *, name=None, path=None) -> TLE:
-    """A :class:`TLE` from its two lines, or by name from a TLE file.
+    """Return a :class:`TLE` from its two lines, or by name from a TLE file.
 
     ``from_tle(line1, line2)`` parses the lines; ``from_tle("ISS (ZARYA)")`` looks the name up
     in ``path`` (default: the checked-in ``stations-2024-05-09.tle``).
     """
     if line2 is None:
         if not isinstance(line1, str):
-            raise ArgumentTypeError(f"line1 must be a TLE line or a satellite name (str), got "
-                                    f"{type(line1).__name__}")
+            raise ArgumentTypeError(
+                f"line1 must be a TLE line or a satellite name (str), got {type(line1).__name__}"
+            )
         return load_tles(path)[line1.strip()]
     if not isinstance(line1, str) or not isinstance(line2, str):
         raise ArgumentTypeError("line1 and line2 must be str (the two TLE lines)")

@@ -52,7 +52,7 @@ def _field(orbit, key, name):
 
 
 def _orbit_elements(orbit, name):
-    """Validated (MeanElements at the orbit's epoch, epoch) from a mapping/object."""
+    """Return the validated (MeanElements at the orbit's epoch, epoch) from a mapping/object."""
     vals = {}
     for key in ("a", "ecc", "inc", "raan", "argp", "epoch"):
         val = _field(orbit, key, name)
@@ -82,7 +82,8 @@ def _orbit_elements(orbit, name):
         nu = _field(orbit, "nu", name)
         if nu is None:
             raise ArgumentTypeError(
-                f"{name} must provide the mean anomaly ('M' or 'mean_anomaly') or the true anomaly 'nu'"
+                f"{name} must provide the mean anomaly ('M' or 'mean_anomaly') "
+                "or the true anomaly 'nu'"
             )
         M0 = float(true_to_mean(as_value(nu, u.rad, f"{name}.nu"), e))
     epoch = as_time(vals["epoch"], f"{name}.epoch")
@@ -91,9 +92,9 @@ def _orbit_elements(orbit, name):
     return _core.MeanElements(a, e, inc, raan, argp, float(M0)), epoch
 
 
-def _shift_to(el, dt, mu, J2, R, J4=None):
+def _shift_to(el, dt, gm, J2, R, J4=None):
     """Mean elements ``dt`` seconds after the elements' epoch (secular drift)."""
-    rd, wd, n = _core.secular_rates(el, mu, J2, R, J4)
+    rd, wd, n = _core.secular_rates(el, gm, J2, R, J4)
     return el._replace(raan=el.raan + rd * dt, argp=el.argp + wd * dt, M=el.M + n * dt)
 
 
@@ -103,8 +104,9 @@ def _when(t) -> str:
 
 @dataclass(frozen=True, repr=False)
 class TransferWindows(TableResult):
-    """The cheapest transfer windows of a search (result of
-    :meth:`StationTransferResult.best`), cheapest first.
+    """The cheapest transfer windows of a search, cheapest first.
+
+    Result of :meth:`StationTransferResult.best`.
 
     Columns: ``departure``, ``arrival`` (Time), ``tof`` (time of flight, min), ``dv1``
     (departure impulse), ``dv2`` (arrival impulse), ``dv_total`` (their sum, km/s) and
@@ -120,15 +122,19 @@ class TransferWindows(TableResult):
     revs: np.ndarray = column("revs", doc="complete revolutions on the transfer orbit")
     departure_name: str = value("from", default="")
     arrival_name: str = value("to", default="")
-    min_separation: u.Quantity = quantity("windows at least this far apart", "d", fmt=".2f",
-                                          default=None)
+    min_separation: u.Quantity = quantity(
+        "windows at least this far apart", "d", fmt=".2f", default=None
+    )
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         who = " → ".join(x for x in (self.departure_name, self.arrival_name) if x)
         if not len(self):
             return f"{who + ': ' if who else ''}no interior minimum in the grid"
-        return (f"{who + ': ' if who else ''}{len(self)} windows, best "
-                f"{self.dv_total[0].to_value(_KMS):.3f} km/s departing {_when(self.departure[0])}")
+        return (
+            f"{who + ': ' if who else ''}{len(self)} windows, best "
+            f"{self.dv_total[0].to_value(_KMS):.3f} km/s departing {_when(self.departure[0])}"
+        )
 
 
 @dataclass(frozen=True, repr=False)
@@ -168,20 +174,23 @@ class StationTransferResult(Result):
     best_on_edge: bool = value("cheapest cell on the grid's edge", default=None)
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         who = " → ".join(x for x in (self.departure_name, self.arrival_name) if x)
         head = f"{who}: " if who else ""
         grid = f"{self.ok.shape[0]}×{self.ok.shape[1]} grid"
         if self.best_dv_total is None:
             return f"{head}{grid}, no cell solved"
-        return (f"{head}{grid}, cheapest {self.best_dv_total.to_value(_KMS):.3f} km/s departing "
-                f"{_when(self.best_departure)}")
+        return (
+            f"{head}{grid}, cheapest {self.best_dv_total.to_value(_KMS):.3f} km/s departing "
+            f"{_when(self.best_departure)}"
+        )
 
     def with_names(self, departure_name: str, arrival_name: str) -> StationTransferResult:
-        """A copy naming the two orbits (display names)."""
+        """Return a copy naming the two orbits (display names)."""
         return replace(self, departure_name=str(departure_name), arrival_name=str(arrival_name))
 
     def best(self, n: int = 5, *, min_separation=None) -> TransferWindows:
-        """The ``n`` cheapest windows: local minima of the total Δv inside the grid.
+        """Return the ``n`` cheapest windows: local minima of the total Δv inside the grid.
 
         Minima on the grid's edge are left out (the Δv may keep falling beyond the searched
         range); fewer than ``n`` rows come back if the grid has fewer interior minima.
@@ -208,8 +217,9 @@ class StationTransferResult(Result):
         else:
             sep = as_value(min_separation, u.s, "min_separation", min=0.0)
             if np.ndim(sep):
-                raise ArgumentError(f"min_separation must be a single time interval, got shape "
-                                    f"{np.shape(sep)}")
+                raise ArgumentError(
+                    f"min_separation must be a single time interval, got shape {np.shape(sep)}"
+                )
             sep_q = (sep * u.s).to(u.day)
             t_rel = (self.departure - self.departure[0]).to_value(u.s)
             rows = np.unravel_index(self.minima, self.ok.shape)[0]
@@ -288,7 +298,7 @@ def station_transfer_search(
     -------
     StationTransferResult
     """
-    mu = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
+    gm = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
     dep_el, dep_epoch = _orbit_elements(departure_orbit, "departure_orbit")
     arr_el, arr_epoch = _orbit_elements(arrival_orbit, "arrival_orbit")
     departure = as_time(departure, "departure")
@@ -310,8 +320,10 @@ def station_transfer_search(
         raise ArgumentError(f"max_revs must be an integer >= 0, got {max_revs!r}")
     if max_revs > 20:
         raise ArgumentError(f"max_revs must be at most 20, got {max_revs!r}")
-    check_work_size(float(departure.size) * tof_s.size * _BYTES_PER_CELL,
-                    f"a {departure.size:,} x {tof_s.size:,} transfer grid with max_revs={max_revs}")
+    check_work_size(
+        float(departure.size) * tof_s.size * _BYTES_PER_CELL,
+        f"a {departure.size:,} x {tof_s.size:,} transfer grid with max_revs={max_revs}",
+    )
     if prograde is None:
         prograde = bool(dep_el.inc < np.pi / 2)
 
@@ -322,15 +334,15 @@ def station_transfer_search(
     t_dep = (departure - t0).to_value(u.s)
     if t_dep.size > 1 and np.any(np.diff(t_dep) <= 0):
         raise ArgumentError("departure times must be strictly increasing")
-    dep0 = _shift_to(dep_el, (t0 - dep_epoch).to_value(u.s), mu, J2, R_EARTH, J4)
-    arr0 = _shift_to(arr_el, (t0 - arr_epoch).to_value(u.s), mu, J2, R_EARTH, J4)
+    dep0 = _shift_to(dep_el, (t0 - dep_epoch).to_value(u.s), gm, J2, R_EARTH, J4)
+    arr0 = _shift_to(arr_el, (t0 - arr_epoch).to_value(u.s), gm, J2, R_EARTH, J4)
 
     grid = _core.transfer_grid(
         dep0,
         arr0,
         t_dep,
         tof_s,
-        mu=mu,
+        k=gm,
         J2=J2,
         R=R_EARTH,
         J4=J4,
@@ -356,11 +368,19 @@ def station_transfer_search(
             "best_on_edge": bool(i in (0, n_dep - 1) or j in (0, n_tof - 1)),
         }
     else:
-        warnings = (("no cell of the grid has a Lambert solution: widen the times of flight or "
-                    "allow more revolutions"),)
-    model = ("Keplerian motion" if not j2 else
-             "secular J2, J2^2 and J4 drift (SGP4's model)" if second_order else
-             "secular J2 drift")
+        warnings = (
+            (
+                "no cell of the grid has a Lambert solution: widen the times of flight or "
+                "allow more revolutions"
+            ),
+        )
+    model = (
+        "Keplerian motion"
+        if not j2
+        else "secular J2, J2^2 and J4 drift (SGP4's model)"
+        if second_order
+        else "secular J2 drift"
+    )
     return StationTransferResult(
         departure=departure,
         tof=tof_q,
@@ -378,8 +398,12 @@ def station_transfer_search(
         tof_max=tof_q.max(),
         solved_fraction=float(np.mean(grid.ok)),
         warnings=warnings,
-        notes=((f"two-impulse Lambert transfers (Izzo), up to {int(max_revs)} revolutions, "
-               f"between mean orbits with {model}; cheapest cell over the whole grid, "
-               "best() lists interior minima"),),
+        notes=(
+            (
+                f"two-impulse Lambert transfers (Izzo), up to {int(max_revs)} revolutions, "
+                f"between mean orbits with {model}; cheapest cell over the whole grid, "
+                "best() lists interior minima"
+            ),
+        ),
         **best,
     )

@@ -1,5 +1,7 @@
-"""Two lunar missions compared: their lunar orbits, the plane angle between them and what it
-costs, and each one's Earth-Moon budget (:func:`compare_lunar`).
+"""Two lunar missions compared: :func:`compare_lunar`.
+
+Their lunar orbits, the plane angle between them and what it costs, and each one's Earth-Moon
+budget.
 
 The plane angle between two lunar orbits of inclinations ``i1``, ``i2`` (to the lunar equator)
 swings between ``|i1 - i2|`` (nodes aligned) and ``i1 + i2`` (nodes opposed, folded into
@@ -31,9 +33,12 @@ _RATE = u.deg / u.day
 
 @dataclass(frozen=True, repr=False)
 class LunarPairComparison(Result):
-    """Two lunar missions side by side. Plane fields are None when either mission has no
-    lunar orbit in the catalog (then ``notes`` says which); ``budget_a``/``budget_b`` are the
-    full :class:`missions.lunar_profiles.TransferProfile` of each."""
+    """Two lunar missions side by side.
+
+    Plane fields are None when either mission has no lunar orbit in the catalog (then ``notes`` says
+    which); ``budget_a``/``budget_b`` are the full :class:`missions.lunar_profiles.TransferProfile`
+    of each.
+    """
 
     name_a: str = value("mission A")
     name_b: str = value("mission B")
@@ -45,9 +50,15 @@ class LunarPairComparison(Result):
     max_plane_angle: u.Quantity | None = quantity("largest plane angle", "deg", fmt=".2f")
     lower_orbit: str | None = value("lower lunar orbit")
     lower_orbit_speed: u.Quantity | None = quantity("circular speed there", "km / s", fmt=".4f")
-    plane_change_dv: u.Quantity | None = quantity("plane change at smallest angle", "km / s", fmt=".3f")
-    plane_change_dv_max: u.Quantity | None = quantity("plane change at largest angle", "km / s", fmt=".3f")
-    relative_node_drift: u.Quantity | None = quantity("relative node drift (J2)", "deg / d", fmt=".4f")
+    plane_change_dv: u.Quantity | None = quantity(
+        "plane change at smallest angle", "km / s", fmt=".3f"
+    )
+    plane_change_dv_max: u.Quantity | None = quantity(
+        "plane change at largest angle", "km / s", fmt=".3f"
+    )
+    relative_node_drift: u.Quantity | None = quantity(
+        "relative node drift (J2)", "deg / d", fmt=".4f"
+    )
     node_cycle: u.Quantity | None = quantity("node cycle", "day", fmt=".1f")
     same_orbit_possible: bool | None = value("same plane reachable (< 1 deg)")
     launch_site_a: str = value("launch site A")
@@ -70,13 +81,16 @@ class LunarPairComparison(Result):
     title = "Two lunar missions"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if self.min_plane_angle is None:
             planes = "no plane angle (lunar orbit unknown)"
         else:
             lo, hi = self.min_plane_angle.to_value(u.deg), self.max_plane_angle.to_value(u.deg)
             planes = f"{lo:.2f}°" if abs(hi - lo) < 5e-3 else f"{lo:.2f}°–{hi:.2f}°"
-        return (f"{self.name_a} vs {self.name_b}: {planes}, TLI + LOI "
-                f"{self.total_dv_a.to_value(_KMS):.3f} / {self.total_dv_b.to_value(_KMS):.3f} km/s")
+        return (
+            f"{self.name_a} vs {self.name_b}: {planes}, TLI + LOI "
+            f"{self.total_dv_a.to_value(_KMS):.3f} / {self.total_dv_b.to_value(_KMS):.3f} km/s"
+        )
 
 
 def _record(x, cat):
@@ -91,8 +105,8 @@ def _record(x, cat):
         )
     if rec.target not in LUNAR_TARGETS:
         raise ArgumentError(
-            f"{rec.name!r} targets {rec.target!r}: compare_lunar takes two missions whose target is "
-            f"one of {LUNAR_TARGETS}"
+            f"{rec.name!r} targets {rec.target!r}: compare_lunar takes two missions whose "
+            f"target is one of {LUNAR_TARGETS}"
         )
     return rec
 
@@ -141,14 +155,28 @@ def compare_lunar(record_a, record_b, catalog=None) -> LunarPairComparison:
     for rec, p in ((ra, pa), (rb, pb)):
         if p.assumptions:
             notes.append(f"{rec.name}: " + "; ".join(p.assumptions))
-    plane: dict = {"min_plane_angle": None, "max_plane_angle": None, "lower_orbit": None,
-                   "lower_orbit_speed": None, "plane_change_dv": None, "plane_change_dv_max": None,
-                   "relative_node_drift": None, "node_cycle": None, "same_orbit_possible": None}
+    plane: dict = {
+        "min_plane_angle": None,
+        "max_plane_angle": None,
+        "lower_orbit": None,
+        "lower_orbit_speed": None,
+        "plane_change_dv": None,
+        "plane_change_dv_max": None,
+        "relative_node_drift": None,
+        "node_cycle": None,
+        "same_orbit_possible": None,
+    }
     if same:
         zero = 0.0 * u.deg
-        plane.update(min_plane_angle=zero, max_plane_angle=zero, plane_change_dv=0.0 * _KMS,
-                     plane_change_dv_max=0.0 * _KMS, relative_node_drift=0.0 * _RATE,
-                     same_orbit_possible=True, lower_orbit=ra.name)
+        plane.update(
+            min_plane_angle=zero,
+            max_plane_angle=zero,
+            plane_change_dv=0.0 * _KMS,
+            plane_change_dv_max=0.0 * _KMS,
+            relative_node_drift=0.0 * _RATE,
+            same_orbit_possible=True,
+            lower_orbit=ra.name,
+        )
         if o1 is not None:
             a1 = R_MOON * u.km + (o1.periapsis + max(o1.apoapsis, o1.periapsis)) / 2
             plane["lower_orbit_speed"] = np.sqrt(GM_MOON * u.km**3 / u.s**2 / a1).to(_KMS)
@@ -167,7 +195,10 @@ def compare_lunar(record_a, record_b, catalog=None) -> LunarPairComparison:
         d2 = lunar_plane_drift(hp2, ha2, inclination=i2).node_rate
         rate = (d1 - d2).to(_RATE)
         plane.update(
-            min_plane_angle=lo, max_plane_angle=hi, lower_orbit=lower.name, lower_orbit_speed=v,
+            min_plane_angle=lo,
+            max_plane_angle=hi,
+            lower_orbit=lower.name,
+            lower_orbit_speed=v,
             plane_change_dv=orbits.plane_change_dv(v, lo).to(_KMS),
             plane_change_dv_max=orbits.plane_change_dv(v, hi).to(_KMS),
             relative_node_drift=rate,
@@ -183,7 +214,8 @@ def compare_lunar(record_a, record_b, catalog=None) -> LunarPairComparison:
         missing = [r.name for r, o in ((ra, o1), (rb, o2)) if o is None]
         notes.append(f"no lunar orbit in the catalog for {', '.join(missing)}: no plane angle")
     inputs = tuple(dict.fromkeys((*pa.inputs, *pb.inputs))) + tuple(
-        InputSet("catalog", r.name, source=", ".join(r.sources[:3])) for r in ((ra,) if same else (ra, rb))
+        InputSet("catalog", r.name, source=", ".join(r.sources[:3]))
+        for r in ((ra,) if same else (ra, rb))
     )
     return LunarPairComparison(
         name_a=ra.name,

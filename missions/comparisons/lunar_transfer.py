@@ -1,6 +1,8 @@
-"""Earth-Moon transfer search for a catalog lunar mission: :func:`lunar_transfers`, the
-porkchop of TLI + LOI over departure dates around its launch and times of flight of 3-7 days,
-from its own launch site's parking orbit into its own lunar orbit."""
+"""Earth-Moon transfer search for a catalog lunar mission: :func:`lunar_transfers`.
+
+The porkchop of TLI + LOI over departure dates around its launch and times of flight of 3-7 days,
+from its own launch site's parking orbit into its own lunar orbit.
+"""
 
 from __future__ import annotations
 
@@ -58,9 +60,10 @@ def _default_start(rec):
 
 
 def lunar_transfers(mission, *, start=None, days=None, catalog=None):
-    """The Earth-Moon porkchop of one catalog lunar mission, as an
-    :class:`orbits.lunar.LunarPorkchop` (its ``best(n, min_separation=2 * u.day)`` lists the
-    best windows).
+    """Return the Earth-Moon porkchop of one catalog lunar mission.
+
+    An :class:`orbits.lunar.LunarPorkchop`; its ``best(n, min_separation=2 * u.day)`` lists the best
+    windows.
 
     Parameters
     ----------

@@ -1,10 +1,11 @@
 """Circular restricted three-body problem in nondimensional rotating coordinates.
 
 Conventions (Szebehely, "Theory of Orbits", 1967, ch. 1 and 4): unit of length the primaries'
-distance, unit of time 1/(mean motion), masses ``1 - mass_ratio`` at ``(-mass_ratio, 0, 0)`` and ``mass_ratio`` at
-``(1 - mass_ratio, 0, 0)``; the rotating frame turns about +z. Pseudo-potential
-``Omega = (x^2 + y^2)/2 + (1 - mass_ratio)/r1 + mass_ratio/r2`` and Jacobi constant
-``C = 2 Omega - v^2`` (Szebehely's form, without the ``mass_ratio (1 - mass_ratio)`` term some authors add).
+distance, unit of time 1/(mean motion), masses ``1 - mass_ratio`` at ``(-mass_ratio, 0, 0)``
+and ``mass_ratio`` at ``(1 - mass_ratio, 0, 0)``; the rotating frame turns about +z.
+Pseudo-potential ``Omega = (x^2 + y^2)/2 + (1 - mass_ratio)/r1 + mass_ratio/r2`` and Jacobi constant
+``C = 2 Omega - v^2`` (Szebehely's form, without the ``mass_ratio (1 - mass_ratio)`` term some
+authors add).
 
 Halo orbits: Richardson's third-order analytic approximation (D. L. Richardson, "Analytic
 construction of periodic orbits about the collinear points", Celestial Mechanics 22 (1980)
@@ -32,8 +33,10 @@ __all__ = [
 
 
 class HaloCorrectionError(RuntimeError):
-    """Differential correction did not converge; ``residual`` holds ``|(vx, vz)|`` at the
-    half-period crossing from the last iterate."""
+    """Differential correction did not converge.
+
+    ``residual`` holds ``|(vx, vz)|`` at the half-period crossing from the last iterate.
+    """
 
     def __init__(self, message, residual):
         super().__init__(message)
@@ -53,11 +56,16 @@ def _collinear_df(x, mass_ratio):
 
 
 def collinear_points(mass_ratio):
-    """x coordinates of L1, L2, L3 (shape ``mass_ratio.shape + (3,)``), by Newton iteration on
-    ``dOmega/dx = 0`` from Hill-sphere starting guesses (vectorised over ``mass_ratio``)."""
+    """Return the x coordinates of L1, L2, L3 (shape ``mass_ratio.shape + (3,)``).
+
+    By Newton iteration on ``dOmega/dx = 0`` from Hill-sphere starting guesses (vectorised over
+    ``mass_ratio``).
+    """
     mass_ratio = np.asarray(mass_ratio, dtype=float)
     h = (mass_ratio / 3.0) ** (1.0 / 3.0)
-    x = np.stack([1.0 - mass_ratio - h, 1.0 - mass_ratio + h, -1.0 - 5.0 * mass_ratio / 12.0], axis=-1)
+    x = np.stack(
+        [1.0 - mass_ratio - h, 1.0 - mass_ratio + h, -1.0 - 5.0 * mass_ratio / 12.0], axis=-1
+    )
     m = mass_ratio[..., None]
     for _ in range(50):
         step = _collinear_f(x, m) / _collinear_df(x, m)
@@ -136,8 +144,12 @@ def _richardson_coefficients(mass_ratio, point):
 
     def c(n):
         if point == 1:
-            return (mass_ratio + (-1) ** n * (1 - mass_ratio) * gamma ** (n + 1) / (1 - gamma) ** (n + 1)) / gamma**3
-        return ((-1) ** n * mass_ratio + (-1) ** n * (1 - mass_ratio) * gamma ** (n + 1) / (1 + gamma) ** (n + 1)) / gamma**3
+            return (mass_ratio
+                    + (-1) ** n * (1 - mass_ratio) * gamma ** (n + 1) / (1 - gamma) ** (n + 1)
+                    ) / gamma**3
+        return ((-1) ** n * mass_ratio
+                + (-1) ** n * (1 - mass_ratio) * gamma ** (n + 1) / (1 + gamma) ** (n + 1)
+                ) / gamma**3
 
     c2, c3, c4 = c(2), c(3), c(4)
     # in-plane frequency: lambda^4 + (c2 - 2) lambda^2 - (c2 - 1)(1 + 2 c2) = 0
@@ -159,7 +171,8 @@ def _richardson_coefficients(mass_ratio, point):
     a32 = -1 / d2 * (9 * lam / 4 * (4 * c3 * (k * a24 - b22) + k * c4)
                      + 1.5 * (9 * lam2 + 1 - c2) * (c3 * (k * b22 + d21 - 2 * a24) - c4))
     b31 = 3 / (8 * d2) * (8 * lam * (3 * c3 * (k * b21 - 2 * a23) - c4 * (2 + 3 * k**2))
-                          + (9 * lam2 + 1 + 2 * c2) * (4 * c3 * (k * a23 - b21) + k * c4 * (4 + k**2)))
+                          + (9 * lam2 + 1 + 2 * c2)
+                          * (4 * c3 * (k * a23 - b21) + k * c4 * (4 + k**2)))
     b32 = 1 / d2 * (9 * lam * (c3 * (k * b22 + d21 - 2 * a24) - c4)
                     + 3 / 8 * (9 * lam2 + 1 + 2 * c2) * (4 * c3 * (k * a24 - b22) + k * c4))
     d31 = 3 / (64 * lam2) * (4 * c3 * a24 + c4)
@@ -174,9 +187,10 @@ def _richardson_coefficients(mass_ratio, point):
     l1 = a1 + 2 * lam2 * s1
     l2 = a2 + 2 * lam2 * s2
     return {
-        "x_l": x_l, "gamma": gamma, "sgn": sgn, "lam": lam, "k": k, "delta": delta, "a21": a21, "a22": a22, "a23": a23,
-        "a24": a24, "a31": a31, "a32": a32, "b21": b21, "b22": b22, "b31": b31, "b32": b32, "d21": d21, "d31": d31,
-        "d32": d32, "s1": s1, "s2": s2, "l1": l1, "l2": l2,
+        "x_l": x_l, "gamma": gamma, "sgn": sgn, "lam": lam, "k": k, "delta": delta,
+        "a21": a21, "a22": a22, "a23": a23, "a24": a24, "a31": a31, "a32": a32,
+        "b21": b21, "b22": b22, "b31": b31, "b32": b32, "d21": d21, "d31": d31, "d32": d32,
+        "s1": s1, "s2": s2, "l1": l1, "l2": l2,
     }
 
 
@@ -216,7 +230,8 @@ def richardson_halo(mass_ratio, point, az, northern=True):
     z = (dn * Az * np.cos(tau) + dn * p["d21"] * Ax * Az * (np.cos(2 * tau) - 3)
          + dn * (p["d32"] * Az * Ax**2 - p["d31"] * Az**3) * np.cos(3 * tau))
     w = p["lam"] * omega
-    vy = w * (p["k"] * Ax * np.cos(tau) + 2 * (p["b21"] * Ax**2 - p["b22"] * Az**2) * np.cos(2 * tau)
+    vy = w * (p["k"] * Ax * np.cos(tau)
+              + 2 * (p["b21"] * Ax**2 - p["b22"] * Az**2) * np.cos(2 * tau)
               + 3 * (p["b31"] * Ax**3 - p["b32"] * Ax * Az**2) * np.cos(3 * tau))
     state = np.array([p["x_l"] + g * x, 0.0, g * z, 0.0, g * vy, 0.0])
     return state, 2 * np.pi / w, g * Ax
@@ -232,8 +247,8 @@ def _half_period_crossing(state, mass_ratio, t_guess):
     cross.direction = -np.sign(state[4]) if state[4] != 0 else 0
     s0 = np.concatenate([state, np.eye(6).ravel()])
     sol = solve_ivp(
-        eom, (0.0, 2.0 * t_guess), s0, args=(mass_ratio, True), events=cross, rtol=1e-12, atol=1e-12,
-        method="DOP853",
+        eom, (0.0, 2.0 * t_guess), s0, args=(mass_ratio, True), events=cross,
+        rtol=1e-12, atol=1e-12, method="DOP853",
     )
     if sol.status != 1 or len(sol.t_events[0]) == 0:
         return None, None, None

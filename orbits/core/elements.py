@@ -65,7 +65,7 @@ def coe2rv(
     raan: ArrayLike,
     argp: ArrayLike,
     nu: ArrayLike,
-    mu: float = GM_EARTH,
+    k: float = GM_EARTH,
 ) -> tuple[np.ndarray, np.ndarray]:
     """State vectors from classical elements (Vallado algorithm 10).
 
@@ -76,7 +76,7 @@ def coe2rv(
         ``semilatus_rectum(a, ecc)``.
     ecc, inc, raan, argp, nu : float or array
         Eccentricity, inclination, RAAN, argument of periapsis, true anomaly (rad).
-    mu : float
+    k : float
         Gravitational parameter, km^3/s^2.
 
     Returns
@@ -91,14 +91,14 @@ def coe2rv(
         raise ValueError(f"p must be > 0 km, got min {np.min(p)!r}")
     if np.any(~(ecc >= 0.0)):
         raise ValueError(f"ecc must be >= 0, got min {np.min(ecc)!r}")
-    if not mu > 0.0:
-        raise ValueError(f"mu must be > 0 km^3/s^2, got {mu!r}")
+    if not k > 0.0:
+        raise ValueError(f"k must be > 0 km^3/s^2, got {k!r}")
     cnu, snu = np.cos(nu), np.sin(nu)
     denom = 1.0 + ecc * cnu
     if np.any(denom <= 0.0):
         raise ValueError("nu lies beyond the asymptote of a hyperbolic orbit (1 + ecc cos nu <= 0)")
     r_mag = p / denom
-    sq = np.sqrt(mu / p)
+    sq = np.sqrt(k / p)
     P, Q = _rotation(inc, raan, argp)
     r = (r_mag * cnu)[..., None] * P + (r_mag * snu)[..., None] * Q
     v = (-sq * snu)[..., None] * P + (sq * (ecc + cnu))[..., None] * Q
@@ -113,7 +113,7 @@ def _angle(a, b):
 
 
 def rv2coe(
-    r: ArrayLike, v: ArrayLike, mu: float = GM_EARTH, tol: float = 1e-10
+    r: ArrayLike, v: ArrayLike, k: float = GM_EARTH, tol: float = 1e-10
 ) -> ClassicalElements:
     """Classical elements from state vectors (Vallado algorithm 9), vectorised.
 
@@ -121,7 +121,7 @@ def rv2coe(
     ----------
     r, v : array_like, shape (..., 3)
         Position (km) and velocity (km/s).
-    mu : float
+    k : float
         Gravitational parameter, km^3/s^2.
     tol : float
         Threshold below which the eccentricity or sin(inclination) count as zero (see the
@@ -138,8 +138,8 @@ def rv2coe(
         raise ValueError(
             f"r and v must have 3 components on the last axis, got {r.shape}, {v.shape}"
         )
-    if not mu > 0.0:
-        raise ValueError(f"mu must be > 0 km^3/s^2, got {mu!r}")
+    if not k > 0.0:
+        raise ValueError(f"k must be > 0 km^3/s^2, got {k!r}")
     r, v = np.broadcast_arrays(r, v)
     rn = np.linalg.norm(r, axis=-1)
     if np.any(~(rn > 0.0)):
@@ -150,9 +150,9 @@ def rv2coe(
         raise ValueError("r and v are parallel (rectilinear motion): elements are undefined")
     vn2 = np.sum(v * v, axis=-1)
     rv = np.sum(r * v, axis=-1)
-    e_vec = ((vn2 - mu / rn)[..., None] * r - rv[..., None] * v) / mu
+    e_vec = ((vn2 - k / rn)[..., None] * r - rv[..., None] * v) / k
     ecc = np.linalg.norm(e_vec, axis=-1)
-    p = hn * hn / mu
+    p = hn * hn / k
     with np.errstate(divide="ignore"):
         a = np.where(np.abs(ecc - 1.0) > tol, p / (1.0 - ecc * ecc), np.inf)
     inc = np.arccos(np.clip(h[..., 2] / hn, -1.0, 1.0))

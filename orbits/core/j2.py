@@ -7,7 +7,7 @@ Applications", 4th ed., eqs. 9-41: secular rates of Omega, omega and M; Curtis, 
 Mechanics for Engineering Students", eqs. 4.52 and 4.53)::
 
     p          = a (1 - e^2)
-    n0         = sqrt(mu / a^3)
+    n0         = sqrt(k / a^3)
     dOmega/dt  = -3/2 n0 J2 (R/p)^2 cos i
     domega/dt  =  3/4 n0 J2 (R/p)^2 (4 - 5 sin^2 i)
     n_bar      =  n0 [1 + 3/4 J2 (R/p)^2 sqrt(1 - e^2) (2 - 3 sin^2 i)]
@@ -27,22 +27,22 @@ from .constants import GM_EARTH, J2_EARTH, J4_EARTH, R_EARTH
 __all__ = ["j2_j4_secular_rates", "j2_secular_rates", "sun_synchronous_inclination"]
 
 
-def _check(a, e, i, mu, R):
+def _check(a, e, i, k, R):
     if np.any(~np.isfinite(a)) or np.any(a <= 0.0):
         raise ValueError(f"a must be finite and > 0 km, got {a!r}")
     if np.any(~np.isfinite(e)) or np.any(e < 0.0) or np.any(e >= 1.0):
         raise ValueError(f"e must be in [0, 1) (closed orbits), got {e!r}")
     if np.any(~np.isfinite(i)):
         raise ValueError(f"i must be finite (rad), got {i!r}")
-    if np.any(np.asarray(mu) <= 0.0) or np.any(np.asarray(R) <= 0.0):
-        raise ValueError(f"mu and R must be > 0, got mu={mu!r}, R={R!r}")
+    if np.any(np.asarray(k) <= 0.0) or np.any(np.asarray(R) <= 0.0):
+        raise ValueError(f"k and R must be > 0, got k={k!r}, R={R!r}")
 
 
 def j2_secular_rates(
     a: ArrayLike,
     e: ArrayLike,
     i: ArrayLike,
-    mu: float = GM_EARTH,
+    k: float = GM_EARTH,
     R: float = R_EARTH,
     J2: float = J2_EARTH,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -56,7 +56,7 @@ def j2_secular_rates(
         Eccentricity, [0, 1).
     i : float or array
         Inclination, rad.
-    mu : float, optional
+    k : float, optional
         Gravitational parameter, km^3/s^2 (default Earth).
     R : float, optional
         Reference (equatorial) radius of the J2 coefficient, km (default Earth).
@@ -71,12 +71,12 @@ def j2_secular_rates(
     Examples
     --------
     Curtis, "Orbital Mechanics for Engineering Students", Example 4.9: a 280 km by 400 km orbit
-    inclined 51.43 deg (``R = 6378`` km, ``mu = 398600``, ``J2 = 0.00108263``) has its node
+    inclined 51.43 deg (``R = 6378`` km, ``k = 398600``, ``J2 = 0.00108263``) has its node
     regressing by 5.181 deg/day and its perigee advancing by 3.920 deg/day:
 
     >>> rp, ra = 6378.0 + 280.0, 6378.0 + 400.0
     >>> raan_dot, argp_dot, _ = j2_secular_rates(
-    ...     (rp + ra) / 2, (ra - rp) / (ra + rp), np.radians(51.43), mu=398600.0, R=6378.0,
+    ...     (rp + ra) / 2, (ra - rp) / (ra + rp), np.radians(51.43), k=398600.0, R=6378.0,
     ...     J2=1.08263e-3)
     >>> per_day = np.degrees(86400.0)
     >>> float(raan_dot * per_day), float(argp_dot * per_day)
@@ -85,15 +85,15 @@ def j2_secular_rates(
     a = np.asarray(a, dtype=float)
     e = np.asarray(e, dtype=float)
     i = np.asarray(i, dtype=float)
-    _check(a, e, i, mu, R)
-    n0 = np.sqrt(mu / a**3)
+    _check(a, e, i, k, R)
+    n0 = np.sqrt(k / a**3)
     one_m_e2 = 1.0 - e * e
     p = a * one_m_e2
-    k = J2 * (R / p) ** 2
+    q = J2 * (R / p) ** 2
     sin2 = np.sin(i) ** 2
-    raan_dot = -1.5 * n0 * k * np.cos(i)
-    argp_dot = 0.75 * n0 * k * (4.0 - 5.0 * sin2)
-    n_bar = n0 * (1.0 + 0.75 * k * np.sqrt(one_m_e2) * (2.0 - 3.0 * sin2))
+    raan_dot = -1.5 * n0 * q * np.cos(i)
+    argp_dot = 0.75 * n0 * q * (4.0 - 5.0 * sin2)
+    n_bar = n0 * (1.0 + 0.75 * q * np.sqrt(one_m_e2) * (2.0 - 3.0 * sin2))
     raan_dot, argp_dot, n_bar = np.broadcast_arrays(raan_dot, argp_dot, n_bar)
     return raan_dot.copy(), argp_dot.copy(), n_bar.copy()
 
@@ -102,7 +102,7 @@ def j2_j4_secular_rates(
     a: ArrayLike,
     e: ArrayLike,
     i: ArrayLike,
-    mu: float = GM_EARTH,
+    k: float = GM_EARTH,
     R: float = R_EARTH,
     J2: float = J2_EARTH,
     J4: float = J4_EARTH,
@@ -111,7 +111,7 @@ def j2_j4_secular_rates(
 
     The secular part of Brouwer's theory as SGP4 uses it (Hoots & Roehrich, "Spacetrack
     Report No. 3", 1980, section on SGP4 initialisation; Vallado et al., "Revisiting Spacetrack
-    Report #3", AIAA 2006-6753). With ``n0 = sqrt(mu/a^3)``, ``q = (R/p)^2``, ``c = cos i``,
+    Report #3", AIAA 2006-6753). With ``n0 = sqrt(k/a^3)``, ``q = (R/p)^2``, ``c = cos i``,
     ``b = sqrt(1 - e^2)``, ``k1 = 3/2 J2 q n0``, ``k2 = 1/2 k1 J2 q`` and
     ``k4 = -15/32 J4 q^2 n0``::
 
@@ -128,8 +128,8 @@ def j2_j4_secular_rates(
     a = np.asarray(a, dtype=float)
     e = np.asarray(e, dtype=float)
     i = np.asarray(i, dtype=float)
-    _check(a, e, i, mu, R)
-    n0 = np.sqrt(mu / a**3)
+    _check(a, e, i, k, R)
+    n0 = np.sqrt(k / a**3)
     b = np.sqrt(1.0 - e * e)
     q = (R / (a * (1.0 - e * e))) ** 2
     c = np.cos(i)
@@ -153,7 +153,7 @@ def sun_synchronous_inclination(
     a: ArrayLike,
     e: ArrayLike,
     raan_rate: ArrayLike,
-    mu: float = GM_EARTH,
+    k: float = GM_EARTH,
     R: float = R_EARTH,
     J2: float = J2_EARTH,
 ) -> np.ndarray:
@@ -164,8 +164,8 @@ def sun_synchronous_inclination(
     """
     a = np.asarray(a, dtype=float)
     e = np.asarray(e, dtype=float)
-    _check(a, e, np.zeros(()), mu, R)
-    n0 = np.sqrt(mu / a**3)
+    _check(a, e, np.zeros(()), k, R)
+    n0 = np.sqrt(k / a**3)
     p = a * (1.0 - e * e)
     cos_i = -np.asarray(raan_rate, dtype=float) / (1.5 * n0 * J2 * (R / p) ** 2)
     if np.any(np.abs(cos_i) > 1.0):

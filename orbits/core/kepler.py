@@ -1,6 +1,6 @@
 """Two-body (Kepler) propagation and Kepler's equation, vectorised.
 
-Pure numpy on floats/arrays in km, s, rad. ``propagate(r0, v0, dt, mu)`` advances state
+Pure numpy on floats/arrays in km, s, rad. ``propagate(r0, v0, dt, k)`` advances state
 vectors ``(..., 3)`` by times ``(...)`` (broadcast) with the universal-variable formulation
 (Vallado, "Fundamentals of Astrodynamics and Applications", 4th ed., algorithm 8 KEPLER;
 Curtis, "Orbital Mechanics for Engineering Students", section 3.7), which covers elliptic,
@@ -75,7 +75,7 @@ def propagate(
     r0: ArrayLike,
     v0: ArrayLike,
     dt: ArrayLike,
-    mu: float = GM_EARTH,
+    k: float = GM_EARTH,
     *,
     rtol: float = 1e-13,
     maxiter: int = 50,
@@ -89,7 +89,7 @@ def propagate(
     dt : float or array_like, shape (...)
         Time step(s), s; negative values propagate backwards. Broadcasts with the batch shape
         of ``r0``/``v0``.
-    mu : float
+    k : float
         Gravitational parameter, km^3/s^2.
     rtol : float
         Convergence tolerance on the universal anomaly (relative).
@@ -103,7 +103,7 @@ def propagate(
     Raises
     ------
     ValueError
-        For a zero position vector, non-finite input or mu <= 0.
+        For a zero position vector, non-finite input or k <= 0.
     KeplerConvergenceError
         If the universal Kepler equation fails to converge for any element.
 
@@ -129,8 +129,8 @@ def propagate(
         raise ValueError(
             f"r0 and v0 must have 3 components on the last axis, got {r0.shape}, {v0.shape}"
         )
-    if not mu > 0.0:
-        raise ValueError(f"mu must be > 0 km^3/s^2, got {mu!r}")
+    if not k > 0.0:
+        raise ValueError(f"k must be > 0 km^3/s^2, got {k!r}")
     shape = np.broadcast_shapes(r0.shape[:-1], v0.shape[:-1], dt.shape)
     r0 = np.broadcast_to(r0, shape + (3,)).reshape(-1, 3)
     v0 = np.broadcast_to(v0, shape + (3,)).reshape(-1, 3)
@@ -138,40 +138,40 @@ def propagate(
     if not (np.all(np.isfinite(r0)) and np.all(np.isfinite(v0)) and np.all(np.isfinite(dt))):
         raise ValueError("r0, v0 and dt must be finite")
 
-    sqmu = np.sqrt(mu)
+    sqk = np.sqrt(k)
     r0n = np.linalg.norm(r0, axis=-1)
     if np.any(r0n <= 0.0):
         raise ValueError("r0 must be a non-zero position vector")
     v0n2 = np.sum(v0 * v0, axis=-1)
     rdotv = np.sum(r0 * v0, axis=-1)
-    sigma0 = rdotv / sqmu
-    alpha = 2.0 / r0n - v0n2 / mu  # 1/a
+    sigma0 = rdotv / sqk
+    alpha = 2.0 / r0n - v0n2 / k  # 1/a
 
     # reduce elliptic time steps modulo the period (the state repeats exactly)
     ell = alpha > 1e-12
     dt_eff = dt.copy()
     if np.any(ell):
-        period = _TWO_PI / np.sqrt(mu * alpha[ell] ** 3)
+        period = _TWO_PI / np.sqrt(k * alpha[ell] ** 3)
         dt_eff[ell] = dt[ell] - period * np.trunc(dt[ell] / period)
 
     # initial guesses (Vallado algorithm 8)
-    chi = sqmu * dt_eff * alpha
+    chi = sqk * dt_eff * alpha
     par = np.abs(alpha) <= 1e-12
     hyp = alpha < -1e-12
     if np.any(par):
         h = np.linalg.norm(np.cross(r0[par], v0[par]), axis=-1)
-        p = h * h / mu
-        s = 0.5 * np.arctan(1.0 / (3.0 * np.sqrt(mu / p**3) * dt_eff[par]))
+        p = h * h / k
+        s = 0.5 * np.arctan(1.0 / (3.0 * np.sqrt(k / p**3) * dt_eff[par]))
         w = np.arctan(np.cbrt(np.tan(s)))
         chi[par] = np.sqrt(p) * 2.0 / np.tan(2.0 * w)
     if np.any(hyp):
         a = 1.0 / alpha[hyp]
         sgn = np.sign(dt_eff[hyp])
-        num = -2.0 * mu * alpha[hyp] * dt_eff[hyp]
-        den = rdotv[hyp] + sgn * np.sqrt(-mu * a) * (1.0 - r0n[hyp] * alpha[hyp])
+        num = -2.0 * k * alpha[hyp] * dt_eff[hyp]
+        den = rdotv[hyp] + sgn * np.sqrt(-k * a) * (1.0 - r0n[hyp] * alpha[hyp])
         with np.errstate(divide="ignore", invalid="ignore"):
             guess = sgn * np.sqrt(-a) * np.log(num / den)
-        chi[hyp] = np.where(np.isfinite(guess), guess, sqmu * dt_eff[hyp] / r0n[hyp])
+        chi[hyp] = np.where(np.isfinite(guess), guess, sqk * dt_eff[hyp] / r0n[hyp])
 
     # Laguerre-Conway iterations (Conway 1986, "An improved algorithm due to Laguerre for the
     # solution of Kepler's equation"; n = 5) on the unconverged subset: unlike plain Newton they
@@ -190,7 +190,7 @@ def propagate(
         psi = x * x * al
         c2, c3 = stumpff_c2c3(psi)
         x2 = x * x
-        F = x2 * x * c3 + s0 * x2 * c2 + rr0 * x * (1.0 - psi * c3) - sqmu * dt_eff[active]
+        F = x2 * x * c3 + s0 * x2 * c2 + rr0 * x * (1.0 - psi * c3) - sqk * dt_eff[active]
         dF = x2 * c2 + s0 * x * (1.0 - psi * c3) + rr0 * (1.0 - psi * c2)  # = r > 0
         d2F = s0 * (1.0 - psi * c2) + (1.0 - al * rr0) * x * (1.0 - psi * c3)
         disc = np.sqrt(np.abs((n_lag - 1.0) ** 2 * dF * dF - n_lag * (n_lag - 1.0) * F * d2F))
@@ -214,9 +214,9 @@ def propagate(
     x2 = chi * chi
     rn = x2 * c2 + sigma0 * chi * (1.0 - psi * c3) + r0n * (1.0 - psi * c2)
     f = 1.0 - x2 * c2 / r0n
-    g = dt_eff - x2 * chi * c3 / sqmu
+    g = dt_eff - x2 * chi * c3 / sqk
     gdot = 1.0 - x2 * c2 / rn
-    fdot = sqmu / (rn * r0n) * chi * (psi * c3 - 1.0)
+    fdot = sqk / (rn * r0n) * chi * (psi * c3 - 1.0)
     r = f[:, None] * r0 + g[:, None] * v0
     v = fdot[:, None] * r0 + gdot[:, None] * v0
     return r.reshape(shape + (3,)), v.reshape(shape + (3,))

@@ -9,7 +9,7 @@ Method: D. Izzo, "Revisiting Lambert's problem", Celestial Mechanics and Dynamic
 
 * ``lambda^2 = 1 - c/s`` (chord ``c``, semi-perimeter ``s``), negative ``lambda`` for transfer
   angles above pi;
-* ``T = sqrt(2 mu / s^3) tof`` and ``y = sqrt(1 - lambda^2 (1 - x^2))``;
+* ``T = sqrt(2 k / s^3) tof`` and ``y = sqrt(1 - lambda^2 (1 - x^2))``;
 * the time-of-flight equation ``T(x)`` (Lancaster-Blanchard form, eq. 18; Battin's
   hypergeometric series close to the parabola, ``|1 - x^2| < 0.1, x > 0``, eq. 20) is solved
   for ``x`` by third-order Householder iterations using the analytic derivatives of eq. 22,
@@ -248,7 +248,7 @@ def _householder(x, T_target, lam, M, tol, maxiter):
 
 
 def lambert(
-    mu: float,
+    k: float,
     r1: ArrayLike,
     r2: ArrayLike,
     tof: ArrayLike,
@@ -264,7 +264,7 @@ def lambert(
 
     Parameters
     ----------
-    mu : float
+    k : float
         Gravitational parameter, km^3/s^2 (> 0).
     r1, r2 : array_like, shape (..., 3)
         Initial and final positions, km.
@@ -312,8 +312,8 @@ def lambert(
     ...         [76 * 60.0, -1.0]).status.tolist()
     [0, 1]
     """
-    if not (np.isfinite(mu) and mu > 0.0):
-        raise ValueError(f"mu must be finite and > 0 km^3/s^2, got {mu!r}")
+    if not (np.isfinite(k) and k > 0.0):
+        raise ValueError(f"k must be finite and > 0 km^3/s^2, got {k!r}")
     r1 = np.asarray(r1, dtype=float)
     r2 = np.asarray(r2, dtype=float)
     if r1.shape[-1:] != (3,) or r2.shape[-1:] != (3,):
@@ -384,7 +384,7 @@ def lambert(
     # unit normal of the transfer (sign-corrected), then tangential unit vectors ih x ir
     inv = np.where(flip, -1.0, 1.0) / hn
     ihx, ihy, ihz = hx * inv, hy * inv, hz * inv
-    T = np.sqrt(2.0 * mu / s**3) * tof_i
+    T = np.sqrt(2.0 * k / s**3) * tof_i
 
     # --- feasibility of M revolutions ---
     multi = M_i > 0
@@ -416,7 +416,7 @@ def lambert(
     y = _y_of(x, lam)
 
     # --- velocities (Izzo Algorithm 1) ---
-    gamma = np.sqrt(0.5 * mu * s)
+    gamma = np.sqrt(0.5 * k * s)
     rho = (r1n - r2n) / cn
     sigma = np.sqrt(np.maximum(1.0 - rho * rho, 0.0))
     ly = lam * y

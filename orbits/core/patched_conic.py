@@ -35,16 +35,22 @@ _TINY = 1e-12
 
 
 def hohmann_like_time(r0, r1, k):
-    """Time from perigee ``r0`` to apogee ``r1`` on the ellipse tangent at both: the longest
-    time an outbound (pre-apogee) tangential transfer can take to reach ``r1``."""
+    """Return the time from perigee ``r0`` to apogee ``r1`` on the ellipse tangent at both.
+
+    This is the longest time an outbound (pre-apogee) tangential transfer can take to reach ``r1``.
+    """
     a = 0.5 * (np.asarray(r0, float) + r1)
     return np.pi * np.sqrt(a**3 / k)
 
 
 def _time_from_perigee(r0, e, nu, k):
-    """Time from perigee to true anomaly ``nu`` (0..2pi for ellipses) on the conic of perigee
-    radius ``r0`` and eccentricity ``e`` (elliptic or hyperbolic)."""
-    r0, e, nu = np.broadcast_arrays(np.asarray(r0, float), np.asarray(e, float), np.asarray(nu, float))
+    """Return the time from perigee to true anomaly ``nu`` (0..2pi for ellipses).
+
+    On the conic of perigee radius ``r0`` and eccentricity ``e`` (elliptic or hyperbolic).
+    """
+    r0, e, nu = np.broadcast_arrays(
+        np.asarray(r0, float), np.asarray(e, float), np.asarray(nu, float)
+    )
     out = np.empty(r0.shape)
     ell = e < 1.0 - 1e-10
     hyp = e > 1.0 + 1e-10
@@ -54,7 +60,9 @@ def _time_from_perigee(r0, e, nu, k):
         n = np.sqrt(k / a**3)
         half = nu[ell] / 2.0
         # eccentric anomaly, continuous across nu = pi by atan2 of the half-angle form
-        E = 2.0 * np.arctan2(np.sqrt(1.0 - e[ell]) * np.sin(half), np.sqrt(1.0 + e[ell]) * np.cos(half))
+        E = 2.0 * np.arctan2(
+            np.sqrt(1.0 - e[ell]) * np.sin(half), np.sqrt(1.0 + e[ell]) * np.cos(half)
+        )
         E = np.where(E < 0.0, E + 2.0 * np.pi, E)
         out[ell] = (E - e[ell] * np.sin(E)) / n
     if np.any(hyp):
@@ -70,15 +78,17 @@ def _time_from_perigee(r0, e, nu, k):
 
 
 def _true_anomaly_at(r0, r1, e):
-    """True anomaly in [0, pi] where the conic (perigee r0, eccentricity e) reaches r1."""
+    """Return the true anomaly in [0, pi] where the conic (perigee r0, ecc. e) reaches r1."""
     p = r0 * (1.0 + e)
     c = (p / r1 - 1.0) / np.maximum(e, _TINY)
     return np.arccos(np.clip(c, -1.0, 1.0))
 
 
 def time_to_radius(r0, r1, e, k, inbound=False):
-    """Time from perigee ``r0`` to radius ``r1`` on the outbound (or, for ellipses reaching past
-    ``r1``, the inbound, post-apogee) branch."""
+    """Return the time from perigee ``r0`` to radius ``r1``.
+
+    On the outbound branch, or, for ellipses reaching past ``r1``, the inbound, post-apogee branch.
+    """
     nu = _true_anomaly_at(r0, r1, e)
     if inbound:
         nu = 2.0 * np.pi - nu
@@ -99,7 +109,9 @@ def tangential_transfer(r0, r1, tof, k, iterations: int = 80):
     e : eccentricity; nu : true anomaly at arrival (rad, in (0, 2 pi));
     v0 : perigee speed (km/s); inbound : bool, arrival after apogee.
     """
-    r0, r1, tof = np.broadcast_arrays(np.asarray(r0, float), np.asarray(r1, float), np.asarray(tof, float))
+    r0, r1, tof = np.broadcast_arrays(
+        np.asarray(r0, float), np.asarray(r1, float), np.asarray(tof, float)
+    )
     e_min = (r1 - r0) / (r1 + r0)
     inbound = tof > hohmann_like_time(r0, r1, k)
     lo = e_min.copy()
@@ -133,9 +145,10 @@ def arrival_velocity_2d(r0, r1, e, nu, k):
 
 
 def transfer_plane(r_target, h_ref, inclination):
-    """Unit normal of the plane through the Earth's centre and ``r_target`` with the given
-    inclination to the equator (z axis), choosing of the two such planes the one whose normal
-    is closer to ``h_ref`` (e.g. the Moon's orbital angular momentum).
+    """Return the unit normal of a plane through the Earth's centre and ``r_target``.
+
+    The plane has the given inclination to the equator (z axis); of the two such planes, the one
+    whose normal is closer to ``h_ref`` (e.g. the Moon's orbital angular momentum) is chosen.
 
     If the target's declination exceeds the inclination (or its supplement, for retrograde
     orbits) no such plane exists; the plane containing the target with the nearest possible
@@ -166,8 +179,9 @@ def transfer_plane(r_target, h_ref, inclination):
 
 
 def arrival_state_3d(r_target, h_hat, nu, v_r, v_t):
-    """Departure direction and arrival velocity for a transfer in plane ``h_hat`` that
-    reaches ``r_target`` after sweeping true anomaly ``nu`` from perigee.
+    """Return the departure direction and arrival velocity of a transfer in plane ``h_hat``.
+
+    The transfer reaches ``r_target`` after sweeping true anomaly ``nu`` from perigee.
 
     Returns ``(r0_hat, v_arrival)``, both ``(..., 3)``.
     """
@@ -180,24 +194,31 @@ def arrival_state_3d(r_target, h_hat, nu, v_r, v_t):
 
 
 def capture_dv(v_inf, r_p, r_a, k, plane_change=0.0):
-    """Single periapsis burn from a hyperbola of excess speed ``v_inf`` to an ellipse of
-    periapsis ``r_p`` and apoapsis ``r_a`` (km), optionally combined with a plane change."""
+    """Return the Δv of a single periapsis burn from a hyperbola into an ellipse.
+
+    From excess speed ``v_inf`` to an ellipse of periapsis ``r_p`` and apoapsis ``r_a`` (km),
+    optionally combined with a plane change.
+    """
     v_hyp = np.sqrt(np.asarray(v_inf, float) ** 2 + 2.0 * k / r_p)
     v_ell = np.sqrt(2.0 * k / r_p - 2.0 * k / (r_p + r_a))
     return combined_burn(v_hyp, v_ell, plane_change)
 
 
 def combined_burn(v1, v2, angle):
-    """Δv to go from speed ``v1`` to ``v2`` while turning the velocity by ``angle`` (law of
-    cosines; Curtis eq. 6.53)."""
+    """Return the Δv to go from speed ``v1`` to ``v2`` while turning the velocity by ``angle``.
+
+    Law of cosines (Curtis eq. 6.53).
+    """
     v1 = np.asarray(v1, float)
     v2 = np.asarray(v2, float)
     return np.sqrt(np.maximum(v1**2 + v2**2 - 2.0 * v1 * v2 * np.cos(angle), 0.0))
 
 
 def flyby_turn_angle(v_inf, r_p, k):
-    """Turn angle of the excess velocity in a flyby with periapsis radius ``r_p``
-    (Curtis eq. 8.55: sin(delta/2) = 1 / (1 + r_p v_inf^2 / k))."""
+    """Return the turn angle of the excess velocity in a flyby with periapsis radius ``r_p``.
+
+    Curtis eq. 8.55: sin(delta/2) = 1 / (1 + r_p v_inf^2 / k).
+    """
     return 2.0 * np.arcsin(1.0 / (1.0 + r_p * np.asarray(v_inf, float) ** 2 / k))
 
 
@@ -226,9 +247,10 @@ def return_perigee_2d(r1, v_sc_r, v_sc_t, v_m_r, v_m_t, turn, k):
 
 
 def phasing_loops(r_park, apogees, r_apogee_final, k):
-    """Δv split and added time for reaching a translunar apogee through phasing loops
-    (Chang'e-1 style: successive perigee burns, each raising the apogee, one or more full
-    revolutions in each intermediate orbit before the translunar burn).
+    """Return the Δv split and added time of reaching a translunar apogee by phasing loops.
+
+    Chang'e-1 style: successive perigee burns, each raising the apogee, one or more full revolutions
+    in each intermediate orbit before the translunar burn.
 
     Parameters
     ----------

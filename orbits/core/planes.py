@@ -86,7 +86,7 @@ def node_change_dv(
 
 
 def hohmann(
-    r1: ArrayLike, r2: ArrayLike, mu: float = GM_EARTH
+    r1: ArrayLike, r2: ArrayLike, k: float = GM_EARTH
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Hohmann transfer between circular coplanar orbits of radii ``r1`` and ``r2`` km.
 
@@ -107,11 +107,11 @@ def hohmann(
     r1 = np.asarray(r1, dtype=float)
     r2 = np.asarray(r2, dtype=float)
     a_t = 0.5 * (r1 + r2)
-    v1 = np.sqrt(mu / r1)
-    v2 = np.sqrt(mu / r2)
-    vp = np.sqrt(mu * (2.0 / r1 - 1.0 / a_t))
-    va = np.sqrt(mu * (2.0 / r2 - 1.0 / a_t))
-    tof = np.pi * np.sqrt(a_t**3 / mu)
+    v1 = np.sqrt(k / r1)
+    v2 = np.sqrt(k / r2)
+    vp = np.sqrt(k * (2.0 / r1 - 1.0 / a_t))
+    va = np.sqrt(k * (2.0 / r2 - 1.0 / a_t))
+    tof = np.pi * np.sqrt(a_t**3 / k)
     return np.abs(vp - v1), np.abs(v2 - va), tof
 
 
@@ -126,7 +126,7 @@ def combined_plane_change(
     r1: ArrayLike,
     r2: ArrayLike,
     delta_i: ArrayLike,
-    mu: float = GM_EARTH,
+    k: float = GM_EARTH,
     n_grid: int = 65,
     n_refine: int = 60,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -149,19 +149,19 @@ def combined_plane_change(
     di = np.asarray(delta_i, dtype=float)
     r1, r2, di = np.broadcast_arrays(r1, r2, di)
     a_t = 0.5 * (r1 + r2)
-    v1 = np.sqrt(mu / r1)
-    v2 = np.sqrt(mu / r2)
-    vt1 = np.sqrt(mu * (2.0 / r1 - 1.0 / a_t))
-    vt2 = np.sqrt(mu * (2.0 / r2 - 1.0 / a_t))
+    v1 = np.sqrt(k / r1)
+    v2 = np.sqrt(k / r2)
+    vt1 = np.sqrt(k * (2.0 / r1 - 1.0 / a_t))
+    vt2 = np.sqrt(k * (2.0 / r2 - 1.0 / a_t))
 
     # coarse grid over the fraction s in [0, 1] (last axis)
     s = np.linspace(0.0, 1.0, n_grid)
     ex = (..., None)
     d1, d2 = _burn_costs(v1[ex], vt1[ex], vt2[ex], v2[ex], di[ex], s * di[ex])
-    k = np.argmin(d1 + d2, axis=-1)
+    best = np.argmin(d1 + d2, axis=-1)
     step = 1.0 / (n_grid - 1)
-    lo = np.clip(s[k] - step, 0.0, 1.0)
-    hi = np.clip(s[k] + step, 0.0, 1.0)
+    lo = np.clip(s[best] - step, 0.0, 1.0)
+    hi = np.clip(s[best] + step, 0.0, 1.0)
 
     def total(frac):
         a, b = _burn_costs(v1, vt1, vt2, v2, di, frac * di)
@@ -182,5 +182,5 @@ def combined_plane_change(
     t_c = np.stack([total(frac), total(np.zeros_like(frac)), total(np.ones_like(frac))], -1)
     best = np.take_along_axis(cands, np.argmin(t_c, axis=-1)[..., None], -1)[..., 0]
     dv1, dv2 = _burn_costs(v1, vt1, vt2, v2, di, best * di)
-    tof = np.pi * np.sqrt(a_t**3 / mu)
+    tof = np.pi * np.sqrt(a_t**3 / k)
     return dv1, dv2, best * di, (1.0 - best) * di, tof

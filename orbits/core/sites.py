@@ -232,9 +232,9 @@ def plane_crossings(
     return g_a, g_d
 
 
-def circular_speed(r: ArrayLike, mu: float = GM_EARTH) -> np.ndarray:
+def circular_speed(r: ArrayLike, k: float = GM_EARTH) -> np.ndarray:
     """Circular orbit speed (km/s) at radius ``r`` km."""
-    return np.sqrt(mu / np.asarray(r, dtype=float))
+    return np.sqrt(k / np.asarray(r, dtype=float))
 
 
 def dogleg(

@@ -40,7 +40,7 @@ class MeanElements(NamedTuple):
 
 def secular_rates(
     el: MeanElements,
-    mu: float = GM_EARTH,
+    k: float = GM_EARTH,
     J2: float = J2_EARTH,
     R: float = R_EARTH,
     J4: float | None = None,
@@ -51,13 +51,13 @@ def secular_rates(
     secular model of SGP4.
     """
     if not J2:
-        return 0.0, 0.0, float(np.sqrt(mu / el.a**3))
+        return 0.0, 0.0, float(np.sqrt(k / el.a**3))
     from .j2 import j2_j4_secular_rates, j2_secular_rates
 
     if J4 is None:
-        rates = j2_secular_rates(el.a, el.ecc, el.inc, mu=mu, R=R, J2=J2)
+        rates = j2_secular_rates(el.a, el.ecc, el.inc, k=k, R=R, J2=J2)
     else:
-        rates = j2_j4_secular_rates(el.a, el.ecc, el.inc, mu=mu, R=R, J2=J2, J4=J4)
+        rates = j2_j4_secular_rates(el.a, el.ecc, el.inc, k=k, R=R, J2=J2, J4=J4)
     raan_dot, argp_dot, n_bar = (float(x) for x in rates)
     return raan_dot, argp_dot, n_bar
 
@@ -65,7 +65,7 @@ def secular_rates(
 def station_states(
     el: MeanElements,
     t: ArrayLike,
-    mu: float = GM_EARTH,
+    k: float = GM_EARTH,
     J2: float = J2_EARTH,
     R: float = R_EARTH,
     J4: float | None = None,
@@ -78,10 +78,10 @@ def station_states(
     t = np.asarray(t, dtype=float)
     if not (0.0 <= el.ecc < 1.0) or not el.a > 0.0:
         raise ValueError(f"station orbit must be closed: a > 0 and 0 <= ecc < 1, got {el!r}")
-    raan_dot, argp_dot, n_bar = secular_rates(el, mu, J2, R, J4)
+    raan_dot, argp_dot, n_bar = secular_rates(el, k, J2, R, J4)
     nu = mean_to_true(el.M + n_bar * t, el.ecc)
     p = el.a * (1.0 - el.ecc**2)
-    return coe2rv(p, el.ecc, el.inc, el.raan + raan_dot * t, el.argp + argp_dot * t, nu, mu)
+    return coe2rv(p, el.ecc, el.inc, el.raan + raan_dot * t, el.argp + argp_dot * t, nu, k)
 
 
 class TransferGrid(NamedTuple):
@@ -101,7 +101,7 @@ def transfer_grid(
     t_dep: ArrayLike,
     tof: ArrayLike,
     *,
-    mu: float = GM_EARTH,
+    k: float = GM_EARTH,
     J2: float = J2_EARTH,
     R: float = R_EARTH,
     J4: float | None = None,
@@ -147,7 +147,7 @@ def transfer_grid(
     M_v = np.array(variants_M)[:, None, None]
     low_v = np.array(variants_low)[:, None, None]
 
-    r_d, v_d = station_states(dep, t_dep, mu, J2, R, J4)  # (N, 3)
+    r_d, v_d = station_states(dep, t_dep, k, J2, R, J4)  # (N, 3)
     out_dv1 = np.full((N, K), np.nan)
     out_dv2 = np.full((N, K), np.nan)
     out_dv = np.full((N, K), np.nan)
@@ -158,9 +158,9 @@ def transfer_grid(
     for start in range(0, N, rows):
         sl = slice(start, min(N, start + rows))
         t_arr = t_dep[sl, None] + tof[None, :]  # (n, K)
-        r_a, v_a = station_states(arr, t_arr, mu, J2, R, J4)  # (n, K, 3)
+        r_a, v_a = station_states(arr, t_arr, k, J2, R, J4)  # (n, K, 3)
         sol = lambert(
-            mu,
+            k,
             r_d[None, sl, None, :],
             r_a[None, :, :, :],
             tof[None, None, :],

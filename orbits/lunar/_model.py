@@ -1,5 +1,8 @@
-"""Shared pieces of the lunar package: constants, the Moon's pole, the target lunar orbit and
-a result base whose ``to_table()`` has a row per batch element."""
+"""Shared pieces of the lunar package.
+
+Constants, the Moon's pole, the target lunar orbit and a result base whose ``to_table()`` has a row
+per batch element.
+"""
 
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ PARKING_INCLINATIONS = {
 
 
 def moon_pole() -> np.ndarray:
-    """Unit vector of the Moon's mean rotation pole in ICRF (IAU WGCCRE)."""
+    """Return the unit vector of the Moon's mean rotation pole in ICRF (IAU WGCCRE)."""
     return np.array(
         [
             np.cos(MOON_POLE_DEC) * np.cos(MOON_POLE_RA),
@@ -43,7 +46,7 @@ def moon_pole() -> np.ndarray:
 
 
 def lunar_orbit(periapsis_altitude, apoapsis_altitude, inclination, *, prefix: str = "lunar_"):
-    """Checked target lunar orbit: ``(r_p, r_a, inclination or None)`` in km, km, rad."""
+    """Return the checked target lunar orbit: ``(r_p, r_a, inclination or None)`` in km, km, rad."""
     hp = as_value(periapsis_altitude, u.km, f"{prefix}periapsis_altitude", min=0.0, max=1.0e5)
     if apoapsis_altitude is None:
         ha = hp
@@ -90,8 +93,10 @@ def _cells(val, shape):
 
 @dataclass(frozen=True, repr=False)
 class BatchResult(Result):
-    """A :class:`Result` whose fields may be arrays of one batch shape (e.g. several times of
-    flight): ``to_table()`` then has a row per batch element."""
+    """A :class:`Result` whose fields may be arrays of one batch shape.
+
+    E.g. several times of flight: ``to_table()`` then has a row per batch element.
+    """
 
     def batch_shape(self) -> tuple:
         shapes = [np.shape(v) for _, _, v, _ in self._scalar_rows()

@@ -76,6 +76,7 @@ class LunarTransfer(BatchResult):
     title = "Earth-Moon transfer budget"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if np.ndim(self.total_dv.value) == 0:
             return (f"TLI {self.tli_dv.to_value(KMS):.3f} + LOI {self.loi_dv.to_value(KMS):.3f} = "
                     f"{self.total_dv.to_value(KMS):.3f} km/s, tof {self.tof.to_value(u.day):.2f} d "
@@ -173,13 +174,16 @@ def tli_budget(
     Examples
     --------
     >>> b = tli_budget(parking_altitude=185 * u.km, parking_inclination=28.5 * u.deg, tof=3 * u.day)
-    >>> round(float(b.tli_dv.to_value(u.km / u.s)), 2), round(float(b.loi_dv.to_value(u.km / u.s)), 2)
+    >>> kms = u.km / u.s
+    >>> round(float(b.tli_dv.to_value(kms)), 2), round(float(b.loi_dv.to_value(kms)), 2)
     (3.16, 0.92)
     """
     h0 = as_value(parking_altitude, u.km, "parking_altitude", min=100.0, max=2000.0)
     i_park = as_value(parking_inclination, u.rad, "parking_inclination", min=0.0, max=np.pi)
     tof_s = as_value(tof, u.s, "tof", min=0.5 * 86400.0, max=30.0 * 86400.0)
-    rp_l, ra_l, i_l = lunar_orbit(lunar_periapsis_altitude, lunar_apoapsis_altitude, lunar_inclination)
+    rp_l, ra_l, i_l = lunar_orbit(
+        lunar_periapsis_altitude, lunar_apoapsis_altitude, lunar_inclination
+    )
     require_in_plane = check_flag(require_in_plane, "require_in_plane")
     try:
         np.broadcast_shapes(*(np.shape(x) for x in (h0, i_park, tof_s, rp_l, ra_l)))

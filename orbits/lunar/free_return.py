@@ -1,5 +1,7 @@
-"""Free-return lunar flybys in the planar patched conic: :func:`free_return` and
-:func:`free_return_flyby_altitude`."""
+"""Free-return lunar flybys in the planar patched conic.
+
+See :func:`free_return` and :func:`free_return_flyby_altitude`.
+"""
 
 from __future__ import annotations
 
@@ -53,6 +55,7 @@ class FreeReturn(BatchResult):
         return np.any(self.within_band, axis=-1)
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         n = int(np.sum(self.is_free_return))
         total = int(np.size(self.is_free_return))
         if total == 1:
@@ -60,22 +63,32 @@ class FreeReturn(BatchResult):
             verdict = "free return" if n else "no free return"
             return (f"flyby {float(self.flyby_altitude.to_value(u.km)):.0f} km: {verdict} "
                     f"(return perigee {alt[0]:.0f} / {alt[1]:.0f} km leading / trailing)")
-        return f"{n} of {total} flyby altitudes return into {self.band_low:.0f} .. {self.band_high:.0f}"
+        return (
+            f"{n} of {total} flyby altitudes return into "
+            f"{self.band_low:.0f} .. {self.band_high:.0f}"
+        )
 
     def to_table(self) -> QTable:
+        """Return a QTable with a row per flyby altitude."""
         alt = np.atleast_1d(self.flyby_altitude.to(u.km))
         shape = alt.shape
         rp = self.return_perigee_altitude.to(u.km).reshape(shape + (2,))
         ok = np.asarray(self.within_band).reshape(shape + (2,))
         back = np.asarray(self.returns_to_earth).reshape(shape + (2,))
         turn = np.broadcast_to(self.turn_angle.to(u.deg), shape)
-        t = QTable({
-            "flyby altitude": alt.ravel(),
-            "turn angle": np.asarray(turn).ravel() * u.deg,
-            "return perigee, leading side": np.where(back[..., 0], rp[..., 0], np.nan * u.km).ravel(),
-            "return perigee, trailing side": np.where(back[..., 1], rp[..., 1], np.nan * u.km).ravel(),
-            "free return": ok.any(axis=-1).ravel(),
-        })
+        t = QTable(
+            {
+                "flyby altitude": alt.ravel(),
+                "turn angle": np.asarray(turn).ravel() * u.deg,
+                "return perigee, leading side": np.where(
+                    back[..., 0], rp[..., 0], np.nan * u.km
+                ).ravel(),
+                "return perigee, trailing side": np.where(
+                    back[..., 1], rp[..., 1], np.nan * u.km
+                ).ravel(),
+                "free return": ok.any(axis=-1).ravel(),
+            }
+        )
         t.meta["result"] = type(self).__name__
         t.meta["notes"] = list(self.notes)
         return t
@@ -99,8 +112,10 @@ def free_return(
     flyby_altitude=250 * u.km,
     band=(0 * u.km, 200 * u.km),
 ) -> FreeReturn:
-    """Whether a planar patched-conic lunar flyby sends the spacecraft back to an Earth perigee
-    within ``band`` (e.g. an entry corridor's vacuum perigee). Keyword-only arguments.
+    """Return whether a lunar flyby sends the spacecraft back to an Earth perigee within ``band``.
+
+    Planar patched conic; ``band`` is e.g. an entry corridor's vacuum perigee. Keyword-only
+    arguments.
 
     Mean circular Moon, planar, point Moon: the excess velocity is turned by the flyby angle
     (Curtis eq. 8.55) towards one side or the other, and the new Earth conic's perigee is
@@ -114,8 +129,9 @@ def free_return(
     tof_s = as_value(tof, u.s, "tof", min=0.5 * 86400.0, max=30.0 * 86400.0)
     hf = as_value(flyby_altitude, u.km, "flyby_altitude", min=0.0, max=1.0e6)
     if np.ndim(h0) or np.ndim(tof_s):
-        raise ArgumentError("parking_altitude and tof must be scalars (pass an array of "
-                            "flyby_altitude to scan)")
+        raise ArgumentError(
+            "parking_altitude and tof must be scalars (pass an array of flyby_altitude to scan)"
+        )
     lo, hi = _band(band)
     r0 = R_EARTH + h0
     r1 = EARTH_MOON_DISTANCE
@@ -156,13 +172,16 @@ class FreeReturnDesign(Result):
 
     @property
     def side_index(self) -> int:
-        """0 for the leading side, 1 for the trailing side (the last axis of :class:`FreeReturn`)."""
+        """Side of the Moon: 0 leading, 1 trailing (the last axis of :class:`FreeReturn`)."""
         return 0 if self.side == "leading" else 1
 
     def summary(self) -> str:
-        return (f"flyby {self.flyby_altitude.to_value(u.km):.1f} km ({self.side} side) returns to "
-                f"{self.perigee_altitude.to_value(u.km):.0f} km perigee, tof "
-                f"{self.tof.to_value(u.day):.2f} d")
+        """Return the one-line summary shown inside ``repr``."""
+        return (
+            f"flyby {self.flyby_altitude.to_value(u.km):.1f} km ({self.side} side) returns to "
+            f"{self.perigee_altitude.to_value(u.km):.0f} km perigee, tof "
+            f"{self.tof.to_value(u.day):.2f} d"
+        )
 
 
 def free_return_flyby_altitude(
@@ -172,8 +191,10 @@ def free_return_flyby_altitude(
     perigee_altitude=100 * u.km,
     max_flyby_altitude=20000 * u.km,
 ) -> FreeReturnDesign:
-    """Design a free return: the lunar flyby altitude at which the planar patched conic of
-    :func:`free_return` comes back to an Earth perigee at ``perigee_altitude``.
+    """Design a free return: find the lunar flyby altitude for a given Earth perigee.
+
+    The altitude at which the planar patched conic of :func:`free_return` comes back to an Earth
+    perigee at ``perigee_altitude``.
 
     Scans flyby altitudes 0 .. ``max_flyby_altitude`` on both sides of passage (one vectorised
     call) and refines the lowest crossing by bisection to 1 m. Raises
@@ -184,7 +205,9 @@ def free_return_flyby_altitude(
     hmax = as_value(max_flyby_altitude, u.km, "max_flyby_altitude", min=1.0, max=1.0e6)
     wide = (-R_EARTH * u.km, 1e9 * u.km)
     grid = np.linspace(0.0, hmax, 2001)
-    f = free_return(parking_altitude=parking_altitude, tof=tof, flyby_altitude=grid * u.km, band=wide)
+    f = free_return(
+        parking_altitude=parking_altitude, tof=tof, flyby_altitude=grid * u.km, band=wide
+    )
     g = f.return_perigee_altitude.to_value(u.km) - target
     ok = f.returns_to_earth
     best = None
@@ -204,8 +227,9 @@ def free_return_flyby_altitude(
     s_lo = g[k, side]
     for _ in range(40):
         mid = 0.5 * (lo + hi)
-        val = free_return(parking_altitude=parking_altitude, tof=tof, flyby_altitude=mid * u.km,
-                          band=wide)
+        val = free_return(
+            parking_altitude=parking_altitude, tof=tof, flyby_altitude=mid * u.km, band=wide
+        )
         s_mid = val.return_perigee_altitude.to_value(u.km)[side] - target
         if np.sign(s_mid) == np.sign(s_lo):
             lo, s_lo = mid, s_mid

@@ -20,8 +20,10 @@ __all__ = ["PhasingProfile", "phasing_profile"]
 
 @dataclass(frozen=True, repr=False)
 class PhasingProfile(LunarTable):
-    """Chang'e-style phasing: a row per perigee burn (the loops', then TLI) with the period
-    and apogee of the orbit it starts (blank after TLI, which leaves for the Moon).
+    """Chang'e-style phasing: a row per perigee burn (the loops', then TLI).
+
+    Each row has the period and apogee of the orbit the burn starts (blank after TLI, which leaves
+    for the Moon).
 
     ``loop_periods`` and ``loop_apogee_altitudes`` (one per loop, no TLI entry) are kept as
     plain fields.
@@ -42,6 +44,7 @@ class PhasingProfile(LunarTable):
     title = "Phasing-loop departure"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         n = len(self.loop_periods)
         return (f"{n} loops + TLI, largest burn {self.largest_burn.to_value(u.m / u.s):.0f} m/s, "
                 f"+{self.added_time.to_value(u.day):.2f} d")
@@ -54,8 +57,10 @@ def phasing_profile(
     loop_periods=None,
     tli_apogee_altitude=EARTH_MOON_DISTANCE * u.km,
 ) -> PhasingProfile:
-    """Δv split and added time of a phasing-loop departure (Chang'e-1: 16 h, 24 h and 48 h
-    loops before TLI; Xinhua / CNSA reports of October 2007). Keyword-only arguments.
+    """Return the Δv split and added time of a phasing-loop departure.
+
+    Chang'e-1: 16 h, 24 h and 48 h loops before TLI (Xinhua / CNSA reports of October 2007).
+    Keyword-only arguments.
 
     Parameters
     ----------
@@ -81,7 +86,9 @@ def phasing_profile(
     ra = R_EARTH + ha
     if loop_periods is None:
         if not isinstance(loops, (int, np.integer)) or isinstance(loops, bool):
-            raise ArgumentTypeError(f"loops must be an integer in [1, 10], got {describe_value(loops)}")
+            raise ArgumentTypeError(
+                f"loops must be an integer in [1, 10], got {describe_value(loops)}"
+            )
         if not 1 <= loops <= 10:
             raise ArgumentError(f"loops must be an integer in [1, 10], got {loops!r}")
         v_c = np.sqrt(GM_EARTH / r0)

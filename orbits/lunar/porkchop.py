@@ -1,6 +1,8 @@
-"""Earth-Moon porkchop: TLI, LOI and total Δv over departure epochs × times of flight, one
-vectorised Lambert call for the grid (:func:`lunar_porkchop`), and its best windows
-(:meth:`LunarPorkchop.best`)."""
+"""Earth-Moon porkchop: TLI, LOI and total Δv over departure epochs × times of flight.
+
+One vectorised Lambert call for the grid (:func:`lunar_porkchop`), and its best windows
+(:meth:`LunarPorkchop.best`).
+"""
 
 from __future__ import annotations
 
@@ -35,8 +37,10 @@ _BYTES_PER_CELL = 13_500
 
 @dataclass(frozen=True, repr=False)
 class LunarTransferWindows(LunarTable):
-    """The cheapest departures of a :class:`LunarPorkchop`, cheapest first: for each, the
-    time of flight that minimises the total Δv of that departure."""
+    """The cheapest departures of a :class:`LunarPorkchop`, cheapest first.
+
+    For each, the time of flight that minimises the total Δv of that departure.
+    """
 
     name: str = value("transfer")
     parking_inclination: u.Quantity = quantity("parking inclination", "deg", fmt=".2f")
@@ -51,6 +55,7 @@ class LunarTransferWindows(LunarTable):
     title = "Best Earth-Moon transfer windows"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         who = f"{self.name}: " if self.name else ""
         if not len(self):
             return f"{who}no window"
@@ -96,14 +101,19 @@ class LunarPorkchop(Result):
     title = "Earth-Moon porkchop"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         who = f"{self.name}: " if self.name else ""
-        return (f"{who}{self.n_departures} departures × {len(self.tofs)} tofs from "
-                f"{self.first_departure.utc.isot[:10]}, best {self.best_total_dv.to_value(KMS):.3f} "
-                f"km/s on {self.best_departure.utc.isot[:16].replace('T', ' ')} "
-                f"(tof {self.best_tof.to_value(u.day):.2f} d)")
+        return (
+            f"{who}{self.n_departures} departures × {len(self.tofs)} tofs from "
+            f"{self.first_departure.utc.isot[:10]}, best {self.best_total_dv.to_value(KMS):.3f} "
+            f"km/s on {self.best_departure.utc.isot[:16].replace('T', ' ')} "
+            f"(tof {self.best_tof.to_value(u.day):.2f} d)"
+        )
 
     def best(self, n: int = 5, *, min_separation=None) -> LunarTransferWindows:
-        """The ``n`` cheapest departures (each at its own best time of flight), cheapest first.
+        """Return the ``n`` cheapest departures, cheapest first.
+
+        Each departure is taken at its own best time of flight.
 
         ``min_separation`` (a time, e.g. ``2 * u.day``) keeps the windows at least that far
         apart in departure time, so the list is not one window repeated at neighbouring grid
@@ -161,8 +171,9 @@ def lunar_porkchop(
     ephemeris="de421",
     name: str = "",
 ) -> LunarPorkchop:
-    """TLI, LOI and total Δv over a grid of departure epochs and times of flight, with the
-    Moon from the ephemeris and one vectorised Lambert call for the whole grid.
+    """Compute TLI, LOI and total Δv over a grid of departure epochs and times of flight.
+
+    The Moon comes from the ephemeris; one vectorised Lambert call covers the whole grid.
 
     For each cell the departure point lies in the parking orbit (inclination
     ``parking_inclination``, node chosen to bring its plane through -- or, if the Moon's
@@ -202,19 +213,27 @@ def lunar_porkchop(
     if tof_s.ndim != 1:
         raise ArgumentError(f"tofs must be 1-D, got shape {tof_s.shape}")
     if dep.size == 0 or tof_s.size == 0:
-        raise ArgumentError(f"departures and tofs must be non-empty, got {dep.size} departures "
-                            f"and {tof_s.size} times of flight")
+        raise ArgumentError(
+            f"departures and tofs must be non-empty, got {dep.size} departures "
+            f"and {tof_s.size} times of flight"
+        )
     if not isinstance(name, str):
         raise ArgumentTypeError(f"name must be a string, got {describe_value(name)}")
     h0 = as_value(parking_altitude, u.km, "parking_altitude", min=100.0, max=2000.0)
     i_park = as_value(parking_inclination, u.rad, "parking_inclination", min=0.0, max=np.pi)
     if np.ndim(h0) or np.ndim(i_park):
-        raise ArgumentError("parking_altitude and parking_inclination must be scalars for a porkchop")
-    rp_l, ra_l, i_l = lunar_orbit(lunar_periapsis_altitude, lunar_apoapsis_altitude, lunar_inclination)
+        raise ArgumentError(
+            "parking_altitude and parking_inclination must be scalars for a porkchop"
+        )
+    rp_l, ra_l, i_l = lunar_orbit(
+        lunar_periapsis_altitude, lunar_apoapsis_altitude, lunar_inclination
+    )
     if np.ndim(rp_l) or np.ndim(ra_l) or np.ndim(i_l):
         raise ArgumentError("the lunar_* orbit arguments must be scalars for a porkchop")
-    check_work_size(dep.size * tof_s.size * _BYTES_PER_CELL,
-                    f"a lunar porkchop of {dep.size} departures x {tof_s.size} times of flight")
+    check_work_size(
+        dep.size * tof_s.size * _BYTES_PER_CELL,
+        f"a lunar porkchop of {dep.size} departures x {tof_s.size} times of flight",
+    )
     r0 = R_EARTH + h0
 
     # Moon at every arrival epoch: one ephemeris call on the whole grid
@@ -228,7 +247,9 @@ def lunar_porkchop(
     # transfer angle of the tangential conic, kept off 180 deg
     _, nu, _, _ = pc.tangential_transfer(r0, r1, tof_s[None, :], GM_EARTH)
     near = np.abs(nu - np.pi) < _COLLINEAR_GUARD
-    nu = np.where(near, np.where(nu < np.pi, np.pi - _COLLINEAR_GUARD, np.pi + _COLLINEAR_GUARD), nu)
+    nu = np.where(
+        near, np.where(nu < np.pi, np.pi - _COLLINEAR_GUARD, np.pi + _COLLINEAR_GUARD), nu
+    )
 
     # parking plane: through the Moon if possible, else the nearest plane of that inclination
     h_moon = np.cross(r_m, v_m)
@@ -263,8 +284,10 @@ def lunar_porkchop(
         # the nominal one (5 deg steps; one more Lambert call on just these cells) and keep the
         # cheapest TLI.
         hp_o, r0_o, t_o = h_p[out], r0_hat[out], np.cross(h_p[out], r0_hat[out])
-        cand = (np.cos(_SEARCH)[None, :, None] * r0_o[:, None, :]
-                + np.sin(_SEARCH)[None, :, None] * t_o[:, None, :])
+        cand = (
+            np.cos(_SEARCH)[None, :, None] * r0_o[:, None, :]
+            + np.sin(_SEARCH)[None, :, None] * t_o[:, None, :]
+        )
         vp = np.sqrt(GM_EARTH / r0) * np.cross(hp_o[:, None, :], cand)
         rm_o = r_m[out][:, None, :]
         cr = np.cross(cand, rm_o)
@@ -321,7 +344,9 @@ def lunar_porkchop(
         best_total_dv=total[bi, bj] * KMS,
         best_in_plane=bool(in_plane[bi, bj]),
         inputs=(ephemeris_input(ephemeris),),
-        notes=("single-impulse TLI by Lambert (Izzo) from the parking orbit to the Moon at "
-               "arrival, LOI at the periapsis of the approach hyperbola; where the Moon is out of "
-               "the parking plane's reach the plane change is paid at TLI (an upper bound)",),
+        notes=(
+            "single-impulse TLI by Lambert (Izzo) from the parking orbit to the Moon at "
+            "arrival, LOI at the periapsis of the approach hyperbola; where the Moon is out of "
+            "the parking plane's reach the plane change is paid at TLI (an upper bound)",
+        ),
     )

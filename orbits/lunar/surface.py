@@ -1,5 +1,8 @@
-"""Lunar orbits and landing sites: orbit properties, J2 plane drift, when a site passes under
-an orbiter's plane and what the mismatch costs."""
+"""Lunar orbits and landing sites.
+
+Orbit properties, J2 plane drift, when a site passes under an orbiter's plane and what the mismatch
+costs.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ class LunarOrbitProperties(BatchResult):
     title = "Lunar orbit"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if np.ndim(self.period.value):
             return f"{np.size(self.period.value)} lunar orbits"
         return (f"{self.periapsis_altitude.to_value(u.km):.0f} x "
@@ -74,9 +78,11 @@ def lunar_orbit_properties(periapsis_altitude, apoapsis_altitude=None) -> LunarO
 
 
 def site_coverage(latitude, inclination):
-    """Whether an orbit of the given inclination (to the lunar equator) ever passes over a
-    site at ``latitude``: ``|latitude| <= i`` (prograde) or ``<= 180 deg - i`` (retrograde).
-    Broadcasts; returns a bool array."""
+    """Return whether an orbit of the given inclination ever passes over a site at ``latitude``.
+
+    Inclination to the lunar equator: ``|latitude| <= i`` (prograde) or ``<= 180 deg - i``
+    (retrograde). Broadcasts; returns a bool array.
+    """
     lat = as_value(latitude, u.rad, "latitude", min=-np.pi / 2, max=np.pi / 2)
     inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi)
     reach = np.minimum(inc, np.pi - inc)
@@ -85,33 +91,44 @@ def site_coverage(latitude, inclination):
 
 @dataclass(frozen=True, repr=False)
 class LunarPlaneDrift(BatchResult):
-    """Secular J2 drift of a lunar orbit's node and periapsis, inertial and against the
-    rotating surface."""
+    """Secular J2 drift of a lunar orbit's node and periapsis.
+
+    Inertial and against the rotating surface.
+    """
 
     periapsis_altitude: u.Quantity = quantity("periapsis altitude", "km", fmt=".0f")
     apoapsis_altitude: u.Quantity = quantity("apoapsis altitude", "km", fmt=".0f")
     inclination: u.Quantity = quantity("inclination", "deg", fmt=".2f")
     node_rate: u.Quantity = quantity("node drift", "deg / d", fmt=".5f")
     periapsis_rate: u.Quantity = quantity("periapsis drift", "deg / d", fmt=".5f")
-    node_rate_relative_to_surface: u.Quantity = quantity("node drift over the surface", "deg / d", fmt=".4f")
+    node_rate_relative_to_surface: u.Quantity = quantity(
+        "node drift over the surface", "deg / d", fmt=".4f"
+    )
 
     title = "Lunar orbit plane drift (J2)"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if np.ndim(self.node_rate.value):
             return f"{np.size(self.node_rate.value)} lunar orbits"
-        return (f"i {self.inclination.to_value(u.deg):.1f} deg: node "
-                f"{self.node_rate.to_value(_PER_DAY):+.4f} deg/d, over the surface "
-                f"{self.node_rate_relative_to_surface.to_value(_PER_DAY):+.3f} deg/d")
+        return (
+            f"i {self.inclination.to_value(u.deg):.1f} deg: node "
+            f"{self.node_rate.to_value(_PER_DAY):+.4f} deg/d, over the surface "
+            f"{self.node_rate_relative_to_surface.to_value(_PER_DAY):+.3f} deg/d"
+        )
 
 
 def _rates(a, e, inc):
     return j2_secular_rates(a, e, inc, GM_MOON, R_MOON_GRAVITY, J2_MOON)
 
 
-def lunar_plane_drift(periapsis_altitude, apoapsis_altitude=None, *, inclination=90 * u.deg) -> LunarPlaneDrift:
-    """Secular drift of a lunar orbit's node and periapsis from the Moon's J2 (LP150Q, whose
-    reference radius is 1,738.0 km), deg/day, via :func:`orbits.core.j2.j2_secular_rates`.
+def lunar_plane_drift(
+    periapsis_altitude, apoapsis_altitude=None, *, inclination=90 * u.deg
+) -> LunarPlaneDrift:
+    """Return the secular drift of a lunar orbit's node and periapsis from the Moon's J2.
+
+    LP150Q, whose reference radius is 1,738.0 km; deg/day, via
+    :func:`orbits.core.j2.j2_secular_rates`.
 
     Only J2: for low lunar orbits the mascons and the Earth's pull also matter (they make
     most low orbits unstable within months), so treat this as the plane's mean drift over
@@ -129,8 +146,10 @@ def lunar_plane_drift(periapsis_altitude, apoapsis_altitude=None, *, inclination
         node_rate=(node * u.rad / u.s).to(_PER_DAY),
         periapsis_rate=(argp * u.rad / u.s).to(_PER_DAY),
         node_rate_relative_to_surface=((node - _OMEGA_MOON) * u.rad / u.s).to(_PER_DAY),
-        notes=("first-order J2 secular rates (LP150Q J2 = 2.032e-4); mascons and the Earth's pull "
-               "are not modelled",),
+        notes=(
+            "first-order J2 secular rates (LP150Q J2 = 2.032e-4); mascons and the Earth's pull "
+            "are not modelled",
+        ),
     )
 
 
@@ -145,8 +164,13 @@ def _site_args(site_latitude, site_longitude, inclination, node_longitude, altit
     inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi)
     node = as_value(node_longitude, u.rad, "node_longitude", min=-2 * np.pi, max=2 * np.pi)
     h = as_value(altitude, u.km, "altitude", min=0.0, max=1.0e4)
-    for name, v in (("site_latitude", lat), ("site_longitude", lon), ("inclination", inc),
-                    ("node_longitude", node), ("altitude", h)):
+    for name, v in (
+        ("site_latitude", lat),
+        ("site_longitude", lon),
+        ("inclination", inc),
+        ("node_longitude", node),
+        ("altitude", h),
+    ):
         if np.ndim(v):
             raise ArgumentError(f"{name} must be a scalar, got an array of shape {np.shape(v)}")
     return lat, lon, inc, node, h
@@ -167,11 +191,16 @@ class SitePlanePasses(LunarTable):
     title = "Landing site under the orbit plane"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         if not len(self):
-            return (f"site at {self.site_latitude.to_value(u.deg):.1f} deg never under a "
-                    f"{self.inclination.to_value(u.deg):.1f} deg plane")
-        return (f"{len(self)} passes in {self.duration.to_value(u.day):.1f} d, first after "
-                f"{self.offset[0].to_value(u.day):.2f} d")
+            return (
+                f"site at {self.site_latitude.to_value(u.deg):.1f} deg never under a "
+                f"{self.inclination.to_value(u.deg):.1f} deg plane"
+            )
+        return (
+            f"{len(self)} passes in {self.duration.to_value(u.day):.1f} d, first after "
+            f"{self.offset[0].to_value(u.day):.2f} d"
+        )
 
 
 def site_plane_passes(
@@ -199,7 +228,9 @@ def site_plane_passes(
         ``offset`` (days after start), ``kind`` ('ascending'/'descending' half of the track)
         and ``time`` (a Time if ``start`` is given, else None).
     """
-    lat, lon, inc, node, h = _site_args(site_latitude, site_longitude, inclination, node_longitude, altitude)
+    lat, lon, inc, node, h = _site_args(
+        site_latitude, site_longitude, inclination, node_longitude, altitude
+    )
     dur = as_value(duration, u.s, "duration", min=0.0, max=10 * 365.25 * 86400.0)
     if np.ndim(dur):
         raise ArgumentError("duration must be a scalar time")
@@ -231,15 +262,19 @@ def site_plane_passes(
         offset=offset,
         kind=kinds,
         time=None if start is None else start + offset,
-        notes=("the plane turns at the J2 node rate while the Moon rotates once per sidereal "
-               "month (27.32 d)",),
+        notes=(
+            "the plane turns at the J2 node rate while the Moon rotates once per sidereal "
+            "month (27.32 d)",
+        ),
     )
 
 
 @dataclass(frozen=True, repr=False)
 class PlaneMismatchCost(LunarTable):
-    """Angle of a landing site out of an orbiter's plane over time and the plane change it
-    costs an ascent to that orbit."""
+    """Angle of a landing site out of an orbiter's plane over time.
+
+    With the plane change it costs an ascent to that orbit.
+    """
 
     site_latitude: u.Quantity = quantity("site latitude", "deg", fmt=".2f")
     site_longitude: u.Quantity = quantity("site longitude", "deg", fmt=".2f")
@@ -254,9 +289,12 @@ class PlaneMismatchCost(LunarTable):
     title = "Landing site out of the orbit plane"
 
     def summary(self) -> str:
-        return (f"{len(self)} epochs, angle {self.angle.min().to_value(u.deg):.2f}–"
-                f"{self.max_angle.to_value(u.deg):.2f} deg, up to "
-                f"{self.max_dv.to_value(KMS):.3f} km/s")
+        """Return the one-line summary shown inside ``repr``."""
+        return (
+            f"{len(self)} epochs, angle {self.angle.min().to_value(u.deg):.2f}–"
+            f"{self.max_angle.to_value(u.deg):.2f} deg, up to "
+            f"{self.max_dv.to_value(KMS):.3f} km/s"
+        )
 
 
 def plane_mismatch_cost(
@@ -268,14 +306,18 @@ def plane_mismatch_cost(
     offsets=None,
     altitude=200 * u.km,
 ) -> PlaneMismatchCost:
-    """Angle of a landing site out of an orbiter's plane over time, and the Δv of the plane
-    change that angle costs an ascent to that orbit (a single plane change ``2 v sin(b/2)`` at
-    the orbit's circular speed -- the usual upper bound; a launch azimuth can take a little).
+    """Compute the angle of a landing site out of an orbiter's plane over time, and its cost.
+
+    The cost is the Δv of the plane change that angle costs an ascent to that orbit (a single plane
+    change ``2 v sin(b/2)`` at the orbit's circular speed -- the usual upper bound; a launch azimuth
+    can take a little).
 
     ``offsets`` are times after the epoch at which the plane's node is at ``node_longitude``
     (default: 200 steps over one sidereal month).
     """
-    lat, lon, inc, node, h = _site_args(site_latitude, site_longitude, inclination, node_longitude, altitude)
+    lat, lon, inc, node, h = _site_args(
+        site_latitude, site_longitude, inclination, node_longitude, altitude
+    )
     if offsets is None:
         offsets = np.linspace(0.0, SIDEREAL_MONTH, 200) * u.s
     t = np.atleast_1d(as_value(offsets, u.s, "offsets", min=0.0, max=10 * 365.25 * 86400.0))
@@ -297,6 +339,8 @@ def plane_mismatch_cost(
         offset=(t * u.s).to(u.day),
         angle=(beta * u.rad).to(u.deg),
         dv=dv * KMS,
-        notes=("plane change 2 v sin(angle / 2) at the circular speed of the orbit (Curtis "
-               "eq. 6.32), the usual upper bound",),
+        notes=(
+            "plane change 2 v sin(angle / 2) at the circular speed of the orbit (Curtis "
+            "eq. 6.32), the usual upper bound",
+        ),
     )

@@ -21,8 +21,10 @@ __all__ = ["DepartureWindows", "departure_windows"]
 
 @dataclass(frozen=True, repr=False)
 class DepartureWindows(LunarTable):
-    """One row per (departure, parking orbit): can TLI start in-plane, and if not what the
-    plane change costs (``penalty``, never NaN)."""
+    """One row per (departure, parking orbit): whether TLI can start in-plane.
+
+    If not, ``penalty`` is what the plane change costs (never NaN).
+    """
 
     tof: u.Quantity = quantity("time of flight", "day", fmt=".2f")
     parking_altitude: u.Quantity = quantity("parking altitude", "km", fmt=".0f")
@@ -38,6 +40,7 @@ class DepartureWindows(LunarTable):
     title = "Lunar departure windows"
 
     def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
         sites = list(dict.fromkeys(self.site.tolist()))
         return (f"{len(self) // max(len(sites), 1)} departures × {len(sites)} parking orbits, "
                 f"{100 * np.mean(self.in_plane):.0f} % in-plane")
@@ -48,7 +51,7 @@ class DepartureWindows(LunarTable):
         return list(dict.fromkeys(self.site.tolist()))
 
     def for_site(self, name: str) -> DepartureWindows:
-        """The rows of one parking orbit (by its name, case-insensitive)."""
+        """Return the rows of one parking orbit (by its name, case-insensitive)."""
         key = str(name).strip().casefold()
         keep = np.array([s.casefold() == key for s in self.site.tolist()])
         if not keep.any():
@@ -66,8 +69,9 @@ def departure_windows(
     parking_altitude=200 * u.km,
     ephemeris="de421",
 ) -> DepartureWindows:
-    """For each departure day and parking orbit: can TLI start in-plane, and if not what does
-    the plane change cost?
+    """Find for each departure day and parking orbit whether TLI can start in-plane.
+
+    If not, what does the plane change cost?
 
     The transfer plane contains the Earth's centre and the Moon at arrival, so a parking orbit
     of inclination ``i`` departs in-plane only when the Moon's declination at arrival satisfies
@@ -102,7 +106,10 @@ def departure_windows(
             raise ArgumentError("inclinations must name at least one parking orbit, got {}")
         names = [str(k) for k in inclinations]
         inc = np.array(
-            [as_value(v, u.rad, f"inclinations[{k!r}]", min=0.0, max=np.pi) for k, v in inclinations.items()],
+            [
+                as_value(v, u.rad, f"inclinations[{k!r}]", min=0.0, max=np.pi)
+                for k, v in inclinations.items()
+            ],
             dtype=float,
         )
     else:
@@ -117,8 +124,10 @@ def departure_windows(
     if np.ndim(h0):
         raise ArgumentError(f"parking_altitude must be a scalar, got {parking_altitude}")
     # about 60 float64 temporaries per departure (ephemeris, conic) and 20 per (departure, site)
-    check_work_size(dep.size * 480 + dep.size * inc.size * 160,
-                    f"departure windows for {dep.size} departures x {inc.size} parking orbits")
+    check_work_size(
+        dep.size * 480 + dep.size * inc.size * 160,
+        f"departure windows for {dep.size} departures x {inc.size} parking orbits",
+    )
     r0 = R_EARTH + h0
     arr = dep + tof_s * u.s
     r_m, v_m = geocentric_states_km("moon", arr, ephemeris, name="departures + tof")
@@ -146,6 +155,8 @@ def departure_windows(
         plane_change=np.degrees(pc_angle).ravel() * u.deg,
         penalty=penalty.ravel() * KMS,
         inputs=(ephemeris_input(ephemeris),),
-        notes=("penalty: the plane change |dec| - i combined with the TLI burn (Curtis eq. 6.53), "
-               "an idealised lower bound",),
+        notes=(
+            "penalty: the plane change |dec| - i combined with the TLI burn (Curtis eq. 6.53), "
+            "an idealised lower bound",
+        ),
     )

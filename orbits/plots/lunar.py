@@ -1,6 +1,9 @@
-"""Lunar-transfer figures: transfer families (Δv against time of flight) with missions placed
-on them, the lunar porkchop, the Moon's declination against parking-orbit inclinations, and
-halo orbits. Every function takes data and returns a matplotlib ``Figure``."""
+"""Lunar-transfer figures.
+
+Transfer families (Δv against time of flight) with missions placed on them, the lunar porkchop, the
+Moon's declination against parking-orbit inclinations, and halo orbits. Every function takes data
+and returns a matplotlib ``Figure``.
+"""
 
 from __future__ import annotations
 
@@ -94,13 +97,21 @@ def transfer_family_chart(
     fig, ax = new_figure()
     ax.plot(tofs.to_value(u.day), b.total_dv.to_value(_KMS), color=SERIES_COLORS[0], lw=2,
             label="direct (patched conic)")
-    ax.plot((tofs + ph.added_time).to_value(u.day), b.total_dv.to_value(_KMS), color=SERIES_COLORS[2],
-            lw=2, ls="--", label=f"phasing loops (+{ph.added_time.to_value(u.day):.1f} d)")
+    ax.plot(
+        (tofs + ph.added_time).to_value(u.day),
+        b.total_dv.to_value(_KMS),
+        color=SERIES_COLORS[2],
+        lw=2,
+        ls="--",
+        label=f"phasing loops (+{ph.added_time.to_value(u.day):.1f} d)",
+    )
     for k, box in enumerate(boxes):
         t0, t1 = as_value(box.tof_range, u.day, f"boxes[{k}].tof_range", min=0.0)
         d0, d1 = as_value(box.dv_range, _KMS, f"boxes[{k}].dv_range", min=0.0)
         color = SERIES_COLORS[3 + k % 4]
-        ax.fill_between([t0, t1], d0, d1, color=color, alpha=0.25, lw=0, label=box.name + " (indicative)")
+        ax.fill_between(
+            [t0, t1], d0, d1, color=color, alpha=0.25, lw=0, label=box.name + " (indicative)"
+        )
     seen = set()
     placed = []
     for p in points:
@@ -108,8 +119,15 @@ def transfer_family_chart(
         dv = as_value(p.dv, _KMS, f"dv of {p.label!r}", min=0.0)
         placed.append((float(t), float(dv), p))
         c = agency_color(p.agency)
-        ax.scatter([t], [dv], color=c, edgecolor="k", zorder=5, s=40,
-                   label=p.agency if p.agency and p.agency not in seen else None)
+        ax.scatter(
+            [t],
+            [dv],
+            color=c,
+            edgecolor="k",
+            zorder=5,
+            s=40,
+            label=p.agency if p.agency and p.agency not in seen else None,
+        )
         seen.add(p.agency)
     # Missions that land on (nearly) the same point share one label listing each with its
     # time of flight, so no two labels overlap: within 15 % in time and 0.06 km/s in Δv.
@@ -130,22 +148,35 @@ def transfer_family_chart(
         t = float(np.exp(np.mean([np.log(x[0]) for x in cl])))
         dv = float(np.mean([x[1] for x in cl]))
         text = "\n".join(f"{p.label} ({ti:.1f} d)" for ti, _, p in cl)
-        ax.annotate(text, (t, dv), textcoords="offset points", xytext=(40, -30), fontsize=8,
-                    ha="left", va="top",
-                    arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.8})
+        ax.annotate(
+            text,
+            (t, dv),
+            textcoords="offset points",
+            xytext=(40, -30),
+            fontsize=8,
+            ha="left",
+            va="top",
+            arrowprops={"arrowstyle": "-", "color": "0.4", "lw": 0.8},
+        )
     ax.set_xscale("log")
     ax.set_xlabel("time of flight [day]")
     ax.set_ylabel("TLI + insertion Δv [km/s]")
     ax.set_title(title)
     ax.legend(loc="upper right")
-    note_source(fig, "patched conic (orbits.lunar); shaded boxes: indicative, see orbits.plots.lunar.DEFAULT_FAMILY_BOXES")
+    note_source(
+        fig,
+        "patched conic (orbits.lunar); shaded boxes: indicative, "
+        "see orbits.plots.lunar.DEFAULT_FAMILY_BOXES",
+    )
     return fig
 
 
-def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: str | None = None,
-                    *, span=1.5 * _KMS):
-    """Contour plot of a :class:`orbits.lunar.LunarPorkchop` grid against departure date and
-    time of flight; the cheapest cell is marked.
+def porkchop_figure(
+    porkchop, quantity: str = "total_dv", levels=None, title: str | None = None, *, span=1.5 * _KMS
+):
+    """Plot a :class:`orbits.lunar.LunarPorkchop` grid as contours.
+
+    Against departure date and time of flight; the cheapest cell is marked.
 
     ``quantity``: 'total_dv', 'tli_dv', 'loi_dv' or 'v_inf'. The colour scale runs from the
     grid's minimum to the minimum + ``span`` (default 1.5 km/s, the useful range: anything
@@ -162,7 +193,9 @@ def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: st
             f"{type(porkchop).__name__}"
         )
     if quantity not in ("total_dv", "tli_dv", "loi_dv", "v_inf"):
-        raise ArgumentError(f"quantity must be one of 'total_dv', 'tli_dv', 'loi_dv', 'v_inf', got {quantity!r}")
+        raise ArgumentError(
+            f"quantity must be one of 'total_dv', 'tli_dv', 'loi_dv', 'v_inf', got {quantity!r}"
+        )
     n_dep, n_tof = porkchop.total_dv.shape
     if n_dep < 2 or n_tof < 2:
         raise ArgumentError(
@@ -185,36 +218,81 @@ def porkchop_figure(porkchop, quantity: str = "total_dv", levels=None, title: st
     cmap = matplotlib.colormaps["viridis"].with_extremes(over="0.85")
     cs = ax.contourf(days, tof, z.T, levels=levels, cmap=cmap, extend="max")
     cbar = fig.colorbar(cs, ax=ax, extend="max")
-    label = {"total_dv": "TLI + LOI Δv", "tli_dv": "TLI Δv", "loi_dv": "LOI Δv",
-             "v_inf": "arrival excess speed"}[quantity]
+    label = {
+        "total_dv": "TLI + LOI Δv",
+        "tli_dv": "TLI Δv",
+        "loi_dv": "LOI Δv",
+        "v_inf": "arrival excess speed",
+    }[quantity]
     cbar.set_label(f"{label} [km/s] (grey: > {levels[-1]:.2f})")
     bx = (porkchop.best_departure - porkchop.departures[0]).to_value(u.day)
-    handles = [Line2D([], [], marker="*", color="w", mec="k", ms=12, ls="",
-                      label=f"cheapest: {porkchop.best_total_dv.to_value(_KMS):.3f} km/s, "
-                            f"{porkchop.best_departure.utc.isot[:10]}, "
-                            f"{porkchop.best_tof.to_value(u.day):.2f} d")]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="*",
+            color="w",
+            mec="k",
+            ms=12,
+            ls="",
+            label=f"cheapest: {porkchop.best_total_dv.to_value(_KMS):.3f} km/s, "
+            f"{porkchop.best_departure.utc.isot[:10]}, "
+            f"{porkchop.best_tof.to_value(u.day):.2f} d",
+        )
+    ]
     ax.plot([bx], [porkchop.best_tof.to_value(u.day)], marker="*", color="w", mec="k", ms=14)
     if not np.all(porkchop.in_plane) and np.any(porkchop.in_plane):
-        ax.contour(days, tof, (~porkchop.in_plane).T.astype(float), levels=[0.5], colors="tab:red",
-                   linewidths=1.0, linestyles=":")
-        handles.append(Line2D([], [], color="tab:red", ls=":", lw=1.0,
-                              label="edge of the days the Moon is out of the parking plane"))
+        ax.contour(
+            days,
+            tof,
+            (~porkchop.in_plane).T.astype(float),
+            levels=[0.5],
+            colors="tab:red",
+            linewidths=1.0,
+            linestyles=":",
+        )
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color="tab:red",
+                ls=":",
+                lw=1.0,
+                label="edge of the days the Moon is out of the parking plane",
+            )
+        )
     ax.set_xlabel(f"departure [day after {porkchop.departures[0].utc.isot[:10]}]")
     ax.set_ylabel("time of flight [day]")
-    ax.set_title(title or f"Lunar porkchop, parking orbit i = "
-                          f"{porkchop.parking_inclination.to_value(u.deg):.1f}°", fontsize=10)
+    ax.set_title(
+        title
+        or f"Lunar porkchop, parking orbit i = {porkchop.parking_inclination.to_value(u.deg):.1f}°",
+        fontsize=10,
+    )
     # legend below the axes, so it never covers the contours or the marked minimum
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1,
-              fontsize=8, frameon=False)
-    note_source(fig, "DE421 Moon, Izzo Lambert (orbits.lunar_porkchop); red dotted: Moon out of parking plane")
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=1,
+        fontsize=8,
+        frameon=False,
+    )
+    note_source(
+        fig,
+        "DE421 Moon, Izzo Lambert (orbits.lunar_porkchop); red dotted: Moon out of parking plane",
+    )
     return fig
 
 
-def departure_window_figure(windows, title: str = "Moon's declination at arrival vs parking-orbit inclination"):
-    """The Moon's declination at arrival over departure dates (from
-    :func:`orbits.departure_windows`, a :class:`orbits.lunar.DepartureWindows`), with each
-    site's ±inclination band; departures on days when the Moon lies outside a site's band need
-    a plane change (marked)."""
+def departure_window_figure(
+    windows, title: str = "Moon's declination at arrival vs parking-orbit inclination"
+):
+    """Plot the Moon's declination at arrival over departure dates.
+
+    From :func:`orbits.departure_windows` (a :class:`orbits.lunar.DepartureWindows`), with each
+    site's ±inclination band; departures on days when the Moon lies outside a site's band need a
+    plane change (marked).
+    """
     from orbits.errors import ArgumentError, ArgumentTypeError
     from orbits.lunar import DepartureWindows
 
@@ -230,7 +308,13 @@ def departure_window_figure(windows, title: str = "Moon's declination at arrival
     t0 = first.departure[0]
     days = (first.departure - t0).to_value(u.day)
     fig, ax = new_figure()
-    ax.plot(days, first.moon_declination.to_value(u.deg), color="k", lw=1.5, label="Moon declination at arrival")
+    ax.plot(
+        days,
+        first.moon_declination.to_value(u.deg),
+        color="k",
+        lw=1.5,
+        label="Moon declination at arrival",
+    )
     for k, site in enumerate(sites):
         rows = windows.for_site(site)
         inc = rows.inclination[0].to_value(u.deg)
@@ -239,7 +323,9 @@ def departure_window_figure(windows, title: str = "Moon's declination at arrival
         ax.axhline(-inc, color=color, ls="--", lw=1)
         out = ~np.asarray(rows.in_plane)
         if np.any(out):
-            ax.scatter(days[out], rows.moon_declination[out].to_value(u.deg), color=color, s=10, zorder=4)
+            ax.scatter(
+                days[out], rows.moon_declination[out].to_value(u.deg), color=color, s=10, zorder=4
+            )
     ax.set_xlabel(f"departure [day after {t0.utc.isot[:10]}]")
     ax.set_ylabel("declination [deg]")
     ax.set_title(title)
@@ -249,15 +335,18 @@ def departure_window_figure(windows, title: str = "Moon's declination at arrival
 
 
 def halo_orbit_figure(halo, zero_velocity=True):
-    """A halo orbit (:func:`orbits.halo_orbit`) in the xy- and xz-planes of the rotating frame,
-    with the Moon and the libration point; optionally the zero-velocity curve of its Jacobi
-    constant in the xy view."""
+    """Plot a halo orbit (:func:`orbits.halo_orbit`) in the xy- and xz-planes.
+
+    Rotating frame, with the Moon and the libration point; optionally the zero-velocity curve of its
+    Jacobi constant in the xy view.
+    """
     from orbits.cr3bp import HaloOrbit, lagrange_points, zero_velocity_curves
     from orbits.errors import ArgumentTypeError
 
     if not isinstance(halo, HaloOrbit):
         raise ArgumentTypeError(
-            f"halo must be an orbits.cr3bp.HaloOrbit (from orbits.halo_orbit), got {type(halo).__name__}"
+            "halo must be an orbits.cr3bp.HaloOrbit (from orbits.halo_orbit), "
+            f"got {type(halo).__name__}"
         )
 
     traj, _ = halo.trajectory(600)
@@ -268,18 +357,33 @@ def halo_orbit_figure(halo, zero_velocity=True):
     lp = lagrange_points(mass_ratio=halo.mass_ratio, distance=halo.distance)
     lx = lp.x_km[int(halo.point[1]) - 1].to_value(u.km) / 1000.0
     if zero_velocity:
-        x, y, f = zero_velocity_curves(halo.jacobi, mass_ratio=halo.mass_ratio, extent=1.3, n=401,
-                                       distance=halo.distance)
-        a1.contourf(x.to_value(u.km) / 1000, y.to_value(u.km) / 1000, f.value, levels=[-1e9, 0], colors=["0.85"])
+        x, y, f = zero_velocity_curves(
+            halo.jacobi, mass_ratio=halo.mass_ratio, extent=1.3, n=401, distance=halo.distance
+        )
+        a1.contourf(
+            x.to_value(u.km) / 1000,
+            y.to_value(u.km) / 1000,
+            f.value,
+            levels=[-1e9, 0],
+            colors=["0.85"],
+        )
     for ax, (i, j), lab in ((a1, (0, 1), "y"), (a2, (0, 2), "z")):
-        ax.plot(xyz[:, i], xyz[:, j], color=SERIES_COLORS[0], lw=1.5, label=f"{halo.point} {halo.family} halo")
+        ax.plot(
+            xyz[:, i],
+            xyz[:, j],
+            color=SERIES_COLORS[0],
+            lw=1.5,
+            label=f"{halo.point} {halo.family} halo",
+        )
         ax.plot([moon_x], [0], "o", color="0.5", ms=8, label="Moon")
         ax.plot([lx], [0], "x", color="k", label=halo.point)
         ax.set_xlabel("x [1000 km]")
         ax.set_ylabel(f"{lab} [1000 km]")
         ax.set_aspect("equal", adjustable="datalim")
     a1.legend(loc="upper left")
-    fig.suptitle(f"{halo.point} halo: Az {halo.az.to_value(u.km):,.0f} km, period "
-                 f"{halo.period.to_value(u.day):.2f} d (grey: forbidden region at its Jacobi constant)")
+    fig.suptitle(
+        f"{halo.point} halo: Az {halo.az.to_value(u.km):,.0f} km, period "
+        f"{halo.period.to_value(u.day):.2f} d (grey: forbidden region at its Jacobi constant)"
+    )
     note_source(fig, "Earth-Moon CR3BP (orbits.cr3bp)")
     return fig

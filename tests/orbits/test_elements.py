@@ -103,5 +103,5 @@ def test_bad_input():
         coe2rv(7000.0, 2.0, 0, 0, 0, np.radians(170), MU)
     with pytest.raises(ValueError, match="parallel"):
         rv2coe([7000.0, 0, 0], [1.0, 0, 0], MU)
-    with pytest.raises(ValueError, match="mu must be > 0"):
+    with pytest.raises(ValueError, match="k must be > 0"):
         rv2coe([7000.0, 0, 0], [0, 7.0, 0], -1.0)

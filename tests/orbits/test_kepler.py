@@ -77,7 +77,7 @@ def test_bad_input():
         propagate([0.0, 0.0, 0.0], [1.0, 0, 0], 10.0, MU)
     with pytest.raises(ValueError, match="finite"):
         propagate([7000.0, 0, 0], [0, 7.5, 0], np.nan, MU)
-    with pytest.raises(ValueError, match="mu must be > 0"):
+    with pytest.raises(ValueError, match="k must be > 0"):
         propagate([7000.0, 0, 0], [0, 7.5, 0], 1.0, 0.0)
     with pytest.raises(ValueError, match="ecc must be"):
         mean_to_true(1.0, 1.0)

@@ -33,7 +33,7 @@ DEG_DAY = u.deg / u.day
 def test_curtis_example_4_9_node_regression_and_perigee_advance():
     rp, ra = 6378.0 + 280.0, 6378.0 + 400.0
     a, e = (rp + ra) / 2, (ra - rp) / (ra + rp)
-    raan_dot, argp_dot, _ = j2_secular_rates(a, e, np.radians(51.43), mu=398600.0, R=6378.0,
+    raan_dot, argp_dot, _ = j2_secular_rates(a, e, np.radians(51.43), k=398600.0, R=6378.0,
                                              J2=1.08263e-3)
     assert_allclose(np.degrees(raan_dot) * 86400, -5.181, atol=5e-4)
     assert_allclose(np.degrees(argp_dot) * 86400, 3.920, atol=5e-4)
@@ -41,7 +41,7 @@ def test_curtis_example_4_9_node_regression_and_perigee_advance():
 
 def test_curtis_example_4_10_sun_synchronous():
     a = (398600.0 * (6000.0 / (2 * np.pi)) ** 2) ** (1 / 3)  # period 100 min
-    i = sun_synchronous_inclination(a, 0.0, 2 * np.pi / (365.26 * 86400), mu=398600.0, R=6378.0,
+    i = sun_synchronous_inclination(a, 0.0, 2 * np.pi / (365.26 * 86400), k=398600.0, R=6378.0,
                                     J2=1.08263e-3)
     assert_allclose(np.degrees(i), 98.43, atol=5e-3)
 
@@ -49,7 +49,7 @@ def test_curtis_example_4_10_sun_synchronous():
 def test_vallado_example_11_2_sun_synchronous():
     # Vallado's rate in ex11_2.m: (360/365.2421897) deg per 86164.0989 s
     rate = np.radians(360.0 / 365.2421897) / 86164.0989036973
-    i = sun_synchronous_inclination(7179.82095, 0.02, rate, mu=398600.4418, R=6378.137,
+    i = sun_synchronous_inclination(7179.82095, 0.02, rate, k=398600.4418, R=6378.137,
                                     J2=0.00108263)
     assert_allclose(np.degrees(i), 98.627, atol=1e-3)
 
@@ -211,7 +211,7 @@ def test_second_order_rates_equal_sgp4s_secular_rates():
 
     for name, s in _satrecs().items():
         rates = j2_j4_secular_rates(
-            s.a * s.radiusearthkm, s.ecco, s.inclo, mu=s.mu, R=s.radiusearthkm, J2=s.j2, J4=s.j4
+            s.a * s.radiusearthkm, s.ecco, s.inclo, k=s.mu, R=s.radiusearthkm, J2=s.j2, J4=s.j4
         )
         for ours, theirs in zip(rates, (s.nodedot, s.argpdot, s.mdot)):
             assert float(ours) * 60.0 == pytest.approx(theirs, rel=1e-12), name
