@@ -84,6 +84,10 @@ def compare(a: str, b: str, *, catalog=None, at=None, elements=None, propagator=
 
         raise ArgumentError(f"propagator must be one of {', '.join(map(repr, PROPAGATORS))}, "
                             f"got {describe_value(propagator)}")
+    from .subjects import _check_name
+
+    _check_name(a)  # both names first: no element lookup (or stale warning) before an error
+    _check_name(b)
     t = analysis_time(at)
     cat = catalog if catalog is not None else load_catalog()
     hist = element_histories(elements)

@@ -147,7 +147,20 @@ def _sgp4_events(set1, set2, start, rel_rate):
     if span <= 1:
         return None, None
     coarse = start + np.arange(0.0, span, 0.5) * u.day
-    p = plane_at([set1, set2], coarse, propagator="sgp4")
+    try:
+        p = plane_at([set1, set2], coarse, propagator="sgp4")
+    except ArgumentError:  # SGP4 decays an orbit within the scan: shorten it to what it reaches
+        ok = 0
+        for k in range(1, coarse.size + 1, 8):
+            try:
+                plane_at([set1, set2], coarse[k - 1], propagator="sgp4")
+            except ArgumentError:
+                break
+            ok = k
+        if ok < 3:
+            return None, None
+        coarse = coarse[:ok]
+        p = plane_at([set1, set2], coarse, propagator="sgp4")
     delta = _wrap180((p.raan[0] - p.raan[1]).to_value(u.deg))
     out = []
     for target in (0.0, 180.0):
@@ -229,7 +242,7 @@ def _compare_orbits(s1, s2, t, propagator):
             aligned, opposed = _sgp4_events(s1.tle, s2.tle, t, rate)
             if aligned is None or opposed is None:
                 notes.append("SGP4 from these elements does not reach the next node "
-                             "alignment/opposition within 3 years of their epochs")
+                             "alignment/opposition (decay, or 3 years from their epochs)")
         else:
             al = orbits.plane_alignments(e1, e2, start=t, count=1, second_order=second)
             aligned, opposed = al.aligned[0], al.opposed[0]
