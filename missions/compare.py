@@ -27,6 +27,7 @@ from .subjects import (
     Subject,
     analysis_time,
     element_histories,
+    emit_stale,
     resolve,
     station_elements,
 )
@@ -91,18 +92,22 @@ def compare(a: str, b: str, *, catalog=None, at=None, elements=None, propagator=
     t = analysis_time(at)
     cat = catalog if catalog is not None else load_catalog()
     hist = element_histories(elements)
-    s1 = resolve(a, cat, at=t, elements=hist)
-    s2 = resolve(b, cat, at=t, elements=hist)
+    s1 = resolve(a, cat, at=t, elements=hist, warn=False)
+    s2 = resolve(b, cat, at=t, elements=hist, warn=False)
     kinds = (s1.kind, s2.kind)
     if kinds == (EARTH_ORBIT, EARTH_ORBIT):
         from .comparisons.orbit_pair import compare_orbits
 
-        return compare_orbits(s1, s2, catalog=cat, at=t, propagator=propagator)
+        res = compare_orbits(s1, s2, catalog=cat, at=t, propagator=propagator)
+        emit_stale(res.warnings)
+        return res
     if set(kinds) == {SITE, EARTH_ORBIT}:
         from .comparisons.site_orbit import compare_site_orbit
 
         site, orb = (s1, s2) if s1.kind == SITE else (s2, s1)
-        return compare_site_orbit(site, orb, catalog=cat, at=t)
+        res = compare_site_orbit(site, orb, catalog=cat, at=t)
+        emit_stale(res.warnings)
+        return res
     if kinds == (LUNAR, LUNAR):
         from .comparisons.lunar_pair import compare_lunar
 

@@ -77,15 +77,15 @@ def _from_elements(key, name, agency, history, at):
     from orbits.history import assess_age, stale_message
 
     es = history.at(at)
-    inp = assess_age(es, at, stacklevel=4)
+    inp = assess_age(es, at, warn=False)
     src = (f"elements {es.name} epoch {es.epoch.utc.isot[:16].replace('T', ' ')} UTC "
            f"({Path(es.source).name if es.source else 'user'})")
     return StationOrbit(key, name, agency, es.inc.to(u.deg), es.altitude.to(u.km), src,
                         input=inp, warning=stale_message(es, at) or "")
 
 
-def station_orbits(catalog=None, *, include_retired=False, at=None,
-                   elements=None) -> list[StationOrbit]:
+def station_orbits(catalog=None, *, include_retired=False, at=None, elements=None,
+                   warn: bool = True) -> list[StationOrbit]:
     """Stations from the catalog (kind ``"station"``) as of ``at``, or from the element sets.
 
     ``at`` (Time or ISO string, default now) and ``elements`` (None, path(s) or
@@ -93,8 +93,19 @@ def station_orbits(catalog=None, *, include_retired=False, at=None,
     element set of each station whose record names one (the set nearest ``at``). A station
     with several Earth orbits in the catalog (the ROS plan at 51.6 deg and the earlier 97 deg
     plan) gives one entry per distinct inclination, named with it. Deorbited, cancelled and
-    failed stations are left out unless ``include_retired``.
+    failed stations are left out unless ``include_retired``. Element sets more than 14 days
+    from ``at`` give a :class:`~orbits.errors.StaleInputWarning` (unless ``warn`` is false)
+    and the entry's ``warning``.
     """
+    out = _station_orbits(catalog, include_retired, at, elements)
+    if warn:
+        from .subjects import emit_stale
+
+        emit_stale([s.warning for s in out if s.warning])
+    return out
+
+
+def _station_orbits(catalog, include_retired, at, elements):
     from .subjects import _history_for, analysis_time, element_histories
 
     if catalog is None:
@@ -208,8 +219,8 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None, at=Non
     from .subjects import analysis_time
 
     t_at = analysis_time(at)
-    stations = (station_orbits(catalog, at=t_at, elements=elements) if stations is None
-                else list(stations))
+    stations = (station_orbits(catalog, at=t_at, elements=elements, warn=False)
+                if stations is None else list(stations))
     if not stations:
         raise ArgumentError("no stations to compare: the catalog has no missions of kind "
                          "'station' and none were given")
@@ -323,4 +334,7 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None, at=Non
     t.meta["inputs"] = [st.input for st in stations if getattr(st, "input", None) is not None]
     t.meta["warnings"] = list(dict.fromkeys(st.warning for st in stations
                                             if getattr(st, "warning", "")))
+    from .subjects import emit_stale
+
+    emit_stale(t.meta["warnings"])
     return t

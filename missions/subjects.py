@@ -192,6 +192,15 @@ def element_histories(elements=None):
     return _CACHE[key]
 
 
+def emit_stale(messages, stacklevel: int = 3) -> None:
+    """Issue each stale-elements message once as :class:`~orbits.errors.StaleInputWarning`
+    (the public analyses call this last, so a failing analysis prints only its error)."""
+    from orbits.errors import StaleInputWarning
+
+    for msg in dict.fromkeys(messages):
+        warnings.warn(msg, StaleInputWarning, stacklevel=stacklevel)
+
+
 def _tle_elements(t) -> dict:
     return {"a": t.a.to(u.km), "ecc": t.ecc, "inc": t.inc, "raan": t.raan, "argp": t.argp,
             "M": t.mean_anomaly, "epoch": t.epoch}

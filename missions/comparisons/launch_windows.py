@@ -109,7 +109,7 @@ def station_launch_windows(site, station, *, start=None, days=7.0, catalog=None,
     from orbits.propagation import PROPAGATORS
 
     from ..catalog import load_catalog
-    from ..subjects import EARTH_ORBIT, SITE, analysis_time, element_histories, resolve
+    from ..subjects import EARTH_ORBIT, SITE, analysis_time, element_histories, emit_stale, resolve
 
     cat = catalog if catalog is not None else load_catalog()
     span = check_days(days)
@@ -125,7 +125,7 @@ def station_launch_windows(site, station, *, start=None, days=7.0, catalog=None,
     if s_site.kind != SITE:
         raise ArgumentError(f"site must be a launch site in the catalog, got {site!r} "
                             f"({s_site.kind})")
-    s_orb = resolve(station, cat, at=t, elements=hist)
+    s_orb = resolve(station, cat, at=t, elements=hist, warn=False)
     if s_orb.kind != EARTH_ORBIT or not s_orb.has_node:
         raise ArgumentError(
             f"station must be an Earth-orbiting mission with known node (element sets), got "
@@ -133,7 +133,9 @@ def station_launch_windows(site, station, *, start=None, days=7.0, catalog=None,
             f"{'' if s_orb.kind != EARTH_ORBIT else ', no element sets'})")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ErfaWarning)
-        return _windows(s_site, s_orb, t, t_start, span, propagator)
+        res = _windows(s_site, s_orb, t, t_start, span, propagator)
+    emit_stale(res.warnings)
+    return res
 
 
 def _windows(s_site, s_orb, t, t_start, span, propagator):

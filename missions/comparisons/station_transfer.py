@@ -53,7 +53,7 @@ def station_transfers(a, b, *, start=None, days=None, catalog=None, at=None, ele
     import orbits
 
     from ..catalog import load_catalog
-    from ..subjects import EARTH_ORBIT, analysis_time, element_histories, resolve
+    from ..subjects import EARTH_ORBIT, analysis_time, element_histories, emit_stale, resolve
     from .launch_windows import check_days, parse_start
 
     cat = catalog if catalog is not None else load_catalog()
@@ -61,7 +61,8 @@ def station_transfers(a, b, *, start=None, days=None, catalog=None, at=None, ele
     t_start = None if start is None else parse_start(start)
     t = analysis_time(at)
     hist = element_histories(elements)
-    s1, s2 = resolve(a, cat, at=t, elements=hist), resolve(b, cat, at=t, elements=hist)
+    s1 = resolve(a, cat, at=t, elements=hist, warn=False)
+    s2 = resolve(b, cat, at=t, elements=hist, warn=False)
     for s, arg in ((s1, "a"), (s2, "b")):
         if s.kind != EARTH_ORBIT:
             raise ArgumentError(f"station transfers need two Earth-orbiting stations; {arg}="
@@ -97,6 +98,7 @@ def station_transfers(a, b, *, start=None, days=None, catalog=None, at=None, ele
         res = orbits.station_transfer_search(o1, o2, dep, TIMES_OF_FLIGHT, second_order=True)
     from dataclasses import replace
 
+    emit_stale((*s1.warnings, *s2.warnings))
     return replace(
         res, departure_name=s1.name, arrival_name=s2.name,
         inputs=(s1.input_set(t), s2.input_set(t)), analysis_date=t,
