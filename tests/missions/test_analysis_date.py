@@ -24,8 +24,8 @@ from astropy import units as u
 from astropy.time import Time
 
 import missions.compare as mc
-from missions.compatibility import station_orbits
 from missions.comparisons.station_transfer import station_transfers
+from missions.compatibility import station_orbits
 from orbits.errors import ArgumentError, DateRangeError, StaleInputWarning
 
 REPO = Path(__file__).resolve().parents[2]

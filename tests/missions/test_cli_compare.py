@@ -118,8 +118,8 @@ def test_windows_text_and_csv():
     res = run("windows", "Jiuquan", "CSS", "--start", "2024-05-10", "--days", "2", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert len(rows) == 4
-    # ascending azimuth: sin(az) = cos(i) / cos(lat_c), i of the Tianhe set nearest now, Jiuquan 40.958 N
-    # (catalog) on WGS 84: tan(lat_c) = (1 - e^2) tan(lat)
+    # ascending azimuth: sin(az) = cos(i) / cos(lat_c), i of the Tianhe set nearest now,
+    # Jiuquan 40.958 N (catalog) on WGS 84: tan(lat_c) = (1 - e^2) tan(lat)
     lat_c = math.atan((1 - 0.00669437999014) * math.tan(math.radians(40.958)))
     az = math.degrees(math.asin(math.cos(math.radians(I_CSS)) / math.cos(lat_c)))
     asc = [r for r in rows if r["pass"] == "ascending"]

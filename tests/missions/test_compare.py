@@ -3,7 +3,8 @@
 Station elements: the raw TLE file seeds/authorities/stations-2024-05-09.tle, read here column
 by column (not through orbits.tle). Every analysis is as of an analysis date: these tests pass
 ``at=2024-05-09`` and exactly those sets (``elements=``), so the 2024 figures are checked
-against the 2024-05-09 sets (tests/missions/test_analysis_date.py covers other dates). Geometry: the spherical law of cosines for the plane angle,
+against the 2024-05-09 sets (tests/missions/test_analysis_date.py covers other dates).
+Geometry: the spherical law of cosines for the plane angle,
 the impulsive plane change dv = 2 v sin(theta/2) with v = sqrt(mu/a) (Vallado 4th ed., eq. 6-23;
 Curtis eq. 6.25), the first-order J2 node rate dOmega/dt = -3/2 n J2 (R/p)^2 cos i (Vallado eq.
 9-41), the WGS 84 geocentric latitude tan(phi_c) = (1 - e^2) tan(phi) and the Hohmann

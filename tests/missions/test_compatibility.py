@@ -152,7 +152,8 @@ def test_baikonur_corridor_not_geometry_keeps_soyuz_from_the_chinese_station():
     corridors start at 51.5 deg (ILS Proton Mission Planner's Guide parking orbit, catalog
     source ils-proton-mpg). From there the turn to the Chinese station's 41.47 deg (TLE column
     41.4681, seeds/authorities) costs 2 v sin(di/2), v = sqrt(mu / (R_E + h)) at the station's
-    altitude (its element set nearest the analysis date), mu = 398600.4418 km^3/s^2, R_E = 6378.137 km (WGS 84)."""
+    altitude (its element set nearest the analysis date), mu = 398600.4418 km^3/s^2,
+    R_E = 6378.137 km (WGS 84)."""
     import numpy as np
 
     from missions import load_catalog
