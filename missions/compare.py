@@ -9,9 +9,15 @@ pair to the module for that pairing, each returning one result class
   :class:`~missions.comparisons.site_orbit.SiteOrbitComparison`;
 * two lunar missions -> :func:`missions.comparisons.lunar_pair.compare_lunar`'s result.
 
+Every station comparison is as of an analysis date ``at`` (default: now, UTC), from the
+element sets nearest it (``elements=``: the packaged history and user cache, the user's own
+TLE/OMM files, or a :class:`orbits.history.Histories`); the result says which sets it used,
+how old they were (``inputs``) and warns when they are more than 14 days from that date.
+
 >>> import missions
->>> missions.compare("ISS", "Chinese space station")  # doctest: +SKIP
+>>> missions.compare("ISS", "Chinese space station", at="2024-05-09")  # doctest: +SKIP
 <OrbitPairComparison ISS vs Chinese space station: 10.17°–93.11°, cycle 313.7 d>
+>>> missions.compare("ISS", "CSS", at="2025-11-20", elements="late-2025.tle")  # doctest: +SKIP
 """
 
 from __future__ import annotations
