@@ -6,14 +6,20 @@ the table says whether a direct ascent reaches the station's inclination, whethe
 documented to fly it, and otherwise the Δv of the plane change needed, against the vehicle's
 published Δv capacity where the catalog has one.
 
-Stations come from the catalog's missions of kind ``"station"`` (their first Earth orbit);
-if the catalog has none, from the checked-in TLEs (ISS and Chinese station, source
-``tle-stations-2024-05-09``). Geometry and costs come from :mod:`orbits.launch`.
+Stations come from the catalog's missions of kind ``"station"``, as of the analysis date
+``at`` (default now): a station whose record names element sets (``tle_names``: the ISS and
+the Chinese station) takes its inclination and mean altitude from the set nearest that date
+(packaged history, user cache, or the user's ``elements=``), the others their catalog Earth
+orbits; if the catalog has no stations, the ISS and the Chinese station from their element
+sets. Each element set used is reported with its epoch and age, and stale ones warn
+(:class:`orbits.errors.StaleInputWarning`). Geometry and costs come from
+:mod:`orbits.launch`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from astropy import units as u
@@ -45,7 +51,6 @@ from orbits.errors import (
     ValidationError,
 )
 
-_TLE_SOURCE = "tle-stations-2024-05-09"
 _TLE_STATIONS = (("ISS", "ISS (ZARYA)"), ("Chinese space station", "CSS (TIANHE)"))
 
 #: Tolerance when matching a station's inclination to a site's documented inclinations.
@@ -54,7 +59,9 @@ _DOC_TOL_DEG = 0.15
 
 @dataclass(frozen=True)
 class StationOrbit:
-    """A station's orbit plane as the verdict needs it."""
+    """A station's orbit plane as the verdict needs it; ``input`` (an
+    :class:`orbits.results.InputSet`) and ``warning`` (the stale message, or "") when it comes
+    from an element set."""
 
     key: str
     name: str
@@ -62,24 +69,60 @@ class StationOrbit:
     inclination: u.Quantity
     altitude: u.Quantity
     source: str
+    input: object = None
+    warning: str = ""
 
 
-def station_orbits(catalog=None, *, include_retired=False) -> list[StationOrbit]:
-    """Stations from the catalog (kind ``"station"``), or from the checked-in TLEs.
+def _from_elements(key, name, agency, history, at):
+    from orbits.history import assess_age, stale_message
 
-    A station with several Earth orbits in the catalog (the ROS plan at 51.6 deg and the
-    earlier 97 deg plan) gives one entry per distinct inclination, named with it. Deorbited,
-    cancelled and failed stations are left out unless ``include_retired``.
+    es = history.at(at)
+    inp = assess_age(es, at, warn=False)
+    src = (f"elements {es.name} epoch {es.epoch.utc.isot[:16].replace('T', ' ')} UTC "
+           f"({Path(es.source).name if es.source else 'user'})")
+    return StationOrbit(key, name, agency, es.inc.to(u.deg), es.altitude.to(u.km), src,
+                        input=inp, warning=stale_message(es, at) or "")
+
+
+def station_orbits(catalog=None, *, include_retired=False, at=None, elements=None,
+                   warn: bool = True) -> list[StationOrbit]:
+    """Stations from the catalog (kind ``"station"``) as of ``at``, or from the element sets.
+
+    ``at`` (Time or ISO string, default now) and ``elements`` (None, path(s) or
+    ``orbits.history.Histories``; :func:`missions.subjects.element_histories`) choose the
+    element set of each station whose record names one (the set nearest ``at``). A station
+    with several Earth orbits in the catalog (the ROS plan at 51.6 deg and the earlier 97 deg
+    plan) gives one entry per distinct inclination, named with it. Deorbited, cancelled and
+    failed stations are left out unless ``include_retired``. Element sets more than 14 days
+    from ``at`` give a :class:`~orbits.errors.StaleInputWarning` (unless ``warn`` is false)
+    and the entry's ``warning``.
     """
+    out = _station_orbits(catalog, include_retired, at, elements)
+    if warn:
+        from .subjects import emit_stale
+
+        emit_stale([s.warning for s in out if s.warning])
+    return out
+
+
+def _station_orbits(catalog, include_retired, at, elements):
+    from .subjects import _history_for, analysis_time, element_histories
+
     if catalog is None:
         from missions import load_catalog
 
         catalog = load_catalog()
+    t = analysis_time(at)
+    hist = element_histories(elements)
     out = []
     for m in catalog.missions:
         if m.kind != "station":
             continue
         if not include_retired and m.status in ("deorbited", "cancelled", "failed"):
+            continue
+        h = _history_for(m, hist)
+        if h is not None:
+            out.append(_from_elements(m.key, m.name, m.agency, h, t))
             continue
         earth = []
         for o in m.orbits:
@@ -93,14 +136,9 @@ def station_orbits(catalog=None, *, include_retired=False) -> list[StationOrbit]
             out.append(StationOrbit(key, name, m.agency, inc, alt, o.source))
     if out:
         return out
-    from orbits.tle import load_tles
-
-    tles = load_tles()
     agencies = {"ISS": "International", "Chinese space station": "CMSA"}
     for name, tle_name in _TLE_STATIONS:
-        t = tles[tle_name]
-        out.append(StationOrbit(tle_name, name, agencies[name], t.inc.to(u.deg),
-                                t.altitude.to(u.km), _TLE_SOURCE))
+        out.append(_from_elements(tle_name, name, agencies[name], hist[tle_name], t))
     return out
 
 
@@ -140,7 +178,8 @@ def _nearest_documented(site, inc_deg):
     return best
 
 
-def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTable:
+def station_compatibility(scenarios=None, *, stations=None, catalog=None, at=None,
+                          elements=None) -> QTable:
     """One row per (vehicle, site, station): reachable directly? Δv otherwise? within capacity?
 
     Parameters
@@ -148,7 +187,12 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
     scenarios : iterable of (vehicle, site) names or keys, optional
         Default :data:`DEFAULT_SCENARIOS` (those present in the catalog).
     stations : list of :class:`StationOrbit`, optional
-        Default :func:`station_orbits` of the catalog.
+        Default :func:`station_orbits` of the catalog as of ``at``.
+    at : Time or str, optional
+        The analysis date (default now, UTC): stations with element sets use the set nearest
+        it.
+    elements : None, path, list of paths or orbits.history.Histories
+        See :func:`missions.subjects.element_histories`.
     catalog : missions.Catalog, optional
         Default ``missions.load_catalog()``.
 
@@ -161,7 +205,9 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
         ``plane_change`` (deg), ``dv_needed`` (km/s, plane change at the station's altitude
         after insertion at the nearest reachable inclination), ``dv_capacity`` (km/s, masked
         where unpublished), ``verdict`` (text) and ``sources`` (catalog source keys).
-        ``meta["notes"]`` lists skipped scenarios and the model's assumptions.
+        ``meta["notes"]`` lists skipped scenarios and the model's assumptions;
+        ``meta["analysis_date"]`` (ISO), ``meta["inputs"]`` (the element sets used, as
+        :class:`orbits.results.InputSet`) and ``meta["warnings"]`` (stale elements).
     """
     from orbits.launch import dogleg_dv, geocentric_latitude
     from orbits.planes import plane_change_dv
@@ -170,7 +216,11 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
         from missions import load_catalog
 
         catalog = load_catalog()
-    stations = station_orbits(catalog) if stations is None else list(stations)
+    from .subjects import analysis_time
+
+    t_at = analysis_time(at)
+    stations = (station_orbits(catalog, at=t_at, elements=elements, warn=False)
+                if stations is None else list(stations))
     if not stations:
         raise ArgumentError("no stations to compare: the catalog has no missions of kind "
                          "'station' and none were given")
@@ -280,4 +330,11 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None) -> QTa
                       ("dv_needed", "plane-change Δv at the station's altitude")):
         t[col].info.description = text
     t.meta["notes"] = notes
+    t.meta["analysis_date"] = t_at.utc.isot[:19]
+    t.meta["inputs"] = [st.input for st in stations if getattr(st, "input", None) is not None]
+    t.meta["warnings"] = list(dict.fromkeys(st.warning for st in stations
+                                            if getattr(st, "warning", "")))
+    from .subjects import emit_stale
+
+    emit_stale(t.meta["warnings"])
     return t

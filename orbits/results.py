@@ -127,6 +127,40 @@ def _finite(x) -> bool:
         return True
 
 
+def _isot(t: Time):
+    """``t.utc.isot`` without ERFA's "dubious year" warnings: dates past the leap-second table
+    are judged (and warned about) by the analyses that produce them, not while printing."""
+    import warnings
+
+    from erfa import ErfaWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ErfaWarning)
+        return t.utc.isot
+
+
+#: Methods that print dates: ERFA's raw warnings for far dates are silenced in them, in every
+#: Result subclass (the analyses judge far dates themselves).
+_PRINTING = ("__repr__", "__str__", "summary", "to_dict", "to_text", "to_table", "_repr_html_")
+
+
+def _quiet_erfa(method):
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        import warnings
+
+        from erfa import ErfaWarning
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ErfaWarning)
+            return method(*args, **kwargs)
+
+    wrapper._quiet_erfa = True
+    return wrapper
+
+
 def json_value(val: Any):
     """Return a JSON-safe copy of ``val``; every digit kept.
 
@@ -139,8 +173,8 @@ def json_value(val: Any):
         return val.to_dict()
     if isinstance(val, Time):
         if val.isscalar:
-            return val.utc.isot
-        return [t for t in val.utc.isot.tolist()]
+            return _isot(val)
+        return [t for t in _isot(val).tolist()]
     if isinstance(val, u.Quantity):
         unit = val.unit.to_string()
         return {"value": json_value(val.value), "unit": unit}
@@ -175,8 +209,8 @@ def format_value(val: Any, fmt: str | None = None, unit: str | None = None) -> s
     if isinstance(val, Time):
         n = _TIME_FORMATS.get(fmt or "minute", 16)
         if val.isscalar:
-            return val.utc.isot[:n].replace("T", " ") + " UTC"
-        return ", ".join(t[:n].replace("T", " ") for t in val.utc.isot.tolist())
+            return _isot(val)[:n].replace("T", " ") + " UTC"
+        return ", ".join(t[:n].replace("T", " ") for t in _isot(val).tolist())
     if isinstance(val, u.Quantity):
         q = val.to(unit) if unit else val
         num = format_value(q.value, fmt)
@@ -224,6 +258,13 @@ class Result:
 
     #: Title used in the HTML display and the report (default: the class name).
     title: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        for name in _PRINTING:
+            fn = cls.__dict__.get(name)
+            if callable(fn) and not getattr(fn, "_quiet_erfa", False):
+                setattr(cls, name, _quiet_erfa(fn))
 
     # -- what subclasses provide --
     def summary(self) -> str:
@@ -321,6 +362,12 @@ class Result:
         items += [f"<li>{esc(i.describe())}</li>" for i in self.inputs]
         items += [f"<li>{esc(n)}</li>" for n in self.notes]
         return f"<ul style='font-size:90%'>{''.join(items)}</ul>" if items else ""
+
+
+for _name in _PRINTING:
+    if callable(Result.__dict__.get(_name)):
+        setattr(Result, _name, _quiet_erfa(Result.__dict__[_name]))
+del _name
 
 
 def _table_cell(val):

@@ -1,7 +1,13 @@
 """In-plane launch windows from a catalog launch site into a station's precessing plane.
 
-The station's node drifts with J2 (:func:`orbits.nodal_precession_rate`); twice a day a site
-below the plane's inclination passes through it (:func:`orbits.launch_windows`).
+The station's plane comes from its element set nearest the analysis date ``at`` (default now)
+and moves either with the secular J2/J2²/J4 node rate (``propagator="secular"``, the default:
+measured on real ISS and Tianhe sets it predicts the node better than SGP4 beyond ~3 days,
+``orbits/data/history/node_error.toml``) or with full SGP4 (``propagator="sgp4"``: the
+orbit-averaged plane of :func:`orbits.propagation.plane_at`, taken at the start and end of each
+day and interpolated linearly within it). Twice a day a site below the plane's inclination
+passes through it (:func:`orbits.launch_windows`). The search starts, by default, at the
+analysis date's midnight (UTC).
 """
 
 from __future__ import annotations
@@ -61,45 +67,88 @@ def check_days(days, name="days", *, max_days=MAX_DAYS) -> float:
     return float(days)
 
 
-def station_launch_windows(site, station, *, start=None, days=7.0, catalog=None):
-    """In-plane launch times from ``site`` into ``station``'s orbit plane, precessing with J2.
+def station_launch_windows(site, station, *, start=None, days=7.0, catalog=None, at=None,
+                           elements=None, propagator="secular"):
+    """In-plane launch times from ``site`` into ``station``'s orbit plane, as of ``at``.
 
     Parameters
     ----------
     site : str
         A launch site in the catalog (e.g. ``"Jiuquan"``).
     station : str
-        An Earth-orbiting mission with a node: a station whose record names a TLE, or a TLE
-        name (``"CSS (TIANHE)"``).
+        An Earth-orbiting mission with a node: a station whose record names element sets, or
+        an element-set name (``"CSS (TIANHE)"``).
     start : Time or str, optional
-        Default: the midnight (UTC) before the station elements' epoch.
+        Default: the midnight (UTC) of the analysis date.
     days : float or Quantity
         Length of the search, (0, 60] days.
     catalog : missions.Catalog, optional
+    at : Time or str, optional
+        The analysis date (default now, UTC): the station uses the element set nearest it.
+    elements : None, path, list of paths or orbits.history.Histories
+        See :func:`missions.subjects.element_histories`.
+    propagator : "secular" (default) or "sgp4"
+        How the plane moves from the elements' epoch (see the module notes).
 
     Returns
     -------
     orbits.launch.LaunchWindows
         Columns ``time``, ``direction`` (label "pass"), ``azimuth``, ``raan`` (the station
-        plane's node at each window); ``site`` and ``target`` are the catalog names.
+        plane's node at each window); ``site`` and ``target`` are the catalog names;
+        ``analysis_date``, ``inputs`` (the element set, its epoch and age) and ``warnings``.
+
+    Raises
+    ------
+    orbits.errors.DateRangeError
+        The search reaches dates no element set supports (3 years from the epoch).
     """
-    import orbits
+    import warnings
+
+    from erfa import ErfaWarning
+
+    from orbits.propagation import PROPAGATORS
 
     from ..catalog import load_catalog
-    from ..subjects import EARTH_ORBIT, SITE, resolve
+    from ..subjects import EARTH_ORBIT, SITE, analysis_time, element_histories, emit_stale, resolve
 
     cat = catalog if catalog is not None else load_catalog()
     span = check_days(days)
-    s_site, s_orb = resolve(site, cat), resolve(station, cat)
+    if propagator not in PROPAGATORS:
+        from orbits._validation import describe_value
+
+        raise ArgumentError(f"propagator must be one of {', '.join(map(repr, PROPAGATORS))}, "
+                            f"got {describe_value(propagator)}")
+    t_start = None if start is None else parse_start(start)
+    t = analysis_time(at)
+    hist = element_histories(elements)
+    s_site = resolve(site, cat, at=t, elements=hist)
     if s_site.kind != SITE:
         raise ArgumentError(f"site must be a launch site in the catalog, got {site!r} "
                             f"({s_site.kind})")
+    s_orb = resolve(station, cat, at=t, elements=hist, warn=False)
     if s_orb.kind != EARTH_ORBIT or not s_orb.has_node:
         raise ArgumentError(
-            f"station must be an Earth-orbiting mission with known node (a TLE), got {station!r} "
-            f"({s_orb.kind}{'' if s_orb.kind != EARTH_ORBIT else ', no TLE'})")
+            f"station must be an Earth-orbiting mission with known node (element sets), got "
+            f"{station!r} ({s_orb.kind}"
+            f"{'' if s_orb.kind != EARTH_ORBIT else ', no element sets'})")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ErfaWarning)
+        res = _windows(s_site, s_orb, t, t_start, span, propagator)
+    emit_stale(res.warnings)
+    return res
+
+
+def _windows(s_site, s_orb, t, t_start, span, propagator):
+    import numpy as np
+
+    import orbits
+    from orbits.history import assess_age
+
     el = s_orb.elements
-    t0 = Time(el["epoch"].utc.isot[:10], scale="utc") if start is None else parse_start(start)
+    t0 = Time(t.utc.isot[:10], scale="utc") if t_start is None else t_start
+    t1 = t0 + span * u.day
+    for edge in (t0, t1):  # the whole search within the elements' reach
+        assess_age(s_orb.tle, edge, warn=False)
     rec = s_site.record
     i_min = orbits.min_inclination(rec.latitude)
     if not (i_min <= el["inc"] <= 180 * u.deg - i_min):
@@ -108,12 +157,55 @@ def station_launch_windows(site, station, *, start=None, days=7.0, catalog=None)
             f"directly into the {el['inc'].to_value(u.deg):.2f} deg plane of {s_orb.name}: no "
             f"in-plane windows; see 'mission-compare compare \"{rec.name}\" \"{s_orb.name}\"' for "
             "the dog-leg cost")
-    rate = orbits.nodal_precession_rate(el["a"], u.Quantity(el["ecc"], u.one), el["inc"])
-    res = orbits.launch_windows(rec.latitude, rec.longitude, t0, t0 + span * u.day,
-                                inclination=el["inc"], raan=el["raan"], epoch=el["epoch"],
-                                raan_rate=rate)
+    common = dict(site=rec.name, target=s_orb.name, inputs=(s_site.input_set(),
+                                                            s_orb.input_set(t)),
+                  analysis_date=t, warnings=tuple(s_orb.warnings))
+    src = f"{s_orb.name} ({s_orb.elements_source})"
+    if propagator == "secular":
+        rate = orbits.nodal_precession_rate(el["a"], u.Quantity(el["ecc"], u.one), el["inc"],
+                                            second_order=True)
+        res = orbits.launch_windows(rec.latitude, rec.longitude, t0, t1,
+                                    inclination=el["inc"], raan=el["raan"], epoch=el["epoch"],
+                                    raan_rate=rate)
+        return replace(res, **common, notes=res.notes + (
+            (f"the plane of {src} drifts {rate.to_value(u.deg / u.day):.3f}°/day from the "
+             "set's epoch (secular J2/J2²/J4, SGP4's mean rates; the default: it predicts the "
+             "node of real ISS/Tianhe sets better than SGP4 beyond ~3 days)"),))
+    # SGP4: the orbit-averaged plane at day boundaries, linear within each day
+    from orbits.propagation import plane_at
+
+    n_days = int(np.ceil(span - 1e-9))
+    edges = t0 + np.minimum(np.arange(n_days + 1), span) * u.day
+    p = plane_at(s_orb.tle, edges, propagator="sgp4")
+    raan = np.unwrap(p.raan[0].to_value(u.rad)) * u.rad
+    inc = p.inc[0]
+    parts = []
+    for k in range(n_days):
+        dt = (edges[k + 1] - edges[k]).to(u.day)
+        rate_k = ((raan[k + 1] - raan[k]) / dt).to(u.deg / u.day)
+        part = orbits.launch_windows(
+            rec.latitude, rec.longitude, edges[k], edges[k + 1],
+            inclination=0.5 * (inc[k] + inc[k + 1]),
+            raan=np.mod(raan[k].to_value(u.deg), 360.0) * u.deg, epoch=edges[k],
+            raan_rate=rate_k)
+        parts.append(part)
+    times = Time(np.concatenate([pt.time.jd1 for pt in parts]),
+                 np.concatenate([pt.time.jd2 for pt in parts]), format="jd", scale="utc")
+    keep = np.ones(times.size, bool)
+    jd = times.jd1 + times.jd2
+    keep[1:] = np.diff(jd) > 1e-6  # a window on a day boundary is found by both days
+    times = times[keep]
+    times.format = "isot"
+    direction = np.concatenate([pt.direction for pt in parts])[keep]
+    azimuth = np.concatenate([pt.azimuth.to_value(u.deg) for pt in parts])[keep] * u.deg
+    node = np.concatenate([pt.raan.to_value(u.deg) for pt in parts])[keep] * u.deg
+    mean_rate = ((raan[-1] - raan[0]) / (edges[-1] - edges[0]).to(u.day)).to(u.deg / u.day)
+    first = parts[0]
     return replace(
-        res, site=rec.name, target=s_orb.name,
-        inputs=(s_site.input_set(), s_orb.input_set(t0)),
-        notes=res.notes + ((f"the plane of {s_orb.name} ({s_orb.elements_source}) drifts "
-                           f"{rate.to_value(u.deg / u.day):.3f}°/day (first-order J2)"),))
+        first, time=times, direction=direction, azimuth=azimuth, raan=node, start=t0, stop=t1,
+        inclination=float(np.mean(inc.to_value(u.deg))) * u.deg, raan_rate=mean_rate,
+        **common, notes=first.notes + (
+            (f"the plane of {src} from full SGP4 (orbit-averaged r x v, "
+             "orbits.propagation.plane_at) at each day's start and end, linear in between; "
+             "SGP4 extrapolates drag as if the station never reboosted, so beyond ~3 days from "
+             "the epoch the default secular model predicts the node better"),))

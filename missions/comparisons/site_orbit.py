@@ -57,8 +57,10 @@ class SiteOrbitComparison(Result):
                 f"{self.dogleg_dv.to_value(_KMS):.3f} km/s")
 
 
-def compare_site_orbit(site, orb, *, catalog=None) -> SiteOrbitComparison:
-    """Compare a site subject with an Earth-orbit subject (:class:`missions.subjects.Subject`)."""
+def compare_site_orbit(site, orb, *, catalog=None, at=None) -> SiteOrbitComparison:
+    """Compare a site subject with an Earth-orbit subject (:class:`missions.subjects.Subject`)
+    as of ``at`` (default: the orbit subject's analysis date): the station's inclination and
+    altitude are those of its element set nearest that date."""
     import orbits
     from orbits.bodies import Earth
     from orbits.core.sites import circular_speed
@@ -103,6 +105,8 @@ def compare_site_orbit(site, orb, *, catalog=None) -> SiteOrbitComparison:
             ("documented inclinations (range safety, drop zones) are the catalog's; the last "
              "Δv turns from the nearest of them"),
         ),
-        inputs=(site.input_set(), orb.input_set()),
+        inputs=(site.input_set(), orb.input_set(at)),
+        analysis_date=at if at is not None else orb.analysis_date,
+        warnings=tuple(orb.warnings),
         **extra,
     )

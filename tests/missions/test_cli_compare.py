@@ -1,9 +1,12 @@
 """``mission-compare compare`` and ``windows``: readable text, every digit in JSON, CSV from
 the result's table, and one-line errors for bad input.
 
-Expected numbers come from the raw TLE file seeds/authorities/stations-2024-05-09.tle
-(ISS (ZARYA) i = 51.6381 deg, node 147.8590 deg; CSS (TIANHE) i = 41.4681 deg) and from
-python-sgp4's secular node rates (Satrec.nodedot) for the same lines.
+The commands analyse as of now (the default analysis date), from the packaged element sets
+nearest now. Expected numbers come from those sets, read here from the raw files
+orbits/data/history/iss-25544.tle and tianhe-48274.tle (copies of
+seeds/authorities/tle-history/, see its PROVENANCE.md): line-2 inclinations, and python-sgp4's
+secular node rates (Satrec.nodedot) for the same lines. The user cache is redirected to an
+empty directory (MISSION_COMPARE_DATA) so only the packaged sets count.
 """
 
 from __future__ import annotations
@@ -17,25 +20,44 @@ import sys
 from pathlib import Path
 
 import pytest
+from astropy.time import Time
 from click.testing import CliRunner
 
 from missions.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
-TLE = REPO / "seeds" / "authorities" / "stations-2024-05-09.tle"
+HISTORY = REPO / "orbits" / "data" / "history"
+
+
+@pytest.fixture(autouse=True)
+def _no_user_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("MISSION_COMPARE_DATA", str(tmp_path / "data"))
 
 
 def run(*args):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def _sgp4_cycle_days():
+def _nearest_now(fname):
+    """The python-sgp4 Satrec and line 2 of the set in a packaged history file whose epoch is
+    nearest now (the default analysis date)."""
     from sgp4.api import WGS72, Satrec
 
-    lines = TLE.read_text().splitlines()
-    sat = {lines[k].strip(): Satrec.twoline2rv(lines[k + 1], lines[k + 2], WGS72)
-           for k in range(0, len(lines) - 2, 3)}
-    rel = math.degrees(sat["ISS (ZARYA)"].nodedot - sat["CSS (TIANHE)"].nodedot) * 1440.0
+    lines = [ln.rstrip() for ln in (HISTORY / fname).read_text().splitlines()]
+    pairs = [(lines[k], lines[k + 1]) for k in range(len(lines) - 1)
+             if lines[k].startswith("1 ") and lines[k + 1].startswith("2 ")]
+    now = Time.now().utc.jd
+    sats = [(Satrec.twoline2rv(a, b, WGS72), b) for a, b in pairs]
+    return min(sats, key=lambda s: abs(s[0].jdsatepoch + s[0].jdsatepochF - now))
+
+
+ISS_SAT, ISS_LINE2 = _nearest_now("iss-25544.tle")
+CSS_SAT, CSS_LINE2 = _nearest_now("tianhe-48274.tle")
+I_ISS, I_CSS = float(ISS_LINE2[8:16]), float(CSS_LINE2[8:16])
+
+
+def _sgp4_cycle_days():
+    rel = math.degrees(ISS_SAT.nodedot - CSS_SAT.nodedot) * 1440.0
     return 360.0 / abs(rel)
 
 
@@ -45,9 +67,9 @@ def test_compare_text_fits_100_columns_with_labels_and_units():
     lines = res.stdout.splitlines()
     assert max(len(line) for line in lines) <= 100
     by_label = {line[:33].strip(): line[33:].strip() for line in lines if line[:1] not in " \t"}
-    # rounded to 0.01 deg; TLE inclinations 51.6381 and 41.4681
-    assert by_label["smallest plane angle"] == f"{51.6381 - 41.4681:.2f} deg"
-    assert by_label["largest plane angle"] == f"{51.6381 + 41.4681:.2f} deg"
+    # rounded to 0.01 deg; line-2 inclinations of the sets nearest now
+    assert by_label["smallest plane angle"] == f"{I_ISS - I_CSS:.2f} deg"
+    assert by_label["largest plane angle"] == f"{I_ISS + I_CSS:.2f} deg"
     # the cycle to 0.1 d; SGP4 (WGS 72) and the toolkit (WGS 84) agree within 5e-4
     cycle = float(by_label["node cycle"].split()[0])
     assert cycle == pytest.approx(_sgp4_cycle_days(), rel=5e-4)
@@ -55,7 +77,7 @@ def test_compare_text_fits_100_columns_with_labels_and_units():
     head = lines[0].split()
     assert head[0] == "ISS"
     incl = next(line for line in lines if line.startswith("inclination (deg)"))
-    assert incl.split()[2:] == ["51.64", "41.47"]
+    assert incl.split()[2:] == [f"{I_ISS:.2f}", f"{I_CSS:.2f}"]
     assert "nan" not in res.stdout.lower()
 
 
@@ -63,9 +85,14 @@ def test_compare_json_keeps_every_digit_and_nests_each_orbit():
     res = run("compare", "ISS", "CSS", "--format", "json")
     data = json.loads(res.stdout)
     assert data["result"] == "OrbitPairComparison"
-    assert data["first"]["inclination"] == {"value": 51.6381, "unit": "deg"}
-    assert data["first"]["raan"]["value"] == pytest.approx(147.8590, abs=1e-9)  # ISS epoch is the later
-    assert data["second"]["inclination"] == {"value": 41.4681, "unit": "deg"}
+    assert data["first"]["inclination"] == {"value": I_ISS, "unit": "deg"}
+    assert data["second"]["inclination"] == {"value": I_CSS, "unit": "deg"}
+    # the analysis date (now) and the element sets used, with their epochs
+    assert data["analysis_date"][:10] == Time.now().utc.isot[:10]
+    epochs = [i["epoch"][:16] for i in data["inputs"]]
+    from sgp4.conveniences import sat_epoch_datetime
+
+    assert epochs == [sat_epoch_datetime(s).strftime("%Y-%m-%dT%H:%M") for s in (ISS_SAT, CSS_SAT)]
     assert data["node_cycle"]["value"] == pytest.approx(_sgp4_cycle_days(), rel=5e-4)
     assert not [k for k in data if k.startswith(("a_", "b_"))]
 
@@ -91,10 +118,10 @@ def test_windows_text_and_csv():
     res = run("windows", "Jiuquan", "CSS", "--start", "2024-05-10", "--days", "2", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(res.stdout)))
     assert len(rows) == 4
-    # ascending azimuth: sin(az) = cos(i) / cos(lat_c), i from the TLE, Jiuquan 40.958 N
-    # (catalog) on WGS 84: tan(lat_c) = (1 - e^2) tan(lat)
+    # ascending azimuth: sin(az) = cos(i) / cos(lat_c), i of the Tianhe set nearest now,
+    # Jiuquan 40.958 N (catalog) on WGS 84: tan(lat_c) = (1 - e^2) tan(lat)
     lat_c = math.atan((1 - 0.00669437999014) * math.tan(math.radians(40.958)))
-    az = math.degrees(math.asin(math.cos(math.radians(41.4681)) / math.cos(lat_c)))
+    az = math.degrees(math.asin(math.cos(math.radians(I_CSS)) / math.cos(lat_c)))
     asc = [r for r in rows if r["pass"] == "ascending"]
     assert float(asc[0]["azimuth [deg]"]) == pytest.approx(az, abs=2e-3)
 

@@ -1,7 +1,10 @@
 """missions.compare against numbers computed independently in each test.
 
 Station elements: the raw TLE file seeds/authorities/stations-2024-05-09.tle, read here column
-by column (not through orbits.tle). Geometry: the spherical law of cosines for the plane angle,
+by column (not through orbits.tle). Every analysis is as of an analysis date: these tests pass
+``at=2024-05-09`` and exactly those sets (``elements=``), so the 2024 figures are checked
+against the 2024-05-09 sets (tests/missions/test_analysis_date.py covers other dates).
+Geometry: the spherical law of cosines for the plane angle,
 the impulsive plane change dv = 2 v sin(theta/2) with v = sqrt(mu/a) (Vallado 4th ed., eq. 6-23;
 Curtis eq. 6.25), the first-order J2 node rate dOmega/dt = -3/2 n J2 (R/p)^2 cos i (Vallado eq.
 9-41), the WGS 84 geocentric latitude tan(phi_c) = (1 - e^2) tan(phi) and the Hohmann
@@ -22,6 +25,7 @@ from missions.comparisons.orbit_pair import OrbitPairComparison, OrbitSummary
 from missions.comparisons.site_orbit import SiteOrbitComparison
 from missions.comparisons.station_transfer import station_transfers
 from orbits.errors import ArgumentError, ArgumentTypeError, NotFoundError
+from orbits.history import read_histories
 from orbits.launch import LaunchWindows
 from orbits.transfers import StationTransferResult, TransferWindows
 
@@ -31,6 +35,8 @@ MU = 398600.4418  # km^3/s^2, EGM96/WGS 84 value named in the brief
 R_E = 6378.137  # km, WGS 84 equatorial radius
 J2 = 1.0826267e-3  # EGM 96 / WGS 84
 E2 = 0.00669437999014  # WGS 84 first eccentricity squared
+#: The analysis date and the element sets of the 2024 figures (the seed file's epochs).
+KW = {"at": "2024-05-09T12:00", "elements": read_histories(TLE)}
 
 
 def _tle_line2(name):
@@ -72,7 +78,7 @@ def cat():
 
 @pytest.fixture(scope="module")
 def iss_css(cat):
-    return compare("ISS", "Chinese space station", catalog=cat)
+    return compare("ISS", "Chinese space station", catalog=cat, **KW)
 
 
 def test_iss_css_plane_angle_range_from_the_tle_inclinations(iss_css):
@@ -142,7 +148,7 @@ def test_node_cycle_from_sgp4s_own_secular_node_rates(iss_css):
 
 
 def test_order_of_arguments_swaps_a_and_b(cat, iss_css):
-    r = compare("CSS", "ISS", catalog=cat)
+    r = compare("CSS", "ISS", catalog=cat, **KW)
     assert r.first.name == iss_css.second.name and r.second.name == iss_css.first.name
     assert r.min_plane_angle == iss_css.min_plane_angle
     assert r.plane_change_dv == iss_css.plane_change_dv
@@ -150,7 +156,7 @@ def test_order_of_arguments_swaps_a_and_b(cat, iss_css):
 
 
 def test_tle_names_work_without_the_catalog(cat):
-    r = compare("ISS (ZARYA)", "CSS (TIANHE)", catalog=cat)
+    r = compare("ISS (ZARYA)", "CSS (TIANHE)", catalog=cat, **KW)
     assert r.min_plane_angle.to_value(u.deg) == pytest.approx(10.17, abs=1e-9)
     # one display name per object: a TLE name the catalog knows shows as the catalog's name
     assert (r.first.name, r.second.name) == (cat["ISS"].name, cat["CSS"].name)
@@ -164,7 +170,7 @@ def test_baikonur_to_css_needs_a_dogleg(cat):
     baikonur = cat.site("Baikonur")
     lat = baikonur.latitude.to_value(u.deg)  # 45.965 deg (catalog, Wikipedia)
     i_css, _, _ = _tle_line2("CSS (TIANHE)")
-    r = compare("Baikonur", "Chinese space station", catalog=cat)
+    r = compare("Baikonur", "Chinese space station", catalog=cat, **KW)
     assert isinstance(r, SiteOrbitComparison) and r.direct_ascent is False
     i_min = _geocentric(lat)
     assert r.min_inclination.to_value(u.deg) == pytest.approx(i_min, abs=1e-6)
@@ -178,12 +184,12 @@ def test_baikonur_to_css_needs_a_dogleg(cat):
         2 * v_css * math.sin(math.radians(i_min - i_css) / 2), rel=1e-6)
     assert r.site == baikonur.name and r.orbit == cat["CSS"].name
     # same answer with the station named first
-    r2 = compare("CSS", "Baikonur", catalog=cat)
+    r2 = compare("CSS", "Baikonur", catalog=cat, **KW)
     assert r2.dogleg_dv == r.dogleg_dv
 
 
 def test_jiuquan_reaches_the_css_directly(cat):
-    r = compare("Jiuquan", "CSS", catalog=cat)
+    r = compare("Jiuquan", "CSS", catalog=cat, **KW)
     lat = cat.site("Jiuquan").latitude.to_value(u.deg)
     assert _geocentric(lat) < 41.4681
     assert r.direct_ascent is True and r.dogleg_dv.to_value(u.km / u.s) == 0.0
@@ -203,7 +209,7 @@ def test_jiuquan_reaches_the_css_directly(cat):
 )
 def test_bad_pairs_name_what_is_allowed(cat, a, b, exc, words):
     with pytest.raises(exc) as err:
-        compare(a, b, catalog=cat)
+        compare(a, b, catalog=cat, **KW)
     msg = err.value.args[0].casefold()
     for w in words:
         assert w.casefold() in msg
@@ -211,12 +217,12 @@ def test_bad_pairs_name_what_is_allowed(cat, a, b, exc, words):
 
 def test_resolve_rejects_non_strings(cat):
     with pytest.raises(ArgumentTypeError, match="name must be a string"):
-        resolve(42, cat)
+        resolve(42, cat, **KW)
 
 
 def test_a_long_name_is_refused_fast_and_echoed_short(cat):
     with pytest.raises(ArgumentError) as err:
-        resolve("ISS" * 50_000, cat)
+        resolve("ISS" * 50_000, cat, **KW)
     assert len(str(err.value)) < 200
 
 
@@ -224,7 +230,7 @@ def test_self_comparison_is_the_trivial_answer(cat):
     """An orbit against itself: the planes coincide (0 deg), nothing to pay, no node cycle
     (blank, not an error), whichever of its names is used."""
     for a, b in (("ISS", "ISS"), ("ISS", "ISS (ZARYA)"), ("CSS", "Chinese space station")):
-        r = compare(a, b, catalog=cat)
+        r = compare(a, b, catalog=cat, **KW)
         assert r.min_plane_angle.to_value(u.deg) == 0.0 and r.max_plane_angle.to_value(u.deg) == 0.0
         assert r.plane_change_dv.to_value(u.km / u.s) == 0.0
         assert r.node_cycle is None and r.next_alignment is None
@@ -282,7 +288,7 @@ def test_catalog_orbits_without_node_have_no_dates(cat):
              and m.orbit("Earth") is not None and m.kind == "station"]
     if not names:
         pytest.skip("no catalog-only Earth orbit in the catalog")
-    r = compare("ISS", names[0], catalog=cat)
+    r = compare("ISS", names[0], catalog=cat, **KW)
     o = cat[names[0]].orbit("Earth")
     assert r.min_plane_angle.to_value(u.deg) == pytest.approx(
         abs(51.6381 - o.inclination.to_value(u.deg)), abs=1e-9)
@@ -291,7 +297,7 @@ def test_catalog_orbits_without_node_have_no_dates(cat):
 
 def test_launch_windows_jiuquan_css(cat):
     """Two in-plane passes a day, and the ascending azimuth obeys sin(az) = cos(i)/cos(lat_c)."""
-    t = station_launch_windows("Jiuquan", "CSS", days=2, catalog=cat)
+    t = station_launch_windows("Jiuquan", "CSS", days=2, catalog=cat, **KW)
     assert isinstance(t, LaunchWindows) and len(t) == 4
     assert t.site == cat.site("Jiuquan").name and t.target == cat["CSS"].name
     assert sorted(t["pass"]) == ["ascending", "ascending", "descending", "descending"]
@@ -303,14 +309,14 @@ def test_launch_windows_jiuquan_css(cat):
 
 def test_launch_windows_unreachable_plane_says_so(cat):
     with pytest.raises(ArgumentError, match="cannot launch directly"):
-        station_launch_windows("Baikonur", "CSS", catalog=cat)
+        station_launch_windows("Baikonur", "CSS", catalog=cat, **KW)
     for days in (0, -1, 0.0, float("nan"), 61):
         with pytest.raises(ArgumentError, match=r"days must be a number of days in \(0, 60\]"):
-            station_launch_windows("Jiuquan", "CSS", days=days, catalog=cat)
+            station_launch_windows("Jiuquan", "CSS", days=days, catalog=cat, **KW)
     with pytest.raises(ArgumentError, match="site must be a launch site"):
-        station_launch_windows("ISS", "CSS", catalog=cat)
+        station_launch_windows("ISS", "CSS", catalog=cat, **KW)
     with pytest.raises(ArgumentError, match="start must be a UTC date"):
-        station_launch_windows("Jiuquan", "CSS", start="notadate", catalog=cat)
+        station_launch_windows("Jiuquan", "CSS", start="notadate", catalog=cat, **KW)
 
 
 # --- station transfers ---------------------------------------------------------------------------
@@ -320,7 +326,7 @@ def test_station_transfers_near_the_alignment_cost_about_the_plane_change(cat, i
     """Default: 12 days centred on the next node alignment. The cheapest transfer costs at
     least the pure plane change at the faster (CSS) orbit, 2 v sin(10.17 deg / 2) with v from
     the CSS TLE's Brouwer a (1.36 km/s), and far less than the 11 km/s of opposed nodes."""
-    res = station_transfers("ISS", "CSS", days=2, catalog=cat)
+    res = station_transfers("ISS", "CSS", days=2, catalog=cat, **KW)
     assert isinstance(res, StationTransferResult)
     assert (res.departure_name, res.arrival_name) == ("ISS", cat["CSS"].name)
     v = math.sqrt(MU / _a_brouwer("CSS (TIANHE)"))
@@ -338,11 +344,11 @@ def test_station_transfers_near_the_alignment_cost_about_the_plane_change(cat, i
 def test_station_transfers_bad_input(cat):
     for days in (0, -3, 121):
         with pytest.raises(ArgumentError, match="days must be a number of days"):
-            station_transfers("ISS", "CSS", days=days, catalog=cat)
+            station_transfers("ISS", "CSS", days=days, catalog=cat, **KW)
     with pytest.raises(ArgumentError, match="same station"):
-        station_transfers("ISS", "ISS (ZARYA)", catalog=cat)
+        station_transfers("ISS", "ISS (ZARYA)", catalog=cat, **KW)
     with pytest.raises(ArgumentError, match="Earth-orbiting stations"):
-        station_transfers("ISS", "Baikonur", catalog=cat)
+        station_transfers("ISS", "Baikonur", catalog=cat, **KW)
 
 
 def test_missions_compare_is_callable_as_the_issue_shows(cat):
@@ -351,6 +357,6 @@ def test_missions_compare_is_callable_as_the_issue_shows(cat):
     import missions
     import missions.compare  # noqa: F401  (makes missions.compare the submodule)
 
-    r = missions.compare("ISS", "Chinese space station", catalog=cat)
+    r = missions.compare("ISS", "Chinese space station", catalog=cat, **KW)
     assert isinstance(r, OrbitPairComparison)
     assert r.min_plane_angle.to_value(u.deg) == pytest.approx(51.6381 - 41.4681, abs=1e-9)

@@ -5,7 +5,9 @@ Sources of expected values:
   altitudes, documented inclinations), each with its catalog source;
 - astropy EarthLocation for the geocentric latitude of the sites (WGS 84);
 - boinor: plane-change Δv as the velocity difference of two circular orbits at their node;
-- seeds/authorities/stations-2024-05-09.tle for the TLE fallback (line values).
+- seeds/authorities/stations-2024-05-09.tle (line values): stations whose records name element
+  sets (ISS, Chinese station) take their plane from the set nearest the analysis date; these
+  tests pass ``at=2024-05-09`` and exactly those sets (``KW``).
 """
 
 from types import SimpleNamespace
@@ -20,6 +22,10 @@ from missions import load_catalog
 from missions.compatibility import station_compatibility, station_orbits
 from missions.records import Fact, LaunchVehicle
 from orbits.core.constants import R_EARTH
+from orbits.history import read_histories
+
+TLE = "seeds/authorities/stations-2024-05-09.tle"
+KW = {"at": "2024-05-09T12:00", "elements": read_histories(TLE)}
 
 KMS = u.km / u.s
 
@@ -31,7 +37,7 @@ def catalog():
 
 @pytest.fixture(scope="module")
 def table(catalog):
-    return station_compatibility(catalog=catalog)
+    return station_compatibility(catalog=catalog, **KW)
 
 
 def _geocentric(site):
@@ -57,7 +63,7 @@ def _boinor_plane_change(alt_km, i1, i2):
 
 def test_soyuz_from_baikonur_to_chinese_station(catalog, table):
     site = catalog.site("baikonur")
-    css = next(s for s in station_orbits(catalog) if s.key == "css")
+    css = next(s for s in station_orbits(catalog, **KW) if s.key == "css")
     row = _row(table, catalog.vehicle("soyuz-ms").name, site.name, css.name)
     lat = _geocentric(site)
     assert not row["direct"]
@@ -74,7 +80,7 @@ def test_soyuz_from_baikonur_to_chinese_station(catalog, table):
 def test_home_routes_are_direct_and_documented(catalog, table):
     # Shenzhou from Jiuquan and Tianzhou from Wenchang to the Chinese station; Soyuz from
     # Baikonur to the ISS: the catalog documents those inclinations for those sites
-    stations = {s.key: s for s in station_orbits(catalog)}
+    stations = {s.key: s for s in station_orbits(catalog, **KW)}
     for veh, site, st in (("shenzhou", "jiuquan", "css"), ("tianzhou", "wenchang", "css"),
                           ("soyuz-ms", "baikonur", "iss")):
         s = catalog.site(site)
@@ -85,10 +91,11 @@ def test_home_routes_are_direct_and_documented(catalog, table):
 
 
 def test_vostochny_sits_just_north_of_the_iss_plane(catalog, table):
-    # Vostochny's geocentric latitude (astropy) exceeds the ISS inclination of the catalog,
+    # Vostochny's geocentric latitude (astropy) exceeds the ISS inclination (51.6381 deg in the
+    # 2024-05-09 TLE),
     # so a small plane change is needed
     site = catalog.site("vostochny")
-    iss = next(s for s in station_orbits(catalog) if s.key == "iss")
+    iss = next(s for s in station_orbits(catalog, **KW) if s.key == "iss")
     lat = _geocentric(site)
     assert lat > iss.inclination.to_value(u.deg)
     row = _row(table, catalog.vehicle("soyuz-ms").name, site.name, iss.name)
@@ -99,8 +106,11 @@ def test_vostochny_sits_just_north_of_the_iss_plane(catalog, table):
 
 
 def test_tle_fallback_when_catalog_has_no_stations():
-    stations = station_orbits(SimpleNamespace(missions=[]))
-    assert [s.source for s in stations] == ["tle-stations-2024-05-09"] * 2
+    stations = station_orbits(SimpleNamespace(missions=[]), **KW)
+    assert [s.source for s in stations] == [
+        "elements ISS (ZARYA) epoch 2024-05-09 08:48 UTC (stations-2024-05-09.tle)",
+        "elements CSS (TIANHE) epoch 2024-05-09 00:08 UTC (stations-2024-05-09.tle)"]
+    assert [s.input.name for s in stations] == ["ISS (ZARYA)", "CSS (TIANHE)"]
     # TLE line 2 inclinations: ISS (ZARYA) 51.6381, CSS (TIANHE) 41.4681
     assert_allclose([s.inclination.to_value(u.deg) for s in stations], [51.6381, 41.4681])
 
@@ -112,7 +122,7 @@ def test_capacity_verdicts_with_a_published_capacity(catalog):
     stub = SimpleNamespace(missions=catalog.missions, site=catalog.site,
                            vehicle=lambda name: veh)
     t = station_compatibility([("soyuz-ms", "baikonur"), ("soyuz-ms", "vostochny")],
-                              catalog=stub)
+                              catalog=stub, **KW)
     assert not t["dv_capacity"].mask.any()
     assert_allclose(t["dv_capacity"].unmasked.to_value(KMS), 0.5)
     for row in t:
@@ -130,9 +140,9 @@ def test_bad_scenarios(catalog):
     from orbits.errors import ArgumentError, ArgumentTypeError, NotFoundError
 
     with pytest.raises(ArgumentTypeError, match="pair"):
-        station_compatibility(["soyuz-ms"], catalog=catalog)
+        station_compatibility(["soyuz-ms"], catalog=catalog, **KW)
     with pytest.raises(NotFoundError, match="no-such-ship"):
-        station_compatibility([("no-such-ship", "baikonur")], catalog=catalog)
+        station_compatibility([("no-such-ship", "baikonur")], catalog=catalog, **KW)
     with pytest.raises(ArgumentError, match="no stations"):
         station_compatibility(catalog=catalog, stations=[])
 
@@ -142,16 +152,17 @@ def test_baikonur_corridor_not_geometry_keeps_soyuz_from_the_chinese_station():
     corridors start at 51.5 deg (ILS Proton Mission Planner's Guide parking orbit, catalog
     source ils-proton-mpg). From there the turn to the Chinese station's 41.47 deg (TLE column
     41.4681, seeds/authorities) costs 2 v sin(di/2), v = sqrt(mu / (R_E + h)) at the station's
-    catalog altitude, mu = 398600.4418 km^3/s^2, R_E = 6378.137 km (WGS 84)."""
+    altitude (its element set nearest the analysis date), mu = 398600.4418 km^3/s^2,
+    R_E = 6378.137 km (WGS 84)."""
     import numpy as np
 
     from missions import load_catalog
     from missions.compatibility import station_compatibility, station_orbits
 
     cat = load_catalog()
-    t = station_compatibility([("soyuz-ms", "baikonur")], catalog=cat)
+    t = station_compatibility([("soyuz-ms", "baikonur")], catalog=cat, **KW)
     row = t[next(i for i, s in enumerate(t["station"]) if s == "Chinese space station")]
-    css = next(s for s in station_orbits(cat) if s.name == "Chinese space station")
+    css = next(s for s in station_orbits(cat, **KW) if s.name == "Chinese space station")
     v = np.sqrt(398600.4418 / (6378.137 + css.altitude.to_value(u.km)))
     di = np.radians(51.5 - css.inclination.to_value(u.deg))
     assert float(row["documented_inclination"].to_value(u.deg)) == pytest.approx(51.5)
