@@ -70,12 +70,8 @@ def _is_user_error(exc: BaseException) -> bool:
 
     if isinstance(exc, (ValidationError, click.UsageError)):
         return True
-    # TRANSITIONAL: until every module raises orbits.errors classes, the built-in errors the
-    # older modules raise for bad input also count as user errors. The integrator removes
-    # this clause once all modules are migrated (issue 8, item 7).
-    if isinstance(exc, (KeyError, ValueError, TypeError, OSError)):
-        return True
-    return False
+    # a file the user named that cannot be read or written (missing, no permission, a directory)
+    return isinstance(exc, OSError) and getattr(exc, "filename", None) is not None
 
 
 def _error_text(exc: BaseException) -> str:
@@ -156,6 +152,43 @@ def cli(ctx, extra, debug):
     ctx.ensure_object(dict)
     ctx.obj["extra"] = extra
     ctx.obj["debug"] = debug
+
+
+def _analysis_options(*, propagator: bool = False):
+    """``--at DATE`` and ``--tle FILE`` (and optionally ``--propagator``) for commands that use
+    station element sets; they arrive as ``at``, ``tle`` (a tuple of paths), ``propagator``."""
+
+    def deco(f):
+        if propagator:
+            f = click.option(
+                "--propagator", type=SuggestChoice(["secular", "sgp4"]), default="secular",
+                show_default=True,
+                help="Station planes: secular J2+J2^2+J4 mean elements (better past ~3 days, "
+                     "measured on real ISS/Tianhe sets) or full SGP4.")(f)
+        f = click.option(
+            "--tle", "tle", multiple=True, type=click.Path(exists=True, dir_okay=False),
+            help="A TLE or OMM (JSON, CSV, XML) file of element sets that extends or replaces "
+                 "the packaged history and the cache (repeatable).")(f)
+        f = click.option(
+            "--at", "at", default=None, callback=_check_date, metavar="DATE",
+            help="Analysis date (UTC, YYYY-MM-DD[THH:MM]); default: now. Element sets "
+                 "nearest this date are used.")(f)
+        return f
+
+    return deco
+
+
+def _check_date(ctx, param, value):
+    """Parse --at / --start early, so a bad date is one line naming the option."""
+    if value is None:
+        return None
+    from .compare import parse_start
+
+    return parse_start(value, name=f"--{param.name}")
+
+
+def _elements(tle):
+    return list(tle) if tle else None
 
 
 def _catalog(ctx):
@@ -403,8 +436,9 @@ def _emit_mapping(result: dict, fmt: str) -> None:
 @click.argument("a", callback=_check_name)
 @click.argument("b", callback=_check_name)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@_analysis_options(propagator=True)
 @click.pass_context
-def compare_cmd(ctx, a, b, fmt):
+def compare_cmd(ctx, a, b, fmt, at, tle, propagator):
     """Plane, inclination and delta-v compatibility of A and B.
 
     A and B are two Earth-orbiting missions or stations (min/max plane angle over the J2
@@ -414,23 +448,62 @@ def compare_cmd(ctx, a, b, fmt):
     """
     from .compare import compare
 
-    emit_result(compare(a, b, catalog=_catalog(ctx)), fmt)
+    emit_result(compare(a, b, catalog=_catalog(ctx), at=at, elements=_elements(tle),
+                        propagator=propagator), fmt)
 
 
 @cli.command("windows")
 @click.argument("site", callback=_check_name)
 @click.argument("station", callback=_check_name)
-@click.option("--start", default=None, help="First day (UTC, YYYY-MM-DD[THH:MM]); default: the station elements' epoch.")
+@click.option("--start", default=None, callback=_check_date,
+              help="First day (UTC, YYYY-MM-DD[THH:MM]); default: midnight of the analysis date.")
 @click.option("--days", type=click.FloatRange(min=0, min_open=True, max=60), default=7.0, show_default=True,
               help="Length of the search, days.")
+@click.option("--vehicle", default=None, callback=_check_name,
+              help="Predict launch times for this launcher (Soyuz-2.1a, Long March 2F, Long March 7, "
+                   "Long March 5B): ascent lead and phasing drift added to the in-plane instant.")
+@click.option("--profile", default=None, callback=_check_name,
+              help="Rendezvous profile with --vehicle: two-orbit, four-orbit, two-day, chinese-2h, "
+                   "chinese-3h, chinese-3.5h, chinese-6.5h, chinese-8h, chinese-module-13h.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@_analysis_options(propagator=True)
 @click.pass_context
-def windows_cmd(ctx, site, station, start, days, fmt):
-    """In-plane launch windows from SITE into STATION's precessing orbit plane."""
+def windows_cmd(ctx, site, station, start, days, vehicle, profile, fmt, at, tle, propagator):
+    """In-plane launch windows from SITE into STATION's precessing orbit plane.
+
+    With --vehicle and --profile, also the predicted launch time of each window (SITE may then
+    be a pad: "Baikonur Site 31/6", "Jiuquan LC-43/91", "Wenchang LC-201" ...).
+    """
+    from orbits.errors import ArgumentError
+
+    if (vehicle is None) != (profile is None):
+        raise ArgumentError("--vehicle and --profile go together (e.g. --vehicle Soyuz-2.1a "
+                            "--profile two-orbit); got only "
+                            + ("--vehicle" if vehicle else "--profile"))
+    if vehicle is not None:
+        emit_result(_predicted_launches(site, station, vehicle, profile, start, days, at, tle,
+                                        _catalog(ctx)), fmt)
+        return
     from .comparisons.launch_windows import station_launch_windows
 
-    emit_result(station_launch_windows(site, station, start=start, days=days,
-                                       catalog=_catalog(ctx)), fmt)
+    emit_result(station_launch_windows(site, station, start=start, days=days, catalog=_catalog(ctx),
+                                       at=at, elements=_elements(tle), propagator=propagator), fmt)
+
+
+def _predicted_launches(site, station, vehicle, profile, start, days, at, tle, cat):
+    from astropy.time import Time
+
+    from orbits.errors import ArgumentError
+
+    from .launch_timing import predict_launches
+
+    if len(tle) > 1:
+        raise ArgumentError("--vehicle takes at most one --tle file")
+    if start is None:
+        when = at if at is not None else Time.now()
+        start = Time(when.utc.isot[:10], scale="utc")
+    return predict_launches(site, station, vehicle=vehicle, profile=profile, start=start,
+                            days=days, elements=tle[0] if tle else None, catalog=cat)
 
 
 @cli.command("porkchop")
@@ -445,8 +518,9 @@ def windows_cmd(ctx, site, station, start, days, fmt):
                    "stations' relative phase).")
 @click.option("--top", type=click.IntRange(min=1, max=100), default=5, show_default=True, help="Best windows to print.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@_analysis_options()
 @click.pass_context
-def porkchop_cmd(ctx, names, lunar, out, start, days, top, fmt):
+def porkchop_cmd(ctx, names, lunar, out, start, days, top, fmt, at, tle):
     """Transfer porkchop between two stations, or Earth-Moon for a lunar mission.
 
     mission-compare porkchop ISS "Chinese space station" --out pc.png
@@ -460,7 +534,8 @@ def porkchop_cmd(ctx, names, lunar, out, start, days, top, fmt):
         raise ArgumentError(f"porkchop takes either two station names or --lunar MISSION, got both {names!r} and --lunar {lunar!r}")
     if lunar is None and len(names) != 2:
         raise ArgumentError(f"porkchop needs two station names (e.g. ISS \"Chinese space station\") or --lunar MISSION, got {len(names)} name(s)")
-    fig, best = porkchop(names, lunar=lunar, start=start, days=days, top=top, catalog=_catalog(ctx))
+    fig, best = porkchop(names, lunar=lunar, start=start, days=days, top=top, catalog=_catalog(ctx),
+                         at=at, elements=_elements(tle))
     path = _save(fig, out or "porkchop.png")
     emit_any(best, fmt)
     click.echo(f"wrote {path}", err=True)
@@ -471,8 +546,9 @@ def porkchop_cmd(ctx, names, lunar, out, start, days, top, fmt):
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
               help="Figure file: .png, .svg or .pdf (orbits-3d: .html, interactive).")
 @click.option("--missions", "selection", default=None, help="Comma-separated missions to include (timeline, transfer-families).")
+@_analysis_options()
 @click.pass_context
-def plot_cmd(ctx, name, out, selection):
+def plot_cmd(ctx, name, out, selection, at, tle):
     """Write one figure by NAME: sites, plane-angle, timeline, transfer-families, porkchop,
     lunar-porkchop, orbits-3d (interactive HTML)."""
     from pathlib import Path
@@ -486,7 +562,8 @@ def plot_cmd(ctx, name, out, selection):
     allowed = (".html",) if interactive else _FIG_SUFFIXES
     if Path(out).suffix.lower() not in allowed:
         raise ArgumentError(f"--out for {name!r} must end in {', '.join(allowed)}, got {out!r}")
-    fig = figure(name, catalog=_catalog(ctx), missions=_selection(selection))
+    fig = figure(name, catalog=_catalog(ctx), missions=_selection(selection), at=at,
+                 elements=_elements(tle))
     click.echo(f"wrote {_save(fig, out)}", err=True)
 
 
@@ -494,12 +571,14 @@ def plot_cmd(ctx, name, out, selection):
 @click.option("--out", "out", type=click.Path(file_okay=False), required=True, help="Directory for index.html (created if missing).")
 @click.option("--missions", "selection", default=None, help="Comma-separated mission names to narrow the report to.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@_analysis_options()
 @click.pass_context
-def report_cmd(ctx, out, selection, quiet):
+def report_cmd(ctx, out, selection, quiet, at, tle):
     """Write the self-contained HTML comparison report OUT/index.html."""
     from .report import build_report
 
-    path = build_report(out, missions=_selection(selection), catalog=_catalog(ctx), progress=not quiet)
+    path = build_report(out, missions=_selection(selection), catalog=_catalog(ctx),
+                        progress=not quiet, at=at, elements=_elements(tle))
     click.echo(str(path))
 
 

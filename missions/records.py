@@ -162,8 +162,10 @@ class MissionDate:
         text = str(text).strip()
         m = _DATE_RE.match(text)
         if not m:
-            raise ValueError(
-                f"{text!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD "
+            from orbits.errors import ArgumentError
+
+            raise ArgumentError(
+                f"{text[:60]!r} is not a date; use YYYY, YYYY-MM, YYYY-MM-DD "
                 "or YYYY-MM-DDTHH:MM[:SS] (UTC)"
             )
         y, mo, d, t = m.group("y", "m", "d", "t")
@@ -183,7 +185,9 @@ class MissionDate:
                 warnings.simplefilter("ignore", ErfaWarning)
                 time = Time(iso, format="isot" if t else "iso", scale="utc")
         except ValueError as exc:
-            raise ValueError(f"{text!r} is not a valid calendar date ({exc})") from None
+            from orbits.errors import ArgumentError
+
+            raise ArgumentError(f"{text!r} is not a valid calendar date ({exc})") from None
         return cls(text=text, time=time, precision=precision)
 
     @property
@@ -553,7 +557,9 @@ def _find_fact(record, name: str) -> Fact:
     for f in record.facts:
         if f.name == name:
             return f
-    raise KeyError(
+    from orbits.errors import NotFoundError
+
+    raise NotFoundError(
         f"{type(record).__name__} {record.name!r} has no fact {name!r}; it has: "
         + (", ".join(f.name for f in record.facts) or "none")
     )

@@ -31,7 +31,7 @@ def parse_start(start, name="start") -> Time:
         if not start.isscalar:
             raise ArgumentError(f"{name} must be a single time, got shape {start.shape}")
         return start
-    if isinstance(start, str):
+    if isinstance(start, str) and len(start.strip()) <= 40:
         import warnings
 
         from erfa import ErfaWarning
@@ -39,7 +39,7 @@ def parse_start(start, name="start") -> Time:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ErfaWarning)
-                return Time(start.strip()[:40], scale="utc")
+                return Time(start.strip(), scale="utc")
         except ValueError:
             pass
     from orbits._validation import describe_value
