@@ -20,8 +20,8 @@ from astropy.time import Time
 from .figures import DEFAULT_STATIONS, FIGURE_NAMES, figure, porkchop
 from .report_sections import SECTION_IDS, ReportTable, Section, build_sections
 
-__all__ = ["DEFAULT_STATIONS", "FIGURE_NAMES", "SECTION_IDS", "analysis_date", "build_report", "figure",
-           "porkchop", "write_tables"]
+__all__ = ["DEFAULT_STATIONS", "FIGURE_NAMES", "SECTION_IDS", "analysis_date", "build_report",
+           "figure", "porkchop", "write_tables"]
 
 TITLE = "Russian and Chinese lunar and space-station programmes compared"
 
@@ -44,7 +44,7 @@ def analysis_date(at=None) -> Time:
 
 
 def _selection(cat, missions):
-    """The selected mission records, each once (names resolving to one record are merged)."""
+    """Return the selected mission records, each once (names of one record are merged)."""
     from orbits.errors import ArgumentError, ArgumentTypeError
 
     if missions is None:
@@ -75,8 +75,8 @@ def write_tables(sections: list[Section], out: Path) -> dict[str, tuple[str, str
             if seen[base] > 1:
                 t.id = f"{base}-{seen[base]}"
             (data / f"{t.id}.csv").write_text(t.to_csv(), encoding="utf-8")
-            (data / f"{t.id}.json").write_text(json.dumps(t.to_dict(), indent=1, ensure_ascii=False) + "\n",
-                                               encoding="utf-8")
+            text = json.dumps(t.to_dict(), indent=1, ensure_ascii=False) + "\n"
+            (data / f"{t.id}.json").write_text(text, encoding="utf-8")
             links[t.id] = (f"data/{t.id}.csv", f"data/{t.id}.json")
     return links
 

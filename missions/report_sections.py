@@ -35,7 +35,8 @@ __all__ = ["SECTION_IDS", "FigureRef", "ReportTable", "Section", "Sections", "bu
 
 #: Section ids of the report, in page order (each is an HTML ``<section id=...>``): the key
 #: findings first, then the analyses, then the catalog, then the sources.
-SECTION_IDS = ("findings", "stations", "sites", "windows", "lunar", "timeline", "catalog", "sources")
+SECTION_IDS = ("findings", "stations", "sites", "windows", "lunar", "timeline", "catalog",
+               "sources")
 
 #: (site, station index) pairs for the launch-window and dog-leg tables.
 SITE_STATION_PAIRS = (("Baikonur", 1), ("Vostochny", 1), ("Jiuquan", 0), ("Wenchang", 0),
@@ -62,7 +63,7 @@ def _slug(text: str) -> str:
 
 
 def _plain(val):
-    """A cell's raw value: float, int, bool, str, Time or None (masked and NaN become None)."""
+    """Return a cell's raw value: float, int, bool, str, Time or None (masked, NaN: None)."""
     if val is None or val is np.ma.masked:
         return None
     if isinstance(val, Time):
@@ -101,12 +102,15 @@ class ReportTable:
     decimals: int | None = None
 
     def __post_init__(self):
+        """Keep each cell's raw value (:func:`_plain`)."""
         self.rows = [[_plain(v) for v in row] for row in self.rows]
 
     @classmethod
     def from_table(cls, id, caption, obj, *, columns=None, labels=None, refs=None, digits=4):
-        """From a QTable or any Result (``to_table()``); ``columns`` picks and orders columns,
-        ``labels`` renames them."""
+        """Return the table of a QTable or any Result (``to_table()``).
+
+        ``columns`` picks and orders columns, ``labels`` renames them.
+        """
         t = as_table(obj)
         names = list(columns) if columns is not None else list(t.colnames)
         headers, cols = [], []
@@ -127,9 +131,12 @@ class ReportTable:
 
     @classmethod
     def quantities(cls, id, caption, obj, *, keys=None, names=None, digits=4):
-        """A one-row result (Result, comparison dict, one-row QTable) turned on its side:
-        columns quantity, value, unit; one row per displayed field. ``names`` maps the
-        dict's ``a``/``b`` key prefixes to display names."""
+        """Return a one-row result (Result, dict, one-row QTable) turned on its side.
+
+        Columns quantity, value, unit; one row per displayed field (``keys`` picks and orders
+        them; all when none of them is present). ``names`` maps a label's prefix (``"a
+        inclination"``) or suffix (``"inclination A"``) to the display name of that side.
+        """
         t = as_table(obj)
         picked = [k for k in keys if k in t.colnames] if keys is not None else []
         rows = []
@@ -140,15 +147,17 @@ class ReportTable:
             if isinstance(val, u.Quantity):
                 unit = "" if val.unit in (None, u.one) else val.unit.to_string()
             label = name.replace("_", " ")
-            for prefix, who in (names or {}).items():
-                if label.startswith(prefix + " "):
-                    label = f"{who}: {label[len(prefix) + 1:]}"
+            for key, who in (names or {}).items():
+                if label.startswith(key + " "):
+                    label = f"{who}: {label[len(key) + 1:]}"
+                elif label.endswith(" " + key):
+                    label = f"{who}: {label[:-len(key) - 1]}"
             rows.append([label, _plain(val), unit])
         return cls(id, caption, ["quantity", "value", "unit"], rows, None, digits)
 
     # -- rendering --
     def text(self, val) -> str:
-        """A cell as the page shows it: rounded to :attr:`digits`, blank when missing."""
+        """Return a cell as the page shows it: rounded to :attr:`digits`, blank if missing."""
         if val is None:
             return ""
         if isinstance(val, Time):
@@ -164,6 +173,7 @@ class ReportTable:
         return str(val)
 
     def cells(self) -> list[list[str]]:
+        """Return every cell as the page shows it (:meth:`text`)."""
         return [[self.text(v) for v in row] for row in self.rows]
 
     def to_csv(self) -> str:
@@ -181,7 +191,8 @@ class ReportTable:
         from orbits.results import json_value
 
         return {"id": self.id, "caption": self.caption, "columns": list(self.columns),
-                "rows": [{c: json_value(v) for c, v in zip(self.columns, row)} for row in self.rows]}
+                "rows": [{c: json_value(v) for c, v in zip(self.columns, row)}
+                         for row in self.rows]}
 
 
 @dataclass
@@ -342,8 +353,9 @@ class _Builder:
             lead.append(f"Even at its smallest, turning from one plane to the other costs "
                         f"{dv.to_value(_KMS):.2f} km/s at the orbital speed of the lower station.")
         if res.plane_angle_now is not None and res.next_alignment is not None:
-            lead.append(f"On the analysis date the planes are {res.plane_angle_now.to_value(u.deg):.2f}° "
-                        f"apart; the nodes next align on {res.next_alignment.utc.isot[:10]}.")
+            now = res.plane_angle_now.to_value(u.deg)
+            lead.append(f"On the analysis date the planes are {now:.2f}° apart; the nodes next "
+                        f"align on {res.next_alignment.utc.isot[:10]}.")
         return Section("stations", f"Station orbit planes: {na} and {nb}", lead, tables, figs,
                        notes + [_as_note(n) for n in res.notes])
 
@@ -352,15 +364,17 @@ class _Builder:
 
         from .compare import compare
 
-        cols = ["site", "country", "latitude [deg]", "longitude [deg]", "lowest direct inclination [deg]",
-                "documented inclinations"]
+        cols = ["site", "country", "latitude [deg]", "longitude [deg]",
+                "lowest direct inclination [deg]", "documented inclinations"]
         rows, refs = [], []
         for s in self.cat.sites:
             doc = "; ".join(
                 (f"{r.min.to_value(u.deg):g}°" if r.min == r.max else
-                 f"{r.min.to_value(u.deg):g}–{r.max.to_value(u.deg):g}°") + (f" ({r.label})" if r.label else "")
+                 f"{r.min.to_value(u.deg):g}–{r.max.to_value(u.deg):g}°")
+                + (f" ({r.label})" if r.label else "")
                 for r in s.inclinations)
-            rows.append([s.name, s.country, float(s.latitude.to_value(u.deg)), float(s.longitude.to_value(u.deg)),
+            rows.append([s.name, s.country, float(s.latitude.to_value(u.deg)),
+                         float(s.longitude.to_value(u.deg)),
                          float(orbits.min_inclination(s.latitude).to_value(u.deg)), doc])
             refs.append(self.cites.refs(sorted(s.source_keys())))
         tables = [ReportTable("sites", "Launch sites", cols, rows, refs)]
@@ -390,12 +404,13 @@ class _Builder:
         tables.append(self._verdicts())
         from .figures import sites_figure
 
-        figs = [_figure("Inclinations reachable by direct ascent from each site's latitude; solid: the "
-                        "widest documented corridor below 90°; dashed: the stations",
+        figs = [_figure("Inclinations reachable by direct ascent from each site's latitude; "
+                        "solid: the widest documented corridor below 90°; dashed: the stations",
                         lambda: sites_figure(self.cat, at=self.at, elements=self.elements))]
-        lead = ["A direct ascent from a site reaches inclinations from its geocentric latitude up to "
-                "180° minus it; range safety and drop zones narrow that to the documented corridors. "
-                "A station below a site's latitude needs a dog-leg: a plane change after insertion."]
+        lead = ["A direct ascent from a site reaches inclinations from its geocentric latitude "
+                "up to 180° minus it; range safety and drop zones narrow that to the documented "
+                "corridors. A station below a site's latitude needs a dog-leg: a plane change "
+                "after insertion."]
         return Section("sites", "Launch sites and the station planes", lead, tables, figs)
 
     def _verdicts(self) -> ReportTable:
@@ -406,18 +421,22 @@ class _Builder:
             t = station_compatibility(catalog=self.cat, at=self.at, elements=self.elements)
         self.used_result(t)
         cols = [c for c in ("vehicle", "site", "station", "station_inclination", "min_inclination",
-                            "direct", "documented", "plane_change", "dv_needed", "dv_capacity", "verdict")
+                            "direct", "documented", "plane_change", "dv_needed", "dv_capacity",
+                            "verdict")
                 if c in t.colnames]
         refs = None
         if "sources" in t.colnames:
-            refs = [self.cites.refs([k.strip() for k in str(r["sources"]).split(",") if k.strip()]) for r in t]
-        tab = ReportTable.from_table("sites-compatibility", "Can each crew and cargo ship reach each "
-                                     "station's plane from its site? (missions.compatibility)", t,
+            refs = [self.cites.refs([k.strip() for k in str(r["sources"]).split(",")
+                                     if k.strip()]) for r in t]
+        tab = ReportTable.from_table("sites-compatibility", "Can each crew and cargo ship reach "
+                                     "each station's plane from its site? "
+                                     "(missions.compatibility)", t,
                                      columns=cols, refs=refs, digits=3)
         # one display name per object: the catalog's
         for row in tab.rows:
             for j, c in enumerate(cols):
-                if c in ("site", "station", "vehicle") and isinstance(row[j], str) and row[j] in self.cat:
+                if (c in ("site", "station", "vehicle") and isinstance(row[j], str)
+                        and row[j] in self.cat):
                     row[j] = self.cat[row[j]].name
         return tab
 
@@ -426,7 +445,8 @@ class _Builder:
 
         subs = self.subjects()
         if not subs:
-            return Section("windows", "Launch windows", ["No Earth-orbiting station in the selection."])
+            return Section("windows", "Launch windows",
+                           ["No Earth-orbiting station in the selection."])
         summary, detail, detail_caption = [], None, ""
         for site, k in SITE_STATION_PAIRS[:4]:
             if k >= len(subs) or site not in self.cat:
@@ -439,7 +459,8 @@ class _Builder:
                     w = station_launch_windows(site, st.name, days=7, catalog=self.cat,
                                                at=self.at, elements=self.elements)
             except ValueError:
-                summary.append([site_name, display_name(st), 0, None, None, "none: needs a dog-leg"])
+                summary.append([site_name, display_name(st), 0, None, None,
+                                "none: needs a dog-leg"])
                 continue
             self.used_result(w)
             n = len(w)
@@ -454,9 +475,9 @@ class _Builder:
                                "azimuth [deg]", "remark"], summary)]
         if detail is not None:
             tables.append(ReportTable.from_table("windows-detail", detail_caption, detail))
-        lead = ["A launch goes straight into a station's plane when the site rotates through that plane: "
-                "twice a day for a site below the plane's inclination, never for one above it. The plane "
-                "itself drifts west by about 5–6° a day."]
+        lead = ["A launch goes straight into a station's plane when the site rotates through that "
+                "plane: twice a day for a site below the plane's inclination, never for one above "
+                "it. The plane itself drifts west by about 5–6° a day."]
         return Section("windows", "Launch windows into the station planes", lead, tables, [], [
             "Times from missions.comparisons.launch_windows (GMST, in-plane condition), starting "
             "at midnight UTC of the analysis date; each plane drifts from the epoch of the element "
@@ -473,49 +494,56 @@ class _Builder:
         for m in ms:
             b = _lunar_budget(m, self.cat)
             rows.append([m.name, m.agency, b.get("transfer_kind", ""), b["launch_site"],
-                         _num(b["parking_inclination"], u.deg), b["lunar_orbit"], _num(b["budget_tof"], u.day),
-                         b.get("moon_model", ""), _num(b["tli_dv"], _KMS), _num(b["loi_dv"], _KMS),
+                         _num(b["parking_inclination"], u.deg), b["lunar_orbit"],
+                         _num(b["budget_tof"], u.day), b.get("moon_model", ""),
+                         _num(b["tli_dv"], _KMS), _num(b["loi_dv"], _KMS),
                          _num(b["total_dv"], _KMS)])
-            refs.append(self.cites.refs([leg.source for leg in m.transfer] + [o.source for o in m.orbits]
+            refs.append(self.cites.refs([leg.source for leg in m.transfer]
+                                        + [o.source for o in m.orbits]
                                         + ([m.launch.source] if m.launch else [])))
             if b.get("assumptions"):
                 assumed.append([m.name, b["assumptions"]])
         self.facts["lunar"] = [(r[0], r[3], r[10]) for r in rows if r[10] is not None]
-        tables = [ReportTable("lunar-budgets", "Lunar missions: transfer and budget, each from its own "
-                              "launch site", ["mission", "agency", "transfer", "launch site",
+        tables = [ReportTable("lunar-budgets", "Lunar missions: transfer and budget, each from "
+                              "its own launch site",
+                              ["mission", "agency", "transfer", "launch site",
                                               "parking inclination [deg]", "lunar orbit",
                                               "time of flight [d]", "Moon", "TLI [km / s]",
                                               "LOI [km / s]", "TLI + LOI [km / s]"], rows, refs, 3)]
         if assumed:
-            tables.append(ReportTable("lunar-assumptions", "What each budget assumes where the catalog "
-                                      "is silent", ["mission", "assumptions"], assumed))
+            tables.append(ReportTable("lunar-assumptions", "What each budget assumes where the "
+                                      "catalog is silent", ["mission", "assumptions"], assumed))
         with_orbit = [m for m in ms if m.orbit("Moon") is not None]
-        pairs = [(a, b) for i, a in enumerate(with_orbit) for b in with_orbit[i + 1:] if a.agency != b.agency]
+        pairs = [(a, b) for i, a in enumerate(with_orbit) for b in with_orbit[i + 1:]
+                 if a.agency != b.agency]
         for a, b in pairs[:2]:
             r = compare_lunar(a, b, catalog=self.cat)
             tables.append(ReportTable.quantities(
-                f"lunar-{_slug(a.name)}-{_slug(b.name)}", f"{a.name} and {b.name} in lunar orbit", r,
-                keys=["a_lunar_inclination", "b_lunar_inclination", "min_plane_angle", "max_plane_angle",
-                      "plane_change_dv", "a_total_dv", "b_total_dv"], names={"a": a.name, "b": b.name}))
+                f"lunar-{_slug(a.name)}-{_slug(b.name)}", f"{a.name} and {b.name} in lunar orbit",
+                r, keys=_LUNAR_PAIR_KEYS, names={"A": a.name, "B": b.name}))
         figs = []
         if ms:
             from .figures import porkchop, transfer_families_figure
 
-            figs.append(_figure("Transfer families: Δv against time of flight, with the catalog's missions",
+            figs.append(_figure("Transfer families: Δv against time of flight, with the "
+                                "catalog's missions",
                                 lambda: transfer_families_figure(self.cat, ms)))
             flown = [m for m in ms if m.launch_date is not None and m.launch_site is not None]
             if flown:
                 m = flown[0]
                 with _quiet():
                     pfig, best = porkchop(lunar=m.name, top=3, catalog=self.cat, at=self.at)
-                figs.append(FigureRef(f"{m.name}: Earth–Moon transfers in the four weeks from a week "
+                figs.append(FigureRef(f"{m.name}: Earth–Moon transfers in the four weeks from a "
+                                      "week "
                                       "before its launch date", embed_png(pfig)))
                 tables.append(ReportTable.from_table(
-                    f"lunar-porkchop-{_slug(m.name)}", f"{m.name}: cheapest departures in that month", best,
+                    f"lunar-porkchop-{_slug(m.name)}",
+                    f"{m.name}: cheapest departures in that month", best,
                     labels={"tof": "time of flight", "tli_dv": "TLI", "loi_dv": "LOI",
                             "total_dv": "TLI + LOI", "in_plane": "in plane"}))
-        lead = ["How each lunar mission gets to the Moon and what the trip costs from its own launch site: a "
-                "patched-conic TLI from a 200 km parking orbit and a capture burn into the catalog's lunar "
+        lead = ["How each lunar mission gets to the Moon and what the trip costs from its own "
+                "launch site: a patched-conic TLI from a 200 km parking orbit and a capture burn "
+                "into the catalog's lunar "
                 "orbit (100 km circular where none is given)."]
         return Section("lunar", "Lunar transfer profiles and budgets", lead, tables, figs)
 
@@ -529,9 +557,11 @@ class _Builder:
                                      labels={"first_planned": "first planned", "launch_or_plan":
                                              "launch (or current plan)"})
         self.facts["slips"] = st
-        fig = _figure("Announced against actual launch dates; the vertical line marks the analysis date",
+        fig = _figure("Announced against actual launch dates; the vertical line marks the "
+                      "analysis date",
                       lambda: timeline_figure(self.cat, self.selection, at=self.at))
-        lead = ["Each line runs from the day a launch date was announced to the date it named; stars are "
+        lead = ["Each line runs from the day a launch date was announced to the date it named; "
+                "stars are "
                 "launches, a cross a launch that failed, an open diamond the current plan."]
         return Section("timeline", "Announced against actual dates", lead, [tab], [fig])
 
@@ -549,22 +579,32 @@ class _Builder:
             refs.append(self.cites.refs([*m.sources, *sorted(m.source_keys() - set(m.sources))]))
         lead = [f"{len(ms)} of {len(self.cat.missions)} missions in the catalog"
                 + (" (narrowed with --missions)" if self.selection is not None else "")
-                + f"; {len(self.cat.sites)} launch sites and {len(self.cat.vehicles)} launchers, stages and "
-                "spacecraft. Every fact cites a source: the numbers in the last column point at the source "
+                + f"; {len(self.cat.sites)} launch sites and {len(self.cat.vehicles)} launchers, "
+                "stages and spacecraft. Every fact cites a source: the numbers in the last column "
+                "point at the source "
                 "list below."]
-        cols = ["mission", "agency", "kind", "status", "target", "launch (or plan)", "site", "vehicle",
+        cols = ["mission", "agency", "kind", "status", "target", "launch (or plan)", "site",
+                "vehicle",
                 "orbit inclination [deg]", "orbit around"]
-        return Section("catalog", "The catalog", lead, [ReportTable("catalog-missions", "Missions", cols, rows, refs)])
+        return Section("catalog", "The catalog", lead,
+                       [ReportTable("catalog-missions", "Missions", cols, rows, refs)])
 
     def sources(self) -> Section:
         return Section("sources", "Sources", [
-            "Every source cited in this report, numbered in order of first citation. Seed texts are quoted "
+            "Every source cited in this report, numbered in order of first citation. Seed texts "
+            "are quoted "
             "verbatim from seeds/."], sources=self.cites.items())
 
     # -- the findings, from the numbers above --
     def findings(self) -> Section:
         rows, lead = [], []
         f = self.facts
+        sets = sorted(self.inputs.values(), key=lambda i: i.name)
+        if sets:
+            lead.append(f"Station numbers are as of the analysis date "
+                        f"{self.at.utc.isot[:10]}, from the element sets of "
+                        + " and ".join(f"{i.name} ({i.epoch.utc.isot[:10]})" for i in sets)
+                        + (" (see the warning above: some are old)." if self.warnings else "."))
         if "stations" in f:
             na, nb, res = f["stations"]
             lo = res.min_plane_angle.to_value(u.deg)
@@ -575,9 +615,11 @@ class _Builder:
             rows += [[f"{na}–{nb}: smallest plane angle", lo, "deg", "at node alignment"],
                      [f"{na}–{nb}: largest plane angle", hi, "deg", "at node opposition"],
                      [f"{na}–{nb}: node cycle", cycle, "d", "J2 relative node drift"],
-                     [f"{na}–{nb}: smallest plane change", dv, "km / s", "at the lower station's speed"]]
-            lead.append(f"The {na} and {nb} orbit planes are never closer than {lo:.2f}° and drift as far "
-                        f"apart as {hi:.2f}° over a {cycle:.1f}-day cycle, so a move between them costs at "
+                     [f"{na}–{nb}: smallest plane change", dv, "km / s",
+                      "at the lower station's speed"]]
+            lead.append(f"The {na} and {nb} orbit planes are never closer than {lo:.2f}° and "
+                        f"drift as far apart as {hi:.2f}° over a {cycle:.1f}-day cycle, so a move "
+                        f"between them costs at "
                         f"least {dv:.2f} km/s.")
         best = f.get("best_transfer")
         if best is not None and len(best):
@@ -586,7 +628,8 @@ class _Builder:
             tof = float(_first(best, "tof").to_value(u.min))
             rows.append([f"Cheapest {na} → {nb} transfer", dvt, "km / s",
                          f"departs {dep} UTC, {tof:.0f} min flight"])
-            lead.append(f"The cheapest two-impulse {na} → {nb} transfer found departs {dep} UTC and costs "
+            lead.append(f"The cheapest two-impulse {na} → {nb} transfer found departs {dep} UTC "
+                        "and costs "
                         f"{dvt:.2f} km/s.")
         dog = [d for d in f.get("dogleg", []) if not d[4]]
         direct = [d for d in f.get("dogleg", []) if d[4]]
@@ -607,7 +650,8 @@ class _Builder:
         st = f.get("slips")
         if st is not None and len(st):
             slips = sorted(((float(s.to_value(u.yr)), str(m), str(p), str(a)) for s, m, p, a in
-                            zip(st["slip"], st["mission"], st["first_planned"], st["launch_or_plan"])
+                            zip(st["slip"], st["mission"], st["first_planned"],
+                                st["launch_or_plan"])
                             if np.isfinite(s.to_value(u.yr))), reverse=True)[:3]
             for y, m, p, a in slips:
                 rows.append([f"{m}: slip", y, "yr", f"first planned {p}, now {_date_text(a)}"])
@@ -618,6 +662,12 @@ class _Builder:
         tab = ReportTable("findings", "Key numbers", ["finding", "value", "unit", "detail"], rows,
                           decimals=2)
         return Section("findings", "Key findings", lead, [tab] if rows else [])
+
+
+#: The rows of a lunar pair's table (LunarPairComparison labels; "A"/"B" become the names).
+_LUNAR_PAIR_KEYS = ["lunar inclination A", "lunar inclination B", "smallest plane angle",
+                    "largest plane angle", "plane change at smallest angle", "TLI + LOI Δv A",
+                    "TLI + LOI Δv B"]
 
 
 def _lunar_budget(m, cat) -> dict:
@@ -644,8 +694,11 @@ def _first(table, name):
 
 
 def _date_text(text: str) -> str:
-    """A catalog date as text: an ISO date-time cut to the day, "2033 (plan)" as "planned for
-    2033", anything else as it is."""
+    """Return a catalog date as text.
+
+    An ISO date-time is cut to the day, "2033 (plan)" becomes "planned for 2033", anything
+    else stays as it is.
+    """
     if text.endswith(" (plan)"):
         return f"planned for {text[:-7]}"
     return text[:10] if len(text) > 10 and text[10] == "T" else text
