@@ -359,15 +359,33 @@ def lunar_porkchop(mission, *, start=None, days=None, catalog=None):
 
     :func:`missions.comparisons.lunar_transfer.lunar_transfers`; ``days`` at least one day.
     """
-    from .comparisons.lunar_transfer import lunar_transfers
+    from orbits.errors import ArgumentError
+
+    from .comparisons.lunar_transfer import _default_start, lunar_transfers
     from .lunar_profiles import lunar_site
 
     cat = _catalog(catalog)
     m = cat.mission(mission)
+    if m.target != "Moon":
+        raise ArgumentError(f"lunar (--lunar) must be a lunar mission, got {mission!r} "
+                            f"({m.name}, target {m.target})")
     _check_days(days, MIN_LUNAR_DAYS, "lunar")
+    if start is None and _default_start(m)[0] is None:
+        plan = m.current_date
+        planned = f" (the catalog's latest plan is {plan.text})" if plan is not None else ""
+        raise ArgumentError(
+            f"{m.name} has no launch date to the month or better in the catalog{planned}, so "
+            f"a porkchop needs start (--start), e.g. --start {_plan_example(plan)}")
     res = lunar_transfers(m, start=start, days=days, catalog=cat)
     site, _ = lunar_site(m, cat)
     return res, m, site.name
+
+
+def _plan_example(plan) -> str:
+    """Return a start date to suggest for a mission planned for ``plan`` (its year's 1 January)."""
+    text = getattr(plan, "text", "") or ""
+    year = text[:4] if text[:4].isdigit() else "2030"
+    return f"{year}-01-01"
 
 
 def station_porkchop(a, b, *, start=None, days=None, catalog=None, at=None, elements=None):
