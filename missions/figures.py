@@ -448,8 +448,7 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
     t = analysis_time(at)
     if lunar is not None:
         res, m, site = lunar_porkchop(lunar, start=start, days=days, catalog=cat)
-        fig = _lunar_porkchop_figure(res, m, site)
-        _mark(fig, t)
+        fig = _lunar_porkchop_figure(res, m, site, t)
         return fig, lunar_best_windows(res, top)
     if len(names) != 2:
         raise ArgumentError(f"porkchop needs two station names, got {len(names)}")
@@ -467,12 +466,13 @@ def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None
     return fig, station_best_windows(res, top)
 
 
-def _lunar_porkchop_figure(res, mission, site):
+def _lunar_porkchop_figure(res, mission, site, at):
     from orbits.plots.lunar import porkchop_figure
 
     return porkchop_figure(
         res, title=f"{mission.name}: Earth–Moon transfers from {site.split(' (')[0]} "
-                   f"(parking {res.parking_inclination.to_value(u.deg):.1f}°)")
+                   f"(parking {res.parking_inclination.to_value(u.deg):.1f}°)",
+        analysis_date=at)
 
 
 def timeline_figure(catalog=None, missions=None, *, at=None):

@@ -105,6 +105,13 @@ def test_time_axes_mark_the_analysis_date(cat):
     assert x0.strftime("%Y-%m-%d %H:%M:%S") == "2025-11-20 00:00:00"
     fig = figure("timeline", catalog=cat, at="2024-05-09")
     assert "analysis date 2024-05-09" in [t.get_text() for ax in fig.axes for t in ax.texts]
+    # Luna-25's catalog launch date 2023-08-10: its porkchop searches from a week before, so
+    # an analysis date of 2023-08-05 is inside the departure axis (days after 2023-08-03)
+    fig = figure("lunar-porkchop", catalog=cat, missions=["Luna-25"], at="2023-08-05")
+    ax = fig.axes[0]
+    assert "analysis date 2023-08-05" in [t.get_text() for t in ax.texts]
+    assert ax.get_xlabel() == "departure [day after 2023-08-03]"
+    assert any(list(ln.get_xdata()) == [2.0, 2.0] for ln in ax.lines)
 
 
 def test_plane_history_takes_the_plane_angle_history_result():
