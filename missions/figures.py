@@ -4,6 +4,10 @@
 transfer porkchop and the table of its best windows. Every figure labels objects with one
 display name, the catalog's (:func:`display_name`), and marks the analysis date on its time
 axis when that date falls inside it.
+
+Every figure that shows the stations takes ``at`` (the analysis date, default now, UTC) and
+``elements`` (:func:`missions.subjects.element_histories`): the stations use the element sets
+nearest that date, and the plane-angle history, the porkchop and the 3D view start from it.
 """
 
 from __future__ import annotations
@@ -67,32 +71,51 @@ def _fmt(val, digits=4) -> str:
     return str(val)
 
 
-def station_subjects(catalog=None, selection=None):
-    """The two stations of the report: the default pair, or Earth-orbiting selected missions."""
-    from .compare import resolve
+def station_subjects(catalog=None, selection=None, *, at=None, elements=None):
+    """Return the report's stations as of ``at``: the default pair or the selected ones.
+
+    Parameters
+    ----------
+    catalog : missions.Catalog, optional
+    selection : list of mission records, optional
+        Earth-orbiting missions among them are the stations; default :data:`DEFAULT_STATIONS`.
+    at : Time or str, optional
+        The analysis date (default now, UTC): each station has the element set nearest it.
+    elements : None, path, list of paths or orbits.history.Histories
+        See :func:`missions.subjects.element_histories`.
+
+    Returns
+    -------
+    list of missions.subjects.Subject
+    """
+    from .subjects import analysis_time, element_histories, resolve
 
     cat = _catalog(catalog)
+    t = analysis_time(at)
+    hist = element_histories(elements)
     if selection is not None:
         subs = []
         for m in selection:
             if m.target == "Earth" and (m.tle_names or m.orbit("Earth")):
                 try:
-                    subs.append(resolve(m.name, cat))
-                except ValueError:
+                    subs.append(resolve(m.name, cat, at=t, elements=hist, warn=False))
+                except (KeyError, ValueError):
                     continue
         return subs
     out = []
     for name, tle in DEFAULT_STATIONS:
         try:
-            out.append(resolve(name, cat))
+            out.append(resolve(name, cat, at=t, elements=hist, warn=False))
         except (KeyError, ValueError):
-            out.append(resolve(tle, cat))
+            out.append(resolve(tle, cat, at=t, elements=hist, warn=False))
     return out
 
 
 def display_name(sub) -> str:
-    """The one name an object is shown by everywhere: its catalog record's name (a subject
-    without a record, e.g. a bare TLE, keeps the name it was resolved by)."""
+    """Return the one name an object is shown by everywhere: its catalog record's name.
+
+    A subject without a record (a bare element set) keeps the name it was resolved by.
+    """
     rec = getattr(sub, "record", None)
     if rec is not None:
         return rec.name
@@ -100,9 +123,12 @@ def display_name(sub) -> str:
 
 
 def as_table(obj):
-    """A QTable from any result: a :class:`orbits.results.Result` (``to_table()``), a QTable
-    (returned as is), or a mapping of scalars (today's comparison dicts; one row, a column
-    per key, nested values and notes left out)."""
+    """Return a QTable from any result.
+
+    A :class:`orbits.results.Result` gives its ``to_table()``, a QTable is returned as is, a
+    mapping of scalars gives one row with a column per key (nested values and notes left
+    out).
+    """
     from astropy.table import QTable, Table
 
     if hasattr(obj, "to_table"):
@@ -123,27 +149,28 @@ def as_table(obj):
         return t
     from orbits.errors import ArgumentTypeError
 
-    raise ArgumentTypeError(f"expected a Result, a QTable or a dict of results, got {type(obj).__name__}")
-
-
-def result_value(res, *names):
-    """The first of ``names`` present on a result (attribute) or a comparison dict (key)."""
-    for name in names:
-        if isinstance(res, dict):
-            if name in res:
-                return res[name]
-        elif hasattr(res, name):
-            return getattr(res, name)
-    raise KeyError(f"none of {names} in {type(res).__name__}")
+    raise ArgumentTypeError(f"expected a Result, a QTable or a dict of results, got "
+                            f"{type(obj).__name__}")
 
 
 def _short_source(sub) -> str:
-    """``TLE ISS (ZARYA) (epoch 2024-05-09T08:48)`` as ``TLE ISS (ZARYA), epoch 2024-05-09 08:48``."""
+    """Return where a subject's elements come from, as a figure's source note says it.
+
+    ``TLE ISS (ZARYA) (epoch 2024-05-09T08:48, iss.tle)`` becomes ``TLE ISS (ZARYA), epoch
+    2024-05-09 08:48``.
+    """
     src = sub.elements_source
     if src.startswith("TLE ") and src.endswith(")") and " (epoch " in src:
         head, _, epoch = src[:-1].rpartition(" (epoch ")
-        return f"{head}, epoch {epoch.replace('T', ' ')}"
+        return f"{head}, epoch {epoch.split(',')[0].replace('T', ' ')}"
     return src
+
+
+def _input_text(inp) -> str:
+    """Return ``ISS (ZARYA), epoch 2026-10-10 18:56`` for an element set's InputSet."""
+    if inp.epoch is None:
+        return inp.name
+    return f"{inp.name}, epoch {inp.epoch.utc.isot[:16].replace('T', ' ')}"
 
 
 # --- figures ----------------------------------------------------------------------------------
@@ -152,14 +179,15 @@ def _short_source(sub) -> str:
 def _site_agency(site) -> str:
     text = f"{site.country} {site.operator}".casefold()
     for key, agency in (("roscosmos", "Roscosmos"), ("russia", "Roscosmos"), ("china", "CNSA"),
-                        ("guiana", "ESA"), ("france", "ESA"), ("united states", "NASA"), ("usa", "NASA")):
+                        ("guiana", "ESA"), ("france", "ESA"), ("united states", "NASA"),
+                        ("usa", "NASA")):
         if key in text:
             return agency
     return "International"
 
 
 def _main_corridor(site):
-    """The widest documented inclination range below 90 deg (or the first one), for the plot."""
+    """Return the widest documented inclination range below 90 deg (or the first one)."""
     ranges = [r for r in site.inclinations if r.max.to_value(u.deg) < 90] or list(site.inclinations)
     if not ranges:
         return None
@@ -167,14 +195,16 @@ def _main_corridor(site):
     return (r.min, r.max)
 
 
-def sites_figure(catalog=None):
-    """Launch sites: the inclinations a direct ascent reaches from each latitude, the documented
-    corridor of each site, and the two stations' inclinations
-    (:func:`orbits.plots.planes.reachable_inclinations`)."""
+def sites_figure(catalog=None, *, at=None, elements=None):
+    """Draw the inclinations a direct ascent reaches from each site, with the stations.
+
+    Each site's documented corridor is drawn solid and the two stations' inclinations (from
+    the element sets nearest ``at``) dashed (:func:`orbits.plots.planes.reachable_inclinations`).
+    """
     from orbits.plots.planes import reachable_inclinations
 
     cat = _catalog(catalog)
-    subs = station_subjects(cat)
+    subs = station_subjects(cat, at=at, elements=elements)
     sites = {s.short_name: s.latitude for s in cat.sites}
     corridors = {}
     agencies = {}
@@ -189,7 +219,8 @@ def sites_figure(catalog=None):
         label = display_name(sub)
         stations[label] = sub.elements["inc"]
         rec = sub.record
-        agencies[label] = rec.agency if rec is not None else ("International" if "ISS" in sub.name else "CMSA")
+        agencies[label] = (rec.agency if rec is not None
+                           else ("International" if "ISS" in sub.name else "CMSA"))
     return reachable_inclinations(
         sites, stations, corridors=corridors, agencies=agencies,
         source="catalog site latitudes (WGS 84) and corridors; stations: "
@@ -197,42 +228,53 @@ def sites_figure(catalog=None):
     )
 
 
-def plane_angle_figure(catalog=None, *, days=None, subjects=None, at=None):
-    """The two stations' node difference, plane angle and plane-change Δv (at the lower
-    station's speed) over two J2 node cycles (:func:`orbits.plots.planes.plane_history`)."""
+def plane_angle_figure(catalog=None, *, days=None, subjects=None, at=None, elements=None):
+    """Draw the two stations' node difference, plane angle and plane-change Δv over time.
+
+    The plot starts on the analysis date ``at`` (default now, UTC) and spans two J2 node
+    cycles (or ``days``); the planes come from the element sets nearest ``at``
+    (``subjects``: two resolved :class:`~missions.subjects.Subject` to use instead) and
+    drift with SGP4's secular model (J2, J2², J4). The Δv is at the lower station's speed
+    (:func:`orbits.plots.planes.plane_history`).
+    """
     import orbits
-    from orbits.core.sites import circular_speed
+    from orbits.bodies import Earth
+    from orbits.errors import ArgumentError
     from orbits.plots.planes import plane_history
 
-    a, b = subjects if subjects is not None else station_subjects(catalog)[:2]
+    from .subjects import analysis_time
+
+    t0 = analysis_time(at)
+    if subjects is None:
+        subjects = station_subjects(catalog, at=t0, elements=elements)[:2]
+    a, b = subjects
     e1, e2 = a.elements, b.elements
     if "raan" not in e1 or "raan" not in e2:
-        from orbits.errors import ArgumentError
-
-        raise ArgumentError(f"a plane-angle history needs both nodes (TLEs); {a.name} or {b.name} has none")
-    # both nodes come from TLEs here: drift them with SGP4's secular model (J2, J2^2, J4)
+        raise ArgumentError(f"a plane-angle history needs both nodes (element sets); "
+                            f"{a.name} or {b.name} has none")
     rate = orbits.relative_node_drift(e1, e2, second_order=True)
     cycle = (360 * u.deg / abs(rate)).to(u.day)
     span = days * u.day if days is not None else 2 * cycle
-    t0 = max(e1["epoch"], e2["epoch"])
     t = t0 + np.linspace(0, span.to_value(u.day), 600) * u.day
     hist = orbits.plane_angle_history(e1, e2, t, second_order=True)
     al = orbits.plane_alignments(e1, e2, start=t0, count=3, second_order=True)
-    v = circular_speed(min(e1["a"], e2["a"]).to_value(u.km)) * _KMS
+    v = np.sqrt(Earth.k / min(e1["a"], e2["a"])).to(_KMS)
     fig = plane_history(
         hist, labels=(display_name(a), display_name(b)), speed=v, alignments=al,
-        source=f"{_short_source(a)}; {_short_source(b)}; SGP4 secular (J2, J2², J4) node drift, cycle "
-               f"{cycle.to_value(u.day):.0f} d; Δv at the lower orbit's speed",
+        source=f"{_short_source(a)}; {_short_source(b)}; SGP4 secular (J2, J2², J4) node "
+               f"drift, cycle {cycle.to_value(u.day):.0f} d; Δv at the lower orbit's speed",
     )
-    _mark(fig, at if at is not None else t0)
+    _mark(fig, t0)
     return fig
 
 
 def transfer_families_figure(catalog=None, missions=None):
-    """Lunar transfer families, Δv against time of flight
-    (:func:`orbits.plots.lunar.transfer_family_chart`), with the catalog's lunar missions placed
-    at their catalog transfer time and computed Δv (:func:`missions.lunar_profiles.family_points`;
-    ``missions`` narrows them)."""
+    """Draw the lunar transfer families, Δv against time of flight, with the missions.
+
+    :func:`orbits.plots.lunar.transfer_family_chart`; the catalog's lunar missions sit at
+    their catalog transfer time and computed Δv (:func:`missions.lunar_profiles.family_points`;
+    ``missions`` narrows them).
+    """
     from orbits.plots.lunar import transfer_family_chart
 
     from . import lunar_profiles
@@ -241,30 +283,8 @@ def transfer_families_figure(catalog=None, missions=None):
     names = None if missions is None else {m.name for m in missions}
     points = [p for p in lunar_profiles.family_points(cat)
               if names is None or any(p.label == n or p.label.startswith(n + " (") for n in names)]
-    return transfer_family_chart(points, title="Earth–Moon transfer families and the catalog's missions")
-
-
-def _station_orbit_for_search(sub):
-    """Mean elements with argp and M for orbits.station_transfer_search (TLE subjects only)."""
-    from orbits.tle import load_tles
-
-    src = sub.elements_source
-    name = src[4:src.index(" (epoch")] if src.startswith("TLE ") else None
-    if name is None:
-        from orbits.errors import ArgumentError
-
-        raise ArgumentError(f"a station porkchop needs TLE elements; {sub.name} has {src or 'none'}")
-    t = load_tles()[name]
-    return {"a": t.a, "ecc": t.ecc, "inc": t.inc, "raan": t.raan, "argp": t.argp, "M": t.mean_anomaly,
-            "epoch": t.epoch}
-
-
-def _here(relpath: str) -> bool:
-    """True if this package has the module file ``relpath`` (the split-out comparison modules
-    exist once the comparison work is merged; until then the searches below are used)."""
-    from pathlib import Path
-
-    return (Path(__file__).resolve().parent / relpath).is_file()
+    return transfer_family_chart(points,
+                                 title="Earth–Moon transfer families and the catalog's missions")
 
 
 def _mark(fig, at):
@@ -297,25 +317,22 @@ def _check_days(days, minimum, what):
 
 
 def lunar_best_windows(res, top, *, min_separation=2 * u.day):
-    """The ``top`` cheapest departures of a lunar porkchop, at least ``min_separation`` apart
-    (one per opportunity, not one window repeated): the porkchop's own ``best`` result where
-    it has one, else a QTable.
+    """Return the ``top`` cheapest departures of a lunar porkchop, ``min_separation`` apart.
 
-    Isolated so that it can be replaced by the porkchop result's own ``best(n,
-    min_separation=...)`` once that exists.
+    One per opportunity, not one window repeated: the porkchop's own ``best`` where it has
+    one, else a QTable picked from its grids.
     """
-    import inspect
-
     from astropy.table import QTable
 
     best = getattr(res, "best", None)
-    if best is not None and "min_separation" in inspect.signature(best).parameters:
+    if best is not None:
         return best(top, min_separation=min_separation)
     tot = np.where(res.ok, res.total_dv.to_value(_KMS), np.inf)
     j = np.argmin(tot, axis=1)
     per_day = tot[np.arange(tot.shape[0]), j]
     order = [i for i in np.argsort(per_day) if np.isfinite(per_day[i])]
-    step = (res.departures[1] - res.departures[0]).to_value(u.day) if len(res.departures) > 1 else 1.0
+    step = ((res.departures[1] - res.departures[0]).to_value(u.day)
+            if len(res.departures) > 1 else 1.0)
     sep = max(1, round(min_separation.to_value(u.day) / step))
     picked = []
     for i in order:
@@ -338,82 +355,50 @@ def lunar_best_windows(res, top, *, min_separation=2 * u.day):
 
 
 def lunar_porkchop(mission, *, start=None, days=None, catalog=None):
-    """The Earth–Moon porkchop of one lunar mission: (result, mission record, site name).
+    """Return the Earth–Moon porkchop of one lunar mission: (result, mission record, site).
 
-    Uses ``missions.comparisons.lunar_transfer.lunar_transfers`` where it exists (its result
-    has ``best(n, min_separation=...)``), else the search below.
+    :func:`missions.comparisons.lunar_transfer.lunar_transfers`; ``days`` at least one day.
     """
-    import orbits
     from orbits.errors import ArgumentError
+
+    from .comparisons.lunar_transfer import _default_start, lunar_transfers
+    from .lunar_profiles import lunar_site
 
     cat = _catalog(catalog)
     m = cat.mission(mission)
-    if _here("comparisons/lunar_transfer.py"):
-        from .comparisons.lunar_transfer import lunar_transfers
-
-        _check_days(days, MIN_LUNAR_DAYS, "lunar")
-        res = lunar_transfers(m, start=start, days=days, catalog=cat)
-        site = cat.site(m.launch_site).name if m.launch_site else "its assumed launch site"
-        return res, m, site
-    from .compare import _parking_inclination, parse_start
-
     if m.target != "Moon":
-        raise ArgumentError(f"--lunar needs a lunar mission, got {mission!r} (target {m.target})")
-    days = _check_days(days, MIN_LUNAR_DAYS, "lunar")
-    i_park, site = _parking_inclination(m, cat)
-    if start is None:
-        if m.launch_date is None:
-            raise ArgumentError(
-                f"{m.name} has no launch date in the catalog, so a porkchop needs --start "
-                f"(e.g. --start 2028-01-01)")
-        t0 = Time(m.launch_date.time.utc.isot[:10]) - 7 * u.day
-    else:
-        t0 = parse_start(start, "--start")
-    span = 28.0 if days is None else days
-    dep = t0 + np.arange(0, span, 0.25) * u.day
-    tofs = np.linspace(3.0, 7.0, 33) * u.day
-    orbit = m.orbit("Moon")
-    kw = {}
-    if orbit is not None:
-        kw = {"lunar_periapsis_altitude": max(orbit.periapsis, 1 * u.km),
-              "lunar_apoapsis_altitude": max(orbit.apoapsis, orbit.periapsis, 1 * u.km)}
-    res = orbits.lunar_porkchop(dep, tofs, parking_inclination=i_park, **kw)
-    return res, m, site
+        raise ArgumentError(f"lunar (--lunar) must be a lunar mission, got {mission!r} "
+                            f"({m.name}, target {m.target})")
+    _check_days(days, MIN_LUNAR_DAYS, "lunar")
+    if start is None and _default_start(m)[0] is None:
+        plan = m.current_date
+        planned = f" (the catalog's latest plan is {plan.text})" if plan is not None else ""
+        raise ArgumentError(
+            f"{m.name} has no launch date to the month or better in the catalog{planned}, so "
+            f"a porkchop needs start (--start), e.g. --start {_plan_example(plan)}")
+    res = lunar_transfers(m, start=start, days=days, catalog=cat)
+    site, _ = lunar_site(m, cat)
+    return res, m, site.name
 
 
-def station_porkchop(a, b, *, start=None, days=None, catalog=None):
-    """The two-impulse transfer search between two stations: (result, subject a, subject b)."""
-    import orbits
-    from orbits import transfers
-    from orbits.errors import ArgumentError
+def _plan_example(plan) -> str:
+    """Return a start date to suggest for a mission planned for ``plan`` (its year's 1 January)."""
+    text = getattr(plan, "text", "") or ""
+    year = text[:4] if text[:4].isdigit() else "2030"
+    return f"{year}-01-01"
 
-    from .compare import parse_start, resolve
 
-    cat = _catalog(catalog)
+def station_porkchop(a, b, *, start=None, days=None, catalog=None, at=None, elements=None):
+    """Return the two-impulse transfer search between two stations as of ``at``.
+
+    :func:`missions.comparisons.station_transfer.station_transfers` (default: 12 days
+    centred on the next node alignment after the analysis date).
+    """
+    from .comparisons.station_transfer import station_transfers
+
     days = _check_days(days, MIN_STATION_DAYS, "station")
-    s1, s2 = resolve(a, cat), resolve(b, cat)
-    if _here("comparisons/station_transfer.py"):
-        from .comparisons.station_transfer import station_transfers
-
-        return station_transfers(a, b, start=start, days=days, catalog=cat), s1, s2
-    for s in (s1, s2):
-        if s.kind != "earth orbit":
-            raise ArgumentError(f"porkchop stations must be Earth-orbiting stations, got {s.name!r} ({s.kind})")
-    o1, o2 = _station_orbit_for_search(s1), _station_orbit_for_search(s2)
-    # Default: 12 days centred on the next node alignment (the smallest plane angle). The
-    # stations' periods differ by ~0.5 min, so their relative phase takes ~11 days to come
-    # round: a shorter span can miss the well-phased departures (one day around the 2024-10-06
-    # alignment gives 2.27 km/s at best, twelve days 1.41 km/s against the 1.36 km/s plane
-    # change).
-    span = 12.0 if days is None else days
-    if start is None:
-        aligned = orbits.plane_alignments(o1, o2, count=1, second_order=True).aligned[0]
-        t0 = aligned - span / 2 * u.day
-    else:
-        t0 = parse_start(start, "--start")
-    dep = t0 + np.arange(0, span * 1440, 5) * u.min
-    tof = np.arange(30, 361, 10) * u.min
-    return transfers.station_transfer_search(o1, o2, dep, tof, second_order=True), s1, s2
+    return station_transfers(a, b, start=start, days=days, catalog=_catalog(catalog), at=at,
+                             elements=elements)
 
 
 #: Best station windows are at least this far apart (one per phasing opportunity).
@@ -421,114 +406,154 @@ STATION_WINDOW_SEPARATION = 12 * u.hour
 
 
 def station_best_windows(res, top):
-    """The ``top`` best windows of a station transfer search (its own ``best``): a QTable
-    today, a ``TransferWindows`` result once the results are merged."""
-    from astropy.table import QTable
-
+    """Return the ``top`` best windows of a station transfer search (its ``best``)."""
     n = max(0, min(top, len(res.minima)))
-    if not n:
-        return QTable({"departure": [], "tof": [] * u.min})
     return res.best(n, min_separation=STATION_WINDOW_SEPARATION)
 
 
-def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None, at=None):
-    """A porkchop figure and a table of its best windows.
+def porkchop(names=(), *, lunar=None, start=None, days=None, top=5, catalog=None, at=None,
+             elements=None):
+    """Return a porkchop figure and a table of its best windows.
 
-    ``names``: two stations (station-to-station Lambert search, :func:`orbits.station_transfer_search`);
-    or ``lunar``: one lunar mission (Earth-Moon, :func:`orbits.lunar_porkchop`). ``days`` is
-    the span of departure dates (at least 1 h for stations, 1 day for the Moon); an undated
-    lunar mission needs ``start``. ``at`` (Time) is marked on the departure axis.
+    Parameters
+    ----------
+    names : pair of str
+        Two stations: a station-to-station Lambert search as of ``at``
+        (:func:`missions.comparisons.station_transfer.station_transfers`).
+    lunar : str, optional
+        One lunar mission instead (:func:`missions.comparisons.lunar_transfer.lunar_transfers`);
+        an undated mission needs ``start``.
+    start : Time or str, optional
+        First departure.
+    days : float, optional
+        Span of departures: at least 1 h for stations, 1 day for the Moon.
+    top : int
+        Number of best windows.
+    catalog : missions.Catalog, optional
+    at : Time or str, optional
+        The analysis date (default now, UTC), marked on the departure axis; the stations use
+        the element sets nearest it.
+    elements : None, path, list of paths or orbits.history.Histories
+        See :func:`missions.subjects.element_histories`.
+
+    Returns
+    -------
+    (matplotlib.figure.Figure, table of the best windows)
     """
     from orbits.errors import ArgumentError
 
+    from .subjects import analysis_time
+
     cat = _catalog(catalog)
+    t = analysis_time(at)
     if lunar is not None:
         res, m, site = lunar_porkchop(lunar, start=start, days=days, catalog=cat)
-        fig = _lunar_porkchop_figure(res, m, site)
-        _mark(fig, at)
+        fig = _lunar_porkchop_figure(res, m, site, t)
         return fig, lunar_best_windows(res, top)
     if len(names) != 2:
         raise ArgumentError(f"porkchop needs two station names, got {len(names)}")
     from orbits.plots import porkchop as plot_mod
 
-    res, s1, s2 = station_porkchop(names[0], names[1], start=start, days=days, catalog=cat)
+    res = station_porkchop(names[0], names[1], start=start, days=days, catalog=cat, at=t,
+                           elements=elements)
+    src = "; ".join(_input_text(i) for i in res.inputs)
     fig = plot_mod.porkchop_figure(
         res, n_best=min(top, len(res.minima)), min_separation=STATION_WINDOW_SEPARATION,
-        title=f"{display_name(s1)} → {display_name(s2)}: two-impulse transfers",
-        source=f"{_short_source(s1)}; {_short_source(s2)}; Lambert (Izzo) between orbits drifting "
-               "with SGP4's secular J2, J2², J4",
+        title=f"{res.departure_name} → {res.arrival_name}: two-impulse transfers",
+        source=f"{src}; Lambert (Izzo) between orbits drifting with SGP4's secular J2, J2², J4",
     )
-    _mark(fig, at)
+    _mark(fig, t)
     return fig, station_best_windows(res, top)
 
 
-def _lunar_porkchop_figure(res, mission, site):
+def _lunar_porkchop_figure(res, mission, site, at):
     from orbits.plots.lunar import porkchop_figure
 
     return porkchop_figure(
         res, title=f"{mission.name}: Earth–Moon transfers from {site.split(' (')[0]} "
-                   f"(parking {res.parking_inclination.to_value(u.deg):.1f}°)")
+                   f"(parking {res.parking_inclination.to_value(u.deg):.1f}°)",
+        analysis_date=at)
 
 
 def timeline_figure(catalog=None, missions=None, *, at=None):
-    """Announced against actual launch dates (:func:`missions.timeline.timeline_figure`),
-    with the analysis date marked."""
+    """Draw announced against actual launch dates, with the analysis date marked.
+
+    :func:`missions.timeline.timeline_figure`; ``at`` defaults to now (UTC).
+    """
     from orbits.plots.style import mark_date
 
+    from .subjects import analysis_time
     from .timeline import timeline_figure as tf
 
     fig = tf(missions, catalog=_catalog(catalog))
-    mark_date(fig, at if at is not None else Time.now(), decimal_year=True)
+    mark_date(fig, analysis_time(at), decimal_year=True)
     return fig
 
 
-def orbits_3d_figure(catalog=None):
-    """The two default stations drawn together in an interactive 3D view (Plotly) at their
-    next node alignment; a plotly Figure, not matplotlib. The orbits are sampled Keplerian
-    ellipses through the SGP4 states (:func:`orbits.plots.orbit3d.orbit_view`): no boinor
-    propagation, so it draws in about a second."""
+def orbits_3d_figure(catalog=None, *, at=None, elements=None):
+    """Draw the two default stations together in 3D at their next node alignment after ``at``.
+
+    An interactive plotly Figure, not matplotlib. The stations use the element sets nearest
+    the analysis date; the orbits are sampled Keplerian ellipses through their SGP4 states
+    (:func:`orbits.plots.orbit3d.orbit_view`): no boinor propagation, so it draws in about
+    a second.
+    """
     import orbits
     from orbits.plots.orbit3d import orbit_view
-    from orbits.tle import load_tles
 
-    cat = _catalog(catalog)
-    tles = load_tles()
+    from .subjects import analysis_time
+
+    t = analysis_time(at)
     labelled, agencies = {}, {}
-    for (name, tle_name), sub in zip(DEFAULT_STATIONS, station_subjects(cat)):
+    for sub in station_subjects(_catalog(catalog), at=t, elements=elements):
         label = display_name(sub)
-        labelled[label] = tles[tle_name]
+        labelled[label] = sub.tle
         rec = sub.record
         agencies[label] = rec.agency if rec is not None else ""
     (la, ta), (lb, tb) = list(labelled.items())[:2]
-    when = orbits.plane_alignments(ta, tb, count=1, second_order=True).aligned[0]
-    epoch = max(ta.epoch, tb.epoch).utc.isot[:10]
+    when = orbits.plane_alignments(ta, tb, start=t, count=1, second_order=True).aligned[0]
+    epochs = " and ".join(dict.fromkeys(x.epoch.utc.isot[:10] for x in (ta, tb)))
     return orbit_view(
         labelled, time=when, agencies=agencies,
-        title=f"{la} and {lb} at their node alignment, {when.iso[:10]} (TLEs of {epoch})",
+        title=f"{la} and {lb} at their next node alignment after {t.utc.isot[:10]}, "
+              f"{when.utc.isot[:10]} (element sets of {epochs})",
     )
 
 
 _FIGURES = {
-    "sites": lambda cat, ms, at: sites_figure(cat),
-    "plane-angle": lambda cat, ms, at: plane_angle_figure(cat, at=at),
-    "timeline": lambda cat, ms, at: timeline_figure(cat, ms, at=at),
-    "transfer-families": lambda cat, ms, at: transfer_families_figure(cat, ms),
-    "porkchop": lambda cat, ms, at: porkchop([s.name for s in station_subjects(cat)], catalog=cat, at=at)[0],
-    "lunar-porkchop": lambda cat, ms, at: porkchop(
+    "sites": lambda cat, ms, at, el: sites_figure(cat, at=at, elements=el),
+    "plane-angle": lambda cat, ms, at, el: plane_angle_figure(cat, at=at, elements=el),
+    "timeline": lambda cat, ms, at, el: timeline_figure(cat, ms, at=at),
+    "transfer-families": lambda cat, ms, at, el: transfer_families_figure(cat, ms),
+    "porkchop": lambda cat, ms, at, el: porkchop(
+        [s.name for s in station_subjects(cat, at=at, elements=el)], catalog=cat, at=at,
+        elements=el)[0],
+    "lunar-porkchop": lambda cat, ms, at, el: porkchop(
         lunar=(ms[0].name if ms else "Luna-25"), catalog=cat, at=at)[0],
-    "orbits-3d": lambda cat, ms, at: orbits_3d_figure(cat),
+    "orbits-3d": lambda cat, ms, at, el: orbits_3d_figure(cat, at=at, elements=el),
 }
 #: Names accepted by :func:`figure` and ``mission-compare plot``.
 FIGURE_NAMES = tuple(_FIGURES)
 
 
-def figure(name: str, *, catalog=None, missions=None, at=None):
-    """One figure by name (:data:`FIGURE_NAMES`): a matplotlib Figure, except ``orbits-3d``,
-    which is an interactive plotly Figure.
+def figure(name: str, *, catalog=None, missions=None, at=None, elements=None):
+    """Return one figure by name (:data:`FIGURE_NAMES`).
 
-    ``missions`` (names) narrows the timeline and the transfer-family chart, and picks the
-    mission of ``lunar-porkchop``. ``at`` (Time, default: the station elements' epoch for
-    the station figures, now for the timeline) is marked on the time axes.
+    A matplotlib Figure, except ``orbits-3d``, an interactive plotly Figure.
+
+    Parameters
+    ----------
+    name : str
+        One of :data:`FIGURE_NAMES` (case, spaces and underscores are forgiven).
+    catalog : missions.Catalog, optional
+    missions : list of str, optional
+        Narrows the timeline and the transfer-family chart, and picks the mission of
+        ``lunar-porkchop``.
+    at : Time or str, optional
+        The analysis date (default now, UTC): station figures use the element sets nearest
+        it and start from it; time axes mark it.
+    elements : None, path, list of paths or orbits.history.Histories
+        See :func:`missions.subjects.element_histories`.
     """
     if not isinstance(name, str):
         from orbits.errors import ArgumentTypeError
@@ -540,17 +565,20 @@ def figure(name: str, *, catalog=None, missions=None, at=None):
         hint = "; did you mean " + ", ".join(repr(c) for c in close) + "?" if close else ""
         from orbits.errors import NotFoundError
 
-        raise NotFoundError(f"figure name {name!r} is not known; choose from: {', '.join(FIGURE_NAMES)}{hint}")
+        raise NotFoundError(f"figure name {name!r} is not known; choose from: "
+                            f"{', '.join(FIGURE_NAMES)}{hint}")
+    from .subjects import analysis_time, element_histories
+
     cat = _catalog(catalog)
     ms = [cat.mission(n) for n in missions] if missions else None
+    t = analysis_time(at)
+    hist = element_histories(elements)
     with _quiet():
-        return _FIGURES[key](cat, ms, at)
+        return _FIGURES[key](cat, ms, t, hist)
 
 
 def embed_png(fig) -> str:
-    """A matplotlib Figure as a ``data:image/png;base64,...`` URI (for the report)."""
+    """Return a matplotlib Figure as a ``data:image/png;base64,...`` URI (for the report)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110)
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
-
-

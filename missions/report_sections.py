@@ -21,20 +21,22 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
+from orbits.errors import StaleInputWarning
+
 from .figures import (
     DEFAULT_STATIONS,
     as_table,
     display_name,
     embed_png,
-    result_value,
     station_subjects,
 )
 
-__all__ = ["SECTION_IDS", "FigureRef", "ReportTable", "Section", "build_sections"]
+__all__ = ["SECTION_IDS", "FigureRef", "ReportTable", "Section", "Sections", "build_sections"]
 
 #: Section ids of the report, in page order (each is an HTML ``<section id=...>``): the key
 #: findings first, then the analyses, then the catalog, then the sources.
-SECTION_IDS = ("findings", "stations", "sites", "windows", "lunar", "timeline", "catalog", "sources")
+SECTION_IDS = ("findings", "stations", "sites", "windows", "lunar", "timeline", "catalog",
+               "sources")
 
 #: (site, station index) pairs for the launch-window and dog-leg tables.
 SITE_STATION_PAIRS = (("Baikonur", 1), ("Vostochny", 1), ("Jiuquan", 0), ("Wenchang", 0),
@@ -61,7 +63,7 @@ def _slug(text: str) -> str:
 
 
 def _plain(val):
-    """A cell's raw value: float, int, bool, str, Time or None (masked and NaN become None)."""
+    """Return a cell's raw value: float, int, bool, str, Time or None (masked, NaN: None)."""
     if val is None or val is np.ma.masked:
         return None
     if isinstance(val, Time):
@@ -100,12 +102,15 @@ class ReportTable:
     decimals: int | None = None
 
     def __post_init__(self):
+        """Keep each cell's raw value (:func:`_plain`)."""
         self.rows = [[_plain(v) for v in row] for row in self.rows]
 
     @classmethod
     def from_table(cls, id, caption, obj, *, columns=None, labels=None, refs=None, digits=4):
-        """From a QTable or any Result (``to_table()``); ``columns`` picks and orders columns,
-        ``labels`` renames them."""
+        """Return the table of a QTable or any Result (``to_table()``).
+
+        ``columns`` picks and orders columns, ``labels`` renames them.
+        """
         t = as_table(obj)
         names = list(columns) if columns is not None else list(t.colnames)
         headers, cols = [], []
@@ -126,9 +131,12 @@ class ReportTable:
 
     @classmethod
     def quantities(cls, id, caption, obj, *, keys=None, names=None, digits=4):
-        """A one-row result (Result, comparison dict, one-row QTable) turned on its side:
-        columns quantity, value, unit; one row per displayed field. ``names`` maps the
-        dict's ``a``/``b`` key prefixes to display names."""
+        """Return a one-row result (Result, dict, one-row QTable) turned on its side.
+
+        Columns quantity, value, unit; one row per displayed field (``keys`` picks and orders
+        them; all when none of them is present). ``names`` maps a label's prefix (``"a
+        inclination"``) or suffix (``"inclination A"``) to the display name of that side.
+        """
         t = as_table(obj)
         picked = [k for k in keys if k in t.colnames] if keys is not None else []
         rows = []
@@ -139,15 +147,17 @@ class ReportTable:
             if isinstance(val, u.Quantity):
                 unit = "" if val.unit in (None, u.one) else val.unit.to_string()
             label = name.replace("_", " ")
-            for prefix, who in (names or {}).items():
-                if label.startswith(prefix + " "):
-                    label = f"{who}: {label[len(prefix) + 1:]}"
+            for key, who in (names or {}).items():
+                if label.startswith(key + " "):
+                    label = f"{who}: {label[len(key) + 1:]}"
+                elif label.endswith(" " + key):
+                    label = f"{who}: {label[:-len(key) - 1]}"
             rows.append([label, _plain(val), unit])
         return cls(id, caption, ["quantity", "value", "unit"], rows, None, digits)
 
     # -- rendering --
     def text(self, val) -> str:
-        """A cell as the page shows it: rounded to :attr:`digits`, blank when missing."""
+        """Return a cell as the page shows it: rounded to :attr:`digits`, blank if missing."""
         if val is None:
             return ""
         if isinstance(val, Time):
@@ -163,6 +173,7 @@ class ReportTable:
         return str(val)
 
     def cells(self) -> list[list[str]]:
+        """Return every cell as the page shows it (:meth:`text`)."""
         return [[self.text(v) for v in row] for row in self.rows]
 
     def to_csv(self) -> str:
@@ -180,7 +191,8 @@ class ReportTable:
         from orbits.results import json_value
 
         return {"id": self.id, "caption": self.caption, "columns": list(self.columns),
-                "rows": [{c: json_value(v) for c, v in zip(self.columns, row)} for row in self.rows]}
+                "rows": [{c: json_value(v) for c, v in zip(self.columns, row)}
+                         for row in self.rows]}
 
 
 @dataclass
@@ -236,101 +248,153 @@ def _figure(title, make):
 # --- the analyses ---------------------------------------------------------------------------------
 
 
+class Sections(list):
+    """The report's sections in page order, with what the analyses used and warned about.
+
+    A list of :class:`Section`; ``analysis_date`` (Time), ``inputs`` (the
+    :class:`orbits.results.InputSet` of every element set used, each once) and ``warnings``
+    (the stale-elements messages of every result, each once).
+    """
+
+    def __init__(self, sections=(), *, analysis_date=None, inputs=(), warnings=()):
+        super().__init__(sections)
+        self.analysis_date = analysis_date
+        self.inputs = tuple(inputs)
+        self.warnings = tuple(warnings)
+
+
 class _Builder:
     """Builds the sections in page order; ``facts`` collects the numbers the findings use."""
 
-    def __init__(self, cat, selection, at):
+    def __init__(self, cat, selection, at, elements):
+        from .subjects import element_histories
+
         self.cat, self.selection, self.at = cat, selection, at
+        self.elements = element_histories(elements)
         self.cites = Citations(cat)
         self.facts: dict = {}
+        self.inputs: dict = {}
+        self.warnings: dict = {}
+        self._subs = None
+
+    def subjects(self):
+        """Return the stations of the report, resolved once as of the analysis date."""
+        if self._subs is None:
+            self._subs = station_subjects(self.cat, self.selection, at=self.at,
+                                          elements=self.elements)
+        return self._subs
+
+    def used(self, *, inputs=(), warnings=()):
+        """Record the element sets an analysis used and its warnings (each once)."""
+        for inp in inputs or ():
+            if getattr(inp, "kind", None) == "elements":
+                key = (inp.name, inp.epoch.utc.isot if inp.epoch is not None else None)
+                self.inputs.setdefault(key, inp)
+        for w in warnings or ():
+            self.warnings.setdefault(str(w), None)
+
+    def used_result(self, res):
+        """Record a result's ``inputs`` and ``warnings`` (Result fields or table meta)."""
+        meta = getattr(res, "meta", None)
+        if isinstance(meta, dict) and "inputs" in meta:
+            self.used(inputs=meta.get("inputs", ()), warnings=meta.get("warnings", ()))
+        else:
+            self.used(inputs=getattr(res, "inputs", ()), warnings=getattr(res, "warnings", ()))
 
     def stations(self) -> Section:
+        """Return the station section: plane angles, their history and the porkchop."""
         from .compare import compare
+        from .figures import plane_angle_figure, porkchop
 
-        subs = station_subjects(self.cat, self.selection)
+        subs = self.subjects()
         if len(subs) < 2:
             return Section("stations", "Station orbit planes", [
                 "Fewer than two Earth-orbiting stations are in the selection, so there is no "
                 "plane-angle analysis."])
         a, b = subs[0], subs[1]
         na, nb = display_name(a), display_name(b)
-        res = compare(a.name, b.name, catalog=self.cat)
+        with _quiet(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", StaleInputWarning)
+            res = compare(a.name, b.name, catalog=self.cat, at=self.at, elements=self.elements)
+        self.used_result(res)
         self.facts["stations"] = (na, nb, res)
-        tle_key = "tle-stations-2024-05-09"
-        if tle_key in self.cat.sources:
-            self.cites.ref(tle_key)
-        tables = [ReportTable.quantities("stations-plane-angles", f"{na} and {nb}: orbit planes", res,
-                                         keys=_STATION_KEYS, names={"a": na, "b": nb})]
+        tables = [ReportTable.quantities("stations-plane-angles", f"{na} and {nb}: orbit planes",
+                                         res)]
         figs, notes = [], []
-        if "raan" in a.elements and "raan" in b.elements:
-            from .figures import plane_angle_figure
-
-            figs.append(_figure(f"Plane angle between {na} and {nb} over two node-drift cycles; "
-                                "the vertical line marks the analysis date",
-                                lambda: plane_angle_figure(self.cat, subjects=(a, b), at=self.at)))
-        from .figures import porkchop
-
+        if a.has_node and b.has_node:
+            figs.append(_figure(
+                f"Plane angle between {na} and {nb} over two node-drift cycles from the "
+                "analysis date (the vertical line)",
+                lambda: plane_angle_figure(self.cat, subjects=(a, b), at=self.at)))
         try:
-            with _quiet():
-                pfig, best = porkchop((a.name, b.name), top=3, catalog=self.cat, at=self.at)
+            with _quiet(), warnings.catch_warnings():
+                warnings.simplefilter("ignore", StaleInputWarning)
+                pfig, best = porkchop((a.name, b.name), top=3, catalog=self.cat, at=self.at,
+                                      elements=self.elements)
         except ValueError as exc:
             notes.append(f"No station porkchop: {exc}.")
         else:
-            figs.append(FigureRef(f"Two-impulse transfers {na} → {nb} over the 12 days around the "
-                                  "next node alignment; circles: the best windows, numbered by rank",
-                                  embed_png(pfig)))
+            figs.append(FigureRef(f"Two-impulse transfers {na} → {nb} over the 12 days around "
+                                  "the next node alignment after the analysis date; circles: "
+                                  "the best windows, numbered by rank", embed_png(pfig)))
             tables.append(ReportTable.from_table(
-                "stations-best-transfers", f"Best transfer windows {na} → {nb}", best,
-                columns=(None if "dv_total" not in as_table(best).colnames else  # a Result: its labels
-                         [c for c in ("departure", "arrival", "tof", "dv1", "dv2", "dv_total", "revs")
-                          if c in as_table(best).colnames]),
-                labels={"tof": "time of flight", "dv1": "Δv departure", "dv2": "Δv arrival",
-                        "dv_total": "Δv total"}))
+                "stations-best-transfers", f"Best transfer windows {na} → {nb}", best))
             self.facts["best_transfer"] = best
-        lo, hi = (result_value(res, "min_plane_angle"), result_value(res, "max_plane_angle"))
-        cycle = result_value(res, "node_cycle")
-        dv = result_value(res, "plane_change_dv")
+        lo, hi = res.min_plane_angle, res.max_plane_angle
+        cycle, dv = res.node_cycle, res.plane_change_dv
         lead = [
             f"The {na} ({a.elements['inc'].to_value(u.deg):.2f}°) and {nb} "
-            f"({b.elements['inc'].to_value(u.deg):.2f}°) planes precess at different J2 rates, so the "
-            f"angle between them swings between {lo.to_value(u.deg):.2f}° and {hi.to_value(u.deg):.2f}° "
-            f"once every {cycle.to_value(u.day):.1f} days.",
-            f"Even at its smallest, turning from one plane to the other costs {dv.to_value(_KMS):.2f} km/s "
-            "at the orbital speed of the lower station.",
+            f"({b.elements['inc'].to_value(u.deg):.2f}°) planes precess at different J2 rates, "
+            f"so the angle between them swings between {lo.to_value(u.deg):.2f}° and "
+            f"{hi.to_value(u.deg):.2f}°"
+            + (f" once every {cycle.to_value(u.day):.1f} days." if cycle is not None else "."),
         ]
+        if dv is not None:
+            lead.append(f"Even at its smallest, turning from one plane to the other costs "
+                        f"{dv.to_value(_KMS):.2f} km/s at the orbital speed of the lower station.")
+        if res.plane_angle_now is not None and res.next_alignment is not None:
+            now = res.plane_angle_now.to_value(u.deg)
+            lead.append(f"On the analysis date the planes are {now:.2f}° apart; the nodes next "
+                        f"align on {res.next_alignment.utc.isot[:10]}.")
         return Section("stations", f"Station orbit planes: {na} and {nb}", lead, tables, figs,
-                       notes + [_as_note(n) for n in _notes(res)])
+                       notes + [_as_note(n) for n in res.notes])
 
     def sites(self) -> Section:
         import orbits
 
         from .compare import compare
 
-        cols = ["site", "country", "latitude [deg]", "longitude [deg]", "lowest direct inclination [deg]",
-                "documented inclinations"]
+        cols = ["site", "country", "latitude [deg]", "longitude [deg]",
+                "lowest direct inclination [deg]", "documented inclinations"]
         rows, refs = [], []
         for s in self.cat.sites:
             doc = "; ".join(
                 (f"{r.min.to_value(u.deg):g}°" if r.min == r.max else
-                 f"{r.min.to_value(u.deg):g}–{r.max.to_value(u.deg):g}°") + (f" ({r.label})" if r.label else "")
+                 f"{r.min.to_value(u.deg):g}–{r.max.to_value(u.deg):g}°")
+                + (f" ({r.label})" if r.label else "")
                 for r in s.inclinations)
-            rows.append([s.name, s.country, float(s.latitude.to_value(u.deg)), float(s.longitude.to_value(u.deg)),
+            rows.append([s.name, s.country, float(s.latitude.to_value(u.deg)),
+                         float(s.longitude.to_value(u.deg)),
                          float(orbits.min_inclination(s.latitude).to_value(u.deg)), doc])
             refs.append(self.cites.refs(sorted(s.source_keys())))
         tables = [ReportTable("sites", "Launch sites", cols, rows, refs)]
-        subs = station_subjects(self.cat, self.selection)
+        subs = self.subjects()
         dog = []
         for site, k in SITE_STATION_PAIRS:
             if k >= len(subs) or site not in self.cat:
                 continue
-            c = compare(site, subs[k].name, catalog=self.cat)
-            direct = bool(result_value(c, "direct_ascent"))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", StaleInputWarning)
+                c = compare(site, subs[k].name, catalog=self.cat, at=self.at,
+                            elements=self.elements)
+            self.used_result(c)
+            direct = bool(c.direct_ascent)
             dog.append([self.cat.site(site).name, display_name(subs[k]),
-                        float(result_value(c, "station_inclination", "inclination").to_value(u.deg)),
-                        float(result_value(c, "site_min_inclination", "min_inclination").to_value(u.deg)),
+                        float(c.inclination.to_value(u.deg)),
+                        float(c.min_inclination.to_value(u.deg)),
                         direct,
-                        0.0 if direct else float(result_value(c, "plane_change").to_value(u.deg)),
-                        0.0 if direct else float(result_value(c, "dogleg_dv").to_value(_KMS))])
+                        0.0 if direct else float(c.plane_change.to_value(u.deg)),
+                        0.0 if direct else float(c.dogleg_dv.to_value(_KMS))])
         self.facts["dogleg"] = dog
         if dog:
             tables.append(ReportTable(
@@ -340,40 +404,49 @@ class _Builder:
         tables.append(self._verdicts())
         from .figures import sites_figure
 
-        figs = [_figure("Inclinations reachable by direct ascent from each site's latitude; solid: the "
-                        "widest documented corridor below 90°; dashed: the stations",
-                        lambda: sites_figure(self.cat))]
-        lead = ["A direct ascent from a site reaches inclinations from its geocentric latitude up to "
-                "180° minus it; range safety and drop zones narrow that to the documented corridors. "
-                "A station below a site's latitude needs a dog-leg: a plane change after insertion."]
+        figs = [_figure("Inclinations reachable by direct ascent from each site's latitude; "
+                        "solid: the widest documented corridor below 90°; dashed: the stations",
+                        lambda: sites_figure(self.cat, at=self.at, elements=self.elements))]
+        lead = ["A direct ascent from a site reaches inclinations from its geocentric latitude "
+                "up to 180° minus it; range safety and drop zones narrow that to the documented "
+                "corridors. A station below a site's latitude needs a dog-leg: a plane change "
+                "after insertion."]
         return Section("sites", "Launch sites and the station planes", lead, tables, figs)
 
     def _verdicts(self) -> ReportTable:
         from .compatibility import station_compatibility
 
-        t = station_compatibility(catalog=self.cat)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StaleInputWarning)
+            t = station_compatibility(catalog=self.cat, at=self.at, elements=self.elements)
+        self.used_result(t)
         cols = [c for c in ("vehicle", "site", "station", "station_inclination", "min_inclination",
-                            "direct", "documented", "plane_change", "dv_needed", "dv_capacity", "verdict")
+                            "direct", "documented", "plane_change", "dv_needed", "dv_capacity",
+                            "verdict")
                 if c in t.colnames]
         refs = None
         if "sources" in t.colnames:
-            refs = [self.cites.refs([k.strip() for k in str(r["sources"]).split(",") if k.strip()]) for r in t]
-        tab = ReportTable.from_table("sites-compatibility", "Can each crew and cargo ship reach each "
-                                     "station's plane from its site? (missions.compatibility)", t,
+            refs = [self.cites.refs([k.strip() for k in str(r["sources"]).split(",")
+                                     if k.strip()]) for r in t]
+        tab = ReportTable.from_table("sites-compatibility", "Can each crew and cargo ship reach "
+                                     "each station's plane from its site? "
+                                     "(missions.compatibility)", t,
                                      columns=cols, refs=refs, digits=3)
         # one display name per object: the catalog's
         for row in tab.rows:
             for j, c in enumerate(cols):
-                if c in ("site", "station", "vehicle") and isinstance(row[j], str) and row[j] in self.cat:
+                if (c in ("site", "station", "vehicle") and isinstance(row[j], str)
+                        and row[j] in self.cat):
                     row[j] = self.cat[row[j]].name
         return tab
 
     def windows(self) -> Section:
         from .compare import station_launch_windows
 
-        subs = station_subjects(self.cat, self.selection)
+        subs = self.subjects()
         if not subs:
-            return Section("windows", "Launch windows", ["No Earth-orbiting station in the selection."])
+            return Section("windows", "Launch windows",
+                           ["No Earth-orbiting station in the selection."])
         summary, detail, detail_caption = [], None, ""
         for site, k in SITE_STATION_PAIRS[:4]:
             if k >= len(subs) or site not in self.cat:
@@ -381,10 +454,15 @@ class _Builder:
             st = subs[k]
             site_name = self.cat.site(site).name
             try:
-                w = station_launch_windows(site, st.name, days=7, catalog=self.cat)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", StaleInputWarning)
+                    w = station_launch_windows(site, st.name, days=7, catalog=self.cat,
+                                               at=self.at, elements=self.elements)
             except ValueError:
-                summary.append([site_name, display_name(st), 0, None, None, "none: needs a dog-leg"])
+                summary.append([site_name, display_name(st), 0, None, None,
+                                "none: needs a dog-leg"])
                 continue
+            self.used_result(w)
             n = len(w)
             summary.append([site_name, display_name(st), n, _first(w, "time") if n else None,
                             float(_first(w, "azimuth").to_value(u.deg)) if n else None,
@@ -392,20 +470,22 @@ class _Builder:
             if detail is None:
                 detail = w
                 detail_caption = f"{site_name} into the plane of {display_name(st)}, first week"
-        tables = [ReportTable("windows-summary", "Windows in the week after the station elements' epoch",
+        tables = [ReportTable("windows-summary", "Windows in the week from the analysis date",
                               ["site", "station", "windows in 7 days", "first window (UTC)",
                                "azimuth [deg]", "remark"], summary)]
         if detail is not None:
             tables.append(ReportTable.from_table("windows-detail", detail_caption, detail))
-        lead = ["A launch goes straight into a station's plane when the site rotates through that plane: "
-                "twice a day for a site below the plane's inclination, never for one above it. The plane "
-                "itself drifts west by about 5–6° a day."]
+        lead = ["A launch goes straight into a station's plane when the site rotates through that "
+                "plane: twice a day for a site below the plane's inclination, never for one above "
+                "it. The plane itself drifts west by about 5–6° a day."]
         return Section("windows", "Launch windows into the station planes", lead, tables, [], [
-            "Times from orbits.launch_windows (GMST, in-plane condition); the node drifts with the "
-            "first-order J2 rate from the element sets' epoch."])
+            "Times from missions.comparisons.launch_windows (GMST, in-plane condition), starting "
+            "at midnight UTC of the analysis date; each plane drifts from the epoch of the element "
+            "set nearest that date."])
 
     def lunar(self) -> Section:
-        from .compare import compare
+        """Return the lunar section: budgets, pairs in lunar orbit, families, a porkchop."""
+        from .comparisons.lunar_pair import compare_lunar
 
         ms = [m for m in (self.selection or self.cat.missions)
               if m.target in ("Moon", "Earth-Moon L2") and m.kind != "programme"
@@ -414,49 +494,56 @@ class _Builder:
         for m in ms:
             b = _lunar_budget(m, self.cat)
             rows.append([m.name, m.agency, b.get("transfer_kind", ""), b["launch_site"],
-                         _num(b["parking_inclination"], u.deg), b["lunar_orbit"], _num(b["budget_tof"], u.day),
-                         b.get("moon_model", ""), _num(b["tli_dv"], _KMS), _num(b["loi_dv"], _KMS),
+                         _num(b["parking_inclination"], u.deg), b["lunar_orbit"],
+                         _num(b["budget_tof"], u.day), b.get("moon_model", ""),
+                         _num(b["tli_dv"], _KMS), _num(b["loi_dv"], _KMS),
                          _num(b["total_dv"], _KMS)])
-            refs.append(self.cites.refs([leg.source for leg in m.transfer] + [o.source for o in m.orbits]
+            refs.append(self.cites.refs([leg.source for leg in m.transfer]
+                                        + [o.source for o in m.orbits]
                                         + ([m.launch.source] if m.launch else [])))
             if b.get("assumptions"):
                 assumed.append([m.name, b["assumptions"]])
         self.facts["lunar"] = [(r[0], r[3], r[10]) for r in rows if r[10] is not None]
-        tables = [ReportTable("lunar-budgets", "Lunar missions: transfer and budget, each from its own "
-                              "launch site", ["mission", "agency", "transfer", "launch site",
+        tables = [ReportTable("lunar-budgets", "Lunar missions: transfer and budget, each from "
+                              "its own launch site",
+                              ["mission", "agency", "transfer", "launch site",
                                               "parking inclination [deg]", "lunar orbit",
                                               "time of flight [d]", "Moon", "TLI [km / s]",
                                               "LOI [km / s]", "TLI + LOI [km / s]"], rows, refs, 3)]
         if assumed:
-            tables.append(ReportTable("lunar-assumptions", "What each budget assumes where the catalog "
-                                      "is silent", ["mission", "assumptions"], assumed))
+            tables.append(ReportTable("lunar-assumptions", "What each budget assumes where the "
+                                      "catalog is silent", ["mission", "assumptions"], assumed))
         with_orbit = [m for m in ms if m.orbit("Moon") is not None]
-        pairs = [(a, b) for i, a in enumerate(with_orbit) for b in with_orbit[i + 1:] if a.agency != b.agency]
+        pairs = [(a, b) for i, a in enumerate(with_orbit) for b in with_orbit[i + 1:]
+                 if a.agency != b.agency]
         for a, b in pairs[:2]:
-            r = compare(a.name, b.name, catalog=self.cat)
+            r = compare_lunar(a, b, catalog=self.cat)
             tables.append(ReportTable.quantities(
-                f"lunar-{_slug(a.name)}-{_slug(b.name)}", f"{a.name} and {b.name} in lunar orbit", r,
-                keys=["a_lunar_inclination", "b_lunar_inclination", "min_plane_angle", "max_plane_angle",
-                      "plane_change_dv", "a_total_dv", "b_total_dv"], names={"a": a.name, "b": b.name}))
+                f"lunar-{_slug(a.name)}-{_slug(b.name)}", f"{a.name} and {b.name} in lunar orbit",
+                r, keys=_LUNAR_PAIR_KEYS, names={"A": a.name, "B": b.name}))
         figs = []
         if ms:
             from .figures import porkchop, transfer_families_figure
 
-            figs.append(_figure("Transfer families: Δv against time of flight, with the catalog's missions",
+            figs.append(_figure("Transfer families: Δv against time of flight, with the "
+                                "catalog's missions",
                                 lambda: transfer_families_figure(self.cat, ms)))
             flown = [m for m in ms if m.launch_date is not None and m.launch_site is not None]
             if flown:
                 m = flown[0]
                 with _quiet():
                     pfig, best = porkchop(lunar=m.name, top=3, catalog=self.cat, at=self.at)
-                figs.append(FigureRef(f"{m.name}: Earth–Moon transfers in the four weeks from a week "
+                figs.append(FigureRef(f"{m.name}: Earth–Moon transfers in the four weeks from a "
+                                      "week "
                                       "before its launch date", embed_png(pfig)))
                 tables.append(ReportTable.from_table(
-                    f"lunar-porkchop-{_slug(m.name)}", f"{m.name}: cheapest departures in that month", best,
+                    f"lunar-porkchop-{_slug(m.name)}",
+                    f"{m.name}: cheapest departures in that month", best,
                     labels={"tof": "time of flight", "tli_dv": "TLI", "loi_dv": "LOI",
                             "total_dv": "TLI + LOI", "in_plane": "in plane"}))
-        lead = ["How each lunar mission gets to the Moon and what the trip costs from its own launch site: a "
-                "patched-conic TLI from a 200 km parking orbit and a capture burn into the catalog's lunar "
+        lead = ["How each lunar mission gets to the Moon and what the trip costs from its own "
+                "launch site: a patched-conic TLI from a 200 km parking orbit and a capture burn "
+                "into the catalog's lunar "
                 "orbit (100 km circular where none is given)."]
         return Section("lunar", "Lunar transfer profiles and budgets", lead, tables, figs)
 
@@ -470,9 +557,11 @@ class _Builder:
                                      labels={"first_planned": "first planned", "launch_or_plan":
                                              "launch (or current plan)"})
         self.facts["slips"] = st
-        fig = _figure("Announced against actual launch dates; the vertical line marks the analysis date",
+        fig = _figure("Announced against actual launch dates; the vertical line marks the "
+                      "analysis date",
                       lambda: timeline_figure(self.cat, self.selection, at=self.at))
-        lead = ["Each line runs from the day a launch date was announced to the date it named; stars are "
+        lead = ["Each line runs from the day a launch date was announced to the date it named; "
+                "stars are "
                 "launches, a cross a launch that failed, an open diamond the current plan."]
         return Section("timeline", "Announced against actual dates", lead, [tab], [fig])
 
@@ -490,34 +579,47 @@ class _Builder:
             refs.append(self.cites.refs([*m.sources, *sorted(m.source_keys() - set(m.sources))]))
         lead = [f"{len(ms)} of {len(self.cat.missions)} missions in the catalog"
                 + (" (narrowed with --missions)" if self.selection is not None else "")
-                + f"; {len(self.cat.sites)} launch sites and {len(self.cat.vehicles)} launchers, stages and "
-                "spacecraft. Every fact cites a source: the numbers in the last column point at the source "
+                + f"; {len(self.cat.sites)} launch sites and {len(self.cat.vehicles)} launchers, "
+                "stages and spacecraft. Every fact cites a source: the numbers in the last column "
+                "point at the source "
                 "list below."]
-        cols = ["mission", "agency", "kind", "status", "target", "launch (or plan)", "site", "vehicle",
+        cols = ["mission", "agency", "kind", "status", "target", "launch (or plan)", "site",
+                "vehicle",
                 "orbit inclination [deg]", "orbit around"]
-        return Section("catalog", "The catalog", lead, [ReportTable("catalog-missions", "Missions", cols, rows, refs)])
+        return Section("catalog", "The catalog", lead,
+                       [ReportTable("catalog-missions", "Missions", cols, rows, refs)])
 
     def sources(self) -> Section:
         return Section("sources", "Sources", [
-            "Every source cited in this report, numbered in order of first citation. Seed texts are quoted "
+            "Every source cited in this report, numbered in order of first citation. Seed texts "
+            "are quoted "
             "verbatim from seeds/."], sources=self.cites.items())
 
     # -- the findings, from the numbers above --
     def findings(self) -> Section:
         rows, lead = [], []
         f = self.facts
+        sets = sorted(self.inputs.values(), key=lambda i: i.name)
+        if sets:
+            lead.append(f"Station numbers are as of the analysis date "
+                        f"{self.at.utc.isot[:10]}, from the element sets of "
+                        + " and ".join(f"{i.name} ({i.epoch.utc.isot[:10]})" for i in sets)
+                        + (" (see the warning above: some are old)." if self.warnings else "."))
         if "stations" in f:
             na, nb, res = f["stations"]
-            lo = result_value(res, "min_plane_angle").to_value(u.deg)
-            hi = result_value(res, "max_plane_angle").to_value(u.deg)
-            cycle = result_value(res, "node_cycle").to_value(u.day)
-            dv = result_value(res, "plane_change_dv").to_value(_KMS)
+            lo = res.min_plane_angle.to_value(u.deg)
+            hi = res.max_plane_angle.to_value(u.deg)
+            cycle = res.node_cycle.to_value(u.day) if res.node_cycle is not None else math.nan
+            dv = (res.plane_change_dv.to_value(_KMS) if res.plane_change_dv is not None
+                  else math.nan)
             rows += [[f"{na}–{nb}: smallest plane angle", lo, "deg", "at node alignment"],
                      [f"{na}–{nb}: largest plane angle", hi, "deg", "at node opposition"],
                      [f"{na}–{nb}: node cycle", cycle, "d", "J2 relative node drift"],
-                     [f"{na}–{nb}: smallest plane change", dv, "km / s", "at the lower station's speed"]]
-            lead.append(f"The {na} and {nb} orbit planes are never closer than {lo:.2f}° and drift as far "
-                        f"apart as {hi:.2f}° over a {cycle:.1f}-day cycle, so a move between them costs at "
+                     [f"{na}–{nb}: smallest plane change", dv, "km / s",
+                      "at the lower station's speed"]]
+            lead.append(f"The {na} and {nb} orbit planes are never closer than {lo:.2f}° and "
+                        f"drift as far apart as {hi:.2f}° over a {cycle:.1f}-day cycle, so a move "
+                        f"between them costs at "
                         f"least {dv:.2f} km/s.")
         best = f.get("best_transfer")
         if best is not None and len(best):
@@ -526,7 +628,8 @@ class _Builder:
             tof = float(_first(best, "tof").to_value(u.min))
             rows.append([f"Cheapest {na} → {nb} transfer", dvt, "km / s",
                          f"departs {dep} UTC, {tof:.0f} min flight"])
-            lead.append(f"The cheapest two-impulse {na} → {nb} transfer found departs {dep} UTC and costs "
+            lead.append(f"The cheapest two-impulse {na} → {nb} transfer found departs {dep} UTC "
+                        "and costs "
                         f"{dvt:.2f} km/s.")
         dog = [d for d in f.get("dogleg", []) if not d[4]]
         direct = [d for d in f.get("dogleg", []) if d[4]]
@@ -547,7 +650,8 @@ class _Builder:
         st = f.get("slips")
         if st is not None and len(st):
             slips = sorted(((float(s.to_value(u.yr)), str(m), str(p), str(a)) for s, m, p, a in
-                            zip(st["slip"], st["mission"], st["first_planned"], st["launch_or_plan"])
+                            zip(st["slip"], st["mission"], st["first_planned"],
+                                st["launch_or_plan"])
                             if np.isfinite(s.to_value(u.yr))), reverse=True)[:3]
             for y, m, p, a in slips:
                 rows.append([f"{m}: slip", y, "yr", f"first planned {p}, now {_date_text(a)}"])
@@ -560,29 +664,25 @@ class _Builder:
         return Section("findings", "Key findings", lead, [tab] if rows else [])
 
 
-_STATION_KEYS = ["a_inclination", "b_inclination", "a_altitude", "b_altitude", "min_plane_angle",
-                 "max_plane_angle", "relative_node_drift", "node_cycle", "lower_orbit_speed",
-                 "plane_change_dv", "plane_change_dv_max", "plane_angle_at_epoch", "next_alignment",
-                 "next_opposition",
-                 # names a Result may use
-                 "inclination_a", "inclination_b", "altitude_a", "altitude_b"]
+#: The rows of a lunar pair's table (LunarPairComparison labels; "A"/"B" become the names).
+_LUNAR_PAIR_KEYS = ["lunar inclination A", "lunar inclination B", "smallest plane angle",
+                    "largest plane angle", "plane change at smallest angle", "TLI + LOI Δv A",
+                    "TLI + LOI Δv B"]
 
 
 def _lunar_budget(m, cat) -> dict:
-    """One mission's TLI + LOI budget as a dict: today's ``missions.compare.lunar_budget``, or
-    ``missions.lunar_profiles.transfer_budget`` (a TransferProfile result) where that exists."""
-    from . import compare as _compare
+    """Return one mission's TLI + LOI budget (:func:`missions.lunar_profiles.transfer_budget`).
 
-    if not hasattr(_compare, "lunar_budget"):
-        from .lunar_profiles import transfer_budget
+    A dict of the fields the lunar table shows.
+    """
+    from .lunar_profiles import transfer_budget
 
-        p = transfer_budget(m, cat)
-        return {"transfer_kind": p.transfer_kind, "launch_site": p.launch_site,
-                "parking_inclination": p.parking_inclination, "lunar_orbit": p.lunar_orbit,
-                "budget_tof": p.tof, "moon_model": p.moon_model, "tli_dv": p.tli_dv,
-                "loi_dv": p.loi_dv, "total_dv": p.total_dv,
-                "assumptions": "; ".join(p.assumptions) if p.assumptions else ""}
-    return _compare.lunar_budget(m, cat)
+    p = transfer_budget(m, cat)
+    return {"transfer_kind": p.transfer_kind, "launch_site": p.launch_site,
+            "parking_inclination": p.parking_inclination, "lunar_orbit": p.lunar_orbit,
+            "budget_tof": p.tof, "moon_model": p.moon_model, "tli_dv": p.tli_dv,
+            "loi_dv": p.loi_dv, "total_dv": p.total_dv,
+            "assumptions": "; ".join(p.assumptions) if p.assumptions else ""}
 
 
 def _first(table, name):
@@ -594,8 +694,11 @@ def _first(table, name):
 
 
 def _date_text(text: str) -> str:
-    """A catalog date as text: an ISO date-time cut to the day, "2033 (plan)" as "planned for
-    2033", anything else as it is."""
+    """Return a catalog date as text.
+
+    An ISO date-time is cut to the day, "2033 (plan)" becomes "planned for 2033", anything
+    else stays as it is.
+    """
     if text.endswith(" (plan)"):
         return f"planned for {text[:-7]}"
     return text[:10] if len(text) > 10 and text[10] == "T" else text
@@ -620,19 +723,45 @@ def _as_note(text):
     return text[0].upper() + text[1:] + ("" if text.endswith(".") else ".") if text else text
 
 
-def build_sections(cat, selection=None, *, at=None, on_section=None) -> list[Section]:
-    """Every section of the report, in page order (:data:`SECTION_IDS`).
+def build_sections(cat, selection=None, *, at=None, elements=None, on_section=None) -> Sections:
+    """Return every section of the report, in page order (:data:`SECTION_IDS`).
 
     The analyses are computed first (the findings quote their numbers), in page order so that
-    the sources are numbered as the reader meets them; ``on_section(id)`` is called before each.
+    the sources are numbered as the reader meets them; ``on_section(id)`` is called before
+    each.
+
+    Parameters
+    ----------
+    cat : missions.Catalog
+    selection : list of mission records, optional
+        Narrows the sections (see :func:`missions.report.build_report`).
+    at : Time or str, optional
+        The analysis date (default now, UTC): every station analysis uses the element sets
+        nearest it and starts from it; time plots mark it.
+    elements : None, path, list of paths or orbits.history.Histories
+        See :func:`missions.subjects.element_histories`.
+    on_section : callable, optional
+
+    Returns
+    -------
+    Sections
+        The list of :class:`Section`, with ``analysis_date``, ``inputs`` (every element set
+        used) and ``warnings`` (the stale-elements messages of the results).
     """
-    b = _Builder(cat, selection, at)
+    from .subjects import analysis_time
+
+    t = analysis_time(at)
+    b = _Builder(cat, selection, t, elements)
+    for sub in b.subjects():
+        b.used(inputs=[sub.input] if sub.input is not None else (), warnings=sub.warnings)
     built = {}
-    for sid in ("stations", "sites", "windows", "lunar", "timeline", "catalog", "findings", "sources"):
+    for sid in ("stations", "sites", "windows", "lunar", "timeline", "catalog", "findings",
+                "sources"):
         if on_section is not None:
             on_section(sid)
         built[sid] = getattr(b, sid)()
-    return [built[s] for s in SECTION_IDS]
+    return Sections([built[s] for s in SECTION_IDS], analysis_date=t,
+                    inputs=b.inputs.values(), warnings=b.warnings)
 
 
 __all__ += ["DEFAULT_STATIONS", "SITE_STATION_PAIRS"]

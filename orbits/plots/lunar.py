@@ -14,7 +14,13 @@ import numpy as np
 from astropy import units as u
 
 from orbits._validation import as_value
-from orbits.plots.style import SERIES_COLORS, agency_color, new_figure, note_source
+from orbits.plots.style import (
+    OKABE_ITO,
+    SERIES_COLORS,
+    agency_color,
+    new_figure,
+    note_source,
+)
 
 __all__ = [
     "DEFAULT_FAMILY_BOXES",
@@ -171,8 +177,22 @@ def transfer_family_chart(
     return fig
 
 
+def _mark_day(ax, t0, when, last):
+    """Mark ``when`` on an axis of days after ``t0`` (if within [0, ``last``])."""
+    from orbits._validation import as_time
+
+    x = float((as_time(when, "analysis_date") - t0).to_value(u.day))
+    if 0.0 <= x <= last:
+        col = OKABE_ITO["reddish_purple"]
+        ax.axvline(x, color=col, lw=1.2, zorder=3)
+        ax.annotate(f"analysis date {as_time(when, 'analysis_date').utc.isot[:10]}", (x, 1.0),
+                    xycoords=("data", "axes fraction"), xytext=(3, -2),
+                    textcoords="offset points", va="top", ha="left", fontsize=7, color=col)
+
+
 def porkchop_figure(
-    porkchop, quantity: str = "total_dv", levels=None, title: str | None = None, *, span=1.5 * _KMS
+    porkchop, quantity: str = "total_dv", levels=None, title: str | None = None, *,
+    span=1.5 * _KMS, analysis_date=None,
 ):
     """Plot a :class:`orbits.lunar.LunarPorkchop` grid as contours.
 
@@ -181,6 +201,8 @@ def porkchop_figure(
     ``quantity``: 'total_dv', 'tli_dv', 'loi_dv' or 'v_inf'. The colour scale runs from the
     grid's minimum to the minimum + ``span`` (default 1.5 km/s, the useful range: anything
     dearer is one saturated colour, marked on the colour bar), unless ``levels`` are given.
+    ``analysis_date`` (Time or ISO string), when inside the departure span, is marked with a
+    labelled vertical line ("analysis date YYYY-MM-DD").
     """
     from matplotlib.lines import Line2D
 
@@ -263,6 +285,8 @@ def porkchop_figure(
         )
     ax.set_xlabel(f"departure [day after {porkchop.departures[0].utc.isot[:10]}]")
     ax.set_ylabel("time of flight [day]")
+    if analysis_date is not None:
+        _mark_day(ax, porkchop.departures[0], analysis_date, days[-1])
     ax.set_title(
         title
         or f"Lunar porkchop, parking orbit i = {porkchop.parking_inclination.to_value(u.deg):.1f}°",

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import numpy as np
 from astropy import units as u
-from astropy.table import QTable
+from astropy.table import QTable, Table
 from matplotlib import patheffects
 
 from .._validation import as_value
@@ -35,7 +35,8 @@ def _mapping(value, name):
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise ArgumentTypeError(f"{name} must be a mapping name -> value, got {type(value).__name__}")
+        raise ArgumentTypeError(f"{name} must be a mapping name -> value, got "
+                                f"{type(value).__name__}")
     return dict(value)
 
 
@@ -130,28 +131,43 @@ def reachable_inclinations(sites, stations=None, *, corridors=None, agencies=Non
     return fig
 
 
+#: The columns plane_history draws -> the labels a PlaneAngleHistory's ``to_table()`` gives.
+_HISTORY_COLUMNS = {"time": "time", "delta_raan": "node difference", "plane_angle": "plane angle"}
+
+
+def _plane_history_table(history) -> QTable:
+    """Return ``history`` as a QTable with columns ``time``, ``delta_raan``, ``plane_angle``."""
+    names = tuple(_HISTORY_COLUMNS)
+    if isinstance(history, Table):
+        cols = set(history.colnames)
+        if set(names) <= cols:
+            return QTable({n: history[n] for n in names})
+        if set(_HISTORY_COLUMNS.values()) <= cols:  # a PlaneAngleHistory's to_table()
+            return QTable({n: history[label] for n, label in _HISTORY_COLUMNS.items()})
+    elif all(hasattr(history, n) for n in names):  # a PlaneAngleHistory result: its fields
+        return QTable({n: getattr(history, n) for n in names})
+    raise ArgumentTypeError("history must be what orbits.plane_angle_history returns "
+                            "(a PlaneAngleHistory with time, delta_raan, plane_angle) or a "
+                            f"QTable with those columns, got {type(history).__name__}")
+
+
 def plane_history(history, *, labels=("orbit 1", "orbit 2"), speed=None, alignments=None,
                   source="TLE mean elements; first-order J2 node drift"):
     """Node difference, plane angle (and optionally plane-change Δv) over time.
 
     Parameters
     ----------
-    history : the result of :func:`orbits.plane_angle_history` (a QTable with columns, or a
-        result with fields, ``time``, ``delta_raan``, ``plane_angle``)
+    history : orbits.precession.PlaneAngleHistory or QTable
+        What :func:`orbits.plane_angle_history` returns (fields ``time``, ``delta_raan``,
+        ``plane_angle``), its ``to_table()`` (columns labelled "time", "node difference",
+        "plane angle") or a QTable with the field names as columns.
     labels : names of the two orbits
     speed : Quantity (speed), optional
         Orbital speed for a third panel with the impulsive plane-change cost
         ``2 v sin(angle/2)``.
     alignments : :class:`orbits.precession.PlaneAlignments`, optional, marks the events
     """
-    names = ("time", "delta_raan", "plane_angle")
-    if isinstance(history, QTable) and set(names) <= set(history.colnames):
-        pass
-    elif all(hasattr(history, n) for n in names):  # a PlaneAngleHistory result: its fields
-        history = QTable({n: getattr(history, n) for n in names})
-    else:
-        raise ArgumentTypeError("history must be what orbits.plane_angle_history returns "
-                                "(time, delta_raan, plane_angle)")
+    history = _plane_history_table(history)
     n = 3 if speed is not None else 2
     fig, axes = new_figure(n, 1, sharex=True, figsize=(8.5, 2.6 * n + 0.6))
     t = history["time"].to_datetime()

@@ -61,7 +61,8 @@ def porkchop_figure(
     from matplotlib import patheffects
 
     if not hasattr(result, "dv_total") or not hasattr(result, "best"):
-        raise ArgumentTypeError(f"result must be a StationTransferResult, got {type(result).__name__}")
+        raise ArgumentTypeError(f"result must be a StationTransferResult, got "
+                                f"{type(result).__name__}")
     if isinstance(n_best, bool) or not isinstance(n_best, (int, np.integer)) or n_best < 0:
         raise ArgumentError(f"n_best must be an integer >= 0, got {n_best!r}")
     dv = result.dv_total.to_value(u.km / u.s)

@@ -74,7 +74,7 @@ def style():
 
 
 def new_figure(nrows: int = 1, ncols: int = 1, **kwargs):
-    """A Figure (not attached to pyplot) and its axes, in the toolkit's style."""
+    """Return a Figure (not attached to pyplot) and its axes, in the toolkit's style."""
     with style():
         fig = Figure(figsize=kwargs.pop("figsize", RC["figure.figsize"]), layout="constrained")
         axes = fig.subplots(nrows, ncols, **kwargs)
@@ -117,11 +117,13 @@ def _has_date_axis(ax) -> bool:
     import matplotlib.dates as mdates
 
     fmt = ax.xaxis.get_major_formatter()
-    return isinstance(fmt, (mdates.DateFormatter, mdates.AutoDateFormatter, mdates.ConciseDateFormatter))
+    return isinstance(fmt, (mdates.DateFormatter, mdates.AutoDateFormatter,
+                            mdates.ConciseDateFormatter))
 
 
-def mark_date(fig: Figure, when, label: str = "analysis date", *, decimal_year: bool = False) -> bool:
-    """Mark a date (astropy ``Time``) with a thin vertical line on every date axis of ``fig``.
+def mark_date(fig: Figure, when, label: str = "analysis date", *,
+              decimal_year: bool = False) -> bool:
+    """Mark a date (astropy ``Time`` or ISO string) with a thin line on every date axis of ``fig``.
 
     ``decimal_year=True``: the x axes are in decimal years (e.g. a timeline), not
     matplotlib dates.
@@ -131,7 +133,12 @@ def mark_date(fig: Figure, when, label: str = "analysis date", *, decimal_year: 
     lies outside every date axis (nothing is drawn then, so the axes keep their limits).
     """
     import matplotlib.dates as mdates
+    from astropy.time import Time
 
+    if not isinstance(when, Time):
+        from orbits._validation import as_time
+
+        when = as_time(when, "when")
     x = float(when.utc.decimalyear) if decimal_year else mdates.date2num(when.utc.datetime)
     drawn = False
     for ax in fig.axes:
@@ -144,7 +151,8 @@ def mark_date(fig: Figure, when, label: str = "analysis date", *, decimal_year: 
             continue
         ax.axvline(x, color=OKABE_ITO["reddish_purple"], lw=1.2, ls="-", zorder=1)
         if not drawn:
-            ax.annotate(f"{label} {when.utc.isot[:10]}", (x, 1.0), xycoords=("data", "axes fraction"),
+            ax.annotate(f"{label} {when.utc.isot[:10]}", (x, 1.0),
+                        xycoords=("data", "axes fraction"),
                         xytext=(3, -2), textcoords="offset points", va="top", ha="left",
                         fontsize=7, color=OKABE_ITO["reddish_purple"])
         ax.set_xlim(lo, hi)

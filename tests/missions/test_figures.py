@@ -26,6 +26,12 @@ def cat():
     return load_catalog()
 
 
+@pytest.fixture(autouse=True)
+def no_user_cache(tmp_path, monkeypatch):
+    """Only the packaged element history: an empty user data directory."""
+    monkeypatch.setenv("MISSION_COMPARE_DATA", str(tmp_path))
+
+
 def test_registry_and_unknown_names(cat):
     assert set(FIGURE_NAMES) == {"sites", "plane-angle", "timeline", "transfer-families", "porkchop",
                                  "lunar-porkchop", "orbits-3d"}
@@ -91,10 +97,72 @@ def test_lunar_best_windows_are_separated():
 
 
 def test_time_axes_mark_the_analysis_date(cat):
-    """The plane-angle figure starts at the TLE epoch 2024-05-09 (seeds/authorities/
-    stations-2024-05-09.tle); a date inside its span gets a labelled vertical line."""
-    fig = figure("plane-angle", catalog=cat, at=Time("2024-08-01"))
+    """The plane-angle figure starts on the analysis date and marks it; so does the timeline."""
+    fig = figure("plane-angle", catalog=cat, at=Time("2025-11-20"))
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
-    assert "analysis date 2024-08-01" in texts
-    fig = figure("timeline", catalog=cat, at=Time("2024-05-09"))
+    assert "analysis date 2025-11-20" in texts
+    x0 = fig.axes[1].lines[0].get_xdata()[0]  # datetimes: the first point is the analysis date
+    assert x0.strftime("%Y-%m-%d %H:%M:%S") == "2025-11-20 00:00:00"
+    fig = figure("timeline", catalog=cat, at="2024-05-09")
     assert "analysis date 2024-05-09" in [t.get_text() for ax in fig.axes for t in ax.texts]
+    # Luna-25's catalog launch date 2023-08-10: its porkchop searches from a week before, so
+    # an analysis date of 2023-08-05 is inside the departure axis (days after 2023-08-03)
+    fig = figure("lunar-porkchop", catalog=cat, missions=["Luna-25"], at="2023-08-05")
+    ax = fig.axes[0]
+    assert "analysis date 2023-08-05" in [t.get_text() for t in ax.texts]
+    assert ax.get_xlabel() == "departure [day after 2023-08-03]"
+    assert any(list(ln.get_xdata()) == [2.0, 2.0] for ln in ax.lines)
+
+
+def test_plane_history_takes_the_plane_angle_history_result():
+    """orbits.plane_angle_history returns a PlaneAngleHistory result; plane_history draws it,
+    its to_table() and a QTable of its fields alike. The drawn angle is bounded by the
+    line-2 inclinations of seeds/authorities/stations-2024-05-09.tle: |i1 - i2| and i1 + i2."""
+    from matplotlib.figure import Figure
+
+    import orbits
+    from orbits.plots.planes import plane_history
+    from orbits.precession import PlaneAngleHistory
+    from orbits.tle import load_tles
+
+    tles = load_tles()
+    iss, css = tles["ISS (ZARYA)"], tles["CSS (TIANHE)"]
+    hist = orbits.plane_angle_history(iss, css, iss.epoch + np.linspace(0, 300, 50) * u.day)
+    assert isinstance(hist, PlaneAngleHistory)
+    as_qtable = QTable({n: getattr(hist, n) for n in ("time", "delta_raan", "plane_angle")})
+    for h in (hist, hist.to_table(), as_qtable):
+        fig = plane_history(h, labels=("ISS", "CSS"))
+        assert isinstance(fig, Figure)
+        y = fig.axes[1].lines[0].get_ydata()
+        np.testing.assert_allclose(y, hist.plane_angle.to_value(u.deg))
+        assert y.min() >= 51.6381 - 41.4681 - 1e-9 and y.max() <= 51.6381 + 41.4681 + 1e-9
+    with pytest.raises(ArgumentTypeError, match="PlaneAngleHistory"):
+        plane_history(QTable({"x": [1.0]}))
+
+
+def test_station_figures_use_the_elements_nearest_the_analysis_date(cat):
+    """The stations' inclinations drawn on the sites figure are those of the raw sets nearest
+    2025-11-20 in seeds/authorities/tle-history/ (ISS of 2025-12-02, Tianhe of 2025-11-01),
+    read straight from the files: epoch from line 1, columns 19-32; inclination from line 2,
+    columns 9-16."""
+    from datetime import datetime, timezone
+    from pathlib import Path
+
+    hist_dir = Path(__file__).resolve().parents[2] / "seeds" / "authorities" / "tle-history"
+    t = datetime(2025, 11, 20, tzinfo=timezone.utc)
+    expected = []
+    for f in ("iss-25544.tle", "tianhe-48274.tle"):
+        lines = [ln for ln in (hist_dir / f).read_text().splitlines() if ln.strip()]
+        best = None
+        for k in range(0, len(lines), 3):
+            l1, l2 = lines[k + 1], lines[k + 2]
+            yy, day = int(l1[18:20]), float(l1[20:32])
+            ep = datetime(2000 + yy, 1, 1, tzinfo=timezone.utc).timestamp() + (day - 1) * 86400
+            d = abs(ep - t.timestamp())
+            if best is None or d < best[0]:
+                best = (d, float(l2[8:16]))
+        expected.append(best[1])
+    fig = figure("sites", catalog=cat, at="2025-11-20")
+    ax = fig.axes[0]
+    drawn = sorted(ln.get_ydata()[0] for ln in ax.lines if list(ln.get_xdata()) == [0, 1])
+    np.testing.assert_allclose(drawn, sorted(expected))
