@@ -128,8 +128,11 @@ def _finite(x) -> bool:
 
 
 def _isot(t: Time):
-    """``t.utc.isot`` without ERFA's "dubious year" warnings: dates past the leap-second table
-    are judged (and warned about) by the analyses that produce them, not while printing."""
+    """Return ``t.utc.isot`` without ERFA's "dubious year" warnings.
+
+    Dates past the leap-second table are judged (and warned about) by the analyses that
+    produce them, not while printing.
+    """
     import warnings
 
     from erfa import ErfaWarning
@@ -260,6 +263,7 @@ class Result:
     title: ClassVar[str] = ""
 
     def __init_subclass__(cls, **kwargs):
+        """Wrap the subclass's own printing methods so they never leak ERFA warnings."""
         super().__init_subclass__(**kwargs)
         for name in _PRINTING:
             fn = cls.__dict__.get(name)
