@@ -382,6 +382,9 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
     )
     table = cat.to_table(missions)
     keep = ["name", "agency", "kind", "status", "target", "launch_date", "launch_site", "launch_vehicle", "inclination"]
+    if fmt == "json":  # stable keys (the column keys), not the display labels
+        click.echo(json.dumps(table[keep].rows(), indent=2, ensure_ascii=False))
+        return
     if fmt != "table":
         emit_any(table[keep], fmt)
         return
