@@ -27,12 +27,17 @@ class SuggestChoice(click.Choice):
         super().__init__(choices, case_sensitive=False)
 
     def convert(self, value, param, ctx):
+        """Return the matching choice, or fail naming the closest allowed values."""
         try:
             return super().convert(value, param, ctx)
         except click.BadParameter:
-            close = difflib.get_close_matches(str(value).lower(), [c.lower() for c in self.choices], n=3, cutoff=0.5)
+            close = difflib.get_close_matches(
+                str(value).lower(), [c.lower() for c in self.choices], n=3, cutoff=0.5
+            )
             hint = "; did you mean " + ", ".join(repr(c) for c in close) + "?" if close else ""
-            self.fail(f"{value!r} is not one of {', '.join(map(repr, self.choices))}{hint}", param, ctx)
+            self.fail(
+                f"{value!r} is not one of {', '.join(map(repr, self.choices))}{hint}", param, ctx
+            )
 
 
 FORMATS = SuggestChoice(["table", "json", "csv"])
@@ -62,9 +67,9 @@ def _cut(value, limit: int = 60) -> str:
 
 
 def _is_user_error(exc: BaseException) -> bool:
-    """True for the toolkit's own input errors, which the command line prints as one line.
+    """Tell whether ``exc`` is one of the toolkit's own input errors.
 
-    Anything else is a bug and keeps its traceback.
+    The command line prints those as one line; anything else is a bug and keeps its traceback.
     """
     from orbits.errors import ValidationError
 
@@ -99,6 +104,7 @@ class CatalogGroup(click.Group):
     """
 
     def invoke(self, ctx):
+        """Run the command; print an input error as one line and exit with status 2."""
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort):
@@ -110,6 +116,7 @@ class CatalogGroup(click.Group):
             ctx.exit(2)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Run the command line; usage errors become one line on stderr (``--debug``: raise)."""
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
         try:
@@ -155,8 +162,11 @@ def cli(ctx, extra, debug):
 
 
 def _analysis_options(*, propagator: bool = False):
-    """``--at DATE`` and ``--tle FILE`` (and optionally ``--propagator``) for commands that use
-    station element sets; they arrive as ``at``, ``tle`` (a tuple of paths), ``propagator``."""
+    """Add ``--at DATE``, ``--tle FILE`` (and optionally ``--propagator``) to a command.
+
+    For commands that use station element sets; the values arrive as ``at``, ``tle`` (a tuple
+    of paths) and ``propagator``.
+    """
 
     def deco(f):
         if propagator:
@@ -226,8 +236,11 @@ def _cell_text(val) -> str:
 
 
 def emit_any(obj, fmt: str) -> None:
-    """Print a Result (:func:`emit_result`) or a QTable: text fitting 100 columns, JSON
-    records or CSV from :func:`table_csv` (every digit, units in the header, blanks)."""
+    """Print a Result (:func:`emit_result`) or a QTable.
+
+    As text fitting 100 columns, JSON records or CSV from :func:`table_csv` (every digit, units
+    in the header, blanks).
+    """
     if hasattr(obj, "to_table") and hasattr(obj, "to_dict"):
         emit_result(obj, fmt)
     elif fmt == "csv":
@@ -237,14 +250,18 @@ def emit_any(obj, fmt: str) -> None:
 
 
 def text_table(table, *, width: int = 100, units: bool = True) -> str:
-    """A QTable as aligned text of at most ``width`` columns: units in the header, rounded
-    numbers, blanks for missing values; the widest text columns are cut (``...``) to fit."""
+    """Lay out a QTable as aligned text of at most ``width`` columns.
+
+    Units go in the header, numbers are rounded, missing values are blank; the widest text
+    columns are cut (``...``) to fit.
+    """
     from astropy import units as u
 
     headers, cells = [], []
     for name in table.colnames:
         col = table[name]
-        unit = col.unit.to_string() if units and isinstance(col, u.Quantity) and col.unit != u.one else ""
+        has_unit = units and isinstance(col, u.Quantity) and col.unit != u.one
+        unit = col.unit.to_string() if has_unit else ""
         headers.append(f"{name} ({unit})" if unit else name)
         if isinstance(col, u.Quantity):
             cells.append([_cell_text(v) for v in col.value])
@@ -258,9 +275,13 @@ def fit_columns(headers, cells, *, width: int = 100, keep=(0,), sep: str = "  ")
 
     When the table is too wide, columns are narrowed one character at a time where that cuts
     the fewest cells (so a single long name is cut with ``...`` before a whole column is);
-    the columns in ``keep`` (default the first, the names) are never cut."""
+    the columns in ``keep`` (default the first, the names) are never cut.
+    """
     widths = [max([len(h)] + [len(c) for c in col]) for h, col in zip(headers, cells)]
-    floor = [w if i in keep else min(w, max(len(h), 6)) for i, (h, w) in enumerate(zip(headers, widths))]
+    floor = [
+        w if i in keep else min(w, max(len(h), 6))
+        for i, (h, w) in enumerate(zip(headers, widths))
+    ]
     while sum(widths) + len(sep) * (len(widths) - 1) > width:
         shrinkable = [i for i in range(len(widths)) if widths[i] > floor[i]]
         if not shrinkable:
@@ -294,8 +315,11 @@ def wrap_lines(text: str, width: int = 100) -> str:
 
 
 def emit_result(result, fmt: str) -> None:
-    """Print an analysis result (:class:`orbits.results.Result`): rounded labelled text,
-    JSON from ``to_dict()`` (every digit) or CSV from ``to_table()`` (units in the header)."""
+    """Print an analysis result (:class:`orbits.results.Result`).
+
+    As rounded labelled text, JSON from ``to_dict()`` (every digit) or CSV from ``to_table()``
+    (units in the header).
+    """
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     elif fmt == "csv":
@@ -307,8 +331,10 @@ def emit_result(result, fmt: str) -> None:
 
 
 def table_csv(table) -> str:
-    """CSV text of a QTable: every digit, units in the header (``azimuth [deg]``), blanks
-    for missing values."""
+    """Write a QTable as CSV text.
+
+    Every digit is kept, units go in the header (``azimuth [deg]``), missing values are blank.
+    """
     import csv
     import io
     import math
@@ -326,7 +352,9 @@ def table_csv(table) -> str:
         if isinstance(col, Time):
             columns.append(col.utc.isot.tolist())
         elif isinstance(col, u.Quantity):
-            columns.append(["" if not math.isfinite(v) else repr(float(v)) for v in col.value.ravel()])
+            columns.append(
+                ["" if not math.isfinite(v) else repr(float(v)) for v in col.value.ravel()]
+            )
         else:
             vals = []
             for v in col.tolist():
@@ -368,8 +396,12 @@ def table_to_records(table) -> list[dict]:
 
 
 @cli.command("list")
-@click.option("--agency", multiple=True, help="Only these agencies (Roscosmos, CNSA, CMSA, NASA ...).")
-@click.option("--status", multiple=True, help="flown, operating, failed, planned, cancelled, deorbited.")
+@click.option(
+    "--agency", multiple=True, help="Only these agencies (Roscosmos, CNSA, CMSA, NASA ...)."
+)
+@click.option(
+    "--status", multiple=True, help="flown, operating, failed, planned, cancelled, deorbited."
+)
 @click.option("--kind", multiple=True, help="orbiter, lander, sample return, relay, station ...")
 @click.option("--target", multiple=True, help="Earth or Moon.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
@@ -381,7 +413,10 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
         agency=agency or None, status=status or None, kind=kind or None, target=target or None
     )
     table = cat.to_table(missions)
-    keep = ["name", "agency", "kind", "status", "target", "launch_date", "launch_site", "launch_vehicle", "inclination"]
+    keep = [
+        "name", "agency", "kind", "status", "target", "launch_date", "launch_site",
+        "launch_vehicle", "inclination",
+    ]
     if fmt == "json":  # stable keys (the column keys), not the display labels
         click.echo(json.dumps(table[keep].rows(), indent=2, ensure_ascii=False))
         return
@@ -407,7 +442,9 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
 
 @cli.command("show")
 @click.argument("name", callback=_check_name)
-@click.option("--format", "fmt", type=SuggestChoice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=SuggestChoice(["text", "json"]), default="text", show_default=True
+)
 @click.pass_context
 def show_cmd(ctx, name, fmt):
     """Show one mission, launch site or vehicle with every fact and its source."""
@@ -459,12 +496,14 @@ def compare_cmd(ctx, a, b, fmt, at, tle, propagator):
 @click.argument("site", callback=_check_name)
 @click.argument("station", callback=_check_name)
 @click.option("--start", default=None, callback=_check_date,
-              help="First day (UTC, YYYY-MM-DD[THH:MM]); default: midnight of the analysis date.")
-@click.option("--days", type=click.FloatRange(min=0, min_open=True, max=60), default=7.0, show_default=True,
-              help="Length of the search, days.")
+              help="First day (UTC, YYYY-MM-DD[THH:MM]); default: midnight of the analysis "
+                   "date.")
+@click.option("--days", type=click.FloatRange(min=0, min_open=True, max=60), default=7.0,
+              show_default=True, help="Length of the search, days.")
 @click.option("--vehicle", default=None, callback=_check_name,
-              help="Predict launch times for this launcher (Soyuz-2.1a, Long March 2F, Long March 7, "
-                   "Long March 5B): ascent lead and phasing drift added to the in-plane instant.")
+              help="Predict launch times for this launcher (Soyuz-2.1a, Long March 2F, "
+                   "Long March 7, Long March 5B): ascent lead and phasing drift added to the "
+                   "in-plane instant.")
 @click.option("--profile", default=None, callback=_check_name,
               help="Rendezvous profile with --vehicle: two-orbit, four-orbit, two-day, chinese-2h, "
                    "chinese-3h, chinese-3.5h, chinese-6.5h, chinese-8h, chinese-module-13h.")
@@ -489,8 +528,9 @@ def windows_cmd(ctx, site, station, start, days, vehicle, profile, fmt, at, tle,
         return
     from .comparisons.launch_windows import station_launch_windows
 
-    emit_result(station_launch_windows(site, station, start=start, days=days, catalog=_catalog(ctx),
-                                       at=at, elements=_elements(tle), propagator=propagator), fmt)
+    emit_result(station_launch_windows(site, station, start=start, days=days,
+                                       catalog=_catalog(ctx), at=at, elements=_elements(tle),
+                                       propagator=propagator), fmt)
 
 
 def _predicted_launches(site, station, vehicle, profile, start, days, at, tle, cat):
@@ -511,15 +551,19 @@ def _predicted_launches(site, station, vehicle, profile, start, days, at, tle, c
 
 @cli.command("porkchop")
 @click.argument("names", nargs=-1, callback=_check_name)
-@click.option("--lunar", "lunar", default=None, callback=_check_name, metavar="MISSION", help="Earth-Moon porkchop for this lunar mission.")
+@click.option("--lunar", "lunar", default=None, callback=_check_name, metavar="MISSION",
+              help="Earth-Moon porkchop for this lunar mission.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Figure file (.png, .svg or .pdf); default porkchop.png.")
-@click.option("--start", default=None, help="First departure (UTC date); default: the stations' span centred on their next "
-                   "node alignment (smallest plane angle), or a week before a lunar mission's launch.")
+@click.option("--start", default=None,
+              help="First departure (UTC date); default: the stations' span centred on their "
+                   "next node alignment (smallest plane angle), or a week before a lunar "
+                   "mission's launch.")
 @click.option("--days", type=click.FloatRange(min=0, min_open=True, max=120), default=None,
               help="Span of departure dates, days (stations: default 12, one full cycle of the "
                    "stations' relative phase).")
-@click.option("--top", type=click.IntRange(min=1, max=100), default=5, show_default=True, help="Best windows to print.")
+@click.option("--top", type=click.IntRange(min=1, max=100), default=5, show_default=True,
+              help="Best windows to print.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @_analysis_options()
 @click.pass_context
@@ -534,11 +578,13 @@ def porkchop_cmd(ctx, names, lunar, out, start, days, top, fmt, at, tle):
     from .figures import porkchop
 
     if lunar is not None and names:
-        raise ArgumentError(f"porkchop takes either two station names or --lunar MISSION, got both {names!r} and --lunar {lunar!r}")
+        raise ArgumentError(f"porkchop takes either two station names or --lunar MISSION, "
+                            f"got both {names!r} and --lunar {lunar!r}")
     if lunar is None and len(names) != 2:
-        raise ArgumentError(f"porkchop needs two station names (e.g. ISS \"Chinese space station\") or --lunar MISSION, got {len(names)} name(s)")
-    fig, best = porkchop(names, lunar=lunar, start=start, days=days, top=top, catalog=_catalog(ctx),
-                         at=at, elements=_elements(tle))
+        raise ArgumentError(f"porkchop needs two station names (e.g. ISS \"Chinese space "
+                            f"station\") or --lunar MISSION, got {len(names)} name(s)")
+    fig, best = porkchop(names, lunar=lunar, start=start, days=days, top=top,
+                         catalog=_catalog(ctx), at=at, elements=_elements(tle))
     path = _save(fig, out or "porkchop.png")
     emit_any(best, fmt)
     click.echo(f"wrote {path}", err=True)
@@ -548,12 +594,16 @@ def porkchop_cmd(ctx, names, lunar, out, start, days, top, fmt, at, tle):
 @click.argument("name", callback=_check_name)
 @click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
               help="Figure file: .png, .svg or .pdf (orbits-3d: .html, interactive).")
-@click.option("--missions", "selection", default=None, help="Comma-separated missions to include (timeline, transfer-families).")
+@click.option("--missions", "selection", default=None,
+              help="Comma-separated missions to include (timeline, transfer-families).")
 @_analysis_options()
 @click.pass_context
 def plot_cmd(ctx, name, out, selection, at, tle):
-    """Write one figure by NAME: sites, plane-angle, timeline, transfer-families, porkchop,
-    lunar-porkchop, orbits-3d (interactive HTML)."""
+    """Write one figure by NAME.
+
+    NAME is one of: sites, plane-angle, timeline, transfer-families, porkchop, lunar-porkchop,
+    orbits-3d (interactive HTML).
+    """
     from pathlib import Path
 
     from orbits.errors import ArgumentError
@@ -571,8 +621,10 @@ def plot_cmd(ctx, name, out, selection, at, tle):
 
 
 @cli.command("report")
-@click.option("--out", "out", type=click.Path(file_okay=False), required=True, help="Directory for index.html (created if missing).")
-@click.option("--missions", "selection", default=None, help="Comma-separated mission names to narrow the report to.")
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True,
+              help="Directory for index.html (created if missing).")
+@click.option("--missions", "selection", default=None,
+              help="Comma-separated mission names to narrow the report to.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @_analysis_options()
 @click.pass_context
@@ -592,7 +644,9 @@ def _selection(text):
 
     names = [n.strip() for n in text.split(",") if n.strip()]
     if not names:
-        raise ArgumentError(f"--missions must list mission names separated by commas, got {_cut(text)}")
+        raise ArgumentError(
+            f"--missions must list mission names separated by commas, got {_cut(text)}"
+        )
     for n in names:
         if len(n) > MAX_NAME_LENGTH:
             raise ArgumentError(f"--missions: {_cut(n)} is {len(n):,} characters long; names have "

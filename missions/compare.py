@@ -43,8 +43,9 @@ __all__ = ["PAIRINGS", "Subject", "analysis_time", "compare", "element_histories
 
 
 def compare(a: str, b: str, *, catalog=None, at=None, elements=None, propagator="secular"):
-    """Compare two missions, stations or sites as of the analysis date ``at``; see the module
-    docstring for the pairings.
+    """Compare two missions, stations or sites as of the analysis date ``at``.
+
+    See the module docstring for the pairings.
 
     Parameters
     ----------
@@ -124,9 +125,12 @@ def compare(a: str, b: str, *, catalog=None, at=None, elements=None, propagator=
 
 
 def _install_callable_module():
-    """``missions.compare`` names both this submodule and its function: once the submodule
+    """Make this module callable, forwarding calls to :func:`compare`.
+
+    ``missions.compare`` names both this submodule and its function: once the submodule
     is imported the package attribute is the module, so the module forwards calls to the
-    function and ``missions.compare("ISS", "CSS")`` works either way (as ``orbits.lambert``)."""
+    function and ``missions.compare("ISS", "CSS")`` works either way (as ``orbits.lambert``).
+    """
     import sys
     import types
 

@@ -1,4 +1,4 @@
-"""Can a vehicle launched from a site reach a station's orbit plane, and at what cost?
+"""Whether a vehicle launched from a site can reach a station's orbit plane, and at what cost.
 
 Komarov's objection to joining the Chinese station (seed 002: "they have a different orbital
 inclination, a different orbit") made quantitative: for each (vehicle, launch site, station)
@@ -25,6 +25,16 @@ import numpy as np
 from astropy import units as u
 from astropy.table import MaskedColumn, QTable
 
+from orbits._validation import describe_value
+from orbits.core.constants import R_EARTH as _RE
+from orbits.core.sites import circular_speed
+from orbits.errors import (
+    ArgumentError,
+    ArgumentTypeError,
+    NotFoundError,
+    ValidationError,
+)
+
 __all__ = ["DEFAULT_SCENARIOS", "StationOrbit", "station_compatibility", "station_orbits"]
 
 #: (vehicle, launch site) pairs examined by default: each programme's crew and cargo ships from
@@ -41,16 +51,6 @@ DEFAULT_SCENARIOS = (
     (("mengzhou-spacecraft", "mengzhou", "Mengzhou crew spacecraft"), "wenchang"),
 )
 
-from orbits._validation import describe_value
-from orbits.core.constants import R_EARTH as _RE
-from orbits.core.sites import circular_speed
-from orbits.errors import (
-    ArgumentError,
-    ArgumentTypeError,
-    NotFoundError,
-    ValidationError,
-)
-
 _TLE_STATIONS = (("ISS", "ISS (ZARYA)"), ("Chinese space station", "CSS (TIANHE)"))
 
 #: Tolerance when matching a station's inclination to a site's documented inclinations.
@@ -59,9 +59,11 @@ _DOC_TOL_DEG = 0.15
 
 @dataclass(frozen=True)
 class StationOrbit:
-    """A station's orbit plane as the verdict needs it; ``input`` (an
-    :class:`orbits.results.InputSet`) and ``warning`` (the stale message, or "") when it comes
-    from an element set."""
+    """A station's orbit plane as the verdict needs it.
+
+    ``input`` (an :class:`orbits.results.InputSet`) and ``warning`` (the stale message, or "")
+    are set when it comes from an element set.
+    """
 
     key: str
     name: str
@@ -143,7 +145,7 @@ def _station_orbits(catalog, include_retired, at, elements):
 
 
 def _first_vehicle(catalog, names):
-    """The catalog's vehicle for ``names`` (one name, or candidates tried in order)."""
+    """Return the catalog's vehicle for ``names`` (one name, or candidates tried in order)."""
     if isinstance(names, str):
         return catalog.vehicle(names)
     error = None
@@ -180,7 +182,10 @@ def _nearest_documented(site, inc_deg):
 
 def station_compatibility(scenarios=None, *, stations=None, catalog=None, at=None,
                           elements=None) -> QTable:
-    """One row per (vehicle, site, station): reachable directly? Δv otherwise? within capacity?
+    """Tabulate whether each vehicle from its site reaches each station, and at what Δv.
+
+    One row per (vehicle, site, station): reachable by a direct ascent? the plane-change Δv
+    otherwise? within the vehicle's capacity?
 
     Parameters
     ----------
@@ -270,12 +275,14 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None, at=Non
                                              " possible (not documented from this site)")
                 if not doc and doc_dv is not None:
                     verdict += (f"; from the nearest documented corridor "
-                                f"({doc_inc.to_value(u.deg):.1f}°) {doc_dv.to_value(u.m / u.s):.0f} m/s")
+                                f"({doc_inc.to_value(u.deg):.1f}°) "
+                                f"{doc_dv.to_value(u.m / u.s):.0f} m/s")
             elif cap is None:
-                verdict = f"plane change {dv.to_value(u.m / u.s):.0f} m/s; Δv capacity not published"
+                verdict = (f"plane change {dv.to_value(u.m / u.s):.0f} m/s; "
+                           f"Δv capacity not published")
                 if doc_dv is not None and doc_dv > dv:
-                    verdict += (f"; {doc_dv.to_value(u.m / u.s):.0f} m/s from the nearest documented "
-                                f"corridor ({doc_inc.to_value(u.deg):.1f}°)")
+                    verdict += (f"; {doc_dv.to_value(u.m / u.s):.0f} m/s from the nearest "
+                                f"documented corridor ({doc_inc.to_value(u.deg):.1f}°)")
             elif dv <= cap:
                 verdict = f"plane change {dv.to_value(u.m / u.s):.0f} m/s within capacity"
             else:
@@ -313,7 +320,8 @@ def station_compatibility(scenarios=None, *, stations=None, catalog=None, at=Non
     t["plane_change"] = u.Quantity([r["plane_change"].to_value(u.deg) for r in rows], u.deg)
     t["dv_needed"] = u.Quantity([r["dv_needed"].to_value(u.km / u.s) for r in rows], u.km / u.s)
     for col, unit, what in (
-        ("documented_inclination", u.deg, "the site's documented inclination nearest the station's"),
+        ("documented_inclination", u.deg,
+         "the site's documented inclination nearest the station's"),
         ("dv_from_documented", u.km / u.s, "plane change from that documented inclination"),
     ):
         vals = [r[col] for r in rows]
