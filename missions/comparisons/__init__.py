@@ -27,10 +27,12 @@ __all__ = ["PairResult"]
 
 @dataclass(frozen=True, repr=False)
 class PairResult(Result):
-    """A :class:`~orbits.results.Result` about two objects, each described by a Result
-    (``first``, ``second``, subclasses declare them) whose displayed fields are shown side by
-    side. ``to_dict()`` nests them under ``"first"`` and ``"second"``; ``to_table()`` names
-    their columns ``"<label> (<object name>)"``."""
+    """A :class:`~orbits.results.Result` about two objects, shown side by side.
+
+    Each object is described by a Result (``first``, ``second``, subclasses declare them)
+    whose displayed fields form the two columns. ``to_dict()`` nests them under ``"first"``
+    and ``"second"``; ``to_table()`` names their columns ``"<label> (<object name>)"``.
+    """
 
     def _sides(self) -> tuple[Result, Result]:
         return self.first, self.second  # type: ignore[attr-defined]
@@ -59,17 +61,20 @@ class PairResult(Result):
         cw = (TEXT_WIDTH - lw - 4) // 2
         lines = [f"{'':<{lw}}  {a.name[:cw]:<{cw}}  {b.name[:cw]}".rstrip()]
         for _, label, cells in rows:
-            lines.append(f"{label[:lw]:<{lw}}  {cells[0][1][:cw]:<{cw}}  {cells[1][1][:cw]}".rstrip())
+            line = f"{label[:lw]:<{lw}}  {cells[0][1][:cw]:<{cw}}  {cells[1][1][:cw]}"
+            lines.append(line.rstrip())
         lines.append("")
         return lines + super()._text_lines()
 
     def to_dict(self) -> dict:
+        """Return a JSON-safe dict with the two objects under ``"first"`` and ``"second"``."""
         out = super().to_dict()
         a, b = self._sides()
         sides = {"first": _side_dict(a), "second": _side_dict(b)}
         return {"result": out.pop("result"), "summary": out.pop("summary"), **sides, **out}
 
     def to_table(self):
+        """Return a one-row QTable: each object's fields as ``"<label> (<object name>)"``."""
         from astropy import units as u
         from astropy.table import QTable
         from astropy.time import Time

@@ -26,7 +26,7 @@ MAX_DAYS = 60.0
 
 
 def parse_start(start, name="start") -> Time:
-    """A start time from a ``Time`` or an ISO date string, with a short error naming ``name``."""
+    """Return a start time from a ``Time`` or an ISO date string; errors name ``name``."""
     if isinstance(start, Time):
         if not start.isscalar:
             raise ArgumentError(f"{name} must be a single time, got shape {start.shape}")
@@ -50,8 +50,10 @@ def parse_start(start, name="start") -> Time:
 
 
 def check_days(days, name="days", *, max_days=MAX_DAYS) -> float:
-    """``days`` (a number or a time Quantity) as a float in (0, max_days], else an error
-    naming ``name``."""
+    """Return ``days`` (a number or a time Quantity) as a float in (0, max_days].
+
+    Anything else raises an error naming ``name``.
+    """
     import math
 
     if isinstance(days, u.Quantity):

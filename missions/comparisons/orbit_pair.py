@@ -55,6 +55,7 @@ class OrbitSummary(Result):
                                            fmt=".3f", default=None)
 
     def summary(self) -> str:
+        """Return ``name: inclination, altitude``."""
         return (f"{self.name}: {self.inclination.to_value(u.deg):.2f}°, "
                 f"{self.altitude.to_value(u.km):.0f} km")
 
@@ -99,13 +100,16 @@ class OrbitPairComparison(PairResult):
 
     @property
     def plane_angle_at_epoch(self):
+        """Former name of ``plane_angle_now``."""
         return self.plane_angle_now
 
     @property
     def plane_change_dv_at_epoch(self):
+        """Former name of ``plane_change_dv_now``."""
         return self.plane_change_dv_now
 
     def summary(self) -> str:
+        """Return the two names, the plane-angle range and the node cycle."""
         lo, hi = self.min_plane_angle.to_value(u.deg), self.max_plane_angle.to_value(u.deg)
         text = f"{self.first.name} vs {self.second.name}: {lo:.2f}°–{hi:.2f}°"
         if self.node_cycle is not None:
@@ -124,8 +128,11 @@ def _wrap180(x):
 
 
 def _crossing(times, d):
-    """First time where ``d`` (deg, wrapped to [-180, 180)) crosses zero upwards or downwards,
-    by linear interpolation (None if none); the wrap at +-180 is not a crossing."""
+    """Return the first time where ``d`` (deg, wrapped to [-180, 180)) crosses zero.
+
+    Upwards or downwards, by linear interpolation (None if none); the wrap at +-180 is not a
+    crossing.
+    """
     k = np.nonzero((np.sign(d[:-1]) != np.sign(d[1:])) & (np.abs(d[1:] - d[:-1]) < 90))[0]
     if not k.size:
         return None
@@ -135,9 +142,12 @@ def _crossing(times, d):
 
 
 def _sgp4_events(set1, set2, start, rel_rate):
-    """Next node alignment and opposition after ``start`` from SGP4 planes (orbit-averaged,
-    :func:`orbits.propagation.plane_at`): a half-day scan over 1.1 node cycles, then a
-    15-minute scan of the bracketing step. (None, None) past the elements' reach."""
+    """Find the next node alignment and opposition after ``start`` from SGP4 planes.
+
+    The planes are orbit-averaged (:func:`orbits.propagation.plane_at`): a half-day scan over
+    1.1 node cycles, then a 15-minute scan of the bracketing step. (None, None) past the
+    elements' reach.
+    """
     from orbits.history import MAX_AGE
     from orbits.propagation import plane_at
 
@@ -178,8 +188,10 @@ def _sgp4_events(set1, set2, start, rel_rate):
 
 
 def compare_orbits(s1, s2, *, catalog=None, at=None, propagator="secular") -> OrbitPairComparison:
-    """Compare two Earth-orbit subjects (:class:`missions.subjects.Subject`) as of ``at``
-    (default: the subjects' analysis date, else now)."""
+    """Compare two Earth-orbit subjects (:class:`missions.subjects.Subject`) as of ``at``.
+
+    ``at`` defaults to the subjects' analysis date, else now.
+    """
     import warnings
 
     from erfa import ErfaWarning

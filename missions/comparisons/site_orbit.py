@@ -1,5 +1,6 @@
-"""A launch site and an Earth orbit: can a direct ascent reach the plane, and what does the
-dog-leg cost if not?
+"""A launch site and an Earth orbit.
+
+Can a direct ascent reach the plane, and what does the dog-leg cost if not?
 
 A direct ascent from geocentric latitude ``lat`` reaches inclinations in ``[|lat|, 180 -
 |lat|]``; outside it the vehicle is inserted into the nearest reachable inclination in a
@@ -50,6 +51,7 @@ class SiteOrbitComparison(Result):
     title = "Launch site and Earth orbit"
 
     def summary(self) -> str:
+        """Return ``site → orbit:`` and the direct ascent or the dog-leg and its Δv."""
         head = f"{self.site} → {self.orbit}: "
         if self.direct_ascent:
             return head + "direct ascent"
@@ -58,9 +60,12 @@ class SiteOrbitComparison(Result):
 
 
 def compare_site_orbit(site, orb, *, catalog=None, at=None) -> SiteOrbitComparison:
-    """Compare a site subject with an Earth-orbit subject (:class:`missions.subjects.Subject`)
-    as of ``at`` (default: the orbit subject's analysis date): the station's inclination and
-    altitude are those of its element set nearest that date."""
+    """Compare a site subject with an Earth-orbit subject as of ``at``.
+
+    Both are :class:`missions.subjects.Subject`; ``at`` defaults to the orbit subject's
+    analysis date. The station's inclination and altitude are those of its element set
+    nearest that date.
+    """
     import orbits
     from orbits.bodies import Earth
     from orbits.core.sites import circular_speed

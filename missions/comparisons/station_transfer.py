@@ -1,12 +1,14 @@
-"""The station-to-station transfer search: two-impulse (Lambert) transfers between two
-catalog stations on a grid of departure times x times of flight
-(:func:`orbits.station_transfer_search`), with the stations' display names.
+"""The station-to-station transfer search.
+
+Two-impulse (Lambert) transfers between two catalog stations on a grid of departure times x
+times of flight (:func:`orbits.station_transfer_search`), with the stations' display names.
 
 Default grid: departures every 5 min over 12 days centred on the next node alignment after
-the analysis date ``at`` (the smallest plane angle), from the element sets nearest ``at``; times of flight 30 to 360 min every 10 min. The stations' periods
-differ by ~0.5 min, so their relative phase takes ~11 days to come round: a shorter span can
-miss the well-phased departures (one day around the 2024-10-06 alignment gives 2.27 km/s at
-best, twelve days 1.41 km/s against the 1.36 km/s plane change).
+the analysis date ``at`` (the smallest plane angle), from the element sets nearest ``at``;
+times of flight 30 to 360 min every 10 min. The stations' periods differ by ~0.5 min, so
+their relative phase takes ~11 days to come round: a shorter span can miss the well-phased
+departures (one day around the 2024-10-06 alignment gives 2.27 km/s at best, twelve days
+1.41 km/s against the 1.36 km/s plane change).
 """
 
 from __future__ import annotations
