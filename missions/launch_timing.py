@@ -95,24 +95,29 @@ def _lookup(kind: str, table: str, name):
 
 
 def pad(name: str) -> dict:
-    """A launch pad from ``orbits/data/launch_pads.toml`` by name, key or alias."""
+    """Return a launch pad from ``orbits/data/launch_pads.toml`` by name, key or alias."""
     return _lookup("pad", "launch_pads.toml", name)
 
 
 def vehicle_parameters(name: str) -> dict:
-    """A vehicle's ascent parameters (``ascent_duration_s``, ``insertion_altitude_km``,
-    ``bias_s``, sources) from ``orbits/data/launch_profiles.toml``."""
+    """Return a vehicle's ascent parameters from ``orbits/data/launch_profiles.toml``.
+
+    They are ``ascent_duration_s``, ``insertion_altitude_km``, ``bias_s`` and their sources.
+    """
     return _lookup("vehicle", "launch_profiles.toml", name)
 
 
 def profile_parameters(name: str) -> dict:
-    """A rendezvous profile's phasing parameters from ``orbits/data/launch_profiles.toml``."""
+    """Return a rendezvous profile's phasing parameters (``orbits/data/launch_profiles.toml``)."""
     return _lookup("profile", "launch_profiles.toml", name)
 
 
 def timing_bias(vehicle: dict, when: Time) -> tuple[str, float]:
-    """(label, seconds) of the vehicle's empirical timing bias for a launch at ``when``: the
-    latest ``[[vehicle.era]]`` that began on or before ``when``, else the vehicle's own."""
+    """Return (label, seconds) of the vehicle's empirical timing bias for a launch at ``when``.
+
+    The bias is that of the latest ``[[vehicle.era]]`` that began on or before ``when``, else
+    the vehicle's own.
+    """
     label, bias = vehicle["name"], float(vehicle.get("bias_s", 0.0))
     iso = when.utc.isot[:10]
     for era in sorted(vehicle.get("era", []), key=lambda e: str(e["from"])):
@@ -122,7 +127,7 @@ def timing_bias(vehicle: dict, when: Time) -> tuple[str, float]:
 
 
 def phasing_altitude_km(profile: dict, vehicle: dict) -> float:
-    """The profile's phasing altitude, or the vehicle's insertion altitude if it says so."""
+    """Return the profile's phasing altitude, or the vehicle's insertion altitude if it says so."""
     h = profile["phasing_altitude_km"]
     return float(vehicle["insertion_altitude_km"] if h == "insertion" else h)
 
@@ -164,7 +169,7 @@ def load_history(path) -> tuple:
 
 
 def station_history(station: str, *, catalog=None) -> tuple:
-    """The element-set history of ``station`` ("ISS", "CSS", "Tianhe", a catalog name)."""
+    """Return the element-set history of ``station`` ("ISS", "CSS", "Tianhe", a catalog name)."""
     if not isinstance(station, str):
         raise ArgumentError(f"station must be a name (str), got {station!r}")
     key = station.strip().casefold()
@@ -184,7 +189,7 @@ def station_history(station: str, *, catalog=None) -> tuple:
 
 
 def nearest_before(history, when: Time):
-    """The set with the latest epoch at or before ``when`` (the earliest set if none is)."""
+    """Return the set with the latest epoch at or before ``when`` (else the earliest set)."""
     jd = when.utc.jd
     before = [t for t in history if t.epoch.utc.jd <= jd]
     return before[-1] if before else history[0]
@@ -255,6 +260,7 @@ class LaunchPrediction(TableResult):
     title = "Predicted launch times"
 
     def summary(self) -> str:
+        """Return the vehicle, site, station, profile, window count and first launch time."""
         first = self.launch_time[0].utc.isot[:19].replace("T", " ") if len(self) else "none"
         return (f"{self.vehicle} {self.site} to {self.station} ({self.profile}): {len(self)} "
                 f"windows, first launch {first} UTC, {float(self.offset.to_value(u.min)):+.2f} min "
@@ -262,7 +268,7 @@ class LaunchPrediction(TableResult):
 
 
 def _site_coordinates(site, catalog):
-    """A pad of launch_pads.toml, else a launch site of the catalog (default: the built-in)."""
+    """Return a pad of launch_pads.toml, else a launch site of the catalog (default built-in)."""
     try:
         p = pad(site)
     except NotFoundError as exc:

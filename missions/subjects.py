@@ -1,5 +1,6 @@
-"""The things a comparison is about: catalog records resolved to a :class:`Subject`, as of an
-analysis date.
+"""The things a comparison is about.
+
+Catalog records resolved to a :class:`Subject`, as of an analysis date.
 
 :func:`resolve` turns a name (any catalog alias, or an element-set name such as ``"ISS
 (ZARYA)"``, ``"Tianhe"`` or ``"25544"``) into a :class:`Subject`: its display name (always the
@@ -67,6 +68,7 @@ class Subject:
     warnings: tuple = ()
 
     def __repr__(self) -> str:
+        """Return ``<Subject name: kind, elements source>``."""
         src = f", {self.elements_source}" if self.elements_source else ""
         return f"<Subject {self.name}: {self.kind}{src}>"
 
@@ -81,8 +83,10 @@ class Subject:
         return "raan" in self.elements and "epoch" in self.elements
 
     def input_set(self, analysis_date=None):
-        """The :class:`orbits.results.InputSet` describing this subject's elements (their age
-        relative to ``analysis_date``, default the subject's own analysis date)."""
+        """Return the :class:`orbits.results.InputSet` describing this subject's elements.
+
+        Their age is relative to ``analysis_date``, default the subject's own analysis date.
+        """
         from orbits.results import InputSet
 
         if self.tle is not None:
@@ -103,8 +107,10 @@ class Subject:
                         detail="catalog orbit (no node)")
 
     def search_orbit(self) -> dict:
-        """Mean elements with ``argp`` and ``M`` for :func:`orbits.station_transfer_search`
-        (subjects with an element set only)."""
+        """Return mean elements with ``argp`` and ``M`` for :func:`orbits.station_transfer_search`.
+
+        Only for subjects with an element set.
+        """
         if self.tle is None:
             raise ArgumentError(
                 f"a station transfer search needs element-set elements (node, perigee, "
@@ -116,9 +122,12 @@ class Subject:
 
 
 def analysis_time(at=None, name: str = "at"):
-    """The analysis date as a scalar UTC ``Time``: ``at`` (Time or ISO date string) or, for
-    None, now. ERFA's "dubious year" warnings for far dates are suppressed (the element sets
-    judge far dates: :func:`orbits.history.assess_age`)."""
+    """Return the analysis date as a scalar UTC ``Time``.
+
+    ``at`` is a Time or an ISO date string, or None for now. ERFA's "dubious year" warnings
+    for far dates are suppressed (the element sets judge far dates:
+    :func:`orbits.history.assess_age`).
+    """
     from astropy.time import Time
     from erfa import ErfaWarning
 
@@ -153,7 +162,7 @@ def _file_key(path) -> tuple:
 
 
 def element_histories(elements=None):
-    """The element histories an analysis uses, as :class:`orbits.history.Histories`.
+    """Return the element histories an analysis uses, as :class:`orbits.history.Histories`.
 
     ``elements``: None -- the packaged history plus the user cache
     (:func:`missions.elements_store.histories`); a path or a list of paths -- those TLE/OMM
@@ -193,8 +202,10 @@ def element_histories(elements=None):
 
 
 def emit_stale(messages, stacklevel: int = 3) -> None:
-    """Issue each stale-elements message once as :class:`~orbits.errors.StaleInputWarning`
-    (the public analyses call this last, so a failing analysis prints only its error)."""
+    """Issue each stale-elements message once as :class:`~orbits.errors.StaleInputWarning`.
+
+    The public analyses call this last, so a failing analysis prints only its error.
+    """
     from orbits.errors import StaleInputWarning
 
     for msg in dict.fromkeys(messages):
@@ -213,7 +224,7 @@ def _tle_source(t) -> str:
 
 
 def _history_for(record, hist):
-    """The element history of a catalog record (its ``tle_names`` in order), or None."""
+    """Return the element history of a catalog record (its ``tle_names`` in order), or None."""
     for n in getattr(record, "tle_names", ()) or ():
         if n in hist:
             return hist[n]
@@ -221,7 +232,7 @@ def _history_for(record, hist):
 
 
 def _with_elements(name, record, history, at, warn):
-    """An Earth-orbit subject from the set of ``history`` nearest ``at``."""
+    """Make an Earth-orbit subject from the set of ``history`` nearest ``at``."""
     from orbits.history import assess_age, stale_message
 
     es = history.at(at)
@@ -232,8 +243,9 @@ def _with_elements(name, record, history, at, warn):
 
 
 def station_elements(record, *, at=None, elements=None) -> tuple[dict, str] | None:
-    """Mean elements of a catalog mission from the element set nearest ``at`` (default now),
-    if the record names one (``tle_names``).
+    """Return mean elements of a catalog mission from the element set nearest ``at``.
+
+    ``at`` defaults to now; only records that name element sets (``tle_names``) have them.
 
     Returns ``(elements, description)`` or None. ``elements`` has
     ``a, ecc, inc, raan, argp, M, epoch``.
@@ -267,9 +279,11 @@ def _check_name(name, what="name"):
 
 
 def _record_for_history(cat, history):
-    """The catalog mission that flies ``history``'s object (one of its ``tle_names`` names it),
-    preferring a station over a module of it (``CSS (TIANHE)`` is the Chinese station's
-    elements as well as Tianhe's)."""
+    """Return the catalog mission that flies ``history``'s object.
+
+    One of its ``tle_names`` names it; a station is preferred over a module of it
+    (``CSS (TIANHE)`` is the Chinese station's elements as well as Tianhe's).
+    """
     from orbits.history import normalize_name
 
     names = {normalize_name(n) for n in history.names}
@@ -284,7 +298,7 @@ def _record_for_history(cat, history):
 
 
 def _full_name_match(hist, name):
-    """The history whose object's full name (as a source gives it) is ``name``, or None."""
+    """Return the history whose object's full name (as a source gives it) is ``name``, or None."""
     from orbits.history import normalize_name
 
     key = normalize_name(name)
@@ -296,8 +310,10 @@ def _full_name_match(hist, name):
 
 
 def resolve(name: str, catalog=None, *, at=None, elements=None, warn: bool = True) -> Subject:
-    """Find ``name`` in the catalog (or, failing that, in the element histories) and classify
-    it, with the element set nearest the analysis date ``at``.
+    """Find ``name`` in the catalog or the element histories and classify it.
+
+    A catalog record wins over an element history; an orbit subject takes the element set
+    nearest the analysis date ``at``.
 
     Parameters
     ----------
