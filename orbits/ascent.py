@@ -107,8 +107,10 @@ class AscentLead(Result):
     title = "Ascent lead"
 
     def summary(self) -> str:
+        """Return the lead and the ascent duration (the first ones, for arrays)."""
         lead = np.atleast_1d(self.lead.to_value(u.s))
-        return f"lead {lead[0]:.1f} s for a {np.atleast_1d(self.ascent_duration.to_value(u.s))[0]:.0f} s ascent"
+        duration = np.atleast_1d(self.ascent_duration.to_value(u.s))
+        return f"lead {lead[0]:.1f} s for a {duration[0]:.0f} s ascent"
 
 
 def ascent_lead(ascent_duration, *, insertion_altitude=200 * u.km, latitude=None,
@@ -165,6 +167,7 @@ class PhasingShift(Result):
     title = "Phasing drift"
 
     def summary(self) -> str:
+        """Return the node offset, the phasing duration and the launch-time shift."""
         s = np.atleast_1d(self.time_shift.to_value(u.s))[0]
         return (f"node {np.atleast_1d(self.node_offset.to_value(u.deg))[0]:+.3f} deg over "
                 f"{np.atleast_1d(self.phasing_duration.to_value(u.h))[0]:.1f} h: launch {s:+.1f} s")
@@ -228,6 +231,7 @@ class LaunchTime(TableResult):
     title = "Launch times"
 
     def summary(self) -> str:
+        """Return the number of launch times and their offset from the in-plane instant."""
         return (f"{len(self)} launch times, {float(self.offset.to_value(u.min)):+.2f} min from "
                 f"the in-plane instant (lead {float(self.lead.to_value(u.s)):.0f} s, phasing "
                 f"{float(self.phasing.to_value(u.s)):+.0f} s)")

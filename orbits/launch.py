@@ -51,8 +51,11 @@ def _inclination(inclination, name="inclination"):
 
 
 def _check_reachable(lat_gc, inc):
-    """ArgumentError (naming the inclination and the reachable range) where a direct ascent
-    from geocentric latitude ``lat_gc`` cannot reach ``inc`` (both rad, broadcast)."""
+    """Raise ArgumentError where a direct ascent from ``lat_gc`` cannot reach ``inc``.
+
+    Both are in rad (geocentric latitude, inclination) and broadcast; the error names the
+    inclination and the reachable range.
+    """
     try:
         lat, inc = np.broadcast_arrays(np.abs(np.asarray(lat_gc, dtype=float)),
                                        np.asarray(inc, dtype=float))
@@ -153,6 +156,7 @@ class LaunchAzimuth(Result):
     ground_speed: u.Quantity = quantity("eastward speed of the ground", "km/s", fmt=".4f")
 
     def summary(self) -> str:
+        """Return the ascending and descending inertial azimuths (or how many pairs)."""
         if np.ndim(self.inertial_ascending.value):
             return f"{np.size(self.inertial_ascending.value)} azimuth pairs"
         return (f"ascending {_deg(self.inertial_ascending.to_value(u.deg))}, descending "
@@ -223,6 +227,7 @@ class DoglegCost(Result):
     direct: np.ndarray | bool = value("direct ascent")
 
     def summary(self) -> str:
+        """Return direct ascent, or the plane change and its Δv (or counts, for arrays)."""
         if np.ndim(self.dv.value):
             return f"{np.size(self.dv.value)} targets, {int(np.sum(self.direct))} direct"
         if self.direct:
@@ -302,9 +307,11 @@ def _days_since_j2000(t: Time) -> np.ndarray:
 
 @dataclass(frozen=True, repr=False)
 class LaunchWindows(TableResult):
-    """In-plane launch opportunities (result of :func:`launch_windows`): one row per time the
-    site passes through the target plane, with the pass (``ascending``: the orbit is
-    northbound over the site), the inertial launch azimuth and the plane's node then.
+    """In-plane launch opportunities (result of :func:`launch_windows`).
+
+    One row per time the site passes through the target plane, with the pass (``ascending``:
+    the orbit is northbound over the site), the inertial launch azimuth and the plane's node
+    then.
 
     ``site`` and ``target`` are display names (blank when the caller gave bare coordinates).
     """
@@ -323,6 +330,7 @@ class LaunchWindows(TableResult):
     stop: Time = value("to", fmt="minute", default=None)
 
     def summary(self) -> str:
+        """Return the site, target, span and number of windows."""
         who = " into ".join(x for x in (self.site, self.target) if x)
         span = ""
         if self.start is not None and self.stop is not None:
@@ -409,8 +417,10 @@ def launch_windows(latitude, longitude, start, stop, *, inclination, raan, epoch
     del grid
     omega_day = 2 * np.pi * 1.00273790935 - rate  # d(phase)/d(day)
 
+    def grid_at(k):
+        return d0 + (d1 - d0) * k / (n - 1)
+
     times, kinds, azs = [], [], []
-    grid_at = (lambda k: d0 + (d1 - d0) * k / (n - 1))
     for g, kind, az in ((g_a, "ascending", az_a), (g_d, "descending", az_d)):
         k = np.nonzero((g[:-1] < 0) & (g[1:] >= 0) & (g[1:] - g[:-1] < np.pi))[0]
         # Newton on the unwrapped phase, starting from linear interpolation
