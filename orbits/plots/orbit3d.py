@@ -1,5 +1,6 @@
-"""Views of several Earth orbits together: an interactive Plotly 3D figure or a matplotlib
-projection onto the first orbit's plane.
+"""Views of several Earth orbits together.
+
+An interactive Plotly 3D figure or a matplotlib projection onto the first orbit's plane.
 
 Each orbit is drawn as its osculating Keplerian ellipse, sampled here with numpy from one
 state vector (position and velocity at the drawing time), so a view takes well under a
@@ -42,7 +43,8 @@ def ellipse_points(r, v, *, k=_K_EARTH, n=361):
         raise ArgumentError("the state has zero position or zero angular momentum; no orbit plane")
     energy = v @ v / 2 - k / rn
     if energy >= 0:
-        raise ArgumentError(f"the state is not on a closed orbit (specific energy {energy:.4g} km²/s² >= 0)")
+        raise ArgumentError(f"the state is not on a closed orbit (specific energy "
+                            f"{energy:.4g} km²/s² >= 0)")
     a = -k / (2 * energy)
     e_vec = np.cross(v, h) / k - r / rn
     ecc = np.linalg.norm(e_vec)
@@ -105,7 +107,9 @@ def orbit_view(orbits, *, time=None, interactive=True, agencies=None, title=None
         position at the drawing time, and the Earth.
     """
     if not isinstance(orbits, Mapping) or not orbits:
-        raise ArgumentTypeError(f"orbits must be a non-empty mapping of label -> orbit, got {orbits!r}")
+        raise ArgumentTypeError(
+            f"orbits must be a non-empty mapping of label -> orbit, got {orbits!r}"
+        )
     agencies = dict(agencies or {})
     t = None if time is None else as_time(time, "time")
     if t is not None and t.ndim:
@@ -114,7 +118,10 @@ def orbit_view(orbits, *, time=None, interactive=True, agencies=None, title=None
     drawn = []
     for k, (label, obj) in enumerate(orbits.items()):
         r, v, epoch, frame = _state(obj, label, t)
-        color = agency_color(agencies[label]) if label in agencies else SERIES_COLORS[k % len(SERIES_COLORS)]
+        if label in agencies:
+            color = agency_color(agencies[label])
+        else:
+            color = SERIES_COLORS[k % len(SERIES_COLORS)]
         name = f"{epoch.utc.isot[:16].replace('T', ' ')} ({label})"
         drawn.append((str(label), name, r, ellipse_points(r, v), color, frame))
     if interactive:
@@ -138,7 +145,8 @@ def _plotly_view(drawn, title):
     axis = {"title": "", "showbackground": False}
     fig.update_layout(
         title=title, scene={"xaxis": {**axis, "title": f"x (km, {'/'.join(frames)})"},
-                            "yaxis": {**axis, "title": "y (km)"}, "zaxis": {**axis, "title": "z (km)"},
+                            "yaxis": {**axis, "title": "y (km)"},
+                            "zaxis": {**axis, "title": "z (km)"},
                             "aspectmode": "data"},
         legend={"orientation": "h"}, margin={"l": 0, "r": 0, "t": 40 if title else 10, "b": 0},
     )
