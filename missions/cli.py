@@ -12,6 +12,7 @@ names over :data:`MAX_NAME_LENGTH` characters are refused before any lookup.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import math
@@ -120,8 +121,9 @@ class CatalogGroup(click.Group):
         argv = list(sys.argv[1:] if args is None else args)
         debug = "--debug" in argv[: argv.index("--")] if "--" in argv else "--debug" in argv
         try:
-            rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
-                              standalone_mode=False, **extra)
+            with _toolkit_warnings_as_lines():
+                rv = super().main(args=args, prog_name=prog_name, complete_var=complete_var,
+                                  standalone_mode=False, **extra)
         except click.UsageError as exc:
             if debug:
                 raise
@@ -314,6 +316,43 @@ def wrap_lines(text: str, width: int = 100) -> str:
     return "\n".join(out)
 
 
+#: Toolkit warnings already printed as ``warning:`` lines during this command.
+_WARNED: set[str] = set()
+
+
+def _warning_line(message: str) -> None:
+    text = _one_line(message)
+    if text not in _WARNED:
+        _WARNED.add(text)
+        click.echo(f"warning: {text}", err=True)
+
+
+@contextlib.contextmanager
+def _toolkit_warnings_as_lines():
+    """Print the toolkit's own warnings (stale elements ...) as one ``warning:`` line each on
+    stderr, once; other warnings keep Python's format."""
+    import warnings
+
+    from orbits.errors import MissionCompareWarning
+
+    original = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, MissionCompareWarning):
+            _warning_line(str(message))
+        else:
+            original(message, category, filename, lineno, file, line)
+
+    _WARNED.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", MissionCompareWarning)
+        warnings.showwarning = show
+        try:
+            yield
+        finally:
+            warnings.showwarning = original
+
+
 def emit_result(result, fmt: str) -> None:
     """Print an analysis result (:class:`orbits.results.Result`).
 
@@ -327,7 +366,7 @@ def emit_result(result, fmt: str) -> None:
     else:
         click.echo(result.to_text())
     for warning in getattr(result, "warnings", ()):
-        click.echo(f"warning: {_one_line(warning)}", err=True)
+        _warning_line(warning)
 
 
 def table_csv(table) -> str:

@@ -36,7 +36,7 @@ def test_ruff_is_clean_on_the_packages():
     proc = _tool("ruff", "check", "--no-fix", "missions", "orbits")
     assert proc.returncode == 0, (
         "ruff found problems. Fix them; a file not yet cleaned to the D (docstring) rules "
-        "belongs in the TEMPORARY per-file-ignores block of pyproject.toml:\n"
+        "belongs in a per-file-ignores entry of pyproject.toml with the reason:\n"
         + proc.stdout
         + proc.stderr
     )

@@ -29,8 +29,13 @@ def _env():
     import os
     from pathlib import Path
 
+    import tempfile
+
     root = str(Path(__file__).resolve().parents[2])
-    return {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    # an empty user data directory: a user's cached element sets must not change the numbers
+    data = tempfile.mkdtemp(prefix="mission-compare-test-data-")
+    return {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", ""),
+            "MISSION_COMPARE_DATA": data}
 
 
 def run_proc(*args, cwd=None):
@@ -332,3 +337,18 @@ def test_report_merges_names_of_one_mission(tmp_path):
     html = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
     section = html.split('<section id="catalog">')[1].split("</section>")[0]
     assert section.count("<td>Luna-25</td>") == 1
+
+
+def test_stale_elements_warn_once_per_set_in_one_line():
+    # the newest packaged sets (seeds/authorities/tle-history: ISS 2026-10-10 18:56 UTC,
+    # Tianhe 2026-10-10 19:53 UTC) are 51 days before 2026-12-01: one warning line each
+    proc = run_proc("compare", "ISS", "Chinese space station", "--at", "2026-12-01")
+    assert proc.returncode == 0, proc.stderr
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 2 and all(line.startswith("warning: elements of ") for line in lines)
+    assert any("ISS (ZARYA)" in line for line in lines) and any("TIANHE" in line for line in lines)
+    assert all("2026-10-10" in line and "51." in line for line in lines)
+    assert "StaleInputWarning" not in proc.stderr  # not Python's warning format
+    # five days after those sets: no warning at all
+    fresh = run_proc("compare", "ISS", "Chinese space station", "--at", "2026-10-15")
+    assert fresh.returncode == 0 and fresh.stderr.strip() == ""
