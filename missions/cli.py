@@ -329,8 +329,10 @@ def _warning_line(message: str) -> None:
 
 @contextlib.contextmanager
 def _toolkit_warnings_as_lines():
-    """Print the toolkit's own warnings (stale elements ...) as one ``warning:`` line each on
-    stderr, once; other warnings keep Python's format."""
+    """Print the toolkit's own warnings as one ``warning:`` line each on stderr, once.
+
+    Other warnings keep Python's format.
+    """
     import warnings
 
     from orbits.errors import MissionCompareWarning
