@@ -577,17 +577,13 @@ def windows_cmd(ctx, site, station, start, days, vehicle, profile, fmt, at, tle,
 def _predicted_launches(site, station, vehicle, profile, start, days, at, tle, cat):
     from astropy.time import Time
 
-    from orbits.errors import ArgumentError
-
     from .launch_timing import predict_launches
 
-    if len(tle) > 1:
-        raise ArgumentError("--vehicle takes at most one --tle file")
     if start is None:
         when = at if at is not None else Time.now()
         start = Time(when.utc.isot[:10], scale="utc")
     return predict_launches(site, station, vehicle=vehicle, profile=profile, start=start,
-                            days=days, elements=tle[0] if tle else None, catalog=cat)
+                            days=days, elements=list(tle) if tle else None, catalog=cat)
 
 
 @cli.command("porkchop")

@@ -208,16 +208,61 @@ class _Plane:
     raan_rate: u.Quantity | None = None
 
 
+def _station_number(station, catalog) -> int:
+    """Return the catalogue number of ``station``.
+
+    ``station`` is a name of :data:`_STATIONS`, or a catalog record whose TLE names are.
+    """
+    if not isinstance(station, str):
+        raise ArgumentError(f"station must be a name (str), got {type(station).__name__}")
+    key = station.strip().casefold()
+    if key in _STATIONS:
+        return _STATIONS[key][1]
+    cat = catalog
+    if cat is None:
+        from .catalog import load_catalog
+
+        cat = load_catalog()
+    try:
+        rec = cat[station]
+    except KeyError as exc:  # NotFoundError with the closest names
+        from orbits.errors import NotFoundError
+
+        raise NotFoundError(f"station: {exc}; the launch model knows the ISS and the Chinese "
+                            "space station") from None
+    for n in getattr(rec, "tle_names", ()) or ():
+        if n.casefold() in _STATIONS:
+            return _STATIONS[n.casefold()][1]
+    raise ArgumentError(f"station must be the ISS or the Chinese space station (or their "
+                        f"aliases), got {station[:60]!r}")
+
+
+def _display_name(station, catalog, fallback: str) -> str:
+    """Return the catalog's name for ``station`` (one display name per object) or ``fallback``."""
+    try:
+        cat = catalog
+        if cat is None:
+            from .catalog import load_catalog
+
+            cat = load_catalog()
+        return cat[station].name
+    except KeyError:
+        return fallback
+
+
 def _elements(station, elements, start, catalog):
+    """Return the station's element set for a prediction from ``start`` (latest not after it).
+
+    ``elements``: an ``orbits.tle.TLE`` or a mapping of mean elements (used as given); None (the
+    packaged history and the user cache, :func:`missions.elements_store.histories`), a path or
+    a list of paths (added on top), or an ``orbits.history.Histories``.
+    """
     from orbits._validation import as_time
+    from orbits.history import Histories
     from orbits.tle import TLE
 
     if isinstance(elements, TLE):
         return elements, "given TLE"
-    if elements is None:
-        hist = station_history(station, catalog=catalog)
-        name = _STATIONS.get(station.strip().casefold(), (None,))[0]
-        return nearest_before(hist, start), str(TLE_HISTORY_DIR / (name or ""))
     if isinstance(elements, dict):
         missing = {"a", "ecc", "inc", "raan", "epoch"} - set(elements)
         if missing:
@@ -227,11 +272,26 @@ def _elements(station, elements, start, catalog):
                        elements["inc"], elements["raan"], as_time(elements["epoch"], "epoch"),
                        elements.get("raan_rate"))
         return plane, elements.get("source", "given elements")
-    if isinstance(elements, (str, Path)):
-        hist = load_history(Path(elements))
-        return nearest_before(hist, start), str(elements)
-    raise ArgumentError(f"elements must be None, an orbits.tle.TLE or a TLE file path, got "
-                        f"{type(elements).__name__}")
+    if isinstance(elements, Histories):
+        hs = elements
+    elif elements is None or isinstance(elements, (str, Path, list, tuple)):
+        from .elements_store import histories
+
+        files = ([] if elements is None else
+                 [elements] if isinstance(elements, (str, Path)) else list(elements))
+        hs = histories(*files)
+    else:
+        raise ArgumentError(f"elements must be None, a TLE/OMM file path (or a list of them), an "
+                            f"orbits.history.Histories, an orbits.tle.TLE or a mapping, got "
+                            f"{type(elements).__name__}")
+    number = _station_number(station, catalog)
+    try:
+        hist = hs[number]
+    except KeyError:
+        raise ArgumentError(f"no element sets of {station[:60]!r} (#{number}) in the element "
+                            "files given") from None
+    es = hist.at(start, not_after=True)  # a prediction uses no elements from after its start
+    return es, es.source
 
 
 # --- adapter for orbits.launch_windows' result (QTable today, a Result after h1) -------------
@@ -300,8 +360,11 @@ def predict_launches(site, station, *, vehicle, profile, start, days=1.0, elemen
     vehicle, profile : str
         Keys or names in ``orbits/data/launch_profiles.toml`` ("Soyuz-2.1a", "two-orbit").
     start : Time or ISO string; days : float or Quantity, in (0, 60]
-    elements : orbits.tle.TLE, path to a TLE file, or a mapping, optional
-        Default: the set nearest before ``start`` in the station's history. A mapping gives
+    elements : optional
+        Default: the latest set at or before ``start`` in the packaged history and the user
+        cache; a TLE/OMM file path or a list of them adds the user's sets; an
+        ``orbits.history.Histories`` is used as given; an ``orbits.tle.TLE`` or a mapping gives
+        the plane directly. A mapping gives
         mean elements ``a, ecc, inc, raan, epoch`` and optionally ``raan_rate`` (default: the
         J2 + J2^2 + J4 rate) and ``name``.
     bias : Quantity (time), optional; default the vehicle's fitted bias for ``start``
@@ -353,7 +416,8 @@ def predict_launches(site, station, *, vehicle, profile, start, days=1.0, elemen
     if az is None:
         warnings = (*warnings, "launch_windows gave no azimuth column; azimuth left blank")
     return LaunchPrediction(
-        site=name, station=tle.name, vehicle=veh["name"], profile=prof["key"],
+        site=name, station=_display_name(station, catalog, tle.name), vehicle=veh["name"],
+        profile=prof["key"],
         lead=res.lead, phasing=res.phasing, bias=res.bias, offset=res.offset,
         time=res.time, launch_time=res.launch_time,
         azimuth=u.Quantity(az, u.deg) if az is not None else np.full(len(res), np.nan) * u.deg,
