@@ -26,6 +26,7 @@ __all__ = [
     "TRANSFER_KINDS",
     "Alternative",
     "Announcement",
+    "AzimuthRange",
     "Event",
     "Fact",
     "InclinationRange",
@@ -464,6 +465,29 @@ class InclinationRange(_Display):
 
 
 @dataclass(frozen=True, repr=False)
+class AzimuthRange(_Display):
+    """Launch azimuths (degrees east of north, 0-360) a site's range safety documents.
+
+    A corridor through north is two ranges (e.g. 349.5-360 and 0-93.5).
+    """
+
+    min: u.Quantity
+    max: u.Quantity
+    source: str
+    label: str = ""
+
+    def _summary(self) -> str:
+        lo, hi = _num(self.min, "deg", ".1f"), _num(self.max, "deg", ".1f")
+        return lo if self.min == self.max else f"{lo}–{hi}"
+
+    def contains(self, azimuth) -> bool:
+        """Whether ``azimuth`` (Quantity, any angle; wrapped into [0, 360)) lies in the range."""
+        a = float(azimuth.to_value(u.deg)) % 360.0
+        lo, hi = float(self.min.to_value(u.deg)), float(self.max.to_value(u.deg))
+        return lo <= a <= hi or (hi >= 360.0 and a == 0.0)
+
+
+@dataclass(frozen=True, repr=False)
 class LaunchSite(_Display):
     """A launch site: geodetic latitude, east longitude, and the inclinations it flies."""
 
@@ -477,6 +501,8 @@ class LaunchSite(_Display):
     operator: str = ""
     inclinations: tuple[InclinationRange, ...] = ()
     notes: str = ""
+    #: documented launch-azimuth corridors (range safety, drop zones); empty: none sourced
+    azimuths: tuple[AzimuthRange, ...] = ()
 
     def source_keys(self) -> set[str]:
         """Return the keys of every source cited in this record."""

@@ -142,6 +142,7 @@ def NM(cls):
 ANGLE_INC = {"ptype": "angle", "unit": "deg", "lo": 0.0, "hi": 180.0}
 LAT = {"ptype": "angle", "unit": "deg", "lo": -90.0, "hi": 90.0}
 LON = {"ptype": "angle", "unit": "deg", "lo": -180.0, "hi": 360.0}
+AZIMUTH = {"ptype": "angle", "unit": "deg", "lo": 0.0, "hi": 360.0}
 
 #: Longest transfer leg or orbital period: ten years (the slowest lunar transfers flown take
 #: months; an orbit bound to Earth, inside its Hill sphere, has a period under a year).
@@ -270,6 +271,12 @@ SPECS: dict[type, dict[str, Spec]] = {
         "source": S(True),
         "label": S(),
     },
+    r.AzimuthRange: {
+        "min": Q(**AZIMUTH, required=True),
+        "max": Q(**AZIMUTH, required=True),
+        "source": S(True),
+        "label": S(),
+    },
     r.LaunchSite: {
         "key": NAME(),
         "name": NAME(),
@@ -281,6 +288,7 @@ SPECS: dict[type, dict[str, Spec]] = {
         "operator": S(),
         "inclinations": NM(r.InclinationRange),
         "notes": S(),
+        "azimuths": NM(r.AzimuthRange),
     },
     r.Payload: {
         "orbit": S(True),
@@ -717,6 +725,7 @@ RULES = {
     r.Fact: (_fact_value,),
     r.TargetOrbit: (_orbit_altitudes,),
     r.InclinationRange: (_inclination_range,),
+    r.AzimuthRange: (_inclination_range,),
     r.Announcement: (_announcement_order,),
 }
 
