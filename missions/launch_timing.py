@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -316,6 +316,10 @@ class LaunchPrediction(TableResult):
     launch_time: Time = column("launch", fmt="second")
     azimuth: u.Quantity = column("azimuth", "deg", fmt=".2f")
     crossing: np.ndarray = column("pass")
+    #: "yes"/"no" against the site's documented azimuth corridors, "" when none is sourced
+    in_corridor: np.ndarray = field(default=None, metadata={
+        "label": "in documented corridor", "unit": None, "fmt": None,
+        "doc": "yes / no / blank (no sourced corridor)", "kind": "column"})
 
     title = "Predicted launch times"
 
@@ -328,21 +332,30 @@ class LaunchPrediction(TableResult):
 
 
 def _site_coordinates(site, catalog):
-    """Return a pad of launch_pads.toml, else a launch site of the catalog (default built-in)."""
+    """Return a pad of launch_pads.toml, else a launch site of the catalog (default built-in).
+
+    Returns (name, latitude, longitude, note, catalog, site record): the record is the
+    catalog's launch site (for a pad, the site its key starts with: "baikonur-31-6" ->
+    "baikonur"), or None.
+    """
+    from . import records as r
+    from .catalog import load_catalog
+
     try:
         p = pad(site)
     except NotFoundError as exc:
-        from . import records as r
-        from .catalog import load_catalog
-
         cat = catalog if catalog is not None else load_catalog()
         rec = cat.get(site) if isinstance(site, str) else None
         if not isinstance(rec, r.LaunchSite):
             raise NotFoundError(f"{exc.args[0]}; {site!r} is not a catalog launch site "
                                 "either") from None
-        return rec.name, rec.latitude, rec.longitude, f"catalog site {rec.name} ({rec.source})"
+        return (rec.name, rec.latitude, rec.longitude,
+                f"catalog site {rec.name} ({rec.source})", cat, rec)
+    cat = catalog if catalog is not None else load_catalog()
+    rec = cat.get(p["key"].split("-")[0])
     return (p["name"], p["latitude"] * u.deg, p["longitude"] * u.deg,
-            f"pad {p['name']} ({p['source']})")
+            f"pad {p['name']} ({p['source']})", cat,
+            rec if isinstance(rec, r.LaunchSite) else None)
 
 
 def predict_launches(site, station, *, vehicle, profile, start, days=1.0, elements=None,
@@ -387,7 +400,7 @@ def predict_launches(site, station, *, vehicle, profile, start, days=1.0, elemen
         raise ArgumentError(f"days must be a number in (0, 60], got {days!r}")
     veh = vehicle_parameters(vehicle)
     prof = profile_parameters(profile)
-    name, lat, lon, site_note = _site_coordinates(site, catalog)
+    name, lat, lon, site_note, cat, site_rec = _site_coordinates(site, catalog)
     tle, source = _elements(station, elements, t0, catalog)
     rate = getattr(tle, "raan_rate", None)
     if rate is None:
@@ -415,16 +428,21 @@ def predict_launches(site, station, *, vehicle, profile, start, days=1.0, elemen
                      "the start date; the in-plane instant may be off by minutes"),)
     if az is None:
         warnings = (*warnings, "launch_windows gave no azimuth column; azimuth left blank")
+    from .comparisons.launch_windows import corridor_flags, corridor_note
+
+    az_q = u.Quantity(az, u.deg) if az is not None else np.full(len(res), np.nan) * u.deg
     return LaunchPrediction(
+        in_corridor=corridor_flags(site_rec, az_q),
         site=name, station=_display_name(station, catalog, tle.name), vehicle=veh["name"],
         profile=prof["key"],
         lead=res.lead, phasing=res.phasing, bias=res.bias, offset=res.offset,
         time=res.time, launch_time=res.launch_time,
-        azimuth=u.Quantity(az, u.deg) if az is not None else np.full(len(res), np.nan) * u.deg,
+        azimuth=az_q,
         crossing=np.asarray(kinds, dtype=str) if kinds is not None else np.full(len(res), ""),
         inputs=(InputSet("elements", tle.name, source, tle.epoch, age),),
         analysis_date=t0, warnings=warnings,
         notes=(site_note, f"ascent {veh['ascent_duration_s']} s ({veh['ascent_source']})",
                (f"phasing {prof['phasing_duration_h']} h ({prof['duration_source']}) at "
-                f"{phasing_altitude_km(prof, veh):.0f} km"), bias_note, *res.notes),
+                f"{phasing_altitude_km(prof, veh):.0f} km"), bias_note, *res.notes,
+               corridor_note(site_rec, cat)),
     )

@@ -8,18 +8,85 @@ orbit-averaged plane of :func:`orbits.propagation.plane_at`, taken at the start 
 day and interpolated linearly within it). Twice a day a site below the plane's inclination
 passes through it (:func:`orbits.launch_windows`). The search starts, by default, at the
 analysis date's midnight (UTC).
+
+Each window's launch azimuth is checked against the site's documented azimuth corridors
+(range safety, drop zones; ``[[site.azimuths]]`` in the catalog): the column "in documented
+corridor" says ``yes`` or ``no``, and is blank when the catalog holds no sourced corridor for
+the site. A window outside every corridor stays listed, marked ``no`` (it is geometrically
+possible, not flown).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, field, fields, replace
 
+import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
 from orbits.errors import ArgumentError, ArgumentTypeError
+from orbits.launch import LaunchWindows
 
-__all__ = ["MAX_DAYS", "parse_start", "station_launch_windows"]
+__all__ = ["MAX_DAYS", "SiteLaunchWindows", "corridor_flags", "corridor_note", "parse_start",
+           "station_launch_windows"]
+
+#: Column label of the corridor flag (here and in missions.launch_timing).
+CORRIDOR_LABEL = "in documented corridor"
+
+
+def _corridor_column():
+    return field(default=None, metadata={"label": CORRIDOR_LABEL, "unit": None, "fmt": None,
+                                         "doc": "yes / no / blank (no sourced corridor)",
+                                         "kind": "column"})
+
+
+@dataclass(frozen=True, repr=False)
+class SiteLaunchWindows(LaunchWindows):
+    """In-plane windows from a catalog site, each flagged against its documented corridors."""
+
+    in_corridor: np.ndarray = _corridor_column()
+
+
+def corridor_flags(record, azimuths) -> np.ndarray:
+    """Return "yes"/"no" per azimuth against ``record.azimuths``; all "" when it has none.
+
+    ``record`` is a :class:`missions.records.LaunchSite` (or None: all blank); ``azimuths`` a
+    Quantity array (degrees east of north).
+    """
+    az = np.atleast_1d(u.Quantity(azimuths, u.deg).to_value(u.deg))
+    ranges = tuple(getattr(record, "azimuths", ()) or ())
+    if not ranges:
+        return np.full(az.shape, "", dtype="<U3")
+    inside = np.array([any(r.contains(a * u.deg) for r in ranges) for a in az], dtype=bool)
+    return np.where(~np.isfinite(az), "", np.where(inside, "yes", "no")).astype("<U3")
+
+
+def corridor_note(record, catalog=None) -> str:
+    """Return a note naming the site's documented azimuth corridors and their sources."""
+    name = getattr(record, "name", "the site")
+    ranges = tuple(getattr(record, "azimuths", ()) or ())
+    if not ranges:
+        return (f"{name}: no documented azimuth corridor in the catalog; the column "
+                f"'{CORRIDOR_LABEL}' is blank")
+    parts, keys = [], []
+    for r in ranges:
+        lo, hi = r.min.to_value(u.deg), r.max.to_value(u.deg)
+        parts.append(f"{lo:g}°–{hi:g}°" + (f" ({r.label})" if r.label else ""))
+        if r.source not in keys:
+            keys.append(r.source)
+    srcs = []
+    for k in keys:
+        src = None
+        if catalog is not None:
+            try:
+                src = catalog.source(k)
+            except Exception:  # noqa: BLE001 - an unknown key is shown as the key itself
+                src = None
+        srcs.append(f"{src.publisher}, '{src.title}' ({src.date})" if src is not None
+                    and getattr(src, "title", "") else k)
+    return (f"documented launch-azimuth corridors of {name}: {'; '.join(parts)} — source: "
+            f"{'; '.join(srcs)}; windows outside them stay listed, marked 'no' (corridors "
+            "are ground azimuths, the windows' inertial ones differ by a few degrees)")
 
 #: Longest search :func:`station_launch_windows` accepts (days).
 MAX_DAYS = 60.0
@@ -94,9 +161,11 @@ def station_launch_windows(site, station, *, start=None, days=7.0, catalog=None,
 
     Returns
     -------
-    orbits.launch.LaunchWindows
+    SiteLaunchWindows (an orbits.launch.LaunchWindows)
         Columns ``time``, ``direction`` (label "pass"), ``azimuth``, ``raan`` (the station
-        plane's node at each window); ``site`` and ``target`` are the catalog names;
+        plane's node at each window), ``in_corridor`` ("yes"/"no" against the site's documented
+        azimuth corridors, "" when it has none; a note names them and their source);
+        ``site`` and ``target`` are the catalog names;
         ``analysis_date``, ``inputs`` (the element set, its epoch and age) and ``warnings``.
 
     Raises
@@ -136,6 +205,10 @@ def station_launch_windows(site, station, *, start=None, days=7.0, catalog=None,
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ErfaWarning)
         res = _windows(s_site, s_orb, t, t_start, span, propagator)
+    rec = s_site.record
+    fields_ = {f.name: getattr(res, f.name) for f in fields(res) if f.init}
+    res = SiteLaunchWindows(**fields_, in_corridor=corridor_flags(rec, res.azimuth))
+    res = replace(res, notes=(*res.notes, corridor_note(rec, cat)))
     emit_stale(res.warnings)
     return res
 
