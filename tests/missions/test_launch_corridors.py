@@ -1,10 +1,11 @@
 """Launch windows say whether each window's azimuth lies in the site's documented corridors.
 
 Issue 9, item 8: "launch_windows reports azimuths outside the site's documented corridors as
-such". The only corridor the catalog holds is Kourou's, from French Wikipedia's infobox
-("Directions de tir : de -10,5° à +93,5°", source ``wiki-fr-csg`` in missions/data/10_sites.toml);
-no published corridor was found for Baikonur, Vostochny, Plesetsk, Jiuquan, Xichang, Wenchang
-or Taiyuan, so their windows carry a blank flag and say so.
+such". The catalog holds two published corridors (missions/data/10_sites.toml): Kourou's, from
+French Wikipedia's infobox ("Directions de tir : de -10,5° à +93,5°", ``wiki-fr-csg``), and
+Xichang's 94-104° (FAS, "Base 27 Xichang Satellite Launch Center", ``fas-xichang``). No published
+azimuth corridor was found for Baikonur, Vostochny, Plesetsk, Jiuquan, Wenchang or Taiyuan, so
+their windows carry a blank flag and say so.
 """
 
 from __future__ import annotations
@@ -42,8 +43,26 @@ def test_catalog_loads_kourous_published_corridor(cat):
     assert src.url and src.publisher and src.date
 
 
-@pytest.mark.parametrize("name", ["Baikonur", "Vostochny", "Plesetsk", "Jiuquan", "Xichang",
-                                  "Wenchang", "Taiyuan"])
+def test_catalog_loads_xichangs_published_corridor(cat):
+    (a,) = cat.site("Xichang").azimuths
+    # FAS: "downrange safety constraints limiting launch azimuths to 94 to 104 degrees"
+    assert (a.min, a.max, a.source) == (94 * u.deg, 104 * u.deg, "fas-xichang")
+    assert "94 to 104 degrees" in cat.source("fas-xichang").quote
+
+
+def test_xichang_to_the_chinese_station_is_outside_its_corridor(cat):
+    # into the 41.5° plane (CSS, CelesTrak 2024-05-09) a site at 28.2° N launches at ~58° or
+    # ~122° (sin(beta) = cos(i)/cos(phi)), both outside 94-104°: every window is marked "no"
+    res = station_launch_windows("Xichang", "CSS (TIANHE)", start=START, days=2, at=START,
+                                 catalog=cat)
+    asc, desc = _expected_azimuths(cat.site("Xichang").latitude.to_value(u.deg),
+                                   res.inclination.to_value(u.deg))
+    assert asc < 94 and desc > 104
+    assert len(res) >= 3 and set(res.in_corridor) == {"no"}
+
+
+@pytest.mark.parametrize("name", ["Baikonur", "Vostochny", "Plesetsk", "Jiuquan", "Wenchang",
+                                  "Taiyuan"])
 def test_sites_without_a_sourced_corridor_carry_none(cat, name):
     assert cat.site(name).azimuths == ()
 
