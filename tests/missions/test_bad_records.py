@@ -162,6 +162,11 @@ source = "my-ref"
 min = "19.6 deg"
 max = "90 deg"
 source = "my-ref"
+
+[[site.azimuths]]
+min = "30 deg"
+max = "120 deg"
+source = "my-ref"
 """
 
 MISSION = "mission 'my-lander'"
@@ -198,6 +203,11 @@ BAD_VALUES = [
     # names the lookups could never find, and a record citing nothing
     ("name", 'aliases = ["ML-1"]', 'aliases = ["' + "M" * 201 + '"]', MISSION, "aliases", "201 characters long; at most 200"),
     ("name", 'sources = ["my-ref"]', "sources = []", MISSION, "sources", "at least 1 item"),
+    # launch-azimuth corridors: degrees east of north in [0, 360], min <= max
+    ("range", 'min = "30 deg"', 'min = "-1 deg"', SITE, "azimuths[0].min", r"\[0, 360\] deg"),
+    ("range", 'max = "120 deg"', 'max = "361 deg"', SITE, "azimuths[0].max", r"\[0, 360\] deg"),
+    ("range", 'max = "120 deg"', 'max = "20 deg"', SITE, "azimuths[0].max", "max 20.0 deg is below min 30.0 deg"),
+    ("dimension", 'max = "120 deg"', 'max = "120 km"', SITE, "azimuths[0].max", "wrong unit: expected an angle"),
 ]
 # An Earth orbit whose periapsis is beyond the Moon's distance (384,400 km, NASA Moon fact sheet)
 BAD_VALUES[12] = ("range", 'body = "Moon"\nperiapsis = "100 km"\napoapsis = "100 km"',
