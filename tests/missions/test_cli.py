@@ -104,7 +104,8 @@ def test_windows_formats():
     assert "ascending" in res.stdout and "descending" in res.stdout
     assert all(len(line) <= 100 for line in res.stdout.splitlines())
     res = run("windows", "Jiuquan", "CSS", "--days", "1", "--format", "csv")
-    assert res.stdout.splitlines()[0] == "time,pass,azimuth [deg],node of the plane [deg]"
+    assert res.stdout.splitlines()[0] == ("time,pass,azimuth [deg],node of the plane [deg],"
+                                          "in documented corridor")
 
 
 def test_windows_unreachable_is_one_line():
