@@ -44,13 +44,17 @@ __all__ = [
     "vehicle_parameters",
 ]
 
-_ORBITS_DATA = Path(__file__).resolve().parents[1] / "orbits" / "data"
+def _orbits_data() -> Path:
+    import orbits
 
-#: Where the element-set histories ``iss-25544.tle`` and ``tianhe-48274.tle`` live. The one
-#: constant to switch: the packaged ``orbits/data/history`` once it exists, else helper h7's
-#: worktree (read-only) until the merge.
-TLE_HISTORY_DIR = (_ORBITS_DATA / "history" if (_ORBITS_DATA / "history").is_dir()
-                   else Path("/work/wt/h7/seeds/authorities/tle-history"))
+    return Path(orbits.__file__).resolve().parent / "data"
+
+
+_ORBITS_DATA = _orbits_data()
+
+#: Where the packaged element-set histories ``iss-25544.tle`` and ``tianhe-48274.tle`` live
+#: (copies of seeds/authorities/tle-history, provenance in its PROVENANCE.md).
+TLE_HISTORY_DIR = _ORBITS_DATA / "history"
 
 #: station name (casefolded) -> (history file, catalog number)
 _STATIONS = {

@@ -472,10 +472,6 @@ def read_histories(*paths, packaged: bool = False) -> Histories:
 
 # --- age and staleness -------------------------------------------------------------------------
 
-#: Placeholder slope of the expected node error with age (deg per day of age).
-#: PLACEHOLDER, derived from issue 9's figures only: ``windows`` missed real launches by 23-51
-#: minutes for flights 1-3 years after the elements' epoch; at the Earth's 0.25 deg/min that is
-#: 5.75 deg after 1 year and 12.75 deg after 3 years, about 0.012-0.016 deg of node per day.
 def _node_error_table(model: str = "secular") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (upper bin edges in days, median, 90th percentile in deg) of the node error.
 
