@@ -64,7 +64,11 @@ def update_cmd(group, catnr, source, timeout, fmt):
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
               show_default=True)
 def list_cmd(at, fmt):
-    """Return the cached objects with their latest epoch, age and number of sets."""
+    """Show the cached objects with their latest epoch, age and number of sets."""
     from . import elements_store
 
+    if at is not None:
+        from .comparisons.launch_windows import parse_start
+
+        at = parse_start(at, name="--at")
     _emit(elements_store.list_cached(at), fmt)
