@@ -204,12 +204,35 @@ def _initial_guess(T, lam, M, lowpath):
 
 
 def _householder(x, T_target, lam, M, tol, maxiter):
-    """Third-order Householder iterations on the whole batch; returns x and a converged mask."""
+    """Third-order Householder iterations on the whole batch; returns x and a converged mask.
+
+    Why the safeguards: for transfer angles near 0 deg between near-equal radii (lambda -> 1)
+    T(x) has a knee at x = 0 and a pole at x = -1 (there T ~ pi/(2(1+x))^(3/2) +
+    (1+lambda)/(2(1+x))) while T0 = T(0) -> 0, so the eq. 30 guess (T0/T)^(2/3) - 1 lands
+    next to the pole, where T is tens to hundreds of times the target. There the third-order
+    correction (|delta d2| > d1^2) flips the sign of the step, which jumps past x = -1;
+    halving back towards -1 then restarts next to the pole, and the iteration cycled for
+    more than 35 passes (53 % of short-way transfers of 1e-6 to 2 deg at radius ratio
+    1 +- 1e-3 and tof 300 s to 3 d). Now, for M = 0, where T(x) decreases strictly on
+    (-1, inf): every evaluation is kept as a bracket end (T > target: the root is right of
+    x; T < target: left of it); a third-order step pointing away from the root is replaced
+    by the Newton step, which on the convex T(x) does not overshoot from the left; and a
+    step leaving the bracket is replaced by the bracket's midpoint. The cubic step resumes as
+    soon as it stays inside, so ordinary problems take the same iterations as before.
+    """
     n = x.size
     converged = np.zeros(n, dtype=bool)
     active = np.arange(n)
     xa, Ta, la, Ma = x, T_target, lam, M
     pa = np.full(n, np.inf)  # size of the previous step
+    # bracket [lo, hi] of the root; its ends exclude x = -1 (and x = 1 for M >= 1), so that
+    # "inside the bracket" is also "inside the domain". Iterates always lie in the bracket, so
+    # updating an end is a plain copy. M >= 1 keeps the fixed domain (T(x) is not monotonic).
+    edge = np.nextafter(1.0, 0.0)
+    lo = np.full(n, -edge)
+    multi = Ma > 0
+    any_multi = bool(multi.any())
+    hi = np.where(multi, edge, np.inf)
     for _ in range(maxiter):
         if active.size == 0:
             break
@@ -217,6 +240,12 @@ def _householder(x, T_target, lam, M, tol, maxiter):
         T = _tof(xa, y, la, Ma)
         d1, d2, d3 = _derivatives(xa, y, T, la)
         delta = T - Ta
+        above, below = delta > 0.0, delta < 0.0  # root right / left of x (T decreasing)
+        if any_multi:
+            above &= ~multi
+            below &= ~multi
+        np.copyto(lo, xa, where=above)
+        np.copyto(hi, xa, where=below)
         d1sq = d1 * d1
         with np.errstate(divide="ignore", invalid="ignore"):
             step = (
@@ -224,26 +253,52 @@ def _householder(x, T_target, lam, M, tol, maxiter):
                 * (d1sq - 0.5 * delta * d2)
                 / (d1 * (d1sq - delta * d2) + d3 * delta * delta / 6.0)
             )
+        # far from the root (|delta d2| > d1^2) the third-order step can point the wrong way
+        # (away from the root): M = 0 then takes the Newton step, which on the convex,
+        # decreasing T(x) does not overshoot from the left of the root
+        wrong = step * delta * d1 < 0.0  # the Newton step delta/d1 has the opposite sign
+        if any_multi:
+            wrong &= ~multi
+        if wrong.any():
+            j = np.flatnonzero(wrong)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                step[j] = delta[j] / d1[j]
         x_new = xa - step
-        # keep iterates inside the domain: x > -1 always, x < 1 for multi-revolution
-        lo_bad = x_new <= -1.0
-        hi_bad = (Ma > 0) & (x_new >= 1.0)
-        x_new = np.where(lo_bad, 0.5 * (xa - 1.0), x_new)
-        x_new = np.where(hi_bad, 0.5 * (xa + 1.0), x_new)
-        x_new = np.where(np.isfinite(x_new), x_new, xa)
-        size = np.abs(x_new - xa)
+        # a step that leaves the bracket (or is NaN) is replaced: by the bracket's midpoint
+        # for M = 0 (doubling away from x while the root's right end is unknown), half way
+        # to the domain edge for M >= 1. The bracket is closed: at the root a step that
+        # rounds to 0 lands on a bracket end and counts as converged, not as a bisection.
+        out = ~((x_new >= lo) & (x_new <= hi))
         scale = np.maximum(1.0, np.abs(xa))
+        if out.any():
+            j = np.flatnonzero(out)
+            xj, loj, hij = xa[j], lo[j], hi[j]
+            with np.errstate(invalid="ignore"):
+                fb = np.where(np.isfinite(hij), 0.5 * (loj + hij), xj + np.abs(xj) + 1.0)
+            if any_multi:
+                mj = multi[j]
+                fb = np.where(
+                    mj, np.where(x_new[j] <= -1.0, 0.5 * (xj - 1.0), 0.5 * (xj + 1.0)), fb
+                )
+                # a bracket narrower than the tolerance has converged (M = 0 only)
+                out[j] = mj | (hij - loj > tol * scale[j])
+            else:
+                out[j] = hij - loj > tol * scale[j]
+            x_new[j] = fb
+        size = np.abs(x_new - xa)
         # converged, or at the round-off floor of T(x): tiny steps that no longer shrink (a
-        # converging third-order step shrinks by orders of magnitude; halving toward the
-        # domain edge shrinks by 2 and is not mistaken for the floor)
+        # converging third-order step shrinks by orders of magnitude; bisection shrinks by 2
+        # and is not mistaken for the floor)
         floor = (size <= 1e-9 * scale) & (size >= 0.9 * pa)
-        done = ((size <= tol * scale) | floor) & ~lo_bad & ~hi_bad
+        done = ((size <= tol * scale) | floor) & ~out
         x[active] = x_new
         converged[active[done]] = True
         keep = ~done
         active = active[keep]
         xa, Ta, la, Ma = x_new[keep], Ta[keep], la[keep], Ma[keep]
-        pa = size[keep]
+        lo, hi, pa = lo[keep], hi[keep], size[keep]
+        if any_multi:
+            multi = multi[keep]
     return x, converged
 
 
