@@ -295,9 +295,8 @@ def test_near_zero_degree_transfers_converge_and_match_boinor():
 def test_near_360_degree_transfers_converge_and_match_boinor():
     # the same geometry the long way round (transfer angle near 360 deg, lambda -> -1), one
     # call: all converge (before the fix too). Agreement with boinor (worst measured 1.3e-11)
-    # is checked to 1e-10 here, not
-    # 1e-12: boinor takes psi = arccos(cos psi) with cos psi near -1, which loses half the
-    # digits; checked in 64-bit-mantissa long double, its x is off the root by up to 1e-11
+    # is checked to 1e-10 here, not 1e-12: boinor takes psi = arccos(cos psi) with cos psi
+    # near -1, which loses half the digits; checked in 64-bit-mantissa long double, its x is off the root by up to 1e-11
     # on this kind of set while ours is within 4e-16 (we use atan2).
     r1, r2, tof, hz = _near_zero_problems(13, 1000)
     sol, n_boinor = _check_against_boinor(r1, r2, tof, hz < 0.0, 1e-10)
