@@ -178,6 +178,10 @@ def _initial_guess(T, lam, M, lowpath):
         T1 = (2.0 / 3.0) * (1.0 - l3)  # T(x=1), the parabola
         r = T0 / Ts
         xs = np.cbrt(r * r) - 1.0  # long branch, T >= T0
+        # near lambda = 1, T0 -> 0 puts that guess next to the pole at x = -1; the pole's
+        # own asymptote T ~ pi/(2(1+x))^(3/2) gives a guess still left of the root but nearer
+        q = _PI / Ts
+        xs = np.maximum(xs, 0.5 * np.cbrt(q * q) - 1.0)
         short = Ts < T1
         if short.any():
             j = np.flatnonzero(short)
