@@ -141,35 +141,15 @@ def phasing_altitude_km(profile: dict, vehicle: dict) -> float:
 
 @cache
 def load_history(path) -> tuple:
-    """All element sets of a 3-line TLE file, sorted by epoch (a tuple of ``orbits.tle.TLE``).
+    """Return all element sets of a TLE/OMM file, sorted by epoch (``orbits.history.ElementSet``).
 
-    Raises DataFileError naming the file and line when a set does not parse or fails its
-    checksum.
+    Read with :func:`orbits.omm.read_elements`, so a bad file raises DataFileError naming the
+    file, line and field.
     """
-    from orbits.tle import TLE
+    from orbits.omm import read_elements
 
-    p = Path(path)
-    try:
-        lines = [ln.rstrip() for ln in p.read_text(encoding="utf-8").splitlines() if ln.strip()]
-    except OSError as exc:
-        raise DataFileError(f"{p}: cannot read element history ({exc})") from None
-    out = []
-    k = 0
-    while k < len(lines):
-        if lines[k].startswith("1 "):
-            name, l1, l2, step = lines[k][2:7].strip(), lines[k], lines[k + 1:k + 2], 2
-        else:
-            name, l1, l2, step = lines[k].strip(), lines[k + 1] if k + 1 < len(lines) else "", \
-                lines[k + 2:k + 3], 3
-        try:
-            out.append(TLE(name, l1, l2[0] if l2 else ""))
-        except (ValueError, TypeError, IndexError) as exc:
-            raise DataFileError(f"{p}, line {k + 1}: bad element set ({exc})") from None
-        k += step
-    if not out:
-        raise DataFileError(f"{p}: no element sets")
-    out.sort(key=lambda t: (t.epoch.jd1, t.epoch.jd2))
-    return tuple(out)
+    sets = read_elements(path)
+    return tuple(sorted(sets, key=lambda t: (t.epoch.jd1, t.epoch.jd2)))
 
 
 def station_history(station: str, *, catalog=None) -> tuple:
@@ -263,10 +243,10 @@ def _elements(station, elements, start, catalog):
     """
     from orbits._validation import as_time
     from orbits.history import Histories
-    from orbits.tle import TLE
+    from orbits.tle import SatrecElements
 
-    if isinstance(elements, TLE):
-        return elements, "given TLE"
+    if isinstance(elements, SatrecElements):  # an orbits.tle.TLE or orbits.history.ElementSet
+        return elements, getattr(elements, "source", "") or "given element set"
     if isinstance(elements, dict):
         missing = {"a", "ecc", "inc", "raan", "epoch"} - set(elements)
         if missing:

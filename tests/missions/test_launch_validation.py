@@ -159,5 +159,6 @@ def test_bad_history_file_names_file_and_line(tmp_path):
                    "2 25544  51.6433 219.9227 0002719  22.5068  17.2470 15.48966013269886\n")
     from orbits.errors import DataFileError
 
-    with pytest.raises(DataFileError, match=r"bad\.tle, line 1"):
+    # the altered digit is on the file's line 3 (TLE line 2), column 69
+    with pytest.raises(DataFileError, match=r"bad\.tle, line 3 .*checksum"):
         lt.load_history(bad)
