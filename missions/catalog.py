@@ -97,7 +97,8 @@ class Catalog:
             elif isinstance(rec, r.LaunchVehicle):
                 vehicles.append(rec)
             else:
-                raise TypeError(f"records must be catalog records, got {type(rec).__name__}")
+                raise ArgumentTypeError(
+                    f"records must be catalog records, got {type(rec).__name__}")
         self.missions, self.sites, self.vehicles = tuple(missions), tuple(sites), tuple(vehicles)
         self._indexes = {"mission": _Index(), "site": _Index(), "vehicle": _Index()}
         self._all = _Index()

@@ -771,7 +771,7 @@ def dump_records(records) -> str:
         try:
             section = SECTION_OF[type(rec)]
         except KeyError:
-            raise TypeError(
+            raise ArgumentTypeError(
                 "records must be Source, Mission, LaunchSite or LaunchVehicle, "
                 f"got {type(rec).__name__}"
             ) from None

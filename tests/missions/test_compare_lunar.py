@@ -101,6 +101,8 @@ def test_self_comparison_is_trivial(cat):
 def test_one_result_shape(luna_queqiao2):
     r = luna_queqiao2
     text = repr(r)
+    # catalog lunar orbits (missions/data/30_lunar.toml): Luna-25 90°, Queqiao-2 62.4°, so
+    # |90 - 62.4| = 27.6° and 90 + 62.4 = 152.4°
     assert text.startswith("<LunarPairComparison Luna-25 vs Queqiao-2: 27.60°–152.40°") and "\n" not in text
     d = r.to_dict()
     json.dumps(d)
@@ -142,7 +144,8 @@ def test_luna25_search_around_its_launch(cat, luna25_search):
     assert p.n_departures == 112 and p.total_dv.shape == (112, 33)
     assert p.name == "Luna-25" and p.parking_inclination == 51.7 * u.deg  # Vostochny, issue 4
     assert p.first_departure < launch < p.last_departure
-    # Apollo-class total (tracker issue 4: TLI ~3.1 km/s + LOI 0.8-0.9 km/s into ~100 km)
+    # Apollo-class total: Apollo 11 flew a 3.04 km/s TLI speed gain and a 0.889 km/s LOI into
+    # a ~100 km orbit (Apollo 11 Mission Report, NASA MSC-00171, 1969): 3.93 km/s
     assert 3.9 * KMS < p.best_total_dv < 4.05 * KMS
     w = p.best(3, min_separation=2 * u.day)
     assert len(w) == 3 and w.total_dv[0] == p.best_total_dv
