@@ -83,7 +83,7 @@ def out_of_plane_speed(latitude, inclination, *, geodetic=True):
     lat = as_value(latitude, u.rad, "latitude", min=-_HALF_PI, max=_HALF_PI)
     inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi)
     lat_gc = _sites.geodetic_to_geocentric(lat) if geodetic else lat
-    lat_gd = lat if geodetic else np.arctan(np.tan(lat) / (1.0 - _sites.E2_EARTH))
+    lat_gd = lat if geodetic else _sites.geocentric_to_geodetic(lat)
     lat_abs = np.abs(lat_gc)
     if np.any((lat_abs > inc + 1e-12) | (lat_abs > np.pi - inc + 1e-12)):
         raise ArgumentError(

@@ -184,7 +184,7 @@ def launch_azimuth(latitude, inclination, *, orbit_speed=None, altitude=None, ge
     lat = _core.geodetic_to_geocentric(lat_gd) if geodetic else lat_gd
     inc = _inclination(inclination)
     v = _orbit_speed(orbit_speed, altitude)
-    v_rot = _core.rotation_speed(lat_gd if geodetic else _geodetic_from_geocentric(lat))
+    v_rot = _core.rotation_speed(lat_gd if geodetic else _core.geocentric_to_geodetic(lat))
     check_broadcast(latitude=lat, inclination=inc, orbit_speed=v)
     _check_reachable(lat, inc)
     az_a, az_d = _core.inertial_azimuth(lat, inc)
@@ -202,12 +202,6 @@ def launch_azimuth(latitude, inclination, *, orbit_speed=None, altitude=None, ge
         orbit_speed=np.asarray(v) * _KMS,
         ground_speed=np.asarray(v_rot) * _KMS,
     )
-
-
-def _geodetic_from_geocentric(lat_gc):
-    from .core.constants import E2_EARTH
-
-    return np.arctan(np.tan(lat_gc) / (1.0 - E2_EARTH))
 
 
 @dataclass(frozen=True, repr=False)

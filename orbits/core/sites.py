@@ -25,6 +25,7 @@ __all__ = [
     "circular_speed",
     "corridor_inclinations",
     "dogleg",
+    "geocentric_to_geodetic",
     "geodetic_to_geocentric",
     "gmst",
     "inertial_azimuth",
@@ -54,6 +55,20 @@ def geodetic_to_geocentric(
     r_xy = (n + h) * np.cos(lat_gd)
     z = (n * (1.0 - e2) + h) * s
     return np.arctan2(z, r_xy)
+
+
+def geocentric_to_geodetic(lat_gc: ArrayLike, e2: float = E2_EARTH) -> np.ndarray:
+    """Geodetic latitude (rad) of a surface point at geocentric latitude ``lat_gc`` (rad).
+
+    The inverse of :func:`geodetic_to_geocentric` on the surface:
+    ``tan(lat_gd) = tan(lat_gc) / (1 - e^2)``.
+
+    >>> import numpy as np
+    >>> lat_gd = np.radians(45.965)  # Baikonur, geodetic
+    >>> bool(abs(geocentric_to_geodetic(geodetic_to_geocentric(lat_gd)) - lat_gd) < 1e-12)
+    True
+    """
+    return np.arctan(np.tan(np.asarray(lat_gc, dtype=float)) / (1.0 - e2))
 
 
 def min_inclination(lat_gc: ArrayLike) -> np.ndarray:
