@@ -105,6 +105,7 @@ class Mechanism:
     outer_diameter: str = ""
     first_use: str = ""
     note: str = ""
+    short: str = ""
 
 
 @dataclass(frozen=True)
@@ -266,7 +267,8 @@ def _build(raw, path) -> DockingData:
         mechs[m["key"]] = Mechanism(
             m["key"], m["name"], m["family"], bool(m["androgynous"]), m.get("roles", ""),
             cited(m, where), _tuple(m.get("aliases")), m.get("passage", ""),
-            m.get("outer_diameter", ""), str(m.get("first_use", "")), m.get("note", ""))
+            m.get("outer_diameter", ""), str(m.get("first_use", "")), m.get("note", ""),
+            m.get("short", m["name"]))
 
     def mech(key, where, fieldname="mechanism"):
         if key not in mechs:
@@ -702,8 +704,8 @@ class DockingMatrix(TableResult):
     second: tuple = column("with")
     relation: tuple = column("relation")
     via: tuple = column("through")
-    demonstrated: tuple = column("demonstrated")
-    example: tuple = column("first recorded docking")
+    demonstrated: tuple = column("docked")
+    example: tuple = column("first docking")
     keys: tuple = ()
     names: tuple = ()
     _codes: dict = field(default_factory=dict)
@@ -734,15 +736,16 @@ def docking_matrix(mechanisms=None) -> DockingMatrix:
     if not keys:
         raise ArgumentError("mechanisms=[] names no mechanism; give at least one or None")
     rows, codes, srcs = [], {}, []
+    short_via = {ad.name: (ad.aliases[0] if ad.aliases else ad.name) for ad in data.adapters}
     for i, ka in enumerate(keys):
         for kb in keys[i:]:
             rel, via, s, _ = mechanism_relation(ka, kb, data=data)
             codes[frozenset((ka, kb))] = rel
             demo = sorted((d for d in data.dockings if set(d.mechanisms) == {ka, kb}
                            or (ka == kb and set(d.mechanisms) == {ka})), key=lambda d: d.date)
-            ex = (f"{demo[0].date} {data.crafts[demo[0].chaser].name} to "
-                  f"{data.crafts[demo[0].target].name}") if demo else ""
-            rows.append((data.mechanisms[ka].name, data.mechanisms[kb].name, rel, via,
+            ex = f"{demo[0].date} {data.crafts[demo[0].chaser].name}" if demo else ""
+            via = short_via.get(via, via)
+            rows.append((data.mechanisms[ka].short, data.mechanisms[kb].short, rel, via,
                          bool(demo), ex))
             srcs += list(s)
     cols = list(zip(*rows))
@@ -752,7 +755,7 @@ def docking_matrix(mechanisms=None) -> DockingMatrix:
         first=np.array(cols[0], dtype=object), second=np.array(cols[1], dtype=object),
         relation=np.array(cols[2], dtype=object), via=np.array(cols[3], dtype=object),
         demonstrated=np.array(cols[4], dtype=bool), example=np.array(cols[5], dtype=object),
-        keys=tuple(keys), names=tuple(data.mechanisms[k].name for k in keys), _codes=codes,
+        keys=tuple(keys), names=tuple(data.mechanisms[k].short for k in keys), _codes=codes,
         notes=("relation computed from missions/data/docking/mechanisms.toml: same mechanism "
                "or family -> direct; a recorded claim -> claimed; an adapter joining them -> "
                "adapter; else no. Roles (active/passive) are not part of this table.",
