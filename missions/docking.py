@@ -482,9 +482,9 @@ class DockingVerdict(Result):
     mechanisms_first: str = value("mechanisms of A")
     mechanisms_second: str = value("mechanisms of B")
     via: str = value("through", default="")
-    demonstrated: bool = value("docked before (recorded)", default=False)
+    demonstrated: bool = value("docked by then (recorded)", default=False)
     reason: str = value("reason", default="")
-    examples: str = value("recorded dockings", default="")
+    examples: str = value("recorded dockings by then", default="")
     sources: tuple = value("sources", default=())
     relation: str = NO
     port_first: str = ""
@@ -605,8 +605,9 @@ def can_dock(a: str, b: str, *, at=None, catalog=None) -> DockingVerdict:
                             "spacecraft or stations")
     parts_a, parts_b = _parts(data, ca), _parts(data, cb)
     examples = [d for d in data.dockings
-                if (d.chaser in parts_a and d.target in parts_b)
-                or (d.chaser in parts_b and d.target in parts_a)]
+                if _pad(d.date) <= day
+                and ((d.chaser in parts_a and d.target in parts_b)
+                     or (d.chaser in parts_b and d.target in parts_a))]
     best = None
     skipped = []
     for p in pa:
@@ -620,9 +621,7 @@ def can_dock(a: str, b: str, *, at=None, catalog=None) -> DockingVerdict:
                 why = (f"both units are {p.role} ({data.mechanisms[p.mechanism].name} / "
                        f"{data.mechanisms[q.mechanism].name}): a docking needs one active and "
                        "one passive side")
-            demo = any({d.mechanisms[0], d.mechanisms[1]} == {p.mechanism, q.mechanism}
-                       or (set(d.mechanisms) <= {p.mechanism, q.mechanism})
-                       for d in examples)
+            demo = any(set(d.mechanisms) <= {p.mechanism, q.mechanism} for d in examples)
             exact = p.mechanism == q.mechanism or (rel == ADAPTER and any(
                 {p.mechanism, q.mechanism} == set(ad.faces) for ad in data.adapters))
             rank = (RELATIONS.index(rel), not demo, p.planned or q.planned, not exact)

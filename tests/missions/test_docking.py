@@ -87,6 +87,10 @@ def test_soyuz_19_and_apollo(catalog):
     assert r.verdict == "yes" and r.port_first == r.port_second == "APAS-75"
     assert "1975-07-17" in r.examples
     assert "RP1357" in " ".join(r.sources)
+    # the day before: the same hardware, not yet docked
+    before = can_dock("Soyuz 19", "Apollo", at="1975-07-16", catalog=catalog)
+    assert before.verdict == "yes" and not before.demonstrated
+    assert before.examples == "none recorded"
 
 
 def test_apollo_csm_alone_needs_the_docking_module(catalog):
