@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from astropy import units as u
 
-from orbits.errors import ArgumentError
+from orbits.errors import ArgumentError, DateRangeError
 from orbits.results import Result, quantity, value
 
 from .docking import CLAIMED, DIRECT, NO, DockingVerdict
@@ -183,7 +183,12 @@ def visit(vehicle: str, station: str, *, at=None, elements=None, site=None,
 
     from .compatibility import station_compatibility, station_orbits
 
-    orbits_ = station_orbits(catalog, include_retired=True, at=t, elements=elements, warn=False)
+    try:
+        orbits_ = station_orbits(catalog, include_retired=True, at=t, elements=elements,
+                                 warn=False)
+    except DateRangeError:
+        # another station's element sets do not reach the date: take this station alone
+        orbits_ = _one_station(stn, catalog, t, elements)
     if not stn.orbit_of:
         with_orbit = _stations_with_orbit(catalog, orbits_)
         raise ArgumentError(f"station={station!r} ({stn_name}) has no orbit in the catalog to "
@@ -256,6 +261,24 @@ def visit(vehicle: str, station: str, *, at=None, elements=None, site=None,
         sources=tuple(dict.fromkeys(srcs)), reachable=bool(reachable), docking=docking,
         notes=tuple(notes) + docking.notes, inputs=tuple(inputs) + docking.inputs,
         analysis_date=t, warnings=tuple(warnings))
+
+
+def _one_station(stn, catalog, t, elements):
+    """Return the station's orbit alone (a ``StationOrbit`` list), as of ``t``."""
+    from orbits.core.constants import R_EARTH
+
+    from .compatibility import StationOrbit
+    from .subjects import resolve
+
+    if not stn.orbit_of:
+        return []
+    rec = catalog.mission(stn.orbit_of)
+    sub = resolve(rec.name, catalog, at=t, elements=elements, warn=False)
+    alt = sub.elements["a"].to(u.km) - R_EARTH * u.km
+    inp = sub.input_set(t)
+    return [StationOrbit(rec.key, rec.name, rec.agency, sub.elements["inc"].to(u.deg), alt,
+                         sub.elements_source, input=inp if sub.tle is not None else None,
+                         warning=sub.warnings[0] if sub.warnings else "")]
 
 
 def _stations_with_orbit(catalog, orbits_):

@@ -110,3 +110,15 @@ def test_cli_visit():
     assert d["can_dock"] == "no" and d["site"] == "Baikonur Cosmodrome"
     out = CliRunner().invoke(cli, ["visit", "Soyuz MS", "Mir"])
     assert out.exit_code == 2 and "no orbit" in out.output
+
+
+def test_a_date_before_the_chinese_station_still_works_for_the_iss(catalog):
+    # Tianhe was launched on 2021-04-29 (Xinhua 2021-06-17): no Chinese element set reaches
+    # 2018, but the ISS visit needs only the ISS plane (51.64 deg, NASA ISS facts) and warns
+    # that its nearest set is far from the date
+    from orbits.errors import StaleInputWarning
+
+    with pytest.warns(StaleInputWarning):
+        v = visit("Soyuz MS", "ISS", at="2018-06-01", catalog=catalog)
+    assert v.verdict.startswith("yes:") and v.warnings
+    assert v.station_inclination.to_value(u.deg) == pytest.approx(51.64, abs=0.05)
