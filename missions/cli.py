@@ -723,6 +723,16 @@ def _register_elements():
 _register_elements()
 
 
+def _register_dock():
+    from .cli_dock import dock_cmd, visit_cmd
+
+    cli.add_command(dock_cmd)
+    cli.add_command(visit_cmd)
+
+
+_register_dock()
+
+
 def main(argv=None):
     """Console-script entry point."""
     return cli.main(args=argv, prog_name="mission-compare")
