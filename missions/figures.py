@@ -520,6 +520,12 @@ def orbits_3d_figure(catalog=None, *, at=None, elements=None):
     )
 
 
+def _docking_matrix_figure():
+    from .docking import docking_matrix_figure
+
+    return docking_matrix_figure()
+
+
 _FIGURES = {
     "sites": lambda cat, ms, at, el: sites_figure(cat, at=at, elements=el),
     "plane-angle": lambda cat, ms, at, el: plane_angle_figure(cat, at=at, elements=el),
@@ -531,6 +537,7 @@ _FIGURES = {
     "lunar-porkchop": lambda cat, ms, at, el: porkchop(
         lunar=(ms[0].name if ms else "Luna-25"), catalog=cat, at=at)[0],
     "orbits-3d": lambda cat, ms, at, el: orbits_3d_figure(cat, at=at, elements=el),
+    "docking-matrix": lambda cat, ms, at, el: _docking_matrix_figure(),
 }
 #: Names accepted by :func:`figure` and ``mission-compare plot``.
 FIGURE_NAMES = tuple(_FIGURES)

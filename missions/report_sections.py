@@ -35,8 +35,13 @@ __all__ = ["SECTION_IDS", "FigureRef", "ReportTable", "Section", "Sections", "bu
 
 #: Section ids of the report, in page order (each is an HTML ``<section id=...>``): the key
 #: findings first, then the analyses, then the catalog, then the sources.
-SECTION_IDS = ("findings", "stations", "sites", "windows", "lunar", "timeline", "catalog",
-               "sources")
+SECTION_IDS = ("findings", "stations", "sites", "windows", "lunar", "docking", "timeline",
+               "catalog", "sources")
+
+#: (vehicle, station) visits the docking section answers, and (A, B) dated dockings it shows.
+DOCKING_VISITS = (("Soyuz MS", "Chinese space station"), ("Shenzhou", "ISS"),
+                  ("Orel", "Russian Orbital Station"))
+DOCKING_PAIRS = (("Soyuz 19", "Apollo"), ("Shenzhou-8", "Tiangong-1"))
 
 #: (site, station index) pairs for the launch-window and dog-leg tables.
 SITE_STATION_PAIRS = (("Baikonur", 1), ("Vostochny", 1), ("Jiuquan", 0), ("Wenchang", 0),
@@ -547,6 +552,47 @@ class _Builder:
                 "orbit (100 km circular where none is given)."]
         return Section("lunar", "Lunar transfer profiles and budgets", lead, tables, figs)
 
+    def docking(self) -> Section:
+        """Return the docking section: who can dock with whom, and three visits in one line."""
+        from .docking import can_dock, docking_matrix, docking_matrix_figure
+        from .visit import visit
+
+        rows, notes = [], []
+        for veh, sta in DOCKING_VISITS:
+            with _quiet():
+                v = visit(veh, sta, at=self.at, elements=self.elements, catalog=self.cat)
+            self.used_result(v)
+            d = v.docking
+            rows.append([f"{v.vehicle} → {v.station}", d.verdict, d.mechanisms_first,
+                         d.mechanisms_second, v.verdict])
+            self.facts.setdefault("docking_visits", []).append((v, d))
+            notes += [f"{v.vehicle} → {v.station}: {src}" for src in d.sources[:2]]
+        for a, b in DOCKING_PAIRS:
+            d = can_dock(a, b, at=self.at, catalog=self.cat)
+            rows.append([f"{d.first} ↔ {d.second}", d.verdict, d.mechanisms_first,
+                         d.mechanisms_second, d.examples or d.reason])
+            notes += [f"{d.first} ↔ {d.second}: {src}" for src in d.sources[:1]]
+        tab = ReportTable("docking-verdicts", "Can it dock, and can it get there?",
+                          ["pair", "can dock", "mechanisms (first)", "mechanisms (second)",
+                           "verdict"], rows)
+        mat = docking_matrix()
+        pairs = mat.to_table()
+        rel = pairs.colnames[2]  # "relation"
+        pairs = pairs[[str(r) != "no" for r in pairs[rel]]]
+        mtab = ReportTable.from_table("docking-matrix", "Mechanism pairs that can mate (every "
+                                      "other pair: no)", pairs)
+        fig = _figure("Which docking mechanisms mate: directly, through an adapter, claimed "
+                      "but never demonstrated, or not at all",
+                      lambda: docking_matrix_figure(mat))
+        lead = ["A plane change is only half of a visit: the two craft must also share a "
+                "docking mechanism. Soyuz, Progress and the Russian segment use the SSVP "
+                "probe-and-drogue family; the Chinese station uses its own APAS-derived "
+                "androgynous mechanism, so no Russian craft can dock to it whatever the plane "
+                "change costs. The mechanism data, with a source per user and port, is "
+                "missions/data/docking/mechanisms.toml."]
+        return Section("docking", "Docking: who can dock with whom", lead, [tab, mtab], [fig],
+                       notes=notes)
+
     def timeline(self) -> Section:
         from .figures import timeline_figure
         from .timeline import slip_table
@@ -647,6 +693,15 @@ class _Builder:
         if lunar:
             lead.append("Lunar budgets (TLI + LOI, each from its own launch site): "
                         + "; ".join(f"{n} {t:.2f} km/s" for n, _, t in lunar[:6]) + ".")
+        visits = f.get("docking_visits", [])
+        for v, d in visits:
+            rows.append([f"{v.vehicle} → {v.station}: can dock", d.verdict, "",
+                         f"{d.mechanisms_first} / {d.mechanisms_second}"])
+        if visits:
+            lead.append("Docking: " + "; ".join(
+                f"{v.vehicle} {'can' if d.ok else 'cannot'} dock to {v.station}"
+                + (f" ({d.verdict})" if d.ok and d.verdict != "yes" else "")
+                for v, d in visits) + ".")
         st = f.get("slips")
         if st is not None and len(st):
             slips = sorted(((float(s.to_value(u.yr)), str(m), str(p), str(a)) for s, m, p, a in
@@ -755,8 +810,8 @@ def build_sections(cat, selection=None, *, at=None, elements=None, on_section=No
     for sub in b.subjects():
         b.used(inputs=[sub.input] if sub.input is not None else (), warnings=sub.warnings)
     built = {}
-    for sid in ("stations", "sites", "windows", "lunar", "timeline", "catalog", "findings",
-                "sources"):
+    for sid in ("stations", "sites", "windows", "lunar", "docking", "timeline", "catalog",
+                "findings", "sources"):
         if on_section is not None:
             on_section(sid)
         built[sid] = getattr(b, sid)()
