@@ -70,8 +70,10 @@ def _equator_frame(epoch: Time) -> np.ndarray:
 
 
 def _earth_orbit_geometry(epoch: Time, ephemeris="de421"):
-    """Inclination ``eps`` and node ``Omega_p`` (rad) of the Earth's orbit about the Moon on the
-    lunar equator, and the Earth's distance (km) at ``epoch`` (DE421)."""
+    """Return the Earth's orbit about the Moon on the lunar equator at ``epoch`` (DE421).
+
+    Inclination ``eps`` and node ``Omega_p`` (rad), and the Earth's distance (km).
+    """
     r, v = geocentric_states_km("moon", epoch, ephemeris, name="epoch")
     h = np.cross(r, v)
     p = _equator_frame(epoch) @ (h / np.linalg.norm(h))
@@ -406,7 +408,10 @@ def _sites(sites):
 
 @dataclass(frozen=True, repr=False)
 class SouthPoleAccess(TableResult):
-    """Per site and lunar orbit: reach, plane passes, drift, Sun/Earth/relay (:func:`south_pole_access`)."""
+    """Per site and lunar orbit: reach, plane passes, drift, Sun/Earth/relay.
+
+    Result of :func:`south_pole_access`.
+    """
 
     start: Time = value("from", fmt="minute")
     duration: u.Quantity = quantity("span", "day", fmt=".2f")
