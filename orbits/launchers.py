@@ -143,7 +143,7 @@ def payload_to(vehicle, *, c3=None) -> LauncherPayload:
     caps = [p for p in v.points if p.kind == "capability"]
     flown = [p for p in v.points if p.kind == "flown"]
     flown_txt = ("; flown (a lower bound, not a capability): " + ", ".join(
-        f"{p.mass:,.0f} kg ({p.source.split(',')[0]})" for p in flown)) if flown else ""
+        f"{p.mass:,.0f} kg ({p.source.split(' (')[0]})" for p in flown)) if flown else ""
     if c3 is None:
         tli = [p for p in caps if p.target == "TLI"]
         if not tli:

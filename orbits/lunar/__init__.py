@@ -14,6 +14,8 @@
 - :mod:`~orbits.lunar.south_pole`: which orbits reach polar sites, node drift (J2, Earth, C22),
   Sun/Earth/relay visibility (:func:`south_pole_access`, :func:`lunar_node_drift`,
   :func:`site_sky`).
+- :mod:`~orbits.lunar.direct`: direct-injection launch instants, azimuths and injection states
+  (:func:`direct_injection`).
 
 Every analysis returns a :class:`orbits.results.Result` (or ``TableResult``); options are
 keyword-only; bad input raises :mod:`orbits.errors` classes.
@@ -23,6 +25,7 @@ from __future__ import annotations
 
 from ._model import PARKING_INCLINATIONS
 from .budget import LunarTransfer, tli_budget
+from .direct import DirectInjection, direct_injection
 from .free_return import FreeReturn, FreeReturnDesign, free_return, free_return_flyby_altitude
 from .phasing import PhasingProfile, phasing_profile
 from .porkchop import LunarPorkchop, LunarTransferWindows, lunar_porkchop
@@ -73,7 +76,9 @@ __all__ = [
     "site_coverage",
     "site_plane_passes",
     "tli_budget",
-    # south-pole access (lunarsurf)
+    # south-pole access, direct injection, lunar-orbit rendezvous (lunarsurf)
+    "DirectInjection",
+    "direct_injection",
     "QUEQIAO_2",
     "LunarNodeDrift",
     "RelayOrbit",
