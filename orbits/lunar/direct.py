@@ -40,7 +40,7 @@ _C3 = u.km**2 / u.s**2
 
 
 def _planes(r_moon, inc):
-    """The two planes of inclination ``inc`` through the Moon direction: (raan, u_moon) pairs."""
+    """Return the two planes of inclination ``inc`` through the Moon: (raan, u_moon) pairs."""
     rh = r_moon / np.linalg.norm(r_moon)
     ra, dec = np.arctan2(rh[1], rh[0]), np.arcsin(rh[2])
     s = np.sin(dec) / np.sin(inc)
@@ -56,7 +56,7 @@ def _planes(r_moon, inc):
 
 
 def _in_plane_vectors(raan, inc, arg_lat):
-    """Unit position and along-track direction at argument of latitude ``arg_lat``."""
+    """Return the unit position and along-track direction at argument of latitude ``arg_lat``."""
     cO, sO, ci, si = np.cos(raan), np.sin(raan), np.cos(inc), np.sin(inc)
     p = np.array([cO, sO, 0.0])
     q = np.array([-sO * ci, cO * ci, si])
@@ -203,9 +203,9 @@ def _solve_for_arc(target, lo, args, step=np.radians(0.25), span=np.radians(40.0
 
 
 def direct_injection(latitude, longitude, *, arrival, start, stop, inclination=None,
-                     ascent_arc=None, ascent_duration=0 * u.s, injection_altitude=200 * u.km, vehicle=None,
-                     site: str = "", ephemeris="de421") -> DirectInjection:
-    """Daily launch instants, azimuths and injection states for a direct lunar injection.
+                     ascent_arc=None, ascent_duration=0 * u.s, injection_altitude=200 * u.km,
+                     vehicle=None, site: str = "", ephemeris="de421") -> DirectInjection:
+    """Return the daily launch instants, azimuths and injection states of a direct injection.
 
     Parameters
     ----------
