@@ -16,6 +16,8 @@
   :func:`site_sky`).
 - :mod:`~orbits.lunar.direct`: direct-injection launch instants, azimuths and injection states
   (:func:`direct_injection`).
+- :mod:`~orbits.lunar.rendezvous`: plane drift over a surface stay and in-plane ascent times
+  (:func:`lunar_rendezvous`).
 
 Every analysis returns a :class:`orbits.results.Result` (or ``TableResult``); options are
 keyword-only; bad input raises :mod:`orbits.errors` classes.
@@ -29,6 +31,7 @@ from .direct import DirectInjection, direct_injection
 from .free_return import FreeReturn, FreeReturnDesign, free_return, free_return_flyby_altitude
 from .phasing import PhasingProfile, phasing_profile
 from .porkchop import LunarPorkchop, LunarTransferWindows, lunar_porkchop
+from .rendezvous import LunarRendezvous, lunar_rendezvous
 from .south_pole import (
     QUEQIAO_2,
     LunarNodeDrift,
@@ -79,6 +82,8 @@ __all__ = [
     # south-pole access, direct injection, lunar-orbit rendezvous (lunarsurf)
     "DirectInjection",
     "direct_injection",
+    "LunarRendezvous",
+    "lunar_rendezvous",
     "QUEQIAO_2",
     "LunarNodeDrift",
     "RelayOrbit",
