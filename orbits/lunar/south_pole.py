@@ -427,9 +427,9 @@ class SouthPoleAccess(TableResult):
     first_pass: u.Quantity = column("first pass after start", "day", fmt=".2f")
     node_rate: u.Quantity = column("node drift", "deg / d", fmt=".4f")
     c22_amplitude: u.Quantity = column("C22 swing", "deg", fmt=".2f")
-    sunlit_fraction: np.ndarray = column("Sun up")
-    earth_fraction: np.ndarray = column("Earth up")
-    relay_fraction: np.ndarray = column("relay up")
+    sunlit_fraction: np.ndarray = column("Sun up", fmt=".3f")
+    earth_fraction: np.ndarray = column("Earth up", fmt=".3f")
+    relay_fraction: np.ndarray = column("relay up", fmt=".3f")
 
     title = "South-pole access"
 
@@ -487,6 +487,7 @@ def south_pole_access(sites, *, start, altitudes=(100 * u.km,),
                                       node_longitude=node_longitude, duration=dur * u.day,
                                       altitude=h * u.km, node_rate=rate * u.rad / u.s)
                 off = p.offset.to_value(u.day)
+                at_pole = abs(abs(lat) - np.pi / 2) < 1e-9 and abs(inc - np.pi / 2) < 1e-9
                 rows["site"].append(name)
                 rows["lat"].append(lat)
                 rows["lon"].append(lon)
@@ -494,9 +495,13 @@ def south_pole_access(sites, *, start, altitudes=(100 * u.km,),
                 rows["inc"].append(inc)
                 rows["reach"].append(bool(abs(lat) <= min(inc, np.pi - inc) + 1e-12))
                 rows["n"].append(len(off))
-                rows["interval"].append(float(np.mean(np.diff(off))) if len(off) > 1
-                                        else np.nan)
-                rows["first"].append(float(off[0]) if len(off) else np.nan)
+                if at_pole:  # the pole lies in every polar plane, all the time
+                    rows["interval"].append(0.0)
+                    rows["first"].append(0.0)
+                else:
+                    rows["interval"].append(float(np.mean(np.diff(off))) if len(off) > 1
+                                            else np.nan)
+                    rows["first"].append(float(off[0]) if len(off) else np.nan)
                 rows["rate"].append(rate)
                 rows["amp"].append(float(amp))
                 rows["sun"].append(float(sky.sunlit_fraction))
@@ -506,7 +511,8 @@ def south_pole_access(sites, *, start, altitudes=(100 * u.km,),
     deg = u.rad.to(u.deg)
     notes = ["plane passes: the Moon turns under the plane at its sidereal rate minus the "
              "secular node drift (J2 + Earth); blank interval/first pass where the site is "
-             "never under the plane",
+             "never under the plane; a site at the pole is under every polar plane all the "
+             "time (interval and first pass 0)",
              "Sun/Earth/relay fractions: sampled elevation > 0 of the body's centre from the "
              "site (spherical Moon, DE421, IAU 2015 rotation)"]
     if relay is not None and relay.assumed:

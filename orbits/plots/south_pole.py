@@ -65,7 +65,8 @@ def south_pole_access_figure(access, skies=(), *, extent=700 * u.km, ilrs_radius
                  else f", {access.relay or 'relay'} {100 * access.relay_fraction[i]:.0f}%")
         ax.annotate(f"{access.site[i]}\nSun {100 * access.sunlit_fraction[i]:.0f}%, Earth "
                     f"{100 * access.earth_fraction[i]:.0f}%{relay}", (x, y),
-                    xytext=(5, 4), textcoords="offset points", fontsize=7, color=color)
+                    xytext=(6, 6 - 24 * (k % 3)), textcoords="offset points", fontsize=7,
+                    color=color)
     ax.set_xlim(-ext, ext)
     ax.set_ylim(-ext, ext)
     ax.set_aspect("equal")

@@ -217,6 +217,9 @@ def test_south_pole_figure():
     sky = site_sky(*CE7, "2026-08-01", step=6 * u.h, name="CE-7")
     fig = south_pole_access_figure(acc, [sky])
     assert isinstance(fig, Figure)
+    # geometry: the pole lies in every polar plane at all times
+    k = list(acc.site).index("pole")
+    assert acc.reaches[k] and acc.interval[k].to_value(u.day) == 0.0
     with pytest.raises(ArgumentTypeError, match="SouthPoleAccess"):
         south_pole_access_figure(sky)
 
