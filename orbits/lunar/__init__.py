@@ -11,6 +11,13 @@
 - :mod:`~orbits.lunar.surface`: lunar orbits and landing sites (:func:`lunar_orbit_properties`,
   :func:`lunar_plane_drift`, :func:`site_coverage`, :func:`site_plane_passes`,
   :func:`plane_mismatch_cost`).
+- :mod:`~orbits.lunar.south_pole`: which orbits reach polar sites, node drift (J2, Earth, C22),
+  Sun/Earth/relay visibility (:func:`south_pole_access`, :func:`lunar_node_drift`,
+  :func:`site_sky`).
+- :mod:`~orbits.lunar.direct`: direct-injection launch instants, azimuths and injection states
+  (:func:`direct_injection`).
+- :mod:`~orbits.lunar.rendezvous`: plane drift over a surface stay and in-plane ascent times
+  (:func:`lunar_rendezvous`).
 
 Every analysis returns a :class:`orbits.results.Result` (or ``TableResult``); options are
 keyword-only; bad input raises :mod:`orbits.errors` classes.
@@ -20,9 +27,21 @@ from __future__ import annotations
 
 from ._model import PARKING_INCLINATIONS
 from .budget import LunarTransfer, tli_budget
+from .direct import DirectInjection, direct_injection
 from .free_return import FreeReturn, FreeReturnDesign, free_return, free_return_flyby_altitude
 from .phasing import PhasingProfile, phasing_profile
 from .porkchop import LunarPorkchop, LunarTransferWindows, lunar_porkchop
+from .rendezvous import LunarRendezvous, lunar_rendezvous
+from .south_pole import (
+    QUEQIAO_2,
+    LunarNodeDrift,
+    RelayOrbit,
+    SiteSky,
+    SouthPoleAccess,
+    lunar_node_drift,
+    site_sky,
+    south_pole_access,
+)
 from .surface import (
     LunarOrbitProperties,
     LunarPlaneDrift,
@@ -60,4 +79,17 @@ __all__ = [
     "site_coverage",
     "site_plane_passes",
     "tli_budget",
+    # south-pole access, direct injection, lunar-orbit rendezvous (lunarsurf)
+    "DirectInjection",
+    "direct_injection",
+    "LunarRendezvous",
+    "lunar_rendezvous",
+    "QUEQIAO_2",
+    "LunarNodeDrift",
+    "RelayOrbit",
+    "SiteSky",
+    "SouthPoleAccess",
+    "lunar_node_drift",
+    "site_sky",
+    "south_pole_access",
 ]

@@ -212,6 +212,7 @@ def site_plane_passes(
     start=None,
     duration=SIDEREAL_MONTH * u.s,
     altitude=200 * u.km,
+    node_rate=None,
 ) -> SitePlanePasses:
     """When a landing site passes under an orbiter's plane.
 
@@ -227,6 +228,9 @@ def site_plane_passes(
     SitePlanePasses
         ``offset`` (days after start), ``kind`` ('ascending'/'descending' half of the track)
         and ``time`` (a Time if ``start`` is given, else None).
+
+    ``node_rate`` (angular speed, optional) replaces the J2 node drift, e.g. with the J2 +
+    Earth rate of :func:`orbits.lunar.lunar_node_drift`.
     """
     lat, lon, inc, node, h = _site_args(
         site_latitude, site_longitude, inclination, node_longitude, altitude
@@ -238,7 +242,13 @@ def site_plane_passes(
         start = as_time(start, "start")
         if not start.isscalar:
             raise ArgumentError(f"start must be a single epoch, got shape {start.shape}")
-    w = _OMEGA_MOON - _node_rate(h, inc)  # rate of psi = lon - node_fixed
+    if node_rate is None:
+        rate = _node_rate(h, inc)
+    else:
+        rate = as_value(node_rate, u.rad / u.s, "node_rate", min=-1e-4, max=1e-4)
+        if np.ndim(rate):
+            raise ArgumentError("node_rate must be a scalar angular speed")
+    w = _OMEGA_MOON - rate  # rate of psi = lon - node_fixed
     q = np.tan(lat) / np.tan(inc) if np.sin(inc) > 1e-12 else np.inf
     if not site_coverage(lat * u.rad, inc * u.rad) or abs(q) > 1.0:
         t = np.array([])
