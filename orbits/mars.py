@@ -176,8 +176,19 @@ def _types(transfer_type):
 
 def _states(epochs, ephemeris, name):
     """Heliocentric ecliptic-J2000 states and TDB seconds of Earth and Mars at ``epochs``."""
-    from .ephemeris import heliocentric_states_km
+    from .ephemeris import ephemeris_span, heliocentric_states_km
+    from .errors import DateRangeError
 
+    span = ephemeris_span(ephemeris)
+    tdb = epochs.tdb
+    bad = (tdb < span[0]) | (tdb > span[1])
+    if np.any(bad):
+        first = tdb[bad].ravel()[0] if tdb.ndim else tdb
+        raise DateRangeError(
+            f"{name} must lie within the ephemeris span {span[0].iso[:10]} .. "
+            f"{span[1].iso[:10]} (TDB; DE421 holds Mars for 1899-2053), got {first.iso[:16]} "
+            f"({int(np.sum(bad))} of {bad.size} epochs outside)"
+        )
     out = {}
     for body in ("earth", "mars"):
         r, v = heliocentric_states_km(body, epochs, ephemeris, name=name)
