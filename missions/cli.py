@@ -689,8 +689,9 @@ def _mars_porkchop_run(start, days, step, arrival_start, arrival_days, arrival_s
         a_span = (float(arrival_days) if arrival_days is not None
                   else float((deps[-1] + M.TOF_MAX * u.day - a0).to_value(u.day)))
         if a_span <= 0:
-            raise ArgumentError(f"--arrival-start {a0.utc.isot[:10]} leaves no arrival date before the "
-                                f"last departure + {M.TOF_MAX:g} days; give --arrival-days")
+            raise ArgumentError(f"--arrival-start {a0.utc.isot[:10]} leaves no arrival date "
+                                f"before the last departure + {M.TOF_MAX:g} days; give "
+                                f"--arrival-days")
         arrivals = a0 + np.arange(0.0, a_span + 1e-9, arrival_step) * u.day
     pc = M.mars_porkchop(deps, arrivals, arrival_step=arrival_step * u.day,
                          name=f"from {t0.utc.isot[:10]}")

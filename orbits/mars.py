@@ -553,7 +553,7 @@ def mars_porkchop(departures, arrivals=None, *, parking_altitude=200 * u.km,
     DateRangeError
         Any epoch outside the ephemeris (DE421: 1899-07-29 .. 2053-10-09).
     SizeLimitError
-        A grid whose working memory (about 2 kB a cell) exceeds the toolkit's limit, before
+        A grid whose working memory (about 500 B a cell) exceeds the toolkit's limit, before
         anything is allocated.
     ConvergenceError
         No cell of the grid has a solution.
