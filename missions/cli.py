@@ -698,10 +698,13 @@ def _mars_porkchop_run(start, days, step, arrival_start, arrival_days, arrival_s
     best = pc.best(top, min_separation=max(step, 3.0) * u.day)
     flown = [f for f in (M.TIANWEN_1,)
              if pc.first_departure <= f.launch <= pc.last_departure + 1 * u.day]
+    # flown missions in the span: their own dates on the same grid model
+    flown_results = [M.mars_transfer(f.launch, f.arrival, name=f.name) for f in flown]
     fig = mars_window_figure(pc, flown=flown)
     path = _save(fig, out or "porkchop.png")
     if fmt == "json":
-        click.echo(json.dumps({"window": pc.to_dict(), "best": best.to_dict()}, indent=2,
+        click.echo(json.dumps({"window": pc.to_dict(), "best": best.to_dict(),
+                               "flown": [f.to_dict() for f in flown_results]}, indent=2,
                               ensure_ascii=False))
     elif fmt == "csv":
         emit_result(best, fmt)
@@ -709,6 +712,9 @@ def _mars_porkchop_run(start, days, step, arrival_start, arrival_days, arrival_s
         emit_result(pc, fmt)
         click.echo("")
         emit_result(best, fmt)
+        for f in flown_results:
+            click.echo("")
+            emit_result(f, fmt)
     click.echo(f"wrote {path}", err=True)
 
 
