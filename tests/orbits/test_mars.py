@@ -173,6 +173,17 @@ def test_2020_porkchop_cells_match_boinor(sky, tianwen1):
     assert tianwen1.window_c3.to_value(KM2S2) <= c3_flown
 
 
+def test_mars2020_launch_period_brackets_the_fixed_arrival_minimum():
+    # Mars 2020: launch period 2020-07-17 .. 2020-08-11 for a landing on 2021-02-18 whatever
+    # the launch date (AIAA / SpaceNews 2020-06-18; autoevolution 2019-07; DLR 2020; see
+    # seeds/authorities/mars/PROVENANCE.md): the cheapest departure for that arrival day
+    # must fall inside the published period
+    deps = Time("2020-06-15") + np.arange(90) * u.day
+    pc = M.mars_porkchop(deps, Time(["2021-02-18T12:00"], scale="utc"))
+    best = deps[int(np.nanargmin(pc.c3[:, 0].value))]
+    assert Time("2020-07-17") <= best <= Time("2020-08-11")
+
+
 def test_porkchop_grid_shapes_and_types(tianwen1):
     pc = tianwen1.porkchop
     shape = (len(pc.departures), len(pc.arrivals))
