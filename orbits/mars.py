@@ -647,8 +647,8 @@ class MarsWindowCalendar(TableResult):
         if isinstance(year, bool) or not isinstance(year, (int, np.integer)):
             raise ArgumentTypeError(f"year must be an integer, got {describe_value(year)}")
         for k in range(len(self)):
-            y0 = int(self.period_open[k].utc.datetime.year)
-            y1 = int(self.period_close[k].utc.datetime.year)
+            y0 = int(_day(self.period_open[k])[:4])
+            y1 = int(_day(self.period_close[k])[:4])
             if y0 <= year <= y1:
                 return self[k]
         raise ArgumentError(f"no opportunity in {year}; opportunities: "
