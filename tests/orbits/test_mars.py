@@ -161,7 +161,8 @@ def test_2020_porkchop_cells_match_boinor(sky, tianwen1):
     pc = tianwen1.porkchop
     i, j = np.unravel_index(np.nanargmin(pc.c3.to_value(KM2S2)), pc.c3.shape)
     rng = np.random.default_rng(11)
-    solved = np.argwhere(pc.ok)
+    # random cells away from the 180 deg ridge (where both solvers' answers get ill-conditioned)
+    solved = np.argwhere(pc.ok & (np.nan_to_num(pc.c3.to_value(KM2S2), nan=1e9) < 25.0))
     cells = [(i, j)] + [tuple(solved[n]) for n in rng.choice(len(solved), 4, replace=False)]
     for a, b in cells:
         c3, vinf = _boinor_transfer(sky, pc.departures[a], pc.arrivals[b])
