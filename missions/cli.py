@@ -590,40 +590,131 @@ def _predicted_launches(site, station, vehicle, profile, start, days, at, tle, c
 @click.argument("names", nargs=-1, callback=_check_name)
 @click.option("--lunar", "lunar", default=None, callback=_check_name, metavar="MISSION",
               help="Earth-Moon porkchop for this lunar mission.")
+@click.option("--mars", "mars", is_flag=True,
+              help="Heliocentric Earth-Mars porkchop (C3, v-infinity, Δv) from --start over "
+                   "--days of departures.")
 @click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
               help="Figure file (.png, .svg or .pdf); default porkchop.png.")
 @click.option("--start", default=None,
               help="First departure (UTC date); default: the stations' span centred on their "
                    "next node alignment (smallest plane angle), or a week before a lunar "
-                   "mission's launch.")
-@click.option("--days", type=click.FloatRange(min=0, min_open=True, max=120), default=None,
+                   "mission's launch. Required with --mars.")
+@click.option("--days", type=click.FloatRange(min=0, min_open=True, max=1000), default=None,
               help="Span of departure dates, days (stations: default 12, one full cycle of the "
-                   "stations' relative phase).")
+                   "stations' relative phase; at most 120 for stations and lunar missions; "
+                   "--mars: default 120).")
+@click.option("--step", type=click.FloatRange(min=0.25, max=30), default=1.0,
+              show_default=True, help="--mars: departure step, days.")
+@click.option("--arrival-start", "arrival_start", default=None, callback=_check_date,
+              metavar="DATE", help="--mars: first Mars arrival (UTC date); default: first "
+                                   "departure + 80 days.")
+@click.option("--arrival-days", "arrival_days", type=click.FloatRange(min=0, min_open=True,
+              max=2000), default=None, help="--mars: span of arrival dates, days; default: "
+                                            "to the last departure + 500 days.")
+@click.option("--arrival-step", "arrival_step", type=click.FloatRange(min=0.25, max=30),
+              default=2.0, show_default=True, help="--mars: arrival step, days.")
 @click.option("--top", type=click.IntRange(min=1, max=100), default=5, show_default=True,
               help="Best windows to print.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @_analysis_options()
 @click.pass_context
-def porkchop_cmd(ctx, names, lunar, out, start, days, top, fmt, at, tle):
-    """Transfer porkchop between two stations, or Earth-Moon for a lunar mission.
+def porkchop_cmd(ctx, names, lunar, mars, out, start, days, step, arrival_start, arrival_days,
+                 arrival_step, top, fmt, at, tle):
+    """Transfer porkchop between two stations, Earth-Moon for a lunar mission, or Earth-Mars.
 
     mission-compare porkchop ISS "Chinese space station" --out pc.png
     mission-compare porkchop --lunar "Chang'e-5" --out lunar.png
+    mission-compare porkchop --mars --start 2020-06-01 --days 120 --out mars.png
     """
     from orbits.errors import ArgumentError
 
+    if mars:
+        if lunar is not None or names:
+            raise ArgumentError("porkchop --mars takes no station names and no --lunar, got "
+                                f"{' '.join(names) or '--lunar ' + str(lunar)!r}")
+        _mars_porkchop(start, days, step, arrival_start, arrival_days, arrival_step, top, fmt,
+                       out)
+        return
     from .figures import porkchop
 
+    if days is not None and days > 120:
+        raise ArgumentError(f"--days must be at most 120 for station and lunar porkchops, "
+                            f"got {days:g}")
     if lunar is not None and names:
         raise ArgumentError(f"porkchop takes either two station names or --lunar MISSION, "
                             f"got both {names!r} and --lunar {lunar!r}")
     if lunar is None and len(names) != 2:
         raise ArgumentError(f"porkchop needs two station names (e.g. ISS \"Chinese space "
-                            f"station\") or --lunar MISSION, got {len(names)} name(s)")
+                            f"station\"), --lunar MISSION or --mars, got {len(names)} name(s)")
     fig, best = porkchop(names, lunar=lunar, start=start, days=days, top=top,
                          catalog=_catalog(ctx), at=at, elements=_elements(tle))
     path = _save(fig, out or "porkchop.png")
     emit_any(best, fmt)
+    click.echo(f"wrote {path}", err=True)
+
+
+def _mars_porkchop(start, days, step, arrival_start, arrival_days, arrival_step, top, fmt, out):
+    """Run ``porkchop --mars``: the grid, its best departures, the figure."""
+    import warnings
+
+    from erfa import ErfaWarning
+
+    # future UTC dates lie past the leap-second table; a second does not move a Mars window
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ErfaWarning)
+        _mars_porkchop_run(start, days, step, arrival_start, arrival_days, arrival_step, top,
+                           fmt, out)
+
+
+def _mars_porkchop_run(start, days, step, arrival_start, arrival_days, arrival_step, top, fmt,
+                       out):
+    import numpy as np
+    from astropy import units as u
+
+    from orbits import mars as M
+    from orbits.errors import ArgumentError
+    from orbits.plots.mars import mars_window_figure
+
+    from .compare import parse_start
+
+    if start is None:
+        raise ArgumentError("porkchop --mars needs --start DATE, the first departure "
+                            "(e.g. --start 2020-06-01)")
+    t0 = parse_start(start, name="--start")
+    span = 120.0 if days is None else float(days)
+    deps = t0 + np.arange(0.0, span + 1e-9, step) * u.day
+    arrivals = None
+    if arrival_start is not None or arrival_days is not None:
+        a0 = arrival_start if arrival_start is not None else deps[0] + M.TOF_MIN * u.day
+        a_span = (float(arrival_days) if arrival_days is not None
+                  else float((deps[-1] + M.TOF_MAX * u.day - a0).to_value(u.day)))
+        if a_span <= 0:
+            raise ArgumentError(f"--arrival-start {a0.utc.isot[:10]} leaves no arrival date "
+                                f"before the last departure + {M.TOF_MAX:g} days; give "
+                                f"--arrival-days")
+        arrivals = a0 + np.arange(0.0, a_span + 1e-9, arrival_step) * u.day
+    pc = M.mars_porkchop(deps, arrivals, arrival_step=arrival_step * u.day,
+                         name=f"from {t0.utc.isot[:10]}")
+    best = pc.best(top, min_separation=max(step, 3.0) * u.day)
+    flown = [f for f in (M.TIANWEN_1,)
+             if pc.first_departure <= f.launch <= pc.last_departure + 1 * u.day]
+    # flown missions in the span: their own dates on the same grid model
+    flown_results = [M.mars_transfer(f.launch, f.arrival, name=f.name) for f in flown]
+    fig = mars_window_figure(pc, flown=flown)
+    path = _save(fig, out or "porkchop.png")
+    if fmt == "json":
+        click.echo(json.dumps({"window": pc.to_dict(), "best": best.to_dict(),
+                               "flown": [f.to_dict() for f in flown_results]}, indent=2,
+                              ensure_ascii=False))
+    elif fmt == "csv":
+        emit_result(best, fmt)
+    else:
+        emit_result(pc, fmt)
+        click.echo("")
+        emit_result(best, fmt)
+        for f in flown_results:
+            click.echo("")
+            emit_result(f, fmt)
     click.echo(f"wrote {path}", err=True)
 
 

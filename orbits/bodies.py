@@ -1,8 +1,10 @@
 """The attracting bodies, passed to analyses as ``attractor=``.
 
 Each :class:`Body` carries its gravitational parameter ``k`` (poliastro's name), radii and
-zonal harmonics as Quantities, from :mod:`orbits.core.constants` (where each value cites its
-source). ``Earth`` and ``Moon`` are the two the toolkit orbits.
+zonal harmonics as Quantities, from :mod:`orbits.core.constants` and
+:mod:`orbits.core.interplanetary` (where each value cites its source). ``Earth`` and ``Moon``
+are the two the toolkit orbits; ``Sun`` and ``Mars`` serve the Earth-Mars transfers of
+:mod:`orbits.mars`.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from dataclasses import dataclass
 from astropy import units as u
 
 from .core import constants as C
+from .core import interplanetary as IP
 
-__all__ = ["Body", "Earth", "Moon", "body"]
+__all__ = ["Body", "Earth", "Mars", "Moon", "Sun", "body"]
 
 
 @dataclass(frozen=True, repr=False)
@@ -63,6 +66,26 @@ Moon = Body(
     R_gravity=C.R_MOON_GRAVITY * u.km,
 )
 
+Sun = Body(
+    name="Sun",
+    k=C.GM_SUN * u.km**3 / u.s**2,
+    R=IP.R_SUN * u.km,
+    R_mean=IP.R_SUN * u.km,
+    J2=IP.J2_SUN,
+)
+
+Mars = Body(
+    name="Mars",
+    k=IP.GM_MARS * u.km**3 / u.s**2,
+    R=IP.R_MARS * u.km,
+    R_mean=IP.R_MARS_MEAN * u.km,
+    J2=IP.J2_MARS,
+    rotation_rate=IP.OMEGA_MARS * u.rad / u.s,
+    R_gravity=IP.R_MARS * u.km,
+)
+
+#: The attractors the near-Earth and lunar analyses accept by name (Sun and Mars are passed
+#: as objects to :mod:`orbits.mars` only).
 _BODIES = {"earth": Earth, "moon": Moon}
 
 

@@ -34,12 +34,18 @@ from orbits.core.ephemeris import chebyshev_segment_posvel
 from orbits.errors import ArgumentError, DataFileError, DateRangeError
 from orbits.results import InputSet
 
-__all__ = ["emb_state", "ephemeris_input", "ephemeris_span", "moon_state", "sun_state"]
+__all__ = ["PLANET_FRAMES", "PLANETS", "emb_state", "ephemeris_input", "ephemeris_span",
+           "heliocentric_states_km", "moon_state", "planet_state", "sun_state"]
 
 _J2000_JD = 2451545.0
 _DAY = 86400.0
 _FRAMES = ("gcrs", "icrf", "geocentric")
 _SEGMENTS = ((3, 301), (3, 399), (0, 3), (0, 10))
+#: Segments read when the kernel has them (Mars); :func:`planet_state` needs them for Mars.
+_OPTIONAL_SEGMENTS = ((0, 4), (4, 499))
+#: Bodies :func:`planet_state` knows, and the frames (origins; ICRF axes) it offers.
+PLANETS = ("earth", "mars", "sun", "emb", "moon")
+PLANET_FRAMES = ("icrs-heliocentric", "heliocentric", "icrs-barycentric", "barycentric")
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,17 @@ def _load_kernel(path: str) -> _Kernel:
             )
             start = max(start, float(seg.start_second))
             end = min(end, float(seg.end_second))
+        for pair in _OPTIONAL_SEGMENTS:
+            try:
+                seg = kernel[pair]
+            except KeyError:
+                continue
+            init, intlen, coeffs = seg.load_array()
+            segments[pair] = _Segment(
+                np.ascontiguousarray(coeffs, dtype=float),
+                (init - _J2000_JD) * _DAY,
+                intlen * _DAY,
+            )
     finally:
         kernel.close()
     return _Kernel(Path(path).name, segments, start, end)
@@ -252,3 +269,103 @@ def emb_state(epochs, *, frame: str = "gcrs", ephemeris="de421"):
     About 4,670 km towards the Moon; see :func:`moon_state`.
     """
     return _state("emb", epochs, frame, ephemeris)
+
+
+def _barycentric_km(body: str, t: np.ndarray, kernel: _Kernel, ephemeris):
+    """State of ``body`` relative to the solar-system barycentre from the kernel's segments."""
+    seg = kernel.segments
+    if body == "sun":
+        return seg[0, 10].posvel(t)
+    if body == "mars":
+        if (0, 4) not in seg or (4, 499) not in seg:
+            raise DataFileError(
+                f"ephemeris {kernel.name!r} lacks the Mars segments 0->4 and 4->499; "
+                f"use ephemeris='de421' (the default) for Mars"
+            )
+        r_b, v_b = seg[0, 4].posvel(t)
+        r_m, v_m = seg[4, 499].posvel(t)
+        return r_b + r_m, v_b + v_m
+    r_b, v_b = seg[0, 3].posvel(t)  # Earth-Moon barycentre
+    if body == "emb":
+        return r_b, v_b
+    if body == "earth":
+        r_e, v_e = seg[3, 399].posvel(t)
+        return r_b + r_e, v_b + v_e
+    if body == "moon":
+        r_m, v_m = seg[3, 301].posvel(t)
+        return r_b + r_m, v_b + v_m
+    raise ArgumentError(f"body must be one of {PLANETS}, got {describe_value(body)}")
+
+
+def _planet_key(body) -> str:
+    if not isinstance(body, str):
+        raise ArgumentError(f"body must be one of {PLANETS} (a name), got {describe_value(body)}")
+    key = body.strip().casefold()
+    if key in ("earth-moon barycenter", "earth-moon barycentre", "earth barycenter"):
+        key = "emb"
+    if key not in PLANETS:
+        raise ArgumentError(f"body must be one of {PLANETS}, got {describe_value(body)}; "
+                            f"the toolkit's ephemeris (DE421) is read for these bodies only")
+    return key
+
+
+def heliocentric_states_km(body: str, epochs, ephemeris="de421", *, barycentric: bool = False,
+                           name: str = "epochs"):
+    """Plain-array state of ``body`` relative to the Sun's centre (or the SSB), km and km/s.
+
+    For internal use by :mod:`orbits.mars`: returns ``(r, v)`` arrays of shape
+    ``epochs.shape + (3,)``, ICRF axes. The Sun's offset from the solar-system barycentre
+    (up to 0.01 AU, mostly Jupiter's pull) is taken from the kernel's 0 -> 10 segment.
+    """
+    key = _planet_key(body)
+    epochs = as_time(epochs, name)
+    if isinstance(ephemeris, str) and ephemeris.lower() == "builtin":
+        raise ArgumentError(
+            "ephemeris='builtin' is not offered for heliocentric planet states; use 'de421' "
+            "(the default, 1899-07-29 .. 2053-10-09) or an SPK .bsp file"
+        )
+    kernel = _kernel_for(ephemeris)
+    t = _tdb_seconds(epochs)
+    _check_span(t, kernel, name)
+    r, v = _barycentric_km(key, t, kernel, ephemeris)
+    if barycentric:
+        return r, v
+    r_s, v_s = kernel.segments[0, 10].posvel(t)
+    return r - r_s, v - v_s
+
+
+def planet_state(body, epochs, *, frame: str = "icrs-heliocentric", ephemeris="de421"):
+    """Position and velocity of a planet (Earth, Mars), the Sun, the Moon or the EMB.
+
+    Parameters
+    ----------
+    body : {'earth', 'mars', 'sun', 'emb', 'moon'}
+        ``'mars'`` is the planet's centre (DE421 Mars barycentre plus the 4 -> 499 offset, a
+        few cm), ``'earth'`` the Earth's centre (not the Earth-Moon barycentre, ``'emb'``).
+    epochs : astropy.time.Time (any shape) or ISO string
+        Converted to TDB; with DE421 within 1899-07-29 .. 2053-10-09 TDB, else
+        :class:`orbits.errors.DateRangeError`.
+    frame : {'icrs-heliocentric', 'heliocentric', 'icrs-barycentric', 'barycentric'}
+        Origin at the Sun's centre (the first two, synonyms) or at the solar-system
+        barycentre; ICRF axes in every case.
+    ephemeris : 'de421' or path to an SPK ``.bsp`` file holding the needed segments
+
+    Returns
+    -------
+    position : Quantity, shape ``epochs.shape + (3,)``, km
+    velocity : Quantity, shape ``epochs.shape + (3,)``, km/s
+
+    Examples
+    --------
+    >>> r, v = planet_state("mars", "2020-10-13")   # near the 2020 opposition
+    >>> 1.3 < float(np.linalg.norm(r.to_value(u.au))) < 1.5
+    True
+    """
+    if not isinstance(frame, str) or frame.lower() not in PLANET_FRAMES:
+        raise ArgumentError(
+            f"frame must be one of {PLANET_FRAMES} (origin at the Sun or the solar-system "
+            f"barycentre, ICRF axes), got {describe_value(frame)}"
+        )
+    bary = "barycentric" in frame.lower()
+    r, v = heliocentric_states_km(body, epochs, ephemeris, barycentric=bary)
+    return r * u.km, v * (u.km / u.s)
