@@ -37,7 +37,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "ascent": ("ascent_lead", "phasing_shift", "launch_time", "out_of_plane_speed"),
     "tle": ("from_tle", "load_tles"),
     "transfers": ("station_transfer_search",),
-    "ephemeris": ("moon_state", "sun_state", "emb_state", "ephemeris_span"),
+    "ephemeris": ("moon_state", "sun_state", "emb_state", "planet_state", "ephemeris_span"),
+    "mars": ("mars_transfer", "mars_porkchop", "mars_windows", "place_on_window"),
+    "launchers": ("payload_to", "launcher_capabilities"),
     "lunar": (
         "tli_budget",
         "lunar_porkchop",
@@ -50,6 +52,11 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "lunar_plane_drift",
         "site_plane_passes",
         "plane_mismatch_cost",
+        "lunar_node_drift",
+        "site_sky",
+        "south_pole_access",
+        "direct_injection",
+        "lunar_rendezvous",
     ),
     "cr3bp": ("lagrange_points", "jacobi_constant", "halo_orbit", "zero_velocity_curves"),
 }
