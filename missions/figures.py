@@ -520,6 +520,27 @@ def orbits_3d_figure(catalog=None, *, at=None, elements=None):
     )
 
 
+def mars_window_figure(*, year: int = 2020):
+    """Return the Earth–Mars C3 porkchop of one opportunity; 2020 marks Tianwen-1's flight.
+
+    Departures over the 120 days around the opportunity's minimum-C3 date (DE421, patched
+    conics, :func:`orbits.mars.mars_porkchop`); arrivals 80–500 days later.
+    """
+    from orbits.mars import TIANWEN_1, mars_porkchop, mars_windows
+    from orbits.plots.mars import mars_window_figure as draw
+
+    if not isinstance(year, int) or not 1900 < year < 2052:
+        from orbits.errors import ArgumentError
+
+        raise ArgumentError(f"year must be an opportunity year 1901..2051, got {year!r}")
+    cal = mars_windows(f"{year - 1}-09-01", f"{year + 1}-06-30")
+    centre = Time(cal.window(year)["departure"]).utc
+    deps = centre + np.arange(-60, 61, 2) * u.day
+    pc = mars_porkchop(deps)
+    flown = [TIANWEN_1] if year == 2020 else []
+    return draw(pc, flown=flown, title=f"Earth–Mars transfers, {year} opportunity")
+
+
 def _docking_matrix_figure():
     from .docking import docking_matrix_figure
 
@@ -538,6 +559,7 @@ _FIGURES = {
         lunar=(ms[0].name if ms else "Luna-25"), catalog=cat, at=at)[0],
     "orbits-3d": lambda cat, ms, at, el: orbits_3d_figure(cat, at=at, elements=el),
     "docking-matrix": lambda cat, ms, at, el: _docking_matrix_figure(),
+    "mars-window": lambda cat, ms, at, el: mars_window_figure(),
 }
 #: Names accepted by :func:`figure` and ``mission-compare plot``.
 FIGURE_NAMES = tuple(_FIGURES)
