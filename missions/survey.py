@@ -364,7 +364,7 @@ def survey_lunar(*, start, months=12, step=1 * u.h, tofs=None,
     Parameters
     ----------
     start : Time or ISO string
-        A date in the first month (the survey starts on its 1st, 00:00 UTC).
+        A date (or "YYYY-MM") in the first month; the survey starts on its 1st, 00:00 UTC.
     months : int
         Number of months, 1 .. 600.
     step : Quantity (time)
@@ -388,6 +388,8 @@ def survey_lunar(*, start, months=12, step=1 * u.h, tofs=None,
     from orbits.lunar import porkchop as _pc
 
     chunks = check_chunks(chunks)
+    if isinstance(start, str) and len(start.strip()) == 7:  # "YYYY-MM": that month
+        start = start.strip() + "-01"
     t0 = as_time(start, "start")
     if not t0.isscalar:
         raise ArgumentError(f"start must be a single time, got shape {t0.shape}")
