@@ -23,6 +23,7 @@ import functools
 import importlib
 import importlib.util
 import math
+import sys
 import warnings as _warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -459,7 +460,7 @@ class MarsSurvey(TableResult):
 
 def _mars_porkchop():
     """Return ``orbits.mars``'s porkchop function, looked up when a survey runs."""
-    if importlib.util.find_spec("orbits.mars") is None:
+    if "orbits.mars" not in sys.modules and importlib.util.find_spec("orbits.mars") is None:
         raise NotFoundError(
             "survey mars: no Mars porkchop is available yet (this installation has no "
             "orbits.mars module); the windows and lunar surveys are"

@@ -269,8 +269,8 @@ def run_tasks(calls, *, scheduler=None, progress: bool = False, timeout=DEFAULT_
             from distributed import as_completed
 
             futures = client.compute(tasks)
-            for _ in as_completed(futures):
-                if bar is not None:
+            if bar is not None:
+                for _ in as_completed(futures, loop=client.loop):
                     bar.update(1)
             return list(client.gather(futures))
         if bar is None:
