@@ -189,6 +189,7 @@ def _names(values, default, lookup, what):
     return [lookup(v) for v in out]
 
 
+@_quiet
 def survey_windows(*, start, years=1.0, sites=None, stations=("ISS", "CSS"), vehicles=None,
                    profile=None, block_days=30.0, bias=None, chunks=1, scheduler=None,
                    progress=False, timeout=DEFAULT_TIMEOUT,
@@ -356,6 +357,7 @@ def _lunar_case(case, tofs_day, step_s, kwargs):
             "solved": res.solved_fraction}
 
 
+@_quiet
 def survey_lunar(*, start, months=12, step=1 * u.h, tofs=None,
                  parking_altitude=200 * u.km, parking_inclination=51.7 * u.deg,
                  chunks=1, scheduler=None, progress=False, timeout=DEFAULT_TIMEOUT,
@@ -486,6 +488,7 @@ def _mars_case(case, tofs_day, step_days):
             "total": u.Quantity(getattr(res, best)).to_value(u.km / u.s)}
 
 
+@_quiet
 def survey_mars(*, start="2026-01-01", years=10, step=2 * u.day, tofs=None, chunks=1,
                 scheduler=None, progress=False, timeout=DEFAULT_TIMEOUT,
                 max_cells=MAX_SURVEY_CELLS) -> MarsSurvey:

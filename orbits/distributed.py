@@ -467,7 +467,7 @@ def combine_grid_results(parts, *, departures_field: str, best_field: str,
 
 def _porkchop_fields(sample):
     """Guess the departures and best-Δv fields of a porkchop result (for a new porkchop)."""
-    names = [f.name for f in fields(sample)]
+    names = [f.name for f in fields(sample)] if is_dataclass(sample) else list(vars(sample))
     dep = next((n for n in ("departures", "departure", "departure_times") if n in names), None)
     best = next((n for n in ("best_total_dv", "best_dv_total", "best_dv", "best_c3")
                  if n in names), None)
