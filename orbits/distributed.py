@@ -44,6 +44,7 @@ import functools
 import inspect
 import math
 import sys
+import uuid
 from dataclasses import fields, is_dataclass, replace
 
 import numpy as np
@@ -262,7 +263,9 @@ def run_tasks(calls, *, scheduler=None, progress: bool = False, timeout=DEFAULT_
     calls = list(calls)
     local, client, own = _resolve(scheduler, timeout)
     dask = _import_dask()
-    tasks = [dask.delayed(c, pure=False, name=f"{desc}-{i}")() for i, c in enumerate(calls)]
+    # unique keys: a cluster shared by several runs never hands back another run's results
+    run = uuid.uuid4().hex
+    tasks = [dask.delayed(c, pure=False, name=f"{desc}-{i}-{run}")() for i, c in enumerate(calls)]
     bar = _bar(len(tasks), progress, desc)
     try:
         if client is not None:
@@ -372,10 +375,6 @@ def run_chunked(func, *args, split: str, chunks, scheduler=None, combine=None,
     parts = run_tasks(calls, scheduler=scheduler, progress=progress, timeout=timeout,
                       desc=getattr(func, "__name__", "chunk"))
     return (combine or concat_parts)(parts)
-
-
-def _call_case(func, case, kwargs):
-    return func(case, **kwargs)
 
 
 def _call_cases(func, cases, kwargs):
