@@ -824,6 +824,15 @@ def _register_dock():
 _register_dock()
 
 
+def _register_survey():
+    from .cli_survey import survey
+
+    cli.add_command(survey)
+
+
+_register_survey()
+
+
 def main(argv=None):
     """Console-script entry point."""
     return cli.main(args=argv, prog_name="mission-compare")
