@@ -476,16 +476,14 @@ def _mars_porkchop():
 
 
 def _mars_case(case, tofs_day, step_days):
-    from orbits.distributed import _porkchop_fields
-
     label, a, b = case
     t_a, t_b = Time(a, scale="utc"), Time(b, scale="utc")
     dep = t_a + np.arange(0.0, (t_b - t_a).to_value(u.day), step_days) * u.day
-    res = _mars_porkchop()(dep, np.asarray(tofs_day) * u.day)
-    _, best = _porkchop_fields(res)
-    return {"year": label, "departure": res.best_departure,
-            "tof": u.Quantity(res.best_tof).to_value(u.day),
-            "total": u.Quantity(getattr(res, best)).to_value(u.km / u.s)}
+    res = _mars_porkchop()(dep, tof_min=float(np.min(tofs_day)) * u.day,
+                           tof_max=float(np.max(tofs_day)) * u.day)
+    return {"year": label, "departure": res.best_dv_departure,
+            "tof": (res.best_dv_arrival - res.best_dv_departure).to_value(u.day),
+            "total": u.Quantity(res.best_total_dv).to_value(u.km / u.s)}
 
 
 @_quiet
@@ -494,9 +492,8 @@ def survey_mars(*, start="2026-01-01", years=10, step=2 * u.day, tofs=None, chun
                 max_cells=MAX_SURVEY_CELLS) -> MarsSurvey:
     """Return the cheapest Mars porkchop cell of each year (the Earth–Mars windows of a decade).
 
-    Needs a Mars porkchop (``orbits.mars.mars_porkchop(departures, tofs)`` returning a result
-    with ``best_departure``, ``best_tof`` and a best total Δv); without one it raises
-    NotFoundError saying so.
+    Each year is one :func:`orbits.mars.mars_porkchop` over that year's departures (arrivals
+    within the ``tofs`` range), and its minimum-total-Δv cell is the year's row.
 
     Parameters
     ----------

@@ -8,9 +8,7 @@ The expected values are the in-process runs of the same studies and direct calls
 from __future__ import annotations
 
 import socket
-import sys
 import time
-import types
 
 import numpy as np
 import pytest
@@ -145,32 +143,20 @@ def test_survey_size_limits_in_the_api():
         S.survey_windows(start="2025-01-01", chunks=2.5)
 
 
-def test_mars_survey_says_it_is_not_yet_available_or_plugs_in(monkeypatch):
-    if "orbits.mars" not in sys.modules:
-        import importlib.util
+def test_mars_survey_rows_are_each_years_porkchop_minimum():
+    """Each year's row is the minimum-total-Δv cell of orbits.mars.mars_porkchop over that
+    year's departures, the same call made here directly; 2028 holds the late-2028 window
+    (Tianwen-3's), 2029 only its tail, so 2028 is the cheaper year."""
+    from orbits.mars import mars_porkchop
 
-        if importlib.util.find_spec("orbits.mars") is None:
-            with pytest.raises(NotFoundError, match="no Mars porkchop is available yet"):
-                S.survey_mars(years=1)
-    # a stand-in orbits.mars: its result's best cell is the cell of the lowest "Δv" (here the
-    # departure's day of year + tof / 1000), computed independently below
-    calls = []
-
-    def mars_porkchop(departures, tofs):
-        calls.append(len(departures))
-        days = (departures - departures[0]).to_value(u.day)
-        i = int(np.argmin(days))
-        return types.SimpleNamespace(
-            departures=departures, best_departure=departures[i], best_tof=tofs[0],
-            best_total_dv=(days[i] + tofs[0].to_value(u.day) / 1000) * u.km / u.s)
-
-    fake = types.ModuleType("orbits.mars")
-    fake.mars_porkchop = mars_porkchop
-    monkeypatch.setitem(sys.modules, "orbits.mars", fake)
     res = S.survey_mars(start="2028-06-01", years=2, step=10 * u.day,
-                        tofs=[200, 300] * u.day, scheduler="sync")
+                        tofs=[150, 400] * u.day, scheduler="sync")
     assert res.year.tolist() == ["2028", "2029"]
-    assert res.departure.utc.isot.tolist() == ["2028-01-01T00:00:00.000",
-                                               "2029-01-01T00:00:00.000"]
-    assert res.total_dv.to_value(u.km / u.s).tolist() == [0.2, 0.2]
-    assert calls == [37, 37]  # 366 and 365 days at a 10-day step
+    for k, y in enumerate((2028, 2029)):
+        t0 = Time(f"{y}-01-01T00:00:00", scale="utc")
+        n = 37  # 366 and 365 days at a 10-day step: 37 departures each
+        direct = mars_porkchop(t0 + np.arange(n) * 10 * u.day, tof_min=150 * u.day,
+                               tof_max=400 * u.day)
+        assert res.departure[k].utc.isot == direct.best_dv_departure.utc.isot
+        assert res.total_dv[k].to_value(u.km / u.s) == direct.best_total_dv.to_value(u.km / u.s)
+    assert res.total_dv[0] < res.total_dv[1]
