@@ -20,7 +20,7 @@ import orbits
 from missions import survey as S
 from missions.cli import cli
 from missions.launch_timing import predict_launches
-from orbits.errors import ArgumentError, NotFoundError, SizeLimitError
+from orbits.errors import ArgumentError, SizeLimitError
 
 pytest.importorskip("distributed", reason="dask.distributed is in the test extra")
 pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow is in the test extra")
