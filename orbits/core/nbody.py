@@ -224,10 +224,9 @@ def propagate(rhs, t0: float, y0, t1: float, *, rtol: float = 1e-11, atol: float
     ``atol`` defaults to ``rtol`` times 1 km (positions) and 1 m/s (velocities).
     Raises ``RuntimeError`` if the integrator fails (the caller turns it into its own error).
     """
-    if atol is None:
-        atol = np.array([rtol * 1.0] * 3 + [rtol * 1e-3] * 3)
+    tol = np.array([rtol * 1.0] * 3 + [rtol * 1e-3] * 3) if atol is None else atol
     sol = solve_ivp(rhs, (t0, t1), np.asarray(y0, float), method="DOP853", rtol=rtol,
-                    atol=atol, events=events, dense_output=dense_output, t_eval=t_eval,
+                    atol=tol, events=events, dense_output=dense_output, t_eval=t_eval,
                     max_step=max_step)
     if sol.status < 0:
         raise RuntimeError(f"integration failed: {sol.message}")
@@ -252,8 +251,8 @@ def closest_approach(rhs, t0: float, y0, t_max: float, table: BodyTable, body: i
         rb, vb = table.states(t)
         return float(np.dot(y[:3] - rb[body], y[3:] - vb[body]))
 
-    radial.terminal = True
-    radial.direction = 1.0
+    radial.terminal = True  # type: ignore[attr-defined]
+    radial.direction = 1.0  # type: ignore[attr-defined]
     t_start, y_start = t0, np.asarray(y0, float)
     if t_split is not None and t0 < t_split < t_max:
         first = propagate(rhs, t0, y_start, t_split, rtol=rtol)

@@ -47,7 +47,8 @@ __all__ = ["RefinedLunarTransfer", "RefinedPorkchop", "refine_porkchop", "refine
 _HOUR = 3600.0
 _DAY = 86400.0
 #: Residual scales: the corrector stops when every residual is below its tolerance.
-_TOL = {"perilune_altitude": 0.05, "lunar_inclination": 1e-3, "arrival": 1.0}  # km, deg, s
+_TOL = {"perilune_altitude": 0.05, "lunar_inclination": 1e-3, "arrival": 1.0,
+        "return_perigee": 1.0}  # km, deg, s, km
 
 
 @dataclass(frozen=True, repr=False)
@@ -104,7 +105,7 @@ class RefinedLunarTransfer(Result):
         )
 
     def figure(self, **kwargs):
-        """Both trajectories in the Earth-Moon rotating frame (:mod:`orbits.plots.lunar_rotating`)."""
+        """Return both trajectories in the Earth-Moon rotating frame (a matplotlib Figure)."""
         from orbits.plots.lunar_rotating import rotating_frame_figure
 
         return rotating_frame_figure(self, **kwargs)
@@ -134,7 +135,7 @@ def _body_table(epoch0: Time, t_lo: float, t_hi: float, ephemeris, sun: bool) ->
 
 
 def _plane_frame(inc, raan, arg_lat):
-    """Unit radius and along-track vectors of a circular orbit (inclination, node, arg. of lat.)."""
+    """Return the unit radius and along-track vectors of a circular orbit (i, node, arg. lat.)."""
     ci, si = math.cos(inc), math.sin(inc)
     cO, sO = math.cos(raan), math.sin(raan)
     cu, su = math.cos(arg_lat), math.sin(arg_lat)
@@ -298,12 +299,12 @@ def _solve(prob: _Problem, x0, max_iterations: int):
     if np.all(np.abs(_scaled(f, names)) < 1.0):
         return x, f, it
     worst = int(np.argmax(np.abs(_scaled(f, names))))
-    units = {"perilune_altitude": "km", "lunar_inclination": "deg", "arrival": "s"}
+    units = {"lunar_inclination": "deg", "arrival": "s"}
     raise ConvergenceError(
         f"the n-body correction did not converge in {max_iterations} iterations: constraint "
-        f"{names[worst]} is off by {f[worst]:+.4g} {units[names[worst]]} (tolerance "
+        f"{names[worst]} is off by {f[worst]:+.4g} {units.get(names[worst], 'km')} (tolerance "
         f"{_TOL[names[worst]]:g}); all residuals: "
-        + ", ".join(f"{n} {r:+.4g} {units[n]}" for n, r in zip(names, f))
+        + ", ".join(f"{n} {r:+.4g} {units.get(n, 'km')}" for n, r in zip(names, f))
     )
 
 
@@ -391,8 +392,12 @@ def _b_vector(w, rp, i_target, r_moon):
     return b_mag * best / np.linalg.norm(best)
 
 
-def _first_guess(epoch0: Time, r_park, inc, tof, rp, i_target, ephemeris):
-    """Tangential conic from the parking orbit to the B-plane aim point at the Moon."""
+def _first_guess(epoch0: Time, r_park, inc, tof, rp, i_target, ephemeris, b_func=None):
+    """Tangential conic from the parking orbit to the B-plane aim point at the Moon.
+
+    ``b_func(w, r_moon, v_moon)`` gives the B-plane offset for excess velocity ``w``; default
+    :func:`_b_vector` for ``rp`` and ``i_target``.
+    """
     from orbits.ephemeris import geocentric_states_km
 
     rm, vm = geocentric_states_km("moon", epoch0 + tof * u.s, ephemeris)
@@ -407,12 +412,13 @@ def _first_guess(epoch0: Time, r_park, inc, tof, rp, i_target, ephemeris):
             raise ConvergenceError(
                 f"parking_inclination {math.degrees(inc):.2f} deg is below the declination of "
                 f"the arrival point ({abs(dec):.2f} deg): the refinement keeps TLI in the "
-                f"parking plane, so the arrival target is off by a {float(plane_change) * 57.2958:.2f}"
-                " deg plane change; choose another departure or an inclination >= "
-                f"{abs(dec):.2f} deg"
+                f"parking plane, so the arrival target is off by a "
+                f"{math.degrees(float(plane_change)):.2f} deg plane change; choose another "
+                f"departure or an inclination >= {abs(dec):.2f} deg"
             )
         r0_hat, v_arr = pc.arrival_state_3d(aim, h_hat, nu, v_r, v_t)
-        aim = rm + _b_vector(v_arr - vm, rp, i_target, rm)
+        w = v_arr - vm
+        aim = rm + (_b_vector(w, rp, i_target, rm) if b_func is None else b_func(w, rm, vm))
     node = np.cross([0.0, 0.0, 1.0], h_hat)
     node /= np.linalg.norm(node)
     raan = math.atan2(node[1], node[0])
