@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.integrate import solve_ivp
 
 __all__ = [
     "BodyTable",
@@ -224,6 +223,8 @@ def propagate(rhs, t0: float, y0, t1: float, *, rtol: float = 1e-11, atol: float
     ``atol`` defaults to ``rtol`` times 1 km (positions) and 1 m/s (velocities).
     Raises ``RuntimeError`` if the integrator fails (the caller turns it into its own error).
     """
+    from scipy.integrate import solve_ivp  # lazily: keeps ``import orbits`` light
+
     tol = np.array([rtol * 1.0] * 3 + [rtol * 1e-3] * 3) if atol is None else atol
     sol = solve_ivp(rhs, (t0, t1), np.asarray(y0, float), method="DOP853", rtol=rtol,
                     atol=tol, events=events, dense_output=dense_output, t_eval=t_eval,

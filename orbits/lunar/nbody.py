@@ -48,7 +48,7 @@ _HOUR = 3600.0
 _DAY = 86400.0
 #: Residual scales: the corrector stops when every residual is below its tolerance.
 _TOL = {"perilune_altitude": 0.05, "lunar_inclination": 1e-3, "arrival": 1.0,
-        "return_perigee": 1.0}  # km, deg, s, km
+        "tli_epoch": 1.0, "return_perigee": 1.0}  # km, deg, s, s, km
 
 
 @dataclass(frozen=True, repr=False)
@@ -163,6 +163,7 @@ class _Problem:
     burn: FiniteBurn | None
     accel_guess: float = 0.0  # finite burn: thrust acceleration at ignition, km/s^2
     duration_guess: float = 0.0  # finite burn: duration, s
+    fix_arrival: bool = True  # False: the TLI epoch is held instead, the arrival is free
     n_evals: int = 0
 
     @property
@@ -218,7 +219,7 @@ class _Problem:
             return None
         t, rel, *_ = a
         r, v = rel[:3], rel[3:]
-        out = [np.linalg.norm(r) - self.rp_target, t - self.t_arr]
+        out = [np.linalg.norm(r) - self.rp_target, t - self.t_arr if self.fix_arrival else x[0]]
         if self.i_target is not None:
             h = np.cross(r, v)
             inc = math.acos(max(-1.0, min(1.0, float(h @ moon_pole() / np.linalg.norm(h)))))
@@ -226,9 +227,10 @@ class _Problem:
         return np.array(out)
 
     def names(self):
+        last = "arrival" if self.fix_arrival else "tli_epoch"
         if self.i_target is None:
-            return ["perilune_altitude", "arrival"]
-        return ["perilune_altitude", "lunar_inclination", "arrival"]
+            return ["perilune_altitude", last]
+        return ["perilune_altitude", "lunar_inclination", last]
 
     def steps(self):
         d_burn = 1e-5 if self.burn is None else (
@@ -436,14 +438,15 @@ def _check_time(t, name):
 
 
 def _refine_core(*, departure, tof_s, h_park, i_park, rp, ra, i_target, burn, sun, j2, rtol,
-                 ephemeris, max_iterations, conic_tli, conic_loi, samples):
+                 ephemeris, max_iterations, conic_tli, conic_loi, samples, fix_arrival=True):
     epoch0 = departure.tdb
     r_park = R_EARTH + h_park
     v0, raan0, u0, inc = _first_guess(epoch0, r_park, i_park, tof_s, rp, i_target, ephemeris)
     table = _body_table(epoch0, -2.0 * _HOUR, tof_s + 2.0 * _DAY, ephemeris, sun)
     prob = _Problem(table=table, r_park=r_park, inc=inc, raan0=raan0, u0=u0, v0=v0,
                     t_arr=tof_s, rp_target=rp, ra_target=ra, i_target=i_target, rtol=rtol,
-                    j2=(J2_EARTH, R_EARTH) if j2 else None, burn=None)
+                    j2=(J2_EARTH, R_EARTH) if j2 else None, burn=None,
+                    fix_arrival=fix_arrival)
     x, f, iters = _solve(prob, np.zeros(prob.n_unknowns), max_iterations)
     if burn is not None:
         # start the finite burn from the converged impulsive solution: same centre epoch,
@@ -567,6 +570,7 @@ def refine_transfer(
     j2: bool = False,
     rtol: float = 1e-11,
     ephemeris="de421",
+    fix_arrival: bool = True,
     max_iterations: int = 20,
     samples: int = 400,
 ) -> RefinedLunarTransfer:
@@ -592,6 +596,10 @@ def refine_transfer(
         Include the Sun's point mass (default) / the Earth's J2 (default off).
     rtol : float
         DOP853 relative tolerance, 1e-13 .. 1e-6.
+    fix_arrival : bool
+        True (default): the perilune falls at the planned arrival (``departure + tof``) and the
+        TLI epoch moves. False: the TLI epoch is held and the arrival is free (for transfers
+        whose planned time of flight the dynamics cannot meet, e.g. near-apogee arrivals).
     max_iterations : int
         Newton iterations per stage (impulsive, then finite) before ConvergenceError.
     samples : int
@@ -633,13 +641,13 @@ def refine_transfer(
         lunar_periapsis_altitude=lunar_periapsis_altitude,
         lunar_apoapsis_altitude=lunar_apoapsis_altitude, lunar_inclination=lunar_inclination,
         burn=burn, sun=sun, j2=j2, rtol=rtol, ephemeris=ephemeris,
-        max_iterations=max_iterations, samples=samples,
+        max_iterations=max_iterations, samples=samples, fix_arrival=fix_arrival,
     )
 
 
 def _refine(*, departure, tof, parking_altitude, parking_inclination, conic_tli, conic_loi,
             lunar_periapsis_altitude, lunar_apoapsis_altitude, lunar_inclination, burn, sun,
-            j2, rtol, ephemeris, max_iterations, samples):
+            j2, rtol, ephemeris, max_iterations, samples, fix_arrival=True):
     dep = _check_time(departure, "departure")
     tof_s = as_value(tof, u.s, "tof", min=0.5 * _DAY, max=30.0 * _DAY)
     h_park = as_value(parking_altitude, u.km, "parking_altitude", min=100.0, max=2000.0)
@@ -654,6 +662,7 @@ def _refine(*, departure, tof, parking_altitude, parking_inclination, conic_tli,
         raise ArgumentTypeError(f"burn must be a FiniteBurn or None, got {describe_value(burn)}")
     sun = check_flag(sun, "sun")
     j2 = check_flag(j2, "j2")
+    fix_arrival = check_flag(fix_arrival, "fix_arrival")
     if not isinstance(rtol, (float, int)) or isinstance(rtol, bool) or not 1e-13 <= rtol <= 1e-6:
         raise ArgumentError(f"rtol must be a number in 1e-13 .. 1e-6, got {describe_value(rtol)}")
     for name, val, lo in (("max_iterations", max_iterations, 1), ("samples", samples, 2)):
@@ -664,7 +673,7 @@ def _refine(*, departure, tof, parking_altitude, parking_inclination, conic_tli,
         rp=float(rp), ra=float(ra), i_target=None if i_t is None else float(i_t), burn=burn,
         sun=sun, j2=j2, rtol=float(rtol), ephemeris=ephemeris,
         max_iterations=int(max_iterations), conic_tli=conic_tli, conic_loi=conic_loi,
-        samples=int(samples),
+        samples=int(samples), fix_arrival=fix_arrival,
     )
 
 
@@ -686,6 +695,7 @@ class RefinedPorkchop(LunarTable):
     total_dv: u.Quantity = column("TLI + LOI (n-body)", "km / s", fmt=".4f")
     refined_tof: u.Quantity = column("tof (n-body)", "day", fmt=".3f")
     converged: np.ndarray = column("converged")
+    arrival_fixed: np.ndarray = column("arrival at grid tof")
     refined: tuple = field(default=())  # the RefinedLunarTransfer per row (None if failed)
     failures: tuple = field(default=())  # the error message per failed row
 
@@ -721,7 +731,10 @@ def refine_porkchop(
     as :func:`refine_transfer` does (first guess from its departure, time of flight and parking
     orbit; targets the lunar orbit given here, since a porkchop does not record it). A cell
     whose correction fails is kept with ``converged == False``, NaN n-body values and its
-    error message in ``failures``. ``rtol`` defaults to 1e-10 (a grid is a survey).
+    error message in ``failures``. A cell whose grid time of flight the dynamics cannot meet
+    (its correction fails with the arrival fixed) is refined again with its departure held and
+    the arrival free (``arrival_fixed == False``; ``refined_tof`` then differs from ``tof``).
+    ``rtol`` defaults to 1e-10 (a grid is a survey).
     """
     from .porkchop import LunarPorkchop
 
@@ -735,25 +748,31 @@ def refine_porkchop(
     win = porkchop.best(n_best, min_separation=min_separation)
     rows = []
     for i in range(len(win)):
+        kw = dict(
+            departure=win.departure[i], tof=win.tof[i],
+            parking_altitude=porkchop.parking_altitude,
+            parking_inclination=porkchop.parking_inclination,
+            conic_tli=float(win.tli_dv[i].to_value(KMS)),
+            conic_loi=float(win.loi_dv[i].to_value(KMS)),
+            lunar_periapsis_altitude=lunar_periapsis_altitude,
+            lunar_apoapsis_altitude=lunar_apoapsis_altitude,
+            lunar_inclination=lunar_inclination, burn=burn, sun=sun, j2=False, rtol=rtol,
+            ephemeris=ephemeris, samples=200,
+        )
         try:
-            r = _refine(
-                departure=win.departure[i], tof=win.tof[i],
-                parking_altitude=porkchop.parking_altitude,
-                parking_inclination=porkchop.parking_inclination,
-                conic_tli=float(win.tli_dv[i].to_value(KMS)),
-                conic_loi=float(win.loi_dv[i].to_value(KMS)),
-                lunar_periapsis_altitude=lunar_periapsis_altitude,
-                lunar_apoapsis_altitude=lunar_apoapsis_altitude,
-                lunar_inclination=lunar_inclination, burn=burn, sun=sun, j2=False, rtol=rtol,
-                ephemeris=ephemeris, max_iterations=20, samples=200,
-            )
-            rows.append((r, ""))
+            rows.append((_refine(**kw, max_iterations=8, fix_arrival=True), "", True))
         except ConvergenceError as exc:
-            rows.append((None, str(exc)))
+            # the grid's time of flight may be out of the dynamics' reach (near-apogee
+            # arrivals): hold the departure instead and let the arrival move
+            try:
+                rows.append((_refine(**kw, max_iterations=20, fix_arrival=False), str(exc),
+                             False))
+            except ConvergenceError as exc2:
+                rows.append((None, f"{exc}; with the arrival free: {exc2}", False))
     nan = float("nan")
 
     def col(get):
-        return np.array([get(r) if r is not None else nan for r, _ in rows])
+        return np.array([get(r) if r is not None else nan for r, _, _ in rows])
 
     tli = col(lambda r: r.tli_dv.to_value(KMS))
     loi = col(lambda r: r.loi_dv.to_value(KMS))
@@ -768,9 +787,10 @@ def refine_porkchop(
         loi_dv=loi * KMS,
         total_dv=(tli + loi) * KMS,
         refined_tof=col(lambda r: r.tof.to_value(u.day)) * u.day,
-        converged=np.array([r is not None for r, _ in rows]),
-        refined=tuple(r for r, _ in rows),
-        failures=tuple(m for _, m in rows),
+        converged=np.array([r is not None for r, _, _ in rows]),
+        arrival_fixed=np.array([f for _, _, f in rows]),
+        refined=tuple(r for r, _, _ in rows),
+        failures=tuple(m for _, m, _ in rows),
         notes=("each row refined by orbits.lunar.refine_transfer's corrector; TLI is impulsive "
                "unless a finite burn was given (then the speed gain)",),
         inputs=porkchop.inputs,
