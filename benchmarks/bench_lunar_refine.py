@@ -66,7 +66,7 @@ def main(argv=None):
     epoch0 = dep.tdb
     tof = float((arr - dep).to_value(u.s))
     table = N._body_table(epoch0, -7200.0, tof + 7200.0, "de421", True)
-    v0, raan0, u0, inc = N._first_guess(epoch0, 6563.137, np.radians(32.52), tof, 1850.4, None,
+    v0, raan0, u0, inc, _ = N._first_guess(epoch0, 6563.137, np.radians(32.52), tof, 1850.4, None,
                                         "de421")
     r_hat, t_hat = N._plane_frame(inc, raan0, u0)
     y0 = np.concatenate([6563.137 * r_hat, v0 * t_hat])

@@ -362,11 +362,11 @@ def free_return_3d(
             vinf = np.linalg.norm(w)
             return sign * rp0 * math.sqrt(1.0 + 2.0 * GM_MOON / (rp0 * vinf**2)) * d
 
-        v0, raan0, u0, inc = N._first_guess(epoch0, r_park, i_park, tof_s, rp0, None, ephemeris,
+        v0, raan0, u0, inc, _ = N._first_guess(epoch0, r_park, i_park, tof_s, rp0, None, ephemeris,
                                             b_func=b_func)
         return N._Problem(table=table, r_park=r_park, inc=inc, raan0=raan0, u0=u0, v0=v0,
                           t_arr=tof_s, rp_target=rp0, ra_target=rp0, i_target=None, rtol=rtol,
-                          j2=None, burn=None)
+                          j2=None, burn=None, free_node=False)
 
     def perigee_after(prob, a):
         t, _, y, *_ = a
@@ -402,11 +402,11 @@ def free_return_3d(
     prob = best[0]
     # secant on the flyby radius: for each, the TLI is corrected (epoch, size) to that perilune
     # at the arrival epoch, and the return perigee compared with the target
-    state = {"x": np.zeros(2), "iters": 0}
+    state = {"x": np.zeros(prob.n_unknowns), "iters": 0, "J": None}
 
     def miss(rp):
         prob.rp_target = rp
-        x, _, it = N._solve(prob, state["x"], max_iterations)
+        x, _, it = N._solve(prob, state["x"], max_iterations, cache=state)
         state["x"], state["iters"] = x, state["iters"] + it
         a = prob.arrive(x)
         p = perigee_after(prob, a)

@@ -164,11 +164,12 @@ class _Problem:
     accel_guess: float = 0.0  # finite burn: thrust acceleration at ignition, km/s^2
     duration_guess: float = 0.0  # finite burn: duration, s
     fix_arrival: bool = True  # False: the TLI epoch is held instead, the arrival is free
+    free_node: bool = True  # the parking node is an unknown even without an inclination target
     n_evals: int = 0
 
     @property
     def n_unknowns(self) -> int:
-        return 3 if self.i_target is not None else 2
+        return 3 if (self.i_target is not None or self.free_node) else 2
 
     def initial_state(self, x):
         """Ignition epoch and state for unknowns ``x`` = (dt, d_raan, d_burn)."""
@@ -243,8 +244,12 @@ def _scaled(res, names):
     return np.array([r / _TOL[n] for r, n in zip(res, names)])
 
 
-def _solve(prob: _Problem, x0, max_iterations: int):
-    """Newton with a finite-difference Jacobian, Broyden updates and step halving."""
+def _solve(prob: _Problem, x0, max_iterations: int, cache: dict | None = None):
+    """Newton with a finite-difference Jacobian, Broyden updates and step halving.
+
+    ``cache`` (a dict) carries the last Jacobian from one call to the next (a continuation over
+    nearby targets): it is used as the first Jacobian, treated as stale, and stored back.
+    """
     names = prob.names()
     x = np.array(x0, float)
     f = prob.residuals(x)
@@ -269,16 +274,22 @@ def _solve(prob: _Problem, x0, max_iterations: int):
             cols.append((fp - f) / h[k])
         return np.column_stack(cols)
 
-    J = jacobian(x, f)
-    fresh = True  # J was just differenced (not a Broyden update)
+    if cache is not None and cache.get("J") is not None:
+        J, fresh = cache["J"], False
+    else:
+        J = jacobian(x, f)
+        fresh = True  # J was just differenced (not a Broyden update)
     it = 0
     for it in range(1, max_iterations + 1):
         if np.all(np.abs(_scaled(f, names)) < 1.0):
+            if cache is not None:
+                cache["J"] = J
             return x, f, it - 1
-        try:
-            dx = -np.linalg.solve(J, f)
-        except np.linalg.LinAlgError:
-            dx = -np.linalg.lstsq(J, f, rcond=None)[0]
+        # (minimum-norm) Newton step in variables scaled by their difference steps, residuals
+        # scaled by their tolerances: with more unknowns than targets the step moves each
+        # unknown in proportion to its natural scale
+        w = np.array([1.0 / _TOL[n] for n in names])
+        dx = -h * np.linalg.lstsq(w[:, None] * J * h[None, :], w * f, rcond=None)[0]
         lam = 1.0
         merit = np.linalg.norm(_scaled(f, names))
         for _ in range(8 if fresh else 2):
@@ -299,6 +310,8 @@ def _solve(prob: _Problem, x0, max_iterations: int):
         J = J + np.outer(y - J @ s, s) / (s @ s)
         fresh = False
     if np.all(np.abs(_scaled(f, names)) < 1.0):
+        if cache is not None:
+            cache["J"] = J
         return x, f, it
     worst = int(np.argmax(np.abs(_scaled(f, names))))
     units = {"lunar_inclination": "deg", "arrival": "s"}
@@ -420,12 +433,15 @@ def _first_guess(epoch0: Time, r_park, inc, tof, rp, i_target, ephemeris, b_func
             )
         r0_hat, v_arr = pc.arrival_state_3d(aim, h_hat, nu, v_r, v_t)
         w = v_arr - vm
-        aim = rm + (_b_vector(w, rp, i_target, rm) if b_func is None else b_func(w, rm, vm))
+        b_vec = _b_vector(w, rp, i_target, rm) if b_func is None else b_func(w, rm, vm)
+        aim = rm + b_vec
     node = np.cross([0.0, 0.0, 1.0], h_hat)
     node /= np.linalg.norm(node)
     raan = math.atan2(node[1], node[0])
     u0 = math.atan2(float(np.cross(node, r0_hat) @ h_hat), float(node @ r0_hat))
-    return float(v0), raan, u0, float(math.acos(max(-1.0, min(1.0, h_hat[2]))))
+    h_b = np.cross(b_vec, w)  # the approach hyperbola's angular momentum direction
+    i_nat = math.acos(max(-1.0, min(1.0, float(h_b @ moon_pole() / np.linalg.norm(h_b)))))
+    return float(v0), raan, u0, float(math.acos(max(-1.0, min(1.0, h_hat[2])))), i_nat
 
 
 def _check_time(t, name):
@@ -441,7 +457,14 @@ def _refine_core(*, departure, tof_s, h_park, i_park, rp, ra, i_target, burn, su
                  ephemeris, max_iterations, conic_tli, conic_loi, samples, fix_arrival=True):
     epoch0 = departure.tdb
     r_park = R_EARTH + h_park
-    v0, raan0, u0, inc = _first_guess(epoch0, r_park, i_park, tof_s, rp, i_target, ephemeris)
+    v0, raan0, u0, inc, i_nat = _first_guess(epoch0, r_park, i_park, tof_s, rp, i_target,
+                                             ephemeris)
+    held = i_target is None
+    if held:
+        # no inclination target: hold the first guess's own (its B-plane offset lies on the
+        # side of the Moon away from the Earth), which keeps the correction square and
+        # well posed (altitude and epoch alone leave a fold the corrector can stall on)
+        i_target = i_nat
     table = _body_table(epoch0, -2.0 * _HOUR, tof_s + 2.0 * _DAY, ephemeris, sun)
     prob = _Problem(table=table, r_park=r_park, inc=inc, raan0=raan0, u0=u0, v0=v0,
                     t_arr=tof_s, rp_target=rp, ra_target=ra, i_target=i_target, rtol=rtol,
@@ -516,8 +539,11 @@ def _refine_core(*, departure, tof_s, h_park, i_park, rp, ra, i_target, burn, su
         "Earth" + (" (with J2)" if j2 else "") + " + Moon" + (" + Sun" if sun else "")
         + f" point masses, DE421 states, DOP853 rtol {rtol:g}; TLI corrected by Newton "
         "(epoch along the parking orbit"
-        + (", parking node" if i_target is not None else "") + ", burn size) to the targets",
+        ", parking node, burn size) to the targets",
         "time of flight: from the TLI impulse (finite burn: from cut-off) to perilune",
+        *(["no inclination target: the approach inclination is held at the first guess's "
+           f"{math.degrees(i_nat):.2f} deg (B-plane offset on the side away from the Earth)"]
+          if held else []),
         "LOI: impulsive, at perilune, into the target orbit "
         f"{rp - R_MOON:.0f} x {ra - R_MOON:.0f} km",
     ]
@@ -544,7 +570,7 @@ def _refine_core(*, departure, tof_s, h_park, i_park, rp, ra, i_target, burn, su
         tli_difference=((tli - conic_tli) * KMS).to(u.m / u.s),
         loi_difference=((loi - conic_loi) * KMS).to(u.m / u.s),
         tof_difference=(tof_h - tof_s / _HOUR) * u.h,
-        node_shift=(math.degrees(x[1]) if prob.n_unknowns == 3 else 0.0) * u.deg,
+        node_shift=math.degrees(x[1]) * u.deg,
         iterations=int(iters),
         dynamics="Earth" + ("+J2" if j2 else "") + "+Moon" + ("+Sun" if sun else "")
                  + " point masses",
@@ -587,8 +613,9 @@ def refine_transfer(
         (A :class:`LunarTransfer` does not record its lunar orbit, so give the same values.)
     lunar_inclination : Quantity (angle), optional
         Target inclination of the arrival hyperbola to the lunar equator (IAU pole), 0 .. 180
-        deg (above 90: retrograde, as Apollo's). ``None``: only altitude and arrival epoch
-        are targeted, passing on the side of the Moon away from the Earth.
+        deg (above 90: retrograde, as Apollo's). ``None``: the first guess's own inclination
+        is held (its B-plane offset on the side of the Moon away from the Earth; stated in the
+        result's notes).
     burn : FiniteBurn, optional
         Model TLI as this finite burn (centred on the impulsive TLI epoch first). ``None``:
         impulsive.

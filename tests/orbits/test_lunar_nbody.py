@@ -199,19 +199,29 @@ def test_bad_input_and_unreachable_targets(apollo11):
 @pytest.mark.filterwarnings("ignore::erfa.ErfaWarning")
 def test_refine_porkchop_best_cells():
     dep = Time("2024-05-01", scale="utc") + np.arange(0, 2, 0.5) * u.day
-    pork = orbits.lunar_porkchop(dep, [3.0, 4.5] * u.day, parking_inclination=51.7 * u.deg)
-    ref = refine_porkchop(pork, n_best=2, min_separation=1 * u.day)
+    pork = orbits.lunar_porkchop(dep, [3.0, 3.5] * u.day, parking_inclination=51.7 * u.deg)
+    ref = refine_porkchop(pork, n_best=2, min_separation=1 * u.day, rtol=1e-9)
     assert len(ref) == 2 and bool(np.all(ref.converged))
     # the Moon's pull on the approach, which the point-Moon conic ignores, lowers TLI (tracker
     # issue 10: the conic runs a few per cent high)
     assert np.all(ref.tli_dv < ref.conic_tli_dv)
     assert np.all(ref.tli_dv > 3.0 * KMS)
-    # a cell refined at its grid tof arrives then; one whose 4.5-day grid tof is beyond the
-    # outbound branch's reach is refined with its departure held, and says so
-    fixed = np.asarray(ref.arrival_fixed)
-    dt = np.abs((ref.refined_tof - ref.tof).to_value(u.s))
-    assert np.all(dt[fixed] < 1.0) and np.all(dt[~fixed] > 60.0)
+    # each cell's perilune falls at its grid arrival (grid departure + grid tof)
+    assert bool(np.all(ref.arrival_fixed))
+    for i, r in enumerate(ref.refined):
+        assert abs((r.arrival - (ref.departure[i] + ref.tof[i])).to_value(u.s)) < 1.0
     assert "cells refined" in repr(ref) and len(ref.to_table()) == 2
+
+
+@pytest.mark.filterwarnings("ignore::erfa.ErfaWarning")
+def test_departure_can_be_held_instead_of_the_arrival():
+    # fix_arrival=False (refine_porkchop's fallback): the TLI epoch stays the conic's, the
+    # perilune target is still met and the arrival epoch is what the dynamics give
+    b = orbits.tli_budget(tof=4.5 * u.day, departure=Time("2024-05-01", scale="utc"))
+    r = refine_transfer(b, rtol=1e-9, fix_arrival=False)
+    assert abs((r.departure - b.departure).to_value(u.s)) < 1.0
+    assert abs(r.perilune_altitude.to_value(u.km) - 100.0) < 0.05
+    assert r.residuals.keys() >= {"perilune_altitude", "tli_epoch"}
 
 
 def test_rotating_frame_figure(apollo11):
