@@ -620,7 +620,9 @@ def refine_transfer(
         Model TLI as this finite burn (centred on the impulsive TLI epoch first). ``None``:
         impulsive.
     sun, j2 : bool
-        Include the Sun's point mass (default) / the Earth's J2 (default off).
+        Include the Sun's point mass (default) / the Earth's J2 (default off; its axis is the
+        ICRF z axis, which differs from the true pole by the precession since J2000, e.g.
+        0.4 deg in 1969).
     rtol : float
         DOP853 relative tolerance, 1e-13 .. 1e-6.
     fix_arrival : bool

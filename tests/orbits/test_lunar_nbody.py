@@ -161,6 +161,19 @@ def test_apollo11_finite_burn_speed_gain_within_1_percent(apollo11):
     assert "speed gain" in fin.notes[-1]
 
 
+def test_finite_burn_given_its_mass_solves_the_flown_duration(apollo11):
+    b, _, fin = apollo11
+    # the inverse problem: give the mass the duration run implied, the refinement must find
+    # the flown 346.83 s again (seed file, Apollo 11 TLI ignition and cut-off times)
+    burn = FiniteBurn(thrust=APOLLO11_TLI.thrust, isp=APOLLO11_TLI.isp,
+                      initial_mass=fin.burn_initial_mass)
+    assert abs(burn.mass_flow.to_value(u.kg / u.s) - 1033.1e3 / (421 * 9.80665)) < 1e-6
+    again = refine_transfer(b, lunar_periapsis_altitude=113 * u.km,
+                            lunar_apoapsis_altitude=315 * u.km, burn=burn)
+    assert abs(again.burn_duration.to_value(u.s) - 346.83) < 0.05
+    assert abs((again.tli_dv - fin.tli_dv).to_value(u.m / u.s)) < 0.1
+
+
 @pytest.mark.filterwarnings("ignore::erfa.ErfaWarning")
 def test_apollo8_finite_burn_speed_gain():
     b = _budget(A8_TLI_MID, A8_PERILUNE, 32.51, 111, 312)
