@@ -2,7 +2,10 @@
 
 - :mod:`~orbits.lunar.budget`: TLI and LOI Δv of a patched-conic transfer (:func:`tli_budget`).
 - :mod:`~orbits.lunar.free_return`: free-return flybys (:func:`free_return`,
-  :func:`free_return_flyby_altitude`).
+  :func:`free_return_flyby_altitude`, and in DE421 point-mass dynamics :func:`free_return_3d`).
+- :mod:`~orbits.lunar.nbody`: patched-conic transfers refined in Earth + Moon + Sun point-mass
+  dynamics (:func:`refine_transfer`, :func:`refine_porkchop`), with an impulsive or finite
+  (:class:`FiniteBurn`, :mod:`~orbits.lunar.finite_burn`) TLI.
 - :mod:`~orbits.lunar.phasing`: phasing-loop departures (:func:`phasing_profile`).
 - :mod:`~orbits.lunar.windows`: departure days against parking-orbit planes
   (:func:`departure_windows`).
@@ -28,7 +31,16 @@ from __future__ import annotations
 from ._model import PARKING_INCLINATIONS
 from .budget import LunarTransfer, tli_budget
 from .direct import DirectInjection, direct_injection
-from .free_return import FreeReturn, FreeReturnDesign, free_return, free_return_flyby_altitude
+from .finite_burn import APOLLO8_TLI, APOLLO11_TLI, FiniteBurn
+from .free_return import (
+    FreeReturn,
+    FreeReturn3D,
+    FreeReturnDesign,
+    free_return,
+    free_return_3d,
+    free_return_flyby_altitude,
+)
+from .nbody import RefinedLunarTransfer, RefinedPorkchop, refine_porkchop, refine_transfer
 from .phasing import PhasingProfile, phasing_profile
 from .porkchop import LunarPorkchop, LunarTransferWindows, lunar_porkchop
 from .rendezvous import LunarRendezvous, lunar_rendezvous
@@ -56,9 +68,13 @@ from .surface import (
 from .windows import DepartureWindows, departure_windows
 
 __all__ = [
+    "APOLLO8_TLI",
+    "APOLLO11_TLI",
     "PARKING_INCLINATIONS",
     "DepartureWindows",
+    "FiniteBurn",
     "FreeReturn",
+    "FreeReturn3D",
     "FreeReturnDesign",
     "LunarOrbitProperties",
     "LunarPlaneDrift",
@@ -67,15 +83,20 @@ __all__ = [
     "LunarTransferWindows",
     "PhasingProfile",
     "PlaneMismatchCost",
+    "RefinedLunarTransfer",
+    "RefinedPorkchop",
     "SitePlanePasses",
     "departure_windows",
     "free_return",
+    "free_return_3d",
     "free_return_flyby_altitude",
     "lunar_orbit_properties",
     "lunar_plane_drift",
     "lunar_porkchop",
     "phasing_profile",
     "plane_mismatch_cost",
+    "refine_porkchop",
+    "refine_transfer",
     "site_coverage",
     "site_plane_passes",
     "tli_budget",

@@ -1,0 +1,160 @@
+"""Benchmark: cost of the n-body refinement (one transfer, a porkchop's best cells).
+
+Run from the repository root:
+
+    PYTHONPATH=. /work/venv/bin/python benchmarks/bench_lunar_refine.py [--repeat 3]
+
+Measures (best and median of ``repeat`` runs, after a warm-up that loads the kernel):
+* one propagation TLI -> perilune (Apollo 11, 73 h, Earth + Moon + Sun, DOP853 rtol 1e-11):
+  the toolkit's right-hand side (hourly Hermite table, plain floats) against the same scipy
+  DOP853 call whose right-hand side asks jplephem for the Moon and Sun at every evaluation
+  (the straightforward peer implementation);
+* one refinement, impulsive and finite TLI (Apollo 11), and the patched conic it starts from;
+* ``refine_porkchop`` on the 3 best cells of a 10-day x 4/day x 4-tof porkchop;
+* flown durations (Chang'e-5, Chang'e-6, Luna-25; catalog dates) refined at their LOI epochs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import time
+
+import numpy as np
+
+
+def timed(fn, repeat=3):
+    out = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return min(out), statistics.median(out)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args(argv)
+
+    import astropy.units as u
+    from astropy.time import Time
+
+    import orbits
+    from orbits.core import nbody as nb
+    from orbits.core.constants import GM_EARTH, GM_MOON, GM_SUN
+    from orbits.lunar import APOLLO11_TLI, refine_porkchop, refine_transfer
+    from orbits.lunar import nbody as N
+
+    print(f"# bench_lunar_refine  ({platform.python_version()}, {os.cpu_count()} cpus, "
+          f"load {os.getloadavg()[0]:.1f})")
+    dep = Time("1969-07-16T16:19:09.6", scale="utc")
+    arr = Time("1969-07-19T17:24:48.5", scale="utc")
+    b = orbits.tli_budget(parking_altitude=185 * u.km, parking_inclination=32.52 * u.deg,
+                          tof=(arr - dep).to(u.h), lunar_periapsis_altitude=113 * u.km,
+                          lunar_apoapsis_altitude=315 * u.km, departure=dep)
+    kw = dict(lunar_periapsis_altitude=113 * u.km, lunar_apoapsis_altitude=315 * u.km)
+    refine_transfer(b, **kw)  # warm-up
+
+    # --- one propagation: Hermite table vs jplephem per evaluation -----------------------
+    import importlib.resources
+
+    from jplephem.spk import SPK
+
+    epoch0 = dep.tdb
+    tof = float((arr - dep).to_value(u.s))
+    table = N._body_table(epoch0, -7200.0, tof + 7200.0, "de421", True)
+    v0, raan0, u0, inc, _ = N._first_guess(epoch0, 6563.137, np.radians(32.52), tof, 1850.4, None,
+                                        "de421")
+    r_hat, t_hat = N._plane_frame(inc, raan0, u0)
+    y0 = np.concatenate([6563.137 * r_hat, v0 * t_hat])
+    ours = nb.make_rhs(table, GM_EARTH)
+    kernel = SPK.open(str(importlib.resources.files("skyfield_data") / "data" / "de421.bsp"))
+    jd0 = epoch0.jd
+
+    def peer_rhs(t, y):
+        jd = jd0 + t / 86400.0
+        e = kernel[3, 399].compute(jd)
+        rm = kernel[3, 301].compute(jd) - e
+        rs = kernel[0, 10].compute(jd) - kernel[0, 3].compute(jd) - e
+        rb = np.stack([rm, rs])
+        a = nb.point_mass_acceleration(y[:3], rb, GM_EARTH, np.array([GM_MOON, GM_SUN]))
+        return np.concatenate([y[3:], a])
+
+    s_ours = nb.propagate(ours, 0.0, y0, tof, rtol=1e-11)
+    s_peer = nb.propagate(peer_rhs, 0.0, y0, tof, rtol=1e-11)
+    diff = float(np.linalg.norm(s_ours.y[:3, -1] - s_peer.y[:3, -1]))
+    t_ours = timed(lambda: nb.propagate(ours, 0.0, y0, tof, rtol=1e-11), args.repeat)
+    t_peer = timed(lambda: nb.propagate(peer_rhs, 0.0, y0, tof, rtol=1e-11), args.repeat)
+    kernel.close()
+    print(f"propagation 73 h, {s_ours.nfev} RHS evaluations: toolkit {t_ours[1] * 1e3:.0f} ms, "
+          f"jplephem-per-call {t_peer[1] * 1e3:.0f} ms (ratio {t_peer[1] / t_ours[1]:.1f}x); "
+          f"end-point difference {diff * 1e3:.1f} m")
+
+    # --- one refinement ----------------------------------------------------------------------
+    t_conic = timed(lambda: orbits.tli_budget(
+        parking_altitude=185 * u.km, parking_inclination=32.52 * u.deg, tof=(arr - dep).to(u.h),
+        lunar_periapsis_altitude=113 * u.km, lunar_apoapsis_altitude=315 * u.km,
+        departure=dep), args.repeat)
+    t_imp = timed(lambda: refine_transfer(b, **kw), args.repeat)
+    t_fin = timed(lambda: refine_transfer(b, burn=APOLLO11_TLI, **kw), args.repeat)
+    imp = refine_transfer(b, **kw)
+    fin = refine_transfer(b, burn=APOLLO11_TLI, **kw)
+    print(f"patched conic (tli_budget): {t_conic[1] * 1e3:.1f} ms")
+    print(f"refine_transfer impulsive: median {t_imp[1]:.2f} s (best {t_imp[0]:.2f}), "
+          f"{imp.iterations} iterations; {imp}")
+    print(f"refine_transfer finite:    median {t_fin[1]:.2f} s (best {t_fin[0]:.2f}), "
+          f"{fin.iterations} iterations; {fin}")
+
+    # --- porkchop's best cells ----------------------------------------------------------------
+    deps = Time("2024-05-01", scale="utc") + np.arange(0, 10, 0.25) * u.day
+    t_pk = timed(lambda: orbits.lunar_porkchop(deps, [3.0, 3.5, 4.0, 4.5] * u.day,
+                                               parking_inclination=51.7 * u.deg), 1)
+    pork = orbits.lunar_porkchop(deps, [3.0, 3.5, 4.0, 4.5] * u.day,
+                                 parking_inclination=51.7 * u.deg)
+    t_ref = timed(lambda: refine_porkchop(pork, n_best=3, min_separation=1 * u.day), 1)
+    ref = refine_porkchop(pork, n_best=3, min_separation=1 * u.day)
+    print(f"lunar_porkchop 40 x 4: {t_pk[1]:.2f} s; refine_porkchop(n_best=3): {t_ref[1]:.2f} s "
+          f"({t_ref[1] / 3:.2f} s a cell); {ref}")
+    print(ref.to_text())
+
+    # --- flown durations ------------------------------------------------------------------------
+    # Catalog dates (missions/data/30_lunar.toml): Chang'e-5 launch 2020-11-23T20:30, LOI after
+    # "about 112 hours"; Chang'e-6 2024-05-03T09:27 -> LOI 2024-05-08T02:21 UTC; Luna-25
+    # 2023-08-10T23:10:57 -> LOI 2023-08-16 ("about five days"; 09:57 UTC from the task brief,
+    # not in the catalog). Assumed: TLI one hour after launch, 200 km parking orbit at the
+    # site's inclination (Wenchang 19.6, Vostochny 51.7 deg), 100 km (Chang'e 200 km) perilune.
+    cases = [
+        ("Chang'e-5", "2020-11-23T21:30", 112.0 - 1.0, 19.6, 200),
+        ("Chang'e-6", "2024-05-03T10:27", None, 19.6, 200),
+        ("Luna-25", "2023-08-11T00:10:57", None, 51.7, 100),
+    ]
+    loi = {"Chang'e-6": "2024-05-08T02:21", "Luna-25": "2023-08-16T09:57"}
+    print("mission | TLI (assumed) | flown TLI->LOI (h) | conic TLI | n-body TLI | n-body LOI | "
+          "n-body tof (h) | arrival at flown epoch")
+    for name, t_tli, hours, incl, hp in cases:
+        d = Time(t_tli, scale="utc")
+        tof_h = hours if hours is not None else float(
+            (Time(loi[name], scale="utc") - d).to_value(u.h))
+        bb = orbits.tli_budget(parking_altitude=200 * u.km, parking_inclination=incl * u.deg,
+                               tof=tof_h * u.h, lunar_periapsis_altitude=hp * u.km, departure=d)
+        row = None
+        for fixed in (True, False):
+            try:
+                row = refine_transfer(bb, lunar_periapsis_altitude=hp * u.km, rtol=1e-10,
+                                      fix_arrival=fixed, max_iterations=10 if fixed else 20)
+                break
+            except orbits.errors.ConvergenceError as exc:
+                err = str(exc)
+        if row is None:
+            print(f"{name} | {t_tli} | {tof_h:.1f} | {bb.tli_dv:.3f} | failed: {err[:80]}")
+            continue
+        print(f"{name} | {t_tli} | {tof_h:.1f} | {bb.tli_dv.to_value(u.km / u.s):.3f} | "
+              f"{row.tli_dv.to_value(u.km / u.s):.4f} | {row.loi_dv.to_value(u.km / u.s):.3f} | "
+              f"{row.tof.to_value(u.h):.1f} | {'yes' if fixed else 'no (departure held)'}")
+
+
+if __name__ == "__main__":
+    main()
