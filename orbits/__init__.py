@@ -57,6 +57,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "south_pole_access",
         "direct_injection",
         "lunar_rendezvous",
+        "refine_transfer",
+        "refine_porkchop",
+        "free_return_3d",
     ),
     "cr3bp": ("lagrange_points", "jacobi_constant", "halo_orbit", "zero_velocity_curves"),
 }
