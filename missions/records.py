@@ -60,7 +60,8 @@ KINDS = (
     "station module",
     "programme",
 )
-STATUSES = ("flown", "operating", "failed", "planned", "cancelled", "deorbited")
+#: "proposed": studied or negotiated, not approved or funded (Mars-Grunt; the RD-180 talks)
+STATUSES = ("flown", "operating", "failed", "planned", "proposed", "cancelled", "deorbited")
 TRANSFER_KINDS = (
     "direct",
     "phasing loops",
@@ -371,7 +372,8 @@ class Phase(_Display):
 
     ``plan`` names the plan the phase belongs to ("2021 roadmap", "2024 plan"), so that phases
     of successive plans (which may disagree) are kept side by side. ``start`` or ``end`` may be
-    missing ("by 2035", "from 2036"), not both.
+    missing ("by 2035", "from 2036"); both are missing where the source gives stages but no
+    dates (the 2022 ILRS agreement).
     """
 
     name: str
@@ -391,7 +393,9 @@ class Phase(_Display):
             return f"{self.start}\u2013{self.end}"
         if self.end is not None:
             return f"by {self.end}"
-        return f"from {self.start}"
+        if self.start is not None:
+            return f"from {self.start}"
+        return "no dates stated"
 
     def _summary(self) -> str:
         plan = f"{self.plan}: " if self.plan else ""

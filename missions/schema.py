@@ -780,8 +780,6 @@ def _announcement_order(kw):
 
 def _phase_dates(kw):
     start, end = kw.get("start"), kw.get("end")
-    if start is None and end is None:
-        return "start", "a phase needs a start or an end date (or both)"
     if start is not None and end is not None and end.time < start.time:
         return "end", f"end {end.text} is before start {start.text}"
     return None

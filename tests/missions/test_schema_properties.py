@@ -101,8 +101,9 @@ def announcements(draw):
 
 @st.composite
 def phases(draw):
-    # a phase needs a start or an end, and end not before start (schema RULES _phase_dates)
-    which = draw(st.sampled_from(["start", "end", "both"]))
+    # start and end are optional ("by 2035", "from 2036", stages without dates); end not before
+    # start (schema RULES _phase_dates)
+    which = draw(st.sampled_from(["start", "end", "both", "none"]))
     start = end = None
     if which in ("start", "both"):
         start = draw(dates(1958, 2090))
