@@ -114,7 +114,7 @@ def describe(rec, cat) -> str:
 
 
 def _phase_lines(rec, notes) -> list[str]:
-    """The phases of a programme, grouped by plan, in catalog order."""
+    """Return the lines of a programme's phases, grouped by plan, in catalog order."""
     out = ["phases:"]
     plans: dict[str, list] = {}
     for ph in rec.phases:

@@ -150,9 +150,9 @@ MAX_DAYS = 3653.0
 #: Heaviest payload: 1000 t, several times any launcher's (Saturn V: about 140 t to LEO, NASA).
 MAX_PAYLOAD_KG = 1.0e6
 
-VALUE = Spec("value", True)
-#: A record's as-of date: text, checked to be a date (YYYY, YYYY-MM or YYYY-MM-DD) in the space age.
-AS_OF = Spec("asof", after=SPACE_AGE, before=FAR_FUTURE)  # a Quantity if it parses as one with a unit, else text
+VALUE = Spec("value", True)  # a Quantity if it parses as one with a unit, else text
+#: A record's as-of date: text checked to be YYYY, YYYY-MM or YYYY-MM-DD in the space age.
+AS_OF = Spec("asof", after=SPACE_AGE, before=FAR_FUTURE)
 
 #: What a fact's name says its value is: the first pattern that matches the name (searched
 #: in it) gives the Spec its value must meet. A fact that matches none may be text or any
