@@ -398,8 +398,8 @@ class Phase(_Display):
         return "no dates stated"
 
     def _summary(self) -> str:
-        plan = f"{self.plan}: " if self.plan else ""
-        return f"{plan}{_short(self.name, 50)}, {self.date_range} [{self.source}]"
+        plan = f"{_short(self.plan, 24)}: " if self.plan else ""
+        return f"{plan}{_short(self.name, 36)}, {self.date_range} [{_short(self.source, 30)}]"
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -414,7 +414,7 @@ class Member(_Display):
 
     def _summary(self) -> str:
         when = f", joined {self.joined}" if self.joined is not None else ""
-        return f"{self.name} ({self.role}{when}) [{self.source}]"
+        return f"{_short(self.name, 40)} ({self.role}{when}) [{_short(self.source, 30)}]"
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -442,7 +442,7 @@ class SiteRegion(_Display):
         if self.radius is not None and self.center_latitude is not None:
             lat = float(self.center_latitude.to_value(u.deg))
             where = f", within {_num(self.radius, 'km', '.0f')} of {lat:g}° latitude"
-        return f"{_short(self.name, 50)} ({self.body}){where} [{self.source}]"
+        return f"{_short(self.name, 40)} ({self.body}){where} [{_short(self.source, 30)}]"
 
 
 @dataclass(frozen=True, kw_only=True, repr=False)
@@ -458,7 +458,8 @@ class PartnerPayload(_Display):
     note: str = ""
 
     def _summary(self) -> str:
-        return f"{_short(self.name, 40)} by {self.supplier} ({self.country}) [{self.source}]"
+        who = f"{_short(self.supplier, 24)} ({_short(self.country, 20)})"
+        return f"{_short(self.name, 30)} by {who} [{self.source}]"
 
 
 @dataclass(frozen=True, repr=False)
@@ -647,6 +648,8 @@ class LaunchSite(_Display):
     notes: str = ""
     #: documented launch-azimuth corridors (range safety, drop zones); empty: none sourced
     azimuths: tuple[AzimuthRange, ...] = ()
+    #: when the record's content was last checked against its sources (YYYY[-MM[-DD]])
+    as_of: str = ""
 
     def source_keys(self) -> set[str]:
         """Return the keys of every source cited in this record."""

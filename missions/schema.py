@@ -338,6 +338,7 @@ SPECS: dict[type, dict[str, Spec]] = {
         "inclinations": NM(r.InclinationRange),
         "notes": S(),
         "azimuths": NM(r.AzimuthRange),
+        "as_of": AS_OF,
     },
     r.Payload: {
         "orbit": S(True),
