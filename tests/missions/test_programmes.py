@@ -143,6 +143,11 @@ def test_ros_baikonur_module_list(cat):
     mods = ros.fact("baikonur_modules")
     assert "NEM" in mods.value and "node module" in mods.value and "airlock" in mods.value
     assert any(e.date.text == "2026-01-06" for e in ros.events)
+    # first module: December 2027 as reported in December 2025 (Particle News) against 2028
+    # from Baikonur (Bakanov, 2026-03-10): both kept, the later statement is the current plan
+    planned = {a.announced.text: a.planned.text for a in ros.announced}
+    assert planned["2025-12"] == "2027-12" and planned["2026-03-10"] == "2028"
+    assert ros.current_date.text == "2028"
 
 
 def test_crewed_lunar_test_events(cat):
