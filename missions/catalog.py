@@ -151,6 +151,15 @@ class Catalog:
                             "related",
                             f"unknown mission {rel!r}" + self._suggest("mission", rel),
                         )
+                for i, ph in enumerate(rec.phases):
+                    for m in ph.missions:
+                        if normalize_name(m) not in self._indexes["mission"].by_name:
+                            raise CatalogError(
+                                file,
+                                label,
+                                f"phases[{i}].missions",
+                                f"unknown mission {m!r}" + self._suggest("mission", m),
+                            )
             if isinstance(rec, r.LaunchVehicle):
                 for p in rec.payloads:
                     if p.site and normalize_name(p.site) not in self._indexes["site"].by_name:
@@ -421,6 +430,7 @@ class Catalog:
         values["apoapsis"] = [o.apoapsis if o else None for o in orbits]
         values["transfer_time"] = [m.transfer_time for m in ms]
         values["sources"] = [len(m.source_keys()) for m in ms]
+        values["as_of"] = [m.as_of for m in ms]
         return labelled_table(MISSION_COLUMNS, values, columns)
 
     def sites_table(self, *, columns=None):
@@ -435,6 +445,57 @@ class Catalog:
         from .describe import labelled_table
 
         return labelled_table(SITE_COLUMNS, values, columns)
+
+    # -- programmes, partner payloads ------------------------------------------------------
+    def programmes(self) -> tuple[r.Mission, ...]:
+        """Return the programme records (kind "programme": the ILRS, crewed-lunar plans ...)."""
+        return tuple(m for m in self.missions if m.kind == "programme")
+
+    def phase_missions(self, programme, phase) -> tuple[r.Mission, ...]:
+        """Return the catalog missions a programme's phase names (by name or record)."""
+        prog = programme if isinstance(programme, r.Mission) else self.mission(programme)
+        ph = phase if isinstance(phase, r.Phase) else prog.phase(phase)
+        return tuple(self.mission(m) for m in ph.missions)
+
+    def partner_payloads(self, *, country=None, supplier=None) -> tuple:
+        """Return ``(mission, payload)`` pairs for instruments supplied by partners.
+
+        Parameters
+        ----------
+        country, supplier : str, optional
+            Only payloads from this country ("Russia") or supplier ("IKI"), matched ignoring
+            case, spaces and punctuation (a supplier matches if its name contains the text).
+        """
+        for name, val in (("country", country), ("supplier", supplier)):
+            if val is not None and not isinstance(val, str):
+                raise ArgumentTypeError(f"{name} must be a string, got {short_repr(val)}")
+        out = []
+        for m in self.missions:
+            for p in m.partner_payloads:
+                if country is not None and normalize_name(p.country) != normalize_name(country):
+                    continue
+                if supplier is not None and normalize_name(supplier) not in normalize_name(
+                    p.supplier
+                ):
+                    continue
+                out.append((m, p))
+        return tuple(out)
+
+    def partner_payload_table(self, *, country=None, supplier=None):
+        """Return a QTable of partner payloads: host mission, instrument, supplier, source."""
+        from astropy.table import QTable
+
+        pairs = self.partner_payloads(country=country, supplier=supplier)
+        return QTable(
+            {
+                "mission": [m.name for m, _ in pairs],
+                "instrument": [p.name for _, p in pairs],
+                "supplier": [p.supplier for _, p in pairs],
+                "country": [p.country for _, p in pairs],
+                "as of": [m.as_of for m, _ in pairs],
+                "source": [p.source for _, p in pairs],
+            }
+        )
 
     def records(self):
         """All records in the catalog (sources first), e.g. for :func:`save_records`."""
@@ -458,6 +519,7 @@ MISSION_COLUMNS = {
     "apoapsis": ("Apoapsis altitude", "km", ".0f"),
     "transfer_time": ("Transfer time", "d", ".1f"),
     "sources": ("Sources cited", None, None),
+    "as_of": ("As of", None, None),
 }
 #: Launch-site table columns: key -> (label, display unit, number format).
 SITE_COLUMNS = {

@@ -441,14 +441,24 @@ def table_to_records(table) -> list[dict]:
     "--agency", multiple=True, help="Only these agencies (Roscosmos, CNSA, CMSA, NASA ...)."
 )
 @click.option(
-    "--status", multiple=True, help="flown, operating, failed, planned, cancelled, deorbited."
+    "--status", multiple=True,
+    help="flown, operating, failed, planned, proposed, cancelled, deorbited.",
 )
-@click.option("--kind", multiple=True, help="orbiter, lander, sample return, relay, station ...")
-@click.option("--target", multiple=True, help="Earth or Moon.")
+@click.option(
+    "--kind", multiple=True, help="orbiter, lander, sample return, relay, station, programme ..."
+)
+@click.option(
+    "--target", multiple=True,
+    help="Earth, Moon, Earth-Moon L2, Mars or a small body (Phobos, asteroid, comet).",
+)
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @click.pass_context
 def list_cmd(ctx, agency, status, kind, target, fmt):
-    """List the missions in the catalog, optionally filtered."""
+    """List the missions in the catalog, optionally filtered.
+
+    Each row says as of when the record was checked against its sources ("as of"). Options
+    repeat for several values: --target Mars --target Phobos.
+    """
     cat = _catalog(ctx)
     missions = cat.filter(
         agency=agency or None, status=status or None, kind=kind or None, target=target or None
@@ -456,7 +466,7 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
     table = cat.to_table(missions)
     keep = [
         "name", "agency", "kind", "status", "target", "launch_date", "launch_site",
-        "launch_vehicle", "inclination",
+        "launch_vehicle", "inclination", "as_of",
     ]
     if fmt == "json":  # stable keys (the column keys), not the display labels
         click.echo(json.dumps(table[keep].rows(), indent=2, ensure_ascii=False))
@@ -467,7 +477,7 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
     # text: short site names, dates to the day, blanks for unknowns; fits 100 columns
     short_site = {s.name: s.short_name for s in cat.sites}
     # (the target and vehicle are in `show` and in the JSON and CSV outputs)
-    headers = ["name", "agency", "kind", "status", "launch", "site", "i (deg)"]
+    headers = ["name", "agency", "kind", "status", "launch", "site", "i (deg)", "as of"]
     inc = table["inclination"].to_value("deg")
     cells = [
         [str(v) for v in table["name"]],
@@ -477,6 +487,7 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
         [str(v)[:10] for v in table["launch_date"]],
         [short_site.get(str(v), str(v)) for v in table["launch_site"]],
         [f"{v:g}" if math.isfinite(v) else "" for v in inc],
+        [str(v)[:7] for v in table["as_of"]],  # to the month: the full date is in show/json
     ]
     click.echo(fit_columns(headers, cells, sep=" "))
 
@@ -488,7 +499,11 @@ def list_cmd(ctx, agency, status, kind, target, fmt):
 )
 @click.pass_context
 def show_cmd(ctx, name, fmt):
-    """Show one mission, launch site or vehicle with every fact and its source."""
+    """Show one mission, programme, launch site or vehicle with every fact and its source.
+
+    The record's as-of date comes first; a programme (e.g. ILRS) lists its phases by plan,
+    each with its dates, goals, missions and numbered source.
+    """
     from .describe import describe, describe_dict
 
     cat = _catalog(ctx)

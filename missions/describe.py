@@ -91,15 +91,50 @@ def _src(item, notes) -> str:
 
 
 def describe(rec, cat) -> str:
-    """Multi-line text: the record's fields, then its numbered sources."""
+    """Multi-line text: the record's fields, then its numbered sources.
+
+    The record's as-of date comes first (or says that none is stated); a programme's phases
+    follow, grouped by the plan that announced them, each with its date range and source.
+    """
     notes = _Notes(cat)
     kind = type(rec).__name__
     head = f"{rec.name} ({kind}, key '{rec.key}')"
     cited = getattr(rec, "sources", None) or (rec.source,)
     lines = [head + " " + "".join(notes.ref(k) for k in cited), "=" * len(head)]
-    _walk(rec, notes, 0, lines)
+    skip: tuple[str, ...] = ()
+    if hasattr(rec, "as_of"):
+        lines.append(f"as of: {rec.as_of or 'not stated'}")
+        skip = ("as_of",)
+    if getattr(rec, "phases", ()):
+        lines.extend(_phase_lines(rec, notes))
+        skip += ("phases",)
+    _walk(rec, notes, 0, lines, skip=skip)
     lines += ["", "Sources:", *notes.lines()]
     return "\n".join(lines)
+
+
+def _phase_lines(rec, notes) -> list[str]:
+    """Return the lines of a programme's phases, grouped by plan, in catalog order."""
+    out = ["phases:"]
+    plans: dict[str, list] = {}
+    for ph in rec.phases:
+        plans.setdefault(ph.plan, []).append(ph)
+    for plan, phases in plans.items():
+        pad = "  "
+        if plan:
+            out.append(f"  {plan}:")
+            pad = "    "
+        for ph in phases:
+            out.append(f"{pad}- {ph.name}, {ph.date_range} {notes.ref(ph.source)}")
+            if ph.goals:
+                out.append(f"{pad}  goals: {'; '.join(ph.goals)}")
+            if ph.missions:
+                out.append(f"{pad}  missions: {', '.join(ph.missions)}")
+            if ph.note:
+                out.append(f"{pad}  note: {ph.note}")
+            for alt in ph.alternatives:
+                out.append(f"{pad}  alternative: {alt.value} {notes.ref(alt.source)}")
+    return out
 
 
 def _to_jsonable(val, cat):

@@ -34,9 +34,14 @@ __all__ = [
     "Launch",
     "LaunchSite",
     "LaunchVehicle",
+    "Member",
     "Mission",
     "MissionDate",
+    "PartnerPayload",
     "Payload",
+    "Phase",
+    "SMALL_BODIES",
+    "SiteRegion",
     "Source",
     "TargetOrbit",
     "TransferLeg",
@@ -55,7 +60,8 @@ KINDS = (
     "station module",
     "programme",
 )
-STATUSES = ("flown", "operating", "failed", "planned", "cancelled", "deorbited")
+#: "proposed": studied or negotiated, not approved or funded (Mars-Grunt; the RD-180 talks)
+STATUSES = ("flown", "operating", "failed", "planned", "proposed", "cancelled", "deorbited")
 TRANSFER_KINDS = (
     "direct",
     "phasing loops",
@@ -64,6 +70,7 @@ TRANSFER_KINDS = (
     "station rendezvous",
     "lunar orbit rendezvous",
     "return",
+    "interplanetary",
 )
 EVENT_KINDS = (
     "launch",
@@ -79,9 +86,19 @@ EVENT_KINDS = (
     "failure",
     "end",
     "announcement",
+    "MOI",
+    "arrival",
+    "flyby",
+    "agreement",
+    "test",
     "other",
 )
-BODIES = ("Earth", "Moon", "Earth-Moon L2")
+#: Small bodies a mission may target: a Martian moon, an asteroid, a comet (the specific body is
+#: the mission's ``target_name``).
+SMALL_BODIES = ("Phobos", "asteroid", "comet")
+BODIES = ("Earth", "Moon", "Earth-Moon L2", "Mars", *SMALL_BODIES)
+#: Roles a programme member may have.
+MEMBER_ROLES = ("founder", "member state", "international organisation", "participant")
 AGENCIES = ("Roscosmos", "CNSA", "CMSA", "NASA", "ESA", "International")
 
 
@@ -348,6 +365,103 @@ class Launch(_Display):
         return ", ".join(parts)
 
 
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Phase(_Display):
+    """One phase of a programme's plan: its name, date range, goals and missions.
+
+    ``plan`` names the plan the phase belongs to ("2021 roadmap", "2024 plan"), so that phases
+    of successive plans (which may disagree) are kept side by side. ``start`` or ``end`` may be
+    missing ("by 2035", "from 2036"); both are missing where the source gives stages but no
+    dates (the 2022 ILRS agreement).
+    """
+
+    name: str
+    source: str
+    plan: str = ""
+    start: MissionDate | None = None
+    end: MissionDate | None = None
+    goals: tuple[str, ...] = ()
+    missions: tuple[str, ...] = ()
+    note: str = ""
+    alternatives: tuple[Alternative, ...] = ()
+
+    @property
+    def date_range(self) -> str:
+        """The phase's dates as text: "2021–2025", "by 2035", "from 2036"."""
+        if self.start is not None and self.end is not None:
+            return f"{self.start}\u2013{self.end}"
+        if self.end is not None:
+            return f"by {self.end}"
+        if self.start is not None:
+            return f"from {self.start}"
+        return "no dates stated"
+
+    def _summary(self) -> str:
+        plan = f"{_short(self.plan, 24)}: " if self.plan else ""
+        return f"{plan}{_short(self.name, 36)}, {self.date_range} [{_short(self.source, 30)}]"
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class Member(_Display):
+    """A member state, organisation or participant of a programme, with when it joined."""
+
+    name: str
+    role: str
+    source: str
+    joined: MissionDate | None = None
+    note: str = ""
+
+    def _summary(self) -> str:
+        when = f", joined {self.joined}" if self.joined is not None else ""
+        return f"{_short(self.name, 40)} ({self.role}{when}) [{_short(self.source, 30)}]"
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class SiteRegion(_Display):
+    """A region a programme or mission aims at: a named area, optionally a centre and radius.
+
+    ``center_latitude``/``center_longitude`` are selenographic (or areographic) with east
+    longitude; ``radius`` is a distance along the surface from the centre (e.g. within 100 km of
+    the lunar south pole: centre latitude -90 deg, radius 100 km). ``candidates`` lists the
+    candidate sites named in the sources, without coordinates where none are published.
+    """
+
+    name: str
+    body: str
+    source: str
+    center_latitude: u.Quantity | None = None
+    center_longitude: u.Quantity | None = None
+    radius: u.Quantity | None = None
+    candidates: tuple[str, ...] = ()
+    note: str = ""
+    alternatives: tuple[Alternative, ...] = ()
+
+    def _summary(self) -> str:
+        where = ""
+        if self.radius is not None and self.center_latitude is not None:
+            lat = float(self.center_latitude.to_value(u.deg))
+            where = f", within {_num(self.radius, 'km', '.0f')} of {lat:g}° latitude"
+        return f"{_short(self.name, 40)} ({self.body}){where} [{_short(self.source, 30)}]"
+
+
+@dataclass(frozen=True, kw_only=True, repr=False)
+class PartnerPayload(_Display):
+    """An instrument a partner supplies to another agency's mission (e.g. IKI's on Chang'e-7)."""
+
+    name: str
+    supplier: str
+    country: str
+    source: str
+    description: str = ""
+    heritage: str = ""
+    note: str = ""
+
+    def _summary(self) -> str:
+        who = f"{_short(self.supplier, 24)} ({_short(self.country, 20)})"
+        return f"{_short(self.name, 30)} by {who} [{self.source}]"
+
+
 @dataclass(frozen=True, repr=False)
 class Mission(_Display):
     """A mission, spacecraft, station or programme named in the source texts."""
@@ -372,7 +486,16 @@ class Mission(_Display):
     related: tuple[str, ...] = ()
     tle_names: tuple[str, ...] = ()
     notes: str = ""
+    #: when the record's content was last checked against its sources (YYYY[-MM[-DD]])
     as_of: str = ""
+    #: the specific body for a small-body or named target ("469219 Kamoʻoalewa (2016 HO3)")
+    target_name: str = ""
+    #: programme records (kind "programme"): phases of each plan, members, the site region
+    phases: tuple[Phase, ...] = ()
+    members: tuple[Member, ...] = ()
+    site_region: SiteRegion | None = None
+    #: instruments other agencies supply to this mission
+    partner_payloads: tuple[PartnerPayload, ...] = ()
 
     # -- convenience, derived, never stored ------------------------------------------------
     @property
@@ -449,6 +572,28 @@ class Mission(_Display):
         """Every source key this record cites, at any depth."""
         return set(_collect_sources(self))
 
+    @property
+    def as_of_date(self) -> MissionDate | None:
+        """``as_of`` as a :class:`MissionDate`, or None where the record states none."""
+        return MissionDate.parse(self.as_of) if self.as_of else None
+
+    @property
+    def is_programme(self) -> bool:
+        """Whether the record is a programme (kind "programme")."""
+        return self.kind == "programme"
+
+    def phase(self, name: str) -> Phase:
+        """Return the phase called ``name`` (case-insensitive; ``KeyError`` lists the phases)."""
+        for p in self.phases:
+            if p.name.casefold() == str(name).casefold():
+                return p
+        from orbits.errors import NotFoundError
+
+        raise NotFoundError(
+            f"{self.name!r} has no phase {name!r}; it has: "
+            + (", ".join(repr(p.name) for p in self.phases) or "none")
+        )
+
 
 @dataclass(frozen=True, repr=False)
 class InclinationRange(_Display):
@@ -503,6 +648,8 @@ class LaunchSite(_Display):
     notes: str = ""
     #: documented launch-azimuth corridors (range safety, drop zones); empty: none sourced
     azimuths: tuple[AzimuthRange, ...] = ()
+    #: when the record's content was last checked against its sources (YYYY[-MM[-DD]])
+    as_of: str = ""
 
     def source_keys(self) -> set[str]:
         """Return the keys of every source cited in this record."""
@@ -550,6 +697,8 @@ class LaunchVehicle(_Display):
     payloads: tuple[Payload, ...] = ()
     facts: tuple[Fact, ...] = ()
     notes: str = ""
+    #: when the record's content was last checked against its sources (YYYY[-MM[-DD]])
+    as_of: str = ""
 
     def _summary(self) -> str:
         parts = [self.kind, self.agency or self.country]

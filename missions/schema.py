@@ -151,6 +151,8 @@ MAX_DAYS = 3653.0
 MAX_PAYLOAD_KG = 1.0e6
 
 VALUE = Spec("value", True)  # a Quantity if it parses as one with a unit, else text
+#: A record's as-of date: text checked to be YYYY, YYYY-MM or YYYY-MM-DD in the space age.
+AS_OF = Spec("asof", after=SPACE_AGE, before=FAR_FUTURE)
 
 #: What a fact's name says its value is: the first pattern that matches the name (searched
 #: in it) gives the Spec its value must meet. A fact that matches none may be text or any
@@ -185,6 +187,9 @@ ALTITUDE_LIMITS = {
     "Earth": {"periapsis": 384_400.0, "apoapsis": 1_500_000.0},
     "Moon": {"periapsis": 60_000.0, "apoapsis": 60_000.0},
     "Earth-Moon L2": {"periapsis": 1_500_000.0, "apoapsis": 1_500_000.0},
+    # Mars: Hill sphere radius a (m_Mars / 3 M_Sun)^(1/3) = 227.9e6 km x (6.42e23 / 5.97e30)^(1/3)
+    # ~ 1.08 million km (NASA Mars and Sun fact sheets); an orbit above 1,000,000 km is not bound.
+    "Mars": {"periapsis": 1_000_000.0, "apoapsis": 1_000_000.0},
 }
 
 SPECS: dict[type, dict[str, Spec]] = {
@@ -242,6 +247,45 @@ SPECS: dict[type, dict[str, Spec]] = {
         "source": S(True),
         "upper_stage": S(),
     },
+    r.Phase: {
+        "name": S(True),
+        "source": S(True),
+        "plan": S(),
+        "start": D(),
+        "end": D(),
+        "goals": STRS(),
+        "missions": STRS(max_len=MAX_NAME_LENGTH),
+        "note": S(),
+        "alternatives": NM(r.Alternative),
+    },
+    r.Member: {
+        "name": NAME(),
+        "role": C(r.MEMBER_ROLES),
+        "source": S(True),
+        "joined": D(),
+        "note": S(),
+    },
+    r.SiteRegion: {
+        "name": S(True),
+        "body": C(r.BODIES),
+        "source": S(True),
+        "center_latitude": Q(**LAT),
+        "center_longitude": Q(**LON),
+        # at most half a great circle of Mars (pi x 3389.5 km), the largest body with regions
+        "radius": Q("length", "km", hi=10_700.0, positive=True),
+        "candidates": STRS(),
+        "note": S(),
+        "alternatives": NM(r.Alternative),
+    },
+    r.PartnerPayload: {
+        "name": NAME(),
+        "supplier": NAME(),
+        "country": NAME(),
+        "source": S(True),
+        "description": S(),
+        "heritage": S(),
+        "note": S(),
+    },
     r.Mission: {
         "key": NAME(),
         "name": NAME(),
@@ -263,7 +307,12 @@ SPECS: dict[type, dict[str, Spec]] = {
         "related": STRS(),
         "tle_names": STRS(),
         "notes": S(),
-        "as_of": S(),
+        "as_of": AS_OF,
+        "target_name": S(max_len=MAX_NAME_LENGTH),
+        "phases": NM(r.Phase),
+        "members": NM(r.Member),
+        "site_region": N(r.SiteRegion),
+        "partner_payloads": NM(r.PartnerPayload),
     },
     r.InclinationRange: {
         "min": Q(**ANGLE_INC, required=True),
@@ -289,6 +338,7 @@ SPECS: dict[type, dict[str, Spec]] = {
         "inclinations": NM(r.InclinationRange),
         "notes": S(),
         "azimuths": NM(r.AzimuthRange),
+        "as_of": AS_OF,
     },
     r.Payload: {
         "orbit": S(True),
@@ -310,6 +360,7 @@ SPECS: dict[type, dict[str, Spec]] = {
         "payloads": NM(r.Payload),
         "facts": NM(r.Fact),
         "notes": S(),
+        "as_of": AS_OF,
     },
 }
 
@@ -543,6 +594,14 @@ def _convert(sp: Spec, raw, path, label, fname):
         return raw
     if sp.kind == "date":
         return _date(raw, sp, err)
+    if sp.kind == "asof":
+        if not isinstance(raw, str) or not _AS_OF_TEXT.match(raw.strip()):
+            raise err(
+                f"{short_repr(raw)} is not an as-of date; use YYYY, YYYY-MM or YYYY-MM-DD "
+                "(when the record was last checked against its sources)"
+            )
+        _date(raw, sp, err)
+        return raw.strip()
     if sp.kind == "quantity":
         return _quantity(raw, sp, err)
     if sp.kind == "value":
@@ -562,6 +621,7 @@ def _convert(sp: Spec, raw, path, label, fname):
     raise AssertionError(sp.kind)  # pragma: no cover
 
 
+_AS_OF_TEXT = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _DATE_TEXT = re.compile(r"^\s*\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?)?)?\s*$")
 
 
@@ -719,9 +779,41 @@ def _announcement_order(kw):
     return None
 
 
+def _phase_dates(kw):
+    start, end = kw.get("start"), kw.get("end")
+    if start is not None and end is not None and end.time < start.time:
+        return "end", f"end {end.text} is before start {start.text}"
+    return None
+
+
+def _region_centre(kw):
+    if kw.get("radius") is not None and kw.get("center_latitude") is None:
+        return "radius", "a radius needs a center_latitude (the centre it is measured from)"
+    if kw.get("center_longitude") is not None and kw.get("center_latitude") is None:
+        return "center_longitude", "a center_longitude needs a center_latitude"
+    return None
+
+
+_PROGRAMME_ONLY = ("phases", "members")
+
+
+def _programme_fields(kw):
+    if kw.get("kind") != "programme":
+        for name in _PROGRAMME_ONLY:
+            if kw.get(name):
+                return name, (
+                    f"only programme records (kind = \"programme\") have {name}; "
+                    f"this record's kind is {kw.get('kind')!r}"
+                )
+    return None
+
+
 #: Checks across the fields of one record, run after each field has passed its Spec: each
 #: returns None or (field, problem).
 RULES = {
+    r.Mission: (_programme_fields,),
+    r.Phase: (_phase_dates,),
+    r.SiteRegion: (_region_centre,),
     r.Fact: (_fact_value,),
     r.TargetOrbit: (_orbit_altitudes,),
     r.InclinationRange: (_inclination_range,),
@@ -734,7 +826,7 @@ RULES = {
 
 
 def _dump_value(sp: Spec, val):
-    if sp.kind in ("str", "choice"):
+    if sp.kind in ("str", "choice", "asof"):
         return val
     if sp.kind == "strs":
         return list(val)

@@ -25,6 +25,7 @@ STATUS_MARKERS = {
     "deorbited": ("*", True),
     "failed": ("X", True),
     "planned": ("D", False),
+    "proposed": ("d", False),
     "cancelled": ("x", True),
 }
 
@@ -81,7 +82,7 @@ def timeline_table(missions=None, catalog=None) -> QTable:
             rows["agency"].append(m.agency)
             rows["kind"].append(
                 "launch"
-                if m.status not in ("planned", "cancelled")
+                if m.status not in ("planned", "proposed", "cancelled")
                 else f"current plan ({m.status})"
             )
             rows["announced"].append("")

@@ -64,7 +64,8 @@ def test_good_user_file_loads_beside_the_builtin_catalog(tmp_path):
         ('date = "2030-05"', 'date = "2030-13-01"', "launch.date", "not a valid calendar date"),
         ('date = "2030-05"', 'date = "next spring"', "launch.date", "is not a date"),
         ('status = "planned"', 'status = "planed"', "status", "'planed' is not allowed.*did you mean 'planned'"),
-        ('target = "Moon"', 'target = "Mars"', "target", "not allowed"),
+        # Mars and small bodies are targets since issue 11; Jupiter is not (yet) one
+        ('target = "Moon"', 'target = "Jupiter"', "target", "'Jupiter' is not allowed"),
         ('sources = ["my-ref"]', 'sources = ["nobody"]', "source", "unknown source 'nobody'"),
         ('aliases = ["ML-1"]', 'aliases = ["ML-1"]\ninclinaton = "5 deg"', "inclinaton", "unknown field"),
     ],
@@ -317,3 +318,110 @@ def test_records_built_in_python_meet_the_same_checks(make, field, problem):
     msg = str(err.value)
     assert msg.startswith(f"<records>: mission 'x', field '{field}': "), msg
     assert problem in msg, msg
+
+
+# --- issue 11: programmes, partner payloads, site regions, as_of -----------------------------
+#
+# PROGRAMME is a valid programme record with every new kind of field; each case breaks one
+# field and expects the file, the record and the field (with its index) in the message.
+
+PROGRAMME = """
+[[source]]
+key = "my-ref"
+title = "My notes"
+date = "2026-01"
+
+[[mission]]
+key = "my-prog"
+name = "My Programme"
+agency = "International"
+country = "China and Russia"
+kind = "programme"
+status = "planned"
+target = "Moon"
+sources = ["my-ref"]
+as_of = "2026-01-15"
+target_name = "lunar south pole"
+
+[[mission.phases]]
+plan = "roadmap"
+name = "Phase one"
+start = "2026"
+end = "2030"
+goals = ["site selection"]
+missions = ["change-7"]
+source = "my-ref"
+
+[[mission.members]]
+name = "Senegal"
+role = "member state"
+joined = "2024-09-05"
+source = "my-ref"
+
+[mission.site_region]
+name = "south-pole region"
+body = "Moon"
+center_latitude = "-90 deg"
+radius = "100 km"
+source = "my-ref"
+
+[[mission.partner_payloads]]
+name = "Dust monitor"
+supplier = "IKI"
+country = "Russia"
+source = "my-ref"
+"""
+
+
+def test_good_programme_file_loads(tmp_path):
+    cat = load_catalog(write(tmp_path, PROGRAMME))
+    prog = cat.mission("My Programme")
+    assert prog.phases[0].end.year == 2030 and prog.members[0].role == "member state"
+    assert prog.site_region.radius == 100 * u.km
+    assert cat.partner_payloads(supplier="IKI")[-1][1].name == "Dust monitor"
+    assert prog.as_of_date.text == "2026-01-15"
+
+
+@pytest.mark.parametrize(
+    "old, new, field, problem",
+    [
+        ('end = "2030"', 'end = "2020"', "phases[0].end", "end 2020 is before start 2026"),
+        ('start = "2026"', 'start = "soon"', "phases[0].start", "is not a date"),
+        ('missions = ["change-7"]', 'missions = ["change-77"]', "phases[0].missions",
+         "unknown mission 'change-77'.*did you mean"),
+        ('goals = ["site selection"]', "goals = [1]", "phases[0].goals", "list of non-empty strings"),
+        ('name = "Phase one"\n', "", "phases[0].name", "required field is missing"),
+        ('role = "member state"', 'role = "member"', "members[0].role",
+         "'member' is not allowed; choose one of: founder, member state"),
+        ('joined = "2024-09-05"', 'joined = "2024-13-05"', "members[0].joined", "not a valid calendar date"),
+        ('radius = "100 km"', 'radius = "100 deg"', "site_region.radius", "wrong unit"),
+        ('radius = "100 km"', 'radius = "-5 km"', "site_region.radius", "must be positive"),
+        ('center_latitude = "-90 deg"\n', "", "site_region.radius", "needs a center_latitude"),
+        ('body = "Moon"\ncenter', 'body = "Luna"\ncenter', "site_region.body", "'Luna' is not allowed"),
+        ('supplier = "IKI"\n', "", "partner_payloads[0].supplier", "required field is missing"),
+        ('country = "Russia"\nsource', 'countri = "Russia"\nsource', "partner_payloads[0].countri",
+         "unknown field.*did you mean 'country'"),
+        ('as_of = "2026-01-15"', 'as_of = "mid-January"', "as_of", "not an as-of date; use YYYY"),
+        ('as_of = "2026-01-15"', 'as_of = "1900"', "as_of", "before 1957-10-04"),
+        ('as_of = "2026-01-15"', 'as_of = "2026-01-15T10:00"', "as_of", "not an as-of date"),
+        ('kind = "programme"', 'kind = "lander"', "phases", "only programme records"),
+        ('target = "Moon"', 'target = "Saturn"', "target", "'Saturn' is not allowed.*choose one of:.*Mars"),
+    ],
+)
+def test_bad_programme_field_names_file_record_and_field(tmp_path, old, new, field, problem):
+    assert old in PROGRAMME, old
+    path = write(tmp_path, PROGRAMME.replace(old, new, 1))
+    with pytest.raises(CatalogError) as err:
+        load_catalog(path)
+    msg = str(err.value)
+    assert str(path) in msg, msg
+    assert "mission 'my-prog'" in msg, msg
+    assert f"field '{field}'" in msg, msg
+    assert pytest.importorskip("re").search(problem, msg), msg
+
+
+def test_programme_record_round_trips(tmp_path):
+    cat = load_catalog(write(tmp_path, PROGRAMME))
+    mine = [cat.source("my-ref"), cat.mission("my-prog")]
+    again = load_catalog(save_records(tmp_path / "saved.toml", mine))
+    assert again.mission("my-prog") == mine[1]

@@ -114,3 +114,69 @@ def test_list_csv_keeps_every_digit_and_leaves_unknowns_blank():
     by_name = {row[0]: row for row in rows[1:]}
     assert float(by_name["ISS"][col]) == want
     assert "nan" not in res.output.lower()
+
+
+# --- issue 11: Mars targets and programmes ---------------------------------------------------
+
+
+def test_list_target_mars_lists_tianwen_and_the_russian_mars_plans():
+    # Tianwen-1 (flown, Xinhua 2020-07-23), Tianwen-3 (planned, CNSA 2025), and Russia's
+    # ExoMars 2022 lander (ended by ESA, TASS 2022-07-13) and Mars-Grunt (proposed, Wikipedia)
+    res = run("list", "--target", "Mars")
+    assert res.exit_code == 0, res.output
+    rows = res.output.splitlines()[2:]
+    for name in ("Tianwen-1", "Tianwen-3", "ExoMars 2022 (Kazachok)", "Mars-Grunt"):
+        assert sum(row.startswith(name + " ") for row in rows) == 1, (name, res.output)
+    assert len(rows) == 4
+    assert "Tianwen-2" not in res.output  # its target is an asteroid (India Today, 2025-05-29)
+    assert "as of" in res.output.splitlines()[0]
+
+
+def test_list_target_mars_json_has_target_and_as_of():
+    res = run("list", "--target", "Mars", "--format", "json")
+    rows = json.loads(res.output)
+    assert rows and all(r["target"] == "Mars" for r in rows)
+    by = {r["name"]: r for r in rows}
+    # the ESA notice to Roscosmos is dated 2022-07-12, reported by TASS on 2022-07-13
+    assert by["ExoMars 2022 (Kazachok)"]["as_of"] == "2022-07-13"
+    assert by["ExoMars 2022 (Kazachok)"]["status"] == "cancelled"
+
+
+def test_list_target_small_bodies():
+    res = run("list", "--target", "asteroid", "--target", "Phobos", "--format", "json")
+    names = {r["name"] for r in json.loads(res.output)}
+    # Tianwen-2 to Kamo'oalewa (India Today 2025-05-29); Boomerang to Phobos (TASS 2023-09-02)
+    assert names == {"Tianwen-2", "Boomerang"}
+
+
+def test_list_help_names_mars():
+    res = run("list", "--help")
+    assert "Mars" in res.output and "small body" in res.output
+
+
+def test_show_ilrs_lists_phases_with_sources():
+    res = run("show", "ILRS")
+    assert res.exit_code == 0, res.output
+    out = res.output
+    # the 2021 roadmap (SpaceNews, 2021-06-17): reconnaissance 2021-2025, construction
+    # 2026-2030 and 2031-2035, utilisation from 2036
+    assert "2021 roadmap:" in out
+    assert "Reconnaissance, 2021\u20132025 [" in out
+    assert "Construction (first part), 2026\u20132030 [" in out
+    assert "Utilisation, from 2036 [" in out
+    # the 2024 plan (CGTN via Khabar Asia, 2024-09-06): basic model by 2035, extended ~2050
+    assert "2024 plan:" in out and "Basic model, by 2035 [" in out and "Extended model, by 2050 [" in out
+    # each phase's bracketed number resolves to a citation in the Sources list
+    assert "Sources:" in out and "exbulletin.com" in out and "Khabar Asia" in out
+    assert out.splitlines()[2] == "as of: 2025-12-25"
+
+
+def test_show_ilrs_json_has_phases_and_members():
+    res = run("show", "International Lunar Research Station", "--format", "json")
+    data = json.loads(res.output)
+    assert data["kind"] == "programme"
+    plans = {p.get("plan") for p in data["phases"]}
+    assert {"2021 roadmap", "2022 intergovernmental agreement", "2024 plan"} <= plans
+    assert all("citation" in p["source"] for p in data["phases"])
+    # Senegal, the 13th member (Business Today, 2024-09-11)
+    assert any(m["name"] == "Senegal" for m in data["members"])

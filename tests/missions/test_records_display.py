@@ -63,9 +63,11 @@ def test_every_record_repr_is_one_short_line(cat):
     seen = 0
     for rec in cat.records():
         items = [rec]
-        for name in ("orbits", "facts", "announced", "events", "transfer", "payloads", "inclinations"):
+        for name in ("orbits", "facts", "announced", "events", "transfer", "payloads", "inclinations",
+                     "phases", "members", "partner_payloads"):
             items.extend(getattr(rec, name, ()))
-        for extra in (getattr(rec, "launch", None), getattr(rec, "landing_site", None)):
+        for extra in (getattr(rec, "launch", None), getattr(rec, "landing_site", None),
+                      getattr(rec, "site_region", None)):
             if extra is not None:
                 items.append(extra)
         for item in items:
@@ -123,3 +125,24 @@ def test_catalog_html_is_its_summary_table(cat):
     assert re.search(r"<th>Inclination \(deg\)</th>", html)
     assert "nan" not in html.lower()
     assert repr(cat).startswith("<Catalog: ") and len(repr(cat)) < 100
+
+
+def test_programme_part_reprs(cat):
+    ce7 = cat["Chang'e-7"]
+    # IKI's Lunar Dust Monitoring instrument on Chang'e-7 (www1.ru, 2025-09-03)
+    assert repr(ce7.partner_payloads[0]).startswith("<PartnerPayload Lunar Dust Monitoring (PmL) by IKI")
+    ilrs = cat["ILRS"]
+    # Senegal joined on 2024-09-05 (Business Today, 2024-09-11)
+    senegal = next(m for m in ilrs.members if m.name == "Senegal")
+    assert repr(senegal) == "<Member Senegal (member state, joined 2024-09-05) [businesstoday-ilrs-2024]>"
+    assert repr(ilrs.site_region).startswith("<SiteRegion lunar south-pole region (Moon), within 100 km")
+    stage = r.Phase(name="Stage 1", source="s", plan="agreement")
+    assert stage.date_range == "no dates stated"
+
+
+def test_show_text_states_as_of_first(cat):
+    from missions.describe import describe
+
+    # a launch site states no as-of date; a mission states its own
+    assert describe(cat.site("Wenchang"), cat).splitlines()[2] == "as of: not stated"
+    assert describe(cat["Tianwen-1"], cat).splitlines()[2] == "as of: 2021-11-08"

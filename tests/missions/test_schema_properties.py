@@ -55,9 +55,10 @@ def dates(draw, lo_year=1958, hi_year=2100):
 @st.composite
 def orbits(draw):
     # altitude limits per body: missions/schema.py ALTITUDE_LIMITS (Earth periapsis below the
-    # Moon's distance, Moon within its Hill sphere)
+    # Moon's distance, Moon within its Hill sphere, Mars within its ~1.08 million km Hill
+    # sphere); small bodies have no limit there, so any altitude up to 1e6 km is valid
     body = draw(st.sampled_from(r.BODIES))
-    top = {"Earth": 384_400.0, "Moon": 60_000.0, "Earth-Moon L2": 1_500_000.0}[body]
+    top = {"Earth": 384_400.0, "Moon": 60_000.0, "Earth-Moon L2": 1_500_000.0}.get(body, 1_000_000.0)
     p = draw(st.floats(0.0, top, allow_nan=False))
     a = draw(st.floats(p, top, allow_nan=False))
     return r.TargetOrbit(
@@ -99,10 +100,41 @@ def announcements(draw):
 
 
 @st.composite
+def phases(draw):
+    # start and end are optional ("by 2035", "from 2036", stages without dates); end not before
+    # start (schema RULES _phase_dates)
+    which = draw(st.sampled_from(["start", "end", "both", "none"]))
+    start = end = None
+    if which in ("start", "both"):
+        start = draw(dates(1958, 2090))
+    if which in ("end", "both"):
+        end = draw(dates(start.year + 1 if start else 1958, 2100))
+    return r.Phase(name=draw(text), source="src", plan=draw(st.one_of(st.just(""), text)),
+                   start=start, end=end, goals=tuple(draw(st.lists(text, max_size=3))))
+
+
+@st.composite
+def regions(draw):
+    centre = draw(st.one_of(st.none(), qty(-90, 90, "deg")))
+    return r.SiteRegion(
+        name=draw(text), body=draw(st.sampled_from(r.BODIES)), source="src",
+        center_latitude=centre,
+        radius=None if centre is None else draw(st.one_of(st.none(), qty(1e-3, 10_000, "km"))),
+        candidates=tuple(draw(st.lists(text, max_size=2))))
+
+
+def as_of_texts():
+    return st.one_of(st.just(""), dates(1958, 2100).filter(lambda d: d.precision != "time")
+                     .map(lambda d: d.text))
+
+
+@st.composite
 def missions(draw):
+    kind = draw(st.sampled_from(r.KINDS))
+    programme = kind == "programme"  # only programmes have phases and members (schema RULES)
     return r.Mission(
         key=draw(name), name=draw(name), agency=draw(name), country=draw(name),
-        kind=draw(st.sampled_from(r.KINDS)), status=draw(st.sampled_from(r.STATUSES)),
+        kind=kind, status=draw(st.sampled_from(r.STATUSES)),
         target=draw(st.sampled_from(r.BODIES)), sources=("src",),
         aliases=tuple(draw(st.lists(name, max_size=3))),
         launch=draw(st.one_of(st.none(), st.builds(r.Launch, source=source_key,
@@ -119,6 +151,16 @@ def missions(draw):
                                              source=source_key), max_size=3))),
         facts=tuple(draw(st.lists(facts(), max_size=4))),
         notes=draw(st.one_of(st.just(""), text)),
+        as_of=draw(as_of_texts()),
+        target_name=draw(st.one_of(st.just(""), name)),
+        phases=tuple(draw(st.lists(phases(), max_size=3))) if programme else (),
+        members=tuple(draw(st.lists(st.builds(
+            r.Member, name=name, role=st.sampled_from(r.MEMBER_ROLES), source=source_key,
+            joined=st.one_of(st.none(), dates())), max_size=3))) if programme else (),
+        site_region=draw(st.one_of(st.none(), regions())),
+        partner_payloads=tuple(draw(st.lists(st.builds(
+            r.PartnerPayload, name=name, supplier=name, country=name, source=source_key,
+            description=st.one_of(st.just(""), text)), max_size=2))),
     )
 
 

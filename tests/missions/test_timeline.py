@@ -108,3 +108,14 @@ def test_duplicate_names_give_one_row_per_mission(cat):
     t = timeline_table(["Luna-25", "luna 25", "LUNA25"], catalog=cat)
     assert len(t) == len(raw["announced"]) + 1  # as for "Luna-25" alone
     assert len(slip_table("Luna-25,Луна-25", catalog=cat)) == 1
+
+
+def test_proposed_and_planned_dates_are_plans_not_launches(cat):
+    # Chang'e-8 "around 2028" (CGTN 2023-04-25) is a plan, not a launch
+    t = timeline_table(["Chang'e-8"], cat)
+    kinds = [str(k) for k, m in zip(t["kind"], t["mission"]) if m == "Chang'e-8"]
+    assert "current plan (planned)" in kinds and "launch" not in kinds
+    from missions.timeline import STATUS_MARKERS
+    from missions.records import STATUSES
+
+    assert set(STATUSES) <= set(STATUS_MARKERS)  # every status, "proposed" included, has a marker
