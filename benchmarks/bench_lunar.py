@@ -52,6 +52,7 @@ import astropy.units as u
 from astropy.time import Time
 import orbits
 import orbits.lunar.porkchop as pk
+print(orbits.__file__, file=sys.stderr)
 from orbits.errors import SizeLimitError
 
 cells, inc = int(sys.argv[1]), float(sys.argv[2])
@@ -86,15 +87,18 @@ def porkchop_cells(cells, before=None, rounds=1):
 
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     who = [("ours", here)] + ([("before", os.path.abspath(before))] if before else [])
-    print(f"\nLunar porkchop, {cells:,} cells ({cells // 100:,} departures over 30 days x 100 tofs),"
-          f" fresh process each, {rounds} round(s) interleaved")
+    print(f"\nLunar porkchop, {cells:,} cells ({cells // 100:,} departures over 30 days x 100 "
+          f"tofs), fresh process each, {rounds} round(s) interleaved")
     times, cpus = {}, {}
     for r in range(rounds):
         for inc in (51.7, 19.6):
             for name, path in who:
                 env = dict(os.environ, PYTHONPATH=path)
+                # run from ``path`` too: ``python -c`` puts the working directory first on
+                # sys.path, ahead of PYTHONPATH
                 out = subprocess.run([sys.executable, "-c", _CELLS_SCRIPT, str(cells), str(inc)],
-                                     env=env, capture_output=True, text=True, check=True).stdout
+                                     env=env, cwd=path, capture_output=True, text=True,
+                                     check=True).stdout
                 dt, cpu, peak, best, frac, ok, *note = out.split()
                 times.setdefault((name, inc), []).append(float(dt))
                 cpus.setdefault((name, inc), []).append(float(cpu))
@@ -152,7 +156,8 @@ def main(argv=None):
         return r_m - r_e, v_m - v_e
 
     b_core, m_core = timed(core_only)
-    print(f"  orbits.core Chebyshev only                 best {b_core:.4f} s  median {m_core:.4f} s")
+    print(f"  orbits.core Chebyshev only                 best {b_core:.4f} s  "
+          f"median {m_core:.4f} s")
 
     from jplephem.spk import SPK
 
@@ -214,7 +219,8 @@ def main(argv=None):
     # ---------------- porkchop ----------------
     dep = Time("2024-03-01", scale="utc") + np.arange(0, 30, 1 / 24) * u.day
     tofs = np.linspace(2.5, 6.0, 100) * u.day
-    print(f"\nLunar porkchop {len(dep)} departures x {len(tofs)} tofs = {len(dep) * len(tofs):,} transfers")
+    print(f"\nLunar porkchop {len(dep)} departures x {len(tofs)} tofs = "
+          f"{len(dep) * len(tofs):,} transfers")
     orbits.lunar_porkchop(dep[:2], tofs[:2])  # warm-up
     res = {}
     for inc in (51.7, 19.6):
@@ -222,8 +228,9 @@ def main(argv=None):
             dep, tofs, parking_altitude=200 * u.km, parking_inclination=inc * u.deg)))
         P = res[inc]
         print(f"  orbits.lunar_porkchop, i = {inc} deg: best {b:.3f} s  median {m:.3f} s; "
-              f"{100 * np.mean(~P.in_plane):.0f}% cells out of plane, all solved: {bool(P.ok.all())}; "
-              f"cheapest {P.best_total_dv:.3f} on {P.best_departure.iso[:13]}h, tof {P.best_tof:.2f}")
+              f"{100 * np.mean(~P.in_plane):.0f}% cells out of plane, all solved: "
+              f"{bool(P.ok.all())}; cheapest {P.best_total_dv:.3f} on "
+              f"{P.best_departure.iso[:13]}h, tof {P.best_tof:.2f}")
 
     # peer: boinor numba Izzo per cell on a sample of the same Lambert problems
     from boinor.core.iod import izzo

@@ -211,3 +211,21 @@ def test_l1_family_and_large_l1_halo():
     assert 7.5 < F.period.to_value(u.day).min() < 8.0
     h = cr3bp.halo_orbit("L1", 70000 * u.km)
     assert h.period_nd == pytest.approx(np.interp(70000 / L_KM, cat["z0"], cat["T"]), rel=2e-4)
+
+
+def test_halo_family_figure(l2_south):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    from orbits.errors import ArgumentTypeError
+    from orbits.plots.halo import halo_family_figure
+
+    fig = halo_family_figure(l2_south, every=4, highlight=l2_south.member(0))
+    assert isinstance(fig, Figure) and len(fig.axes) == 3  # xz, yz, colour bar
+    assert "L2 southern" in fig._suptitle.get_text()
+    with pytest.raises(ArgumentTypeError, match="family must be an orbits.cr3bp.HaloFamily"):
+        halo_family_figure(None)
+    with pytest.raises(ArgumentError, match="every must be a positive integer"):
+        halo_family_figure(l2_south, every=0)
