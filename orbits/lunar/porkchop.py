@@ -42,6 +42,9 @@ _SEARCH_PROBES = (0.7, 1.0, 1.4)
 #: 19.6 deg month of 100,000 cells).
 _SEARCH_MARGIN = 0.15
 
+#: Threads the chunks are spread over (each chunk writes its own rows of the result).
+_THREADS = 2
+
 #: Grid cells computed together (the working set of one chunk stays in cache and bounded).
 _CHUNK_CELLS = 16384
 
@@ -265,13 +268,26 @@ def lunar_porkchop(
     tli, loi, v_inf, dec = (np.empty(shape) for _ in range(4))
     in_plane, ok = np.empty(shape, bool), np.empty(shape, bool)
     rows = max(1, _CHUNK_CELLS // tof_s.size)
-    for i0 in range(0, dep.size, rows):
+
+    def chunk(i0):
         sl = slice(i0, i0 + rows)
         arr = dep_s[sl][:, None] + (tof_s[None, :] * u.s)
         r_m, v_m = geocentric_states_km("moon", arr, ephemeris, name="departures + tofs")
         (tli[sl], loi[sl], v_inf[sl], dec[sl], in_plane[sl], ok[sl]) = _porkchop_cells(
             r_m, v_m, tof_s, r0, i_park, rp_l, ra_l, i_l
         )
+
+    starts = range(0, dep.size, rows)
+    threads = min(_THREADS, len(starts))
+    if threads > 1:
+        # numpy releases the GIL inside its array operations: chunks on threads overlap
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(threads) as pool:
+            list(pool.map(chunk, starts))
+    else:
+        for i0 in starts:
+            chunk(i0)
     out = ~in_plane
     if not ok.any():
         raise ConvergenceError(
