@@ -194,7 +194,8 @@ def lunar_porkchop(
     """Compute TLI, LOI and total Δv over a grid of departure epochs and times of flight.
 
     The Moon comes from the ephemeris; the grid is computed in chunks of about 16,000 cells
-    (vectorised Lambert calls on each), so its working memory stays bounded.
+    (vectorised Lambert calls on each) spread over 2 threads, so its working memory stays
+    bounded (about 100 MB at 10^6 cells).
 
     For each cell the departure point lies in the parking orbit (inclination
     ``parking_inclination``, node chosen to bring its plane through -- or, if the Moon's
