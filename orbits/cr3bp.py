@@ -1,6 +1,8 @@
 """Earth-Moon circular restricted three-body problem.
 
-Libration points, Jacobi constant, halo orbits (Queqiao's kind) and zero-velocity curves.
+Libration points, Jacobi constant, halo orbits (Queqiao's kind), the L1 and L2 halo families
+down into the near-rectilinear halo orbits (:func:`halo_family`, :func:`nrho`: the Gateway's
+9:2 NRHO) and zero-velocity curves.
 
 Frame: barycentric, rotating with the Moon, x from the Earth towards the Moon, z along the
 orbit normal. Lengths are scaled by ``distance`` (default the mean Earth-Moon distance,

@@ -11,7 +11,9 @@ Halo orbits: Richardson's third-order analytic approximation (D. L. Richardson, 
 construction of periodic orbits about the collinear points", Celestial Mechanics 22 (1980)
 241-253) as the first guess, then single-shooting differential correction on the symmetric
 half-period crossing of the xz-plane (Howell, "Three-dimensional, periodic, 'halo' orbits",
-Celestial Mechanics 32 (1984) 53-71), integrating the state transition matrix with scipy.
+Celestial Mechanics 32 (1984) 53-71), integrating the state transition matrix with scipy;
+families of them by pseudo-arclength continuation (:func:`continue_family`), with the
+monodromy matrix and stability index of each member.
 
 Everything is plain floats/arrays; vectors and states carry a trailing axis (3 or 6).
 """
