@@ -3,6 +3,7 @@
 Run from the repository root:
 
     PYTHONPATH=. /work/venv/bin/python benchmarks/bench_lunar.py [--epochs 100000] [--sample 2000]
+        [--cells 1000000] [--before DIR] [--only-cells]
 
 Measures (best and median of 3 runs, after one warm-up call that loads the kernel)
 * Moon geocentric position+velocity at ``epochs`` TDB epochs (30 days of 100,000 samples):
@@ -16,6 +17,12 @@ Measures (best and median of 3 runs, after one warm-up call that loads the kerne
   (half the cells out of plane, which search 25 departure points each); peer: boinor's
   numba-compiled Izzo Lambert (``boinor.core.iod.izzo``) called per cell on ``sample`` cells of
   the same grid, after a warm-up, extrapolated to 72,000 (Lambert only, no ephemeris).
+* Lunar porkchop at ``cells`` cells (30 days of departures x 100 times of flight, 2.5-6 d) at
+  51.7 and 19.6 deg, each in a fresh subprocess after a small warm-up call: wall time and
+  peak extra memory (the process's peak RSS growth, ``ru_maxrss``, over the warmed-up
+  process). With ``--before DIR`` the same runs use the ``orbits`` package found in DIR
+  (e.g. an export of the previous commit: ``git archive HEAD~1 orbits | tar -x -C DIR``),
+  interleaved with ours; a refused grid (the old size check) is retried with that check off.
 """
 
 from __future__ import annotations
@@ -38,11 +45,91 @@ def timed(fn, repeat=3):
     return min(out), statistics.median(out)
 
 
+_CELLS_SCRIPT = r"""
+import resource, sys, time
+import numpy as np
+import astropy.units as u
+from astropy.time import Time
+import orbits
+import orbits.lunar.porkchop as pk
+print(orbits.__file__, file=sys.stderr)
+from orbits.errors import SizeLimitError
+
+cells, inc = int(sys.argv[1]), float(sys.argv[2])
+n_tof = 100
+dep = Time("2024-03-01", scale="utc") + np.linspace(0.0, 30.0, cells // n_tof) * u.day
+tofs = np.linspace(2.5, 6.0, n_tof) * u.day
+orbits.lunar_porkchop(dep[:3], tofs, parking_inclination=inc * u.deg)  # warm-up
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+note = ""
+t = time.perf_counter()
+c = time.process_time()
+try:
+    P = orbits.lunar_porkchop(dep, tofs, parking_inclination=inc * u.deg)
+except SizeLimitError:
+    pk._BYTES_PER_CELL = 0  # the old size check refused the grid: measure it anyway
+    note = " (size check bypassed)"
+    t = time.perf_counter()
+    c = time.process_time()
+    P = orbits.lunar_porkchop(dep, tofs, parking_inclination=inc * u.deg)
+dt = time.perf_counter() - t
+cpu = time.process_time() - c
+peak = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024.0
+print(f"{dt:.3f} {cpu:.3f} {peak:.0f} {P.best_total_dv.to_value(u.km / u.s):.6f} "
+      f"{np.mean(~P.in_plane):.3f} {bool(P.ok.all())}{note}")
+"""
+
+
+def porkchop_cells(cells, before=None, rounds=1):
+    """Time and peak memory of 10^6-cell porkchops in fresh subprocesses (ours, and ``before``)."""
+    import subprocess
+    import sys
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    who = [("ours", here)] + ([("before", os.path.abspath(before))] if before else [])
+    print(f"\nLunar porkchop, {cells:,} cells ({cells // 100:,} departures over 30 days x 100 "
+          f"tofs), fresh process each, {rounds} round(s) interleaved")
+    times, cpus = {}, {}
+    for r in range(rounds):
+        for inc in (51.7, 19.6):
+            for name, path in who:
+                env = dict(os.environ, PYTHONPATH=path)
+                # run from ``path`` too: ``python -c`` puts the working directory first on
+                # sys.path, ahead of PYTHONPATH
+                out = subprocess.run([sys.executable, "-c", _CELLS_SCRIPT, str(cells), str(inc)],
+                                     env=env, cwd=path, capture_output=True, text=True,
+                                     check=True).stdout
+                dt, cpu, peak, best, frac, ok, *note = out.split()
+                times.setdefault((name, inc), []).append(float(dt))
+                cpus.setdefault((name, inc), []).append(float(cpu))
+                print(f"  round {r + 1} {name:6s} i = {inc} deg: {float(dt):7.2f} s wall, "
+                      f"{float(cpu):7.2f} s CPU, peak extra "
+                      f"{float(peak):6.0f} MB, cheapest {float(best):.4f} km/s, "
+                      f"{100 * float(frac):.0f}% out of plane, all solved {ok} {' '.join(note)}")
+    for inc in (51.7, 19.6):
+        m = statistics.median(times[("ours", inc)])
+        mc = statistics.median(cpus[("ours", inc)])
+        line = f"  median i = {inc} deg: ours {m:.2f} s wall / {mc:.2f} s CPU"
+        if before:
+            mb = statistics.median(times[("before", inc)])
+            mbc = statistics.median(cpus[("before", inc)])
+            line += (f"; before {mb:.2f} s wall / {mbc:.2f} s CPU; speed-up {mb / m:.1f}x wall, "
+                     f"{mbc / mc:.1f}x CPU")
+        print(line)
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--epochs", type=int, default=100_000)
     ap.add_argument("--sample", type=int, default=2000)
+    ap.add_argument("--cells", type=int, default=1_000_000)
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--before", default=None, help="directory holding an older orbits package")
+    ap.add_argument("--only-cells", action="store_true", help="run only the large porkchops")
     args = ap.parse_args(argv)
+    if args.only_cells:
+        porkchop_cells(args.cells, args.before, args.rounds)
+        return
 
     import astropy.units as u
     from astropy.time import Time
@@ -69,7 +156,8 @@ def main(argv=None):
         return r_m - r_e, v_m - v_e
 
     b_core, m_core = timed(core_only)
-    print(f"  orbits.core Chebyshev only                 best {b_core:.4f} s  median {m_core:.4f} s")
+    print(f"  orbits.core Chebyshev only                 best {b_core:.4f} s  "
+          f"median {m_core:.4f} s")
 
     from jplephem.spk import SPK
 
@@ -131,7 +219,8 @@ def main(argv=None):
     # ---------------- porkchop ----------------
     dep = Time("2024-03-01", scale="utc") + np.arange(0, 30, 1 / 24) * u.day
     tofs = np.linspace(2.5, 6.0, 100) * u.day
-    print(f"\nLunar porkchop {len(dep)} departures x {len(tofs)} tofs = {len(dep) * len(tofs):,} transfers")
+    print(f"\nLunar porkchop {len(dep)} departures x {len(tofs)} tofs = "
+          f"{len(dep) * len(tofs):,} transfers")
     orbits.lunar_porkchop(dep[:2], tofs[:2])  # warm-up
     res = {}
     for inc in (51.7, 19.6):
@@ -139,8 +228,9 @@ def main(argv=None):
             dep, tofs, parking_altitude=200 * u.km, parking_inclination=inc * u.deg)))
         P = res[inc]
         print(f"  orbits.lunar_porkchop, i = {inc} deg: best {b:.3f} s  median {m:.3f} s; "
-              f"{100 * np.mean(~P.in_plane):.0f}% cells out of plane, all solved: {bool(P.ok.all())}; "
-              f"cheapest {P.best_total_dv:.3f} on {P.best_departure.iso[:13]}h, tof {P.best_tof:.2f}")
+              f"{100 * np.mean(~P.in_plane):.0f}% cells out of plane, all solved: "
+              f"{bool(P.ok.all())}; cheapest {P.best_total_dv:.3f} on "
+              f"{P.best_departure.iso[:13]}h, tof {P.best_tof:.2f}")
 
     # peer: boinor numba Izzo per cell on a sample of the same Lambert problems
     from boinor.core.iod import izzo
@@ -170,6 +260,8 @@ def main(argv=None):
     print(f"  boinor.core.iod.izzo per cell: {per * 1e6:.1f} us/transfer -> {per * 72000:.2f} s "
           f"for 72,000 (extrapolated from {args.sample:,}); orbits.core.lambert on the same "
           f"{args.sample:,}: {b_o * 1e3:.1f} ms")
+
+    porkchop_cells(args.cells, args.before, args.rounds)
 
 
 if __name__ == "__main__":

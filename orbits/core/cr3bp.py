@@ -11,7 +11,9 @@ Halo orbits: Richardson's third-order analytic approximation (D. L. Richardson, 
 construction of periodic orbits about the collinear points", Celestial Mechanics 22 (1980)
 241-253) as the first guess, then single-shooting differential correction on the symmetric
 half-period crossing of the xz-plane (Howell, "Three-dimensional, periodic, 'halo' orbits",
-Celestial Mechanics 32 (1984) 53-71), integrating the state transition matrix with scipy.
+Celestial Mechanics 32 (1984) 53-71), integrating the state transition matrix with scipy;
+families of them by pseudo-arclength continuation (:func:`continue_family`), with the
+monodromy matrix and stability index of each member.
 
 Everything is plain floats/arrays; vectors and states carry a trailing axis (3 or 6).
 """
@@ -243,8 +245,8 @@ def _half_period_crossing(state, mass_ratio, t_guess):
     def cross(t, s, *args):
         return s[1]
 
-    cross.terminal = True
-    cross.direction = -np.sign(state[4]) if state[4] != 0 else 0
+    cross.terminal = True  # type: ignore[attr-defined]
+    cross.direction = -np.sign(state[4]) if state[4] != 0 else 0  # type: ignore[attr-defined]
     s0 = np.concatenate([state, np.eye(6).ravel()])
     sol = solve_ivp(
         eom, (0.0, 2.0 * t_guess), s0, args=(mass_ratio, True), events=cross,
@@ -292,3 +294,239 @@ def correct_halo(state0, mass_ratio, t_guess, tol=1e-11, max_iter=30):
         f"halo correction did not converge in {max_iter} iterations: residual "
         f"|(vx, vz)| at the half-period crossing = {residual:.3g} (tolerance {tol:g})", residual,
     )
+
+
+# --- symmetric periodic orbits: correction, continuation, stability ------------------------
+#
+# A halo orbit is symmetric about the xz-plane: it crosses it perpendicularly twice a period.
+# Its free variables here are X = (x0, z0, vy0) of the state (x0, 0, z0, 0, vy0, 0); the
+# constraints are vx = vz = 0 at the next crossing of y = 0 (Howell 1984). Families are traced
+# by pseudo-arclength continuation (Keller 1977; Doedel et al., "Numerical analysis and control
+# of bifurcation problems", 1991): predict along the tangent of the solution curve (the null
+# vector of the 2 x 3 constraint Jacobian), correct with the constraints plus
+# ``tangent . (X - X_prev) = ds``, so the family is followed through turning points of any
+# one coordinate, amplitude or Jacobi constant.
+
+#: z -> -z symmetry of the CR3BP (northern <-> southern halo), and the xz-plane mirror with
+#: time reversal (y, vx, vz change sign) used to build the monodromy matrix from a half period.
+MIRROR_Z = np.array([1.0, 1.0, -1.0, 1.0, 1.0, -1.0])
+_XZ_MIRROR = np.diag([1.0, -1.0, 1.0, -1.0, 1.0, -1.0])
+
+
+def _eom_stm(t, s, mass_ratio):
+    """Return the derivative of the state and its transition matrix (42 values)."""
+    x, y, z, vx, vy, vz = s[:6]
+    dx1, dx2 = x + mass_ratio, x - 1.0 + mass_ratio
+    r1_2 = dx1 * dx1 + y * y + z * z
+    r2_2 = dx2 * dx2 + y * y + z * z
+    r1_3 = r1_2 * np.sqrt(r1_2)
+    r2_3 = r2_2 * np.sqrt(r2_2)
+    a1 = (1.0 - mass_ratio) / r1_3
+    a2 = mass_ratio / r2_3
+    b1 = 3.0 * a1 / r1_2
+    b2 = 3.0 * a2 / r2_2
+    uxy = b1 * dx1 * y + b2 * dx2 * y
+    uxz = b1 * dx1 * z + b2 * dx2 * z
+    uyz = (b1 + b2) * y * z
+    U = np.array([
+        [1.0 - a1 - a2 + b1 * dx1 * dx1 + b2 * dx2 * dx2, uxy, uxz],
+        [uxy, 1.0 - a1 - a2 + (b1 + b2) * y * y, uyz],
+        [uxz, uyz, -a1 - a2 + (b1 + b2) * z * z],
+    ])
+    phi = s[6:].reshape(6, 6)
+    top, bottom = phi[:3], phi[3:]
+    d_bottom = U @ top
+    d_bottom[0] += 2.0 * bottom[1]
+    d_bottom[1] -= 2.0 * bottom[0]
+    out = np.empty(42)
+    out[:6] = (vx, vy, vz, 2.0 * vy + x - a1 * dx1 - a2 * dx2,
+               -2.0 * vx + y - a1 * y - a2 * y, -a1 * z - a2 * z)
+    out[6:24] = bottom.ravel()
+    out[24:] = d_bottom.ravel()
+    return out
+
+
+def symmetric_state(X):
+    """Return the state (x0, 0, z0, 0, vy0, 0) of the free variables ``X = (x0, z0, vy0)``."""
+    return np.array([X[0], 0.0, X[1], 0.0, X[2], 0.0])
+
+
+def crossing(X, mass_ratio, t_max, rtol=1e-12):
+    """Integrate from the xz-plane state of ``X`` (with its STM) to the next y = 0 crossing.
+
+    Returns ``(t_half, state, phi)`` or None if there is no crossing before ``t_max``.
+    """
+    from scipy.integrate import solve_ivp
+
+    def event(t, s, *args):
+        return s[1]
+
+    event.terminal = True  # type: ignore[attr-defined]
+    event.direction = -np.sign(X[2]) if X[2] != 0 else 0  # type: ignore[attr-defined]
+    s0 = np.concatenate([symmetric_state(X), np.eye(6).ravel()])
+    sol = solve_ivp(_eom_stm, (0.0, t_max), s0, args=(mass_ratio,), events=event,
+                    rtol=rtol, atol=1e-13, method="DOP853")
+    if sol.status != 1 or len(sol.t_events[0]) == 0 or sol.t_events[0][0] < 1e-6:
+        return None
+    s = sol.y_events[0][0]
+    return float(sol.t_events[0][0]), s[:6], s[6:].reshape(6, 6)
+
+
+def _constraints(X, mass_ratio, t_max):
+    """Return the residual ``(vx, vz)`` at the half-period crossing, its 2 x 3 Jacobian in X."""
+    hit = crossing(X, mass_ratio, t_max)
+    if hit is None:
+        return None
+    t_half, s, phi = hit
+    f = eom(0.0, s, mass_ratio)
+    cols = [0, 2, 4]
+    D = phi[np.ix_([3, 5], cols)] - np.outer([f[3], f[5]], phi[1, cols]) / s[4]
+    return np.array([s[3], s[5]]), D, t_half, phi
+
+
+class ContinuationError(RuntimeError):
+    """A correction did not converge: ``constraint`` names it and ``residual`` gives its size."""
+
+    def __init__(self, message, constraint, residual):
+        super().__init__(message)
+        self.constraint = constraint
+        self.residual = residual
+
+
+def correct_symmetric(X, mass_ratio, t_half, *, fixed=None, tangent=None, anchor=None,
+                      ds=0.0, tol=1e-11, max_iter=12):
+    """Newton correction of a symmetric periodic orbit.
+
+    ``fixed`` = 0 (x0) or 1 (z0) keeps that variable; otherwise ``tangent`` and ``anchor``
+    add the pseudo-arclength condition ``tangent . (X - anchor) = ds``.
+
+    Returns ``(X, t_half, D, phi, iterations)``; raises :class:`ContinuationError`.
+    """
+    X = np.array(X, dtype=float)
+    worst = np.inf
+    for it in range(1, max_iter + 1):
+        out = _constraints(X, mass_ratio, 2.0 * max(t_half, 0.2) + 1.0)
+        if out is None:
+            raise ContinuationError(
+                f"the trajectory from x0 = {X[0]:.6f}, z0 = {X[1]:.6f}, vy0 = {X[2]:.6f} "
+                f"did not return to the xz-plane (constraint y = 0 at the half period)",
+                "y", np.inf)
+        F, D, t_half, phi = out
+        worst = float(np.max(np.abs(F)))
+        if worst < tol:
+            return X, t_half, D, phi, it
+        if fixed is not None:
+            free = [j for j in range(3) if j != fixed]
+            dX = np.zeros(3)
+            dX[free] = np.linalg.solve(D[:, free], -F)
+        else:
+            A = np.vstack([D, tangent])
+            r = np.concatenate([F, [tangent @ (X - anchor) - ds]])
+            dX = np.linalg.solve(A, -r)
+        X = X + dX
+        if not np.all(np.isfinite(X)):
+            break
+    which = "vx and vz" if np.isfinite(worst) else "vx, vz"
+    raise ContinuationError(
+        f"the correction did not converge in {max_iter} iterations: {which} at the half-period "
+        f"crossing still {worst:.3g} (nondimensional; tolerance {tol:g})", which, worst)
+
+
+def null_tangent(D, previous=None):
+    """Return the unit null vector of the 2 x 3 Jacobian ``D``, oriented along ``previous``."""
+    t = np.cross(D[0], D[1])
+    t /= np.linalg.norm(t)
+    if previous is not None and t @ previous < 0.0:
+        t = -t
+    return t
+
+
+def monodromy(phi_half):
+    """Return the monodromy matrix of a symmetric orbit from its half-period STM.
+
+    By the mirror symmetry ``S`` (y, vx, vz -> -y, -vx, -vz with time reversal):
+    ``M = S Phi(T/2)^-1 S Phi(T/2)``.
+    """
+    S = _XZ_MIRROR
+    return S @ np.linalg.solve(phi_half, S @ phi_half)
+
+
+def stability_index(M):
+    """Return the stability index ``(|lambda|max + 1 / |lambda|max) / 2`` and ``|lambda|max``.
+
+    1 for a linearly stable orbit; the form used by Zimovan-Spreen et al. (2020).
+    """
+    lam = np.max(np.abs(np.linalg.eigvals(M)))
+    return 0.5 * (lam + 1.0 / lam), lam
+
+
+def orbit_extremes(state0, period, mass_ratio, n=2000):
+    """Return the distance from the Moon (min, max), max |z| and samples over one period.
+
+    Of an orbit symmetric about the xz-plane starting on it: the second half period mirrors
+    the first (y, vx, vz change sign), so half a period is integrated (dense DOP853 output,
+    ``n`` samples) and mirrored for the samples; the closest approach is refined by a bounded
+    scalar minimisation. Samples: array (6, 2 n - 1) over the whole period.
+    """
+    from scipy.integrate import solve_ivp
+    from scipy.optimize import minimize_scalar
+
+    half = 0.5 * period
+    sol = solve_ivp(eom, (0.0, half), state0, args=(mass_ratio,), rtol=1e-12, atol=1e-13,
+                    method="DOP853", dense_output=True)
+    t = np.linspace(0.0, half, n)
+    y = sol.sol(t)
+    moon = np.array([1.0 - mass_ratio, 0.0, 0.0])
+
+    def dist(tt):
+        return float(np.linalg.norm(sol.sol(tt)[:3] - moon))
+
+    d = np.linalg.norm(y[:3].T - moon, axis=-1)
+    i = int(np.argmin(d))
+    lo, hi = t[max(i - 1, 0)], t[min(i + 1, n - 1)]
+    r_min = min(minimize_scalar(dist, bounds=(lo, hi), method="bounded",
+                                options={"xatol": 1e-12}).fun, d[i])
+    back = (y[:, -2::-1].T * np.diag(_XZ_MIRROR)).T  # t -> T - t: the mirrored half
+    full = np.concatenate([y, back], axis=1)
+    return float(r_min), float(d.max()), float(np.abs(y[2]).max()), full
+
+
+def continue_family(X0, t_half0, mass_ratio, *, ds=0.01, ds_min=1e-4, ds_max=0.03,
+                    n_max=200, stop=None, direction=None, tol=1e-11):
+    """Trace a family of symmetric periodic orbits by pseudo-arclength continuation.
+
+    From the corrected orbit ``X0`` (half period ``t_half0``), steps of arclength ``ds`` in
+    ``X = (x0, z0, vy0)`` (halved on a failed correction, grown by 1.5 after an easy one, within
+    ``[ds_min, ds_max]``); ``direction`` orients the first tangent (default: growing ``|z0|``).
+    ``stop(member)`` ends the family after the member it returns True for (that member is not
+    kept). Each member is a dict with ``X``, ``t_half``, ``phi`` (half-period STM).
+
+    Returns the list of members, the first being ``X0`` corrected. Raises
+    :class:`ContinuationError` if ``X0`` itself does not correct.
+    """
+    X, th, D, phi, _ = correct_symmetric(X0, mass_ratio, t_half0, fixed=1, tol=tol)
+    members = [{"X": X, "t_half": th, "phi": phi}]
+    if direction is None:
+        direction = np.array([0.0, np.sign(X[1]) or 1.0, 0.0])
+    tau = null_tangent(D, direction)
+    while len(members) < n_max:
+        try:
+            Xn, thn, Dn, phin, it = correct_symmetric(
+                X + ds * tau, mass_ratio, th, tangent=tau, anchor=X, ds=ds, tol=tol,
+                max_iter=8)
+        except (ContinuationError, np.linalg.LinAlgError):
+            ds *= 0.5
+            if ds < ds_min:
+                break
+            continue
+        member = {"X": Xn, "t_half": thn, "phi": phin}
+        if stop is not None and stop(member):
+            break
+        members.append(member)
+        tau = null_tangent(Dn, tau)
+        X, th = Xn, thn
+        if it <= 3:
+            ds = min(1.5 * ds, ds_max)
+        elif it >= 6:
+            ds = max(ds / 1.5, ds_min)
+    return members

@@ -8,7 +8,7 @@ from scipy.integrate import solve_ivp
 import orbits
 from orbits.core import cr3bp as core
 from orbits.core.constants import EARTH_MOON_DISTANCE, MU_EARTH_MOON
-from orbits.errors import ArgumentError, ArgumentTypeError, ConvergenceError
+from orbits.errors import ArgumentError, ArgumentTypeError
 
 MU = 0.01215  # Curtis Example 2.18 / Szebehely's Earth-Moon mass ratio
 
@@ -161,11 +161,15 @@ def test_zero_velocity_curves():
         orbits.zero_velocity_curves([3.1, 3.2] * u.one)
 
 
-def test_halo_non_convergence_names_amplitude_and_working_range():
-    # An L2 halo of Az = 35,000 km does not converge with this corrector (measured; the
-    # range it reports is orbits.cr3bp.HALO_AZ_RANGE): a ConvergenceError, not a RuntimeError.
-    with pytest.raises(ConvergenceError, match=r"az = 35,000 km about L2.*between 1,000 and 30,000 km"):
-        orbits.halo_orbit("L2", 35000 * u.km)
+def test_halo_beyond_the_family_names_amplitude_and_range():
+    # An L2 halo of Az = 35,000 km used to fail here ("did not converge"); with the family's
+    # continuation it converges (tests/orbits/test_halo_families.py checks it against the
+    # catalogue). Amplitudes past the end of the family's first branch (orbits.cr3bp.
+    # HALO_AZ_RANGE) are an ArgumentError naming the amplitude and the range.
+    lo, hi = orbits.cr3bp.HALO_AZ_RANGE["L2"]
+    with pytest.raises(ArgumentError, match=rf"az = 95,000 km is beyond.*between {lo:,.0f} and "
+                                            rf"{hi:,.0f} km about L2"):
+        orbits.halo_orbit("L2", 95000 * u.km)
 
 
 def test_results_have_one_shape(l2_10k):
