@@ -34,8 +34,8 @@ _WHERE = "import missions, orbits; print(missions.__file__); print(orbits.__file
 
 def test_the_stories_are_there():
     names = {p.name for p in NOTEBOOKS}
-    assert {"catalog_tour.ipynb", "joint_missions.ipynb", "lunar_transfers.ipynb",
-            "station_inclinations.ipynb"} <= names
+    assert {"catalog_tour.ipynb", "cooperation_story.ipynb", "joint_missions.ipynb",
+            "lunar_transfers.ipynb", "station_inclinations.ipynb"} <= names
 
 
 def _execute(path, monkeypatch):
