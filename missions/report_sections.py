@@ -35,8 +35,8 @@ __all__ = ["SECTION_IDS", "FigureRef", "ReportTable", "Section", "Sections", "bu
 
 #: Section ids of the report, in page order (each is an HTML ``<section id=...>``): the key
 #: findings first, then the analyses, then the catalog, then the sources.
-SECTION_IDS = ("findings", "stations", "sites", "windows", "lunar", "docking", "timeline",
-               "catalog", "sources")
+SECTION_IDS = ("findings", "stations", "sites", "windows", "lunar", "moon-mars", "docking",
+               "timeline", "catalog", "sources")
 
 #: (vehicle, station) visits the docking section answers, and (A, B) dated dockings it shows.
 DOCKING_VISITS = (("Soyuz MS", "Chinese space station"), ("Shenzhou", "ISS"),
@@ -186,18 +186,20 @@ class ReportTable:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(self.columns)
-        for row in self.rows:
-            w.writerow(["" if v is None else v.utc.isot if isinstance(v, Time)
-                        else repr(float(v)) if isinstance(v, float) else v for v in row])
+        with _quiet():  # UTC of dates past the leap-second table
+            for row in self.rows:
+                w.writerow(["" if v is None else v.utc.isot if isinstance(v, Time)
+                            else repr(float(v)) if isinstance(v, float) else v for v in row])
         return buf.getvalue()
 
     def to_dict(self) -> dict:
         """JSON-safe: ``{"id", "caption", "columns", "rows": [{column: value}]}``."""
         from orbits.results import json_value
 
-        return {"id": self.id, "caption": self.caption, "columns": list(self.columns),
-                "rows": [{c: json_value(v) for c, v in zip(self.columns, row)}
-                         for row in self.rows]}
+        with _quiet():
+            return {"id": self.id, "caption": self.caption, "columns": list(self.columns),
+                    "rows": [{c: json_value(v) for c, v in zip(self.columns, row)}
+                             for row in self.rows]}
 
 
 @dataclass
@@ -552,6 +554,63 @@ class _Builder:
                 "orbit (100 km circular where none is given)."]
         return Section("lunar", "Lunar transfer profiles and budgets", lead, tables, figs)
 
+    def moon_mars(self) -> Section:
+        """Return the Moon and Mars section: the ILRS phases, the Mars missions and windows."""
+        from orbits.mars import mars_windows, place_on_window
+
+        from .figures import mars_window_figure
+
+        tables, lead = [], []
+        progs = [m for m in self.cat.missions if m.kind == "programme" and m.phases]
+        for prog in progs:
+            rows, refs = [], []
+            for ph in prog.phases:
+                rows.append([ph.plan or "", ph.name, ph.date_range, "; ".join(ph.goals),
+                             ", ".join(self.cat.mission(k).name if k in self.cat else k
+                                       for k in ph.missions)])
+                refs.append(self.cites.refs([ph.source]))
+            tables.append(ReportTable(f"programme-{_slug(prog.name)}",
+                                      f"{prog.name}: phases as each plan states them (as of "
+                                      f"{prog.as_of_date})",
+                                      ["plan", "phase", "dates", "goals", "missions"], rows,
+                                      refs))
+        if progs:
+            lead.append("The lunar cooperation of the 2016–2018 texts became the International "
+                        "Lunar Research Station; its phases moved with each plan, and every plan "
+                        "is kept side by side with its source.")
+        mars = self.cat.filter(target="Mars")
+        if mars:
+            rows = [[m.name, m.agency, m.status, str(m.launch_date) if m.launch_date else None,
+                     str(m.as_of_date) if m.as_of_date else None] for m in mars]
+            refs = [self.cites.refs(m.sources) for m in mars]
+            tables.append(ReportTable("mars-missions", "Mars missions and plans in the catalog",
+                                      ["mission", "agency", "status", "launch (or plan)",
+                                       "as of"], rows, refs))
+        start = max(self.at.utc.isot[:4], "2026")
+        with _quiet():
+            cal = mars_windows(f"{start}-01-01", "2040-12-31")
+            tw1 = place_on_window()
+        self.facts["mars_windows"] = cal
+        self.facts["tianwen1"] = tw1
+        tables.append(ReportTable.from_table(
+            "mars-windows", f"Earth–Mars launch opportunities {start}–2040 (ballistic, DE421)",
+            cal, columns=["opportunity", "minimum-C3 departure", "arrival", "tof", "type",
+                          "minimum C3", "arrival v∞", "period opens", "period closes",
+                          "minimum total Δv"]))
+        tables.append(ReportTable.quantities("mars-tianwen-1", "Tianwen-1 on its 2020 window",
+                                             tw1))
+        fig = _figure("Earth–Mars launch energy C3 in 2020, with Tianwen-1 at its own launch "
+                      "and arrival dates", lambda: mars_window_figure(year=2020))
+        lead.append(f"Tianwen-1 left {tw1.launch_from_minimum.to_value(u.day):.1f} days after its "
+                    f"window's minimum-C3 date, at a C3 of {tw1.c3.to_value(u.km**2 / u.s**2):.2f}"
+                    f" km²/s² against the window's minimum of "
+                    f"{tw1.window_c3.to_value(u.km**2 / u.s**2):.2f}. Mars windows recur "
+                    "about every 26 months; the table lists each from the analysis year on, "
+                    "with its cheapest departure and launch period (C3 within 1 km²/s² of the "
+                    "minimum).")
+        return Section("moon-mars", "Moon and Mars: the ILRS and the Mars windows", lead,
+                       tables, [fig])
+
     def docking(self) -> Section:
         """Return the docking section: who can dock with whom, and three visits in one line."""
         from .docking import can_dock, docking_matrix, docking_matrix_figure
@@ -810,11 +869,11 @@ def build_sections(cat, selection=None, *, at=None, elements=None, on_section=No
     for sub in b.subjects():
         b.used(inputs=[sub.input] if sub.input is not None else (), warnings=sub.warnings)
     built = {}
-    for sid in ("stations", "sites", "windows", "lunar", "docking", "timeline", "catalog",
-                "findings", "sources"):
+    for sid in ("stations", "sites", "windows", "lunar", "moon-mars", "docking", "timeline",
+                "catalog", "findings", "sources"):
         if on_section is not None:
             on_section(sid)
-        built[sid] = getattr(b, sid)()
+        built[sid] = getattr(b, sid.replace("-", "_"))()
     return Sections([built[s] for s in SECTION_IDS], analysis_date=t,
                     inputs=b.inputs.values(), warnings=b.warnings)
 
