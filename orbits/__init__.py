@@ -61,7 +61,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "refine_porkchop",
         "free_return_3d",
     ),
-    "cr3bp": ("lagrange_points", "jacobi_constant", "halo_orbit", "zero_velocity_curves"),
+    "cr3bp": ("lagrange_points", "jacobi_constant", "halo_orbit", "halo_family", "nrho",
+              "zero_velocity_curves"),
 }
 
 _NAME_TO_MODULE = {name: mod for mod, names in _EXPORTS.items() for name in names}

@@ -6,7 +6,7 @@ One vectorised Lambert call for the grid (:func:`lunar_porkchop`), and its best 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from astropy import units as u
@@ -117,6 +117,7 @@ class LunarPorkchop(Result):
     best_loi_dv: u.Quantity = quantity("best LOI Δv", "km / s", fmt=".3f")
     best_total_dv: u.Quantity = quantity("best TLI + LOI Δv", "km / s", fmt=".3f")
     best_in_plane: bool = value("best in plane")
+    refined: object = None  # RefinedPorkchop of the best cells, with refine=True
 
     title = "Earth-Moon porkchop"
 
@@ -190,6 +191,10 @@ def lunar_porkchop(
     lunar_inclination=None,
     ephemeris="de421",
     name: str = "",
+    chunks: int | None = None,
+    scheduler=None,
+    refine: bool = False,
+    refine_best: int = 3,
 ) -> LunarPorkchop:
     """Compute TLI, LOI and total Δv over a grid of departure epochs and times of flight.
 
@@ -218,6 +223,18 @@ def lunar_porkchop(
     parking_altitude, parking_inclination, lunar_* : as :func:`orbits.tli_budget` (scalars)
     name : str
         What the grid is for (a mission name), shown in its summary.
+    chunks : int, optional
+        Run the grid as a Dask graph of tasks of ``chunks`` departures each
+        (:func:`orbits.distributed.chunked_lunar_porkchop`; identical results).
+    scheduler : optional
+        Where the Dask tasks run (see :func:`orbits.distributed.run_chunked`); giving one
+        without ``chunks`` runs the whole grid as one task.
+    refine : bool
+        Also refine the ``refine_best`` best cells in Earth + Moon + Sun dynamics with DE421
+        (:func:`orbits.lunar.nbody.refine_porkchop`, a few seconds a cell); the result's
+        ``refined`` field holds them.
+    refine_best : int
+        How many of the best cells to refine.
 
     Raises
     ------
@@ -228,6 +245,32 @@ def lunar_porkchop(
     ConvergenceError
         If no cell of the grid has a Lambert solution.
     """
+    if chunks is not None or scheduler is not None or refine:
+        kw = dict(parking_altitude=parking_altitude, parking_inclination=parking_inclination,
+                  lunar_periapsis_altitude=lunar_periapsis_altitude,
+                  lunar_apoapsis_altitude=lunar_apoapsis_altitude,
+                  lunar_inclination=lunar_inclination, ephemeris=ephemeris, name=name)
+        if chunks is not None or scheduler is not None:
+            from orbits.distributed import chunked_lunar_porkchop
+
+            n = np.size(as_time(departures, "departures"))
+            pc = chunked_lunar_porkchop(departures, tofs, chunks=n if chunks is None else chunks,
+                                        scheduler=scheduler, **kw)
+        else:
+            pc = lunar_porkchop(departures, tofs, **kw)
+        if not refine:
+            return pc
+        if not isinstance(refine_best, int) or isinstance(refine_best, bool) or not (
+                1 <= refine_best <= 20):
+            raise ArgumentError(f"refine_best must be an integer 1..20, got "
+                                f"{describe_value(refine_best)}")
+        from .nbody import refine_porkchop
+
+        ref = refine_porkchop(pc, n_best=refine_best,
+                              lunar_periapsis_altitude=lunar_periapsis_altitude,
+                              lunar_apoapsis_altitude=lunar_apoapsis_altitude,
+                              lunar_inclination=lunar_inclination, ephemeris=ephemeris)
+        return replace(pc, refined=ref)
     from orbits.ephemeris import ephemeris_input, geocentric_states_km
 
     dep = as_time(departures, "departures")
