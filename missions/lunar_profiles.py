@@ -84,6 +84,18 @@ class TransferProfile(Result):
         "lowest inclination over the site", "deg", fmt=".2f"
     )
     site_overflown: bool | None = value("orbit passes over the site")
+    refined_tli_dv: u.Quantity | None = quantity("refined TLI Δv (n-body)", "km / s",
+                                                 fmt=".3f", default=None)
+    refined_loi_dv: u.Quantity | None = quantity("refined LOI Δv (n-body)", "km / s",
+                                                 fmt=".3f", default=None)
+    refined_tof: u.Quantity | None = quantity("refined time of flight", "day", fmt=".2f",
+                                              default=None)
+    refinement: str = value("refinement", default="")
+    flown_tof: u.Quantity | None = quantity("flown launch to LOI", "day", fmt=".2f", default=None)
+    launcher_capability: u.Quantity | None = quantity("launcher capability to TLI (published)",
+                                                      "kg", fmt=".0f", default=None)
+    launcher_source: str = value("launcher figure", default="")
+    provenance: str = value("which numbers are flown", default="")
     assumptions: tuple[str, ...] = ()
 
     title = "Lunar transfer profile"
@@ -123,6 +135,26 @@ class LunarProfiles(TableResult):
     profiles: tuple = ()
 
     title = "Lunar transfer profiles"
+
+    def comparison(self) -> LunarComparison:
+        """Return patched-conic against refined budgets, flown times and launcher capability.
+
+        The refined columns are filled where the profiles were computed with
+        ``refine=True`` (:func:`lunar_profiles`).
+        """
+        ps = self.profiles
+        return LunarComparison(
+            name=np.array([p.name for p in ps]),
+            tli_dv=_qcol([p.tli_dv for p in ps], "km / s"),
+            refined_tli_dv=_qcol([p.refined_tli_dv for p in ps], "km / s"),
+            loi_dv=_qcol([p.loi_dv for p in ps], "km / s"),
+            refined_loi_dv=_qcol([p.refined_loi_dv for p in ps], "km / s"),
+            tof=_qcol([p.tof for p in ps], "day"),
+            flown_tof=_qcol([p.flown_tof for p in ps], "day"),
+            launcher_capability=_qcol([p.launcher_capability for p in ps], "kg"),
+            profiles=ps,
+            notes=_COMPARISON_NOTES,
+        )
 
     def summary(self) -> str:
         """Return the one-line summary shown inside ``repr``."""
@@ -190,8 +222,49 @@ def _departure(rec, tof) -> tuple[Time | None, str]:
     )
 
 
+def _flown_tof(rec):
+    """Launch to lunar-orbit insertion from the catalog's dated events (None if undated)."""
+    launch = next((e for e in rec.events if e.kind == "launch"), None)
+    loi = next((e for e in rec.events if e.kind == "LOI"), None)
+    if launch is None or loi is None or loi.date.precision != "time":
+        return None
+    if launch.date.precision != "time":
+        return None
+    return (loi.date.time - launch.date.time).to(u.day)
+
+
+def _launcher(vehicle):
+    """Return the published TLI capability of a vehicle (orbits.launchers), or (None, why)."""
+    from orbits.errors import ValidationError
+    from orbits.launchers import payload_to
+
+    if vehicle is None:
+        return None, "no launcher in the catalog"
+    try:
+        pay = payload_to(vehicle.name)
+    except ValidationError as exc:  # nothing published: say so, with the flown masses
+        return None, str(exc).split(": ", 1)[-1]
+    return pay.mass.to(u.kg), pay.source
+
+
+def _refine(b, rec, hp, ha, inc_l):
+    """Return the n-body refinement of a patched-conic budget: (tli, loi, tof, note)."""
+    from orbits.errors import ValidationError
+    from orbits.lunar import refine_transfer
+
+    try:
+        r = refine_transfer(b, lunar_periapsis_altitude=hp,
+                            lunar_apoapsis_altitude=None if ha == hp else ha,
+                            lunar_inclination=inc_l)
+    except ValidationError as exc:  # a target the in-plane corrector cannot meet
+        return None, None, None, f"not refined: {str(exc)[:160]}"
+    return (r.tli_dv.to(_KMS), r.loi_dv.to(_KMS), r.tof.to(u.day),
+            f"Earth + Moon + Sun point masses (DE421), impulsive; {r.iterations} iterations")
+
+
 def transfer_budget(
-    mission, catalog=None, *, parking_altitude=200 * u.km, ephemeris="de421"
+    mission, catalog=None, *, parking_altitude=200 * u.km, ephemeris="de421",
+    refine: bool = False,
 ) -> TransferProfile:
     """Earth-Moon transfer profile of one catalog mission (by name, alias or record).
 
@@ -203,6 +276,10 @@ def transfer_budget(
         Default: the built-in catalog.
     parking_altitude : Quantity
         Circular parking altitude (the catalog has none per vehicle), default 200 km.
+    refine : bool
+        Also refine the transfer in Earth + Moon + Sun dynamics with DE421
+        (:func:`orbits.lunar.refine_transfer`, about a second a mission); only for missions
+        dated to the day inside DE421 (the patched conic then uses the DE421 Moon too).
 
     Raises
     ------
@@ -289,6 +366,21 @@ def transfer_budget(
     is_halo = rec.target == "Earth-Moon L2"
     loi = None if is_halo else b.loi_dv.to(_KMS)
     total = b.tli_dv if is_halo else b.total_dv
+    refined = (None, None, None, "")
+    if refine and is_halo:
+        refined = (None, None, None, "not refined: L2 halo insertion is not modelled")
+    elif refine and departure is None:
+        refined = (None, None, None, f"not refined: {model}")
+    elif refine:
+        refined = _refine(b, rec, hp, ha, inc_l)
+    flown_tof = _flown_tof(rec)
+    cap, cap_source = _launcher(vehicle)
+    flown = ["time of flight" if flown_tof is not None else None,
+             "launcher capability (published)" if cap is not None else None]
+    provenance = ("flown/published: " + ", ".join(f for f in flown if f)
+                  if any(flown) else "nothing flown recorded") + (
+        "; computed: patched-conic TLI/LOI" + (" and n-body refinement"
+                                                if refined[0] is not None else ""))
     lat = rec.landing_site.latitude.to(u.deg) if rec.landing_site is not None else None
     overflown = None
     if lat is not None and inc_l is not None:
@@ -320,6 +412,14 @@ def transfer_budget(
         landing_latitude=lat,
         min_lunar_inclination=None if lat is None else abs(lat),
         site_overflown=overflown,
+        refined_tli_dv=refined[0],
+        refined_loi_dv=refined[1],
+        refined_tof=refined[2],
+        refinement=refined[3],
+        flown_tof=flown_tof,
+        launcher_capability=cap,
+        launcher_source=cap_source,
+        provenance=provenance,
         assumptions=tuple(notes),
         notes=tuple(notes),
         inputs=b.inputs,
@@ -344,7 +444,8 @@ def _qcol(values, unit):
     return np.array([np.nan if v is None else v.to_value(unit) for v in values]) * u.Unit(unit)
 
 
-def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) -> LunarProfiles:
+def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km,
+                   refine: bool = False) -> LunarProfiles:
     """Return a row per lunar mission, with its computed :class:`TransferProfile` in ``profiles``.
 
     Every mission with target Moon or Earth-Moon L2, or each mission in ``missions`` (names or
@@ -355,7 +456,8 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) 
         recs = [m for m in cat.filter(target=list(_LUNAR_TARGETS)) if m.kind != "programme"]
     else:
         recs = [_record(m, cat) for m in missions]
-    ps = tuple(transfer_budget(m, cat, parking_altitude=parking_altitude) for m in recs)
+    ps = tuple(transfer_budget(m, cat, parking_altitude=parking_altitude, refine=refine)
+               for m in recs)
     return LunarProfiles(
         name=np.array([p.name for p in ps]),
         launch_site=np.array([p.launch_site.split()[0] for p in ps]),
@@ -373,6 +475,40 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=200 * u.km) 
             "an L2 halo mission (insertion not modelled)",
         ),
     )
+
+
+_COMPARISON_NOTES = (
+    "computed: 'TLI' and 'LOI' are patched conics (orbits.tli_budget), impulsive; 'nb' "
+    "refines the same transfer in Earth + Moon + Sun point-mass dynamics with DE421, also "
+    "impulsive, arriving at the budget's transfer time (blank: not refined, see each "
+    "profile's 'refinement')",
+    "flown: 'flown' is the time from launch to lunar-orbit insertion, from the catalog's "
+    "dated events",
+    "published: 'launcher' is the mass the mission's launcher is published to put on a lunar "
+    "transfer (orbits.launchers); blank where none is published",
+)
+
+
+@dataclass(frozen=True, repr=False)
+class LunarComparison(TableResult):
+    """A row per lunar mission: patched-conic and n-body TLI/LOI, flown time, launcher mass."""
+
+    name: np.ndarray = column("mission")
+    tli_dv: u.Quantity = column("TLI", "km / s", fmt=".3f")
+    refined_tli_dv: u.Quantity = column("TLI nb", "km/s", fmt=".3f")
+    loi_dv: u.Quantity = column("LOI", "km / s", fmt=".3f")
+    refined_loi_dv: u.Quantity = column("LOI nb", "km/s", fmt=".3f")
+    flown_tof: u.Quantity = column("flown", "day", fmt=".2f")
+    launcher_capability: u.Quantity = column("launcher", "kg", fmt=".0f")
+    tof: u.Quantity = None  # the transfer time the budgets target (catalog or assumed)
+    profiles: tuple = ()
+
+    title = "Lunar transfers: patched conic, n-body, flown"
+
+    def summary(self) -> str:
+        """Return the one-line summary shown inside ``repr``."""
+        n = int(np.sum(np.isfinite(self.refined_tli_dv.value)))
+        return f"{len(self)} lunar missions, {n} refined in n-body dynamics"
 
 
 def compare_profiles(a, b, catalog=None, *, parking_altitude=200 * u.km) -> QTable:

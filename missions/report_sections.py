@@ -517,6 +517,17 @@ class _Builder:
                                               "parking inclination [deg]", "lunar orbit",
                                               "time of flight [d]", "Moon", "TLI [km / s]",
                                               "LOI [km / s]", "TLI + LOI [km / s]"], rows, refs, 3)]
+        from .lunar_profiles import lunar_profiles
+
+        with _quiet():
+            comp = lunar_profiles(self.cat, missions=[m for m in ms if m.target == "Moon"],
+                                  refine=True).comparison()
+        tables.append(ReportTable.from_table(
+            "lunar-refined", "Patched conic against n-body dynamics, flown transfer times and "
+            "the launchers' published capability", comp,
+            labels={"TLI nb": "TLI n-body", "LOI nb": "LOI n-body",
+                    "flown": "flown launch to LOI", "launcher": "launcher to TLI (published)"}))
+        self.facts["lunar_comparison"] = comp
         if assumed:
             tables.append(ReportTable("lunar-assumptions", "What each budget assumes where the "
                                       "catalog is silent", ["mission", "assumptions"], assumed))
@@ -552,7 +563,10 @@ class _Builder:
                 "launch site: a patched-conic TLI from a 200 km parking orbit and a capture burn "
                 "into the catalog's lunar "
                 "orbit (100 km circular where none is given)."]
-        return Section("lunar", "Lunar transfer profiles and budgets", lead, tables, figs)
+        notes = list(self.facts["lunar_comparison"].notes) if "lunar_comparison" in self.facts \
+            else []
+        return Section("lunar", "Lunar transfer profiles and budgets", lead, tables, figs,
+                       notes=notes)
 
     def moon_mars(self) -> Section:
         """Return the Moon and Mars section: the ILRS phases, the Mars missions and windows."""

@@ -125,3 +125,40 @@ def test_family_points_and_figure(cat):
     np.testing.assert_allclose(pts["Chang'e-5"].tof.to_value(u.h), 112)
     assert "Queqiao (TLI only)" in pts
     assert isinstance(transfer_family_figure(cat), Figure)
+
+
+def test_comparison_patched_conic_against_n_body_flown_and_launcher(cat):
+    """The lunar comparison table (issue 10's Done-when): per mission, patched-conic and
+    n-body TLI/LOI, the flown transfer time and the launcher's published capability."""
+    from astropy.time import Time
+
+    import orbits
+    from orbits.lunar import refine_transfer
+
+    lp = lunar_profiles(cat, missions=["Chang'e-5", "Luna-26"], refine=True)
+    comp = lp.comparison()
+    ce5, l26 = lp.profiles
+    # Chang'e-5: launch 2020-11-23 20:30 UTC, lunar-orbit insertion 2020-11-28 12:58 UTC
+    # (CNSA via Xinhua, 2020-11-28): 4.686 days
+    flown = (Time("2020-11-28T12:58", scale="utc") - Time("2020-11-23T20:30", scale="utc"))
+    assert comp.flown_tof[0].to_value(u.day) == pytest.approx(flown.to_value(u.day), abs=1e-9)
+    # Long March 5: "capable of transporting an 8-ton probe to an Earth-moon transfer orbit"
+    # (China Daily, 2019-12-27)
+    assert comp.launcher_capability[0].to_value(u.kg) == 8000
+    # the n-body columns are orbits.lunar.refine_transfer of the same patched-conic budget
+    b = orbits.tli_budget(parking_altitude=200 * u.km,
+                          parking_inclination=ce5.parking_inclination, tof=ce5.tof,
+                          departure=ce5.departure)
+    r = refine_transfer(b, lunar_periapsis_altitude=100 * u.km)
+    assert comp.refined_tli_dv[0].to_value(KMS) == pytest.approx(r.tli_dv.to_value(KMS), rel=1e-9)
+    assert comp.refined_loi_dv[0].to_value(KMS) == pytest.approx(r.loi_dv.to_value(KMS), rel=1e-9)
+    # impulsive TLI in point-mass dynamics and in the patched conic differ by well under 1 %
+    # (Apollo 11's trajectory: 3.157 against 3.163 km/s, seeds/authorities/apollo/ and
+    # tests/orbits/test_lunar_nbody.py)
+    assert abs(comp.refined_tli_dv[0] - comp.tli_dv[0]) < 0.01 * comp.tli_dv[0]
+    # Luna-26 has no launch date: nothing refined, nothing flown, and it says why
+    assert not np.isfinite(comp.refined_tli_dv[1].value)
+    assert not np.isfinite(comp.flown_tof[1].value)
+    assert l26.refinement.startswith("not refined: ")
+    assert "computed" in ce5.provenance and "flown" in ce5.provenance
+    assert max(len(line) for line in comp.to_text().splitlines()) <= 100
