@@ -1,0 +1,283 @@
+"""Compiled Lambert kernel (numba): the algorithm of :mod:`orbits.core.lambert`, per problem.
+
+Imported only when a Lambert call first needs it (never at ``import orbits``); numba compiles
+the functions on their first call and caches the machine code on disk (``cache=True``), so
+later processes load it in a fraction of a second.
+
+The arithmetic follows :mod:`orbits.core.lambert` step by step (Izzo 2015: eq. 30/31 initial
+guesses with the long-branch asymptote bound, the bracketed third-order Householder iteration
+for ``M = 0``, Halley iterations for ``T_min(M)``, Battin's series near the parabola, Algorithm
+1 for the velocities), one problem at a time and without temporaries, so the two paths agree
+to round-off (a few 1e-16: numba's libm and numpy's SIMD functions may differ in the last bit)
+and give the same status codes. The numpy module stays the reference and the fallback when
+numba is not installed.
+
+Entry points:
+
+* :func:`solve_block` -- the ``kernel=`` of :func:`orbits.core.lambert.lambert`: a flat block,
+  outputs written in place, without the GIL, so that :func:`orbits.core.lambert.lambert`'s
+  threads solve blocks on all cores. (Threads over blocks, not numba's ``parallel=True``:
+  measured on the shared 2-core machine, a ``prange`` loop's static split waits for the
+  slower core, while a thread pool hands the next block to whichever core is free; and a
+  plain thread pool stays safe when callers such as Dask run several calls at once.)
+* :data:`solve_one` -- one problem from plain floats, returning ``(status, [v1, v2])``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba as nb
+import numpy as np
+
+__all__ = ["solve_block", "solve_one"]
+
+_PI = math.pi
+_EDGE = float(np.nextafter(1.0, 0.0))
+_OK, _BAD_TOF, _NO_SOLUTION_M, _COLLINEAR, _NOT_CONVERGED, _BAD_INPUT = 0, 1, 2, 3, 4, 5
+
+_jit = nb.njit(cache=True, error_model="numpy", nogil=True)
+
+
+@_jit
+def _hyp2f1(z):
+    term = 1.0
+    total = 1.0
+    for n in range(24):
+        term = term * ((3.0 + n) / (2.5 + n)) * z
+        total = total + term
+    return total
+
+
+@_jit
+def _tof(x, y, lam, M):
+    one_m_x2 = 1.0 - x * x
+    if M == 0 and x > 0.0 and abs(one_m_x2) < 0.1:
+        eta = y - lam * x
+        s1 = 0.5 * (1.0 - lam - x * eta)
+        q = (4.0 / 3.0) * _hyp2f1(s1)
+        return 0.5 * (eta * eta * eta * q + 4.0 * lam * eta)
+    sq = math.sqrt(abs(one_m_x2))
+    sin_part = (y - x * lam) * sq
+    if one_m_x2 > 0.0:
+        psi = math.atan2(sin_part, x * y + lam * one_m_x2)
+    else:
+        psi = math.asinh(sin_part)
+    return ((psi + M * _PI) / sq - x + lam * y) / one_m_x2
+
+
+@_jit
+def _y_of(x, lam):
+    return math.sqrt(max(1.0 - lam * lam * (1.0 - x * x), 0.0))
+
+
+@_jit
+def _derivatives(x, y, T, lam):
+    one_m_x2 = 1.0 - x * x
+    l2 = lam * lam
+    l3 = l2 * lam
+    y2 = y * y
+    d1 = (3.0 * T * x - 2.0 + 2.0 * l3 * x / y) / one_m_x2
+    d2 = (3.0 * T + 5.0 * x * d1 + 2.0 * (1.0 - l2) * l3 / (y2 * y)) / one_m_x2
+    d3 = (7.0 * x * d2 + 8.0 * d1 - 6.0 * (1.0 - l2) * l3 * l2 * x / (y2 * y2 * y)) / one_m_x2
+    return d1, d2, d3
+
+
+@_jit
+def _min_tof(lam, M):
+    x = 0.1
+    for _ in range(12):
+        y = _y_of(x, lam)
+        T = _tof(x, y, lam, M)
+        d1, d2, d3 = _derivatives(x, y, T, lam)
+        x_new = x - 2.0 * d1 * d2 / (2.0 * d2 * d2 - d1 * d3)
+        if x_new < -0.999999:
+            x_new = -0.999999
+        elif x_new > 0.999999:
+            x_new = 0.999999
+        converged = abs(x_new - x) < 1e-13
+        x = x_new
+        if converged:
+            break
+    return _tof(x, _y_of(x, lam), lam, M)
+
+
+@_jit
+def _initial_guess(T, lam, M, lowpath):
+    if M == 0:
+        l3 = lam * lam * lam
+        T0 = math.acos(lam) + lam * math.sqrt(1.0 - lam * lam)
+        T1 = (2.0 / 3.0) * (1.0 - l3)
+        if T < T1:
+            return 2.5 * T1 * (T1 - T) / (T * (1.0 - l3 * lam * lam)) + 1.0
+        if T < T0:
+            return np.exp2(math.log(T / T0) / math.log(T1 / T0)) - 1.0
+        r = T0 / T
+        xs = np.cbrt(r * r) - 1.0
+        q = _PI / T
+        xa = 0.5 * np.cbrt(q * q) - 1.0
+        return xa if xa > xs else xs
+    a = np.cbrt(((M * _PI + _PI) / (8.0 * T)) ** 2)
+    b = np.cbrt(((8.0 * T) / (M * _PI)) ** 2)
+    x_l = (a - 1.0) / (a + 1.0)
+    x_r = (b - 1.0) / (b + 1.0)
+    if lowpath:
+        return max(x_l, x_r)
+    return min(x_l, x_r)
+
+
+@_jit
+def _householder(x, T_target, lam, M, tol, maxiter):
+    lo = -_EDGE
+    hi = _EDGE if M > 0 else np.inf
+    pa = np.inf
+    for _ in range(maxiter):
+        y = _y_of(x, lam)
+        T = _tof(x, y, lam, M)
+        d1, d2, d3 = _derivatives(x, y, T, lam)
+        delta = T - T_target
+        if M == 0:
+            if delta > 0.0:
+                lo = x
+            elif delta < 0.0:
+                hi = x
+        d1sq = d1 * d1
+        den = d1 * (d1sq - delta * d2) + d3 * delta * delta / 6.0
+        step = delta * (d1sq - 0.5 * delta * d2) / den
+        x_new = x - step
+        out = not (x_new >= lo and x_new <= hi)
+        scale = max(1.0, abs(x))
+        if out:
+            if M > 0:
+                fb = 0.5 * (x - 1.0) if x_new <= -1.0 else 0.5 * (x + 1.0)
+            else:
+                fb = 0.5 * (lo + hi) if math.isfinite(hi) else x + abs(x) + 1.0
+                out = hi - lo > tol * scale
+            x_new = fb
+        size = abs(x_new - x)
+        floor = size <= 1e-9 * scale and size >= 0.9 * pa
+        x = x_new
+        if (size <= tol * scale or floor) and not out:
+            return x, True
+        pa = size
+    return x, False
+
+
+@_jit
+def _solve(k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter, coltol, v1, v2, i):
+    """Solve one problem; write its velocities to v1[i], v2[i]; return the status."""
+    r1n = math.sqrt(x1 * x1 + y1 * y1 + z1 * z1)
+    r2n = math.sqrt(x2 * x2 + y2 * y2 + z2 * z2)
+    cx, cy, cz = x2 - x1, y2 - y1, z2 - z1
+    cn = math.sqrt(cx * cx + cy * cy + cz * cz)
+    hx = y1 * z2 - z1 * y2
+    hy = z1 * x2 - x1 * z2
+    hz = x1 * y2 - y1 * x2
+    hn = math.sqrt(hx * hx + hy * hy + hz * hz)
+    status = _OK
+    if not tof > 0.0:
+        status = _BAD_TOF
+    elif hn <= coltol * r1n * r2n:
+        status = _COLLINEAR
+    finite = math.isfinite(r1n) and math.isfinite(r2n) and math.isfinite(tof)
+    if not finite or r1n <= 0.0 or r2n <= 0.0:
+        status = _BAD_INPUT
+    if status == _OK:
+        s = 0.5 * (r1n + r2n + cn)
+        lam = math.sqrt(max(1.0 - min(cn / s, 1.0), 0.0))
+        flip = (hz < 0.0) == prograde
+        sign = 1.0
+        if flip:
+            lam = -lam
+            sign = -1.0
+        inv = sign / hn
+        ihx, ihy, ihz = hx * inv, hy * inv, hz * inv
+        T = math.sqrt(2.0 * k / s**3) * tof
+        if M > 0:
+            T00 = math.acos(lam) + lam * math.sqrt(1.0 - lam * lam)
+            feas = M <= math.floor(T / _PI)
+            if feas and T < T00 + M * _PI:
+                feas = T >= _min_tof(lam, M)
+            if not feas:
+                status = _NO_SOLUTION_M
+    if status == _OK:
+        x0 = _initial_guess(T, lam, M, lowpath)
+        x, conv = _householder(x0, T, lam, M, rtol, maxiter)
+        if not conv:
+            status = _NOT_CONVERGED
+    if status != _OK:
+        for c in range(3):
+            v1[i, c] = np.nan
+            v2[i, c] = np.nan
+        return status
+    y = _y_of(x, lam)
+    gamma = math.sqrt(0.5 * k * s)
+    rho = (r1n - r2n) / cn
+    sigma = math.sqrt(max(1.0 - rho * rho, 0.0))
+    ly = lam * y
+    vr1 = gamma * ((ly - x) - rho * (ly + x)) / r1n
+    vr2 = -gamma * ((ly - x) + rho * (ly + x)) / r2n
+    vt = gamma * sigma * (y + lam * x)
+    a1 = vr1 / r1n
+    b1 = vt / (r1n * r1n)
+    a2 = vr2 / r2n
+    b2 = vt / (r2n * r2n)
+    v1[i, 0] = a1 * x1 + b1 * (ihy * z1 - ihz * y1)
+    v1[i, 1] = a1 * y1 + b1 * (ihz * x1 - ihx * z1)
+    v1[i, 2] = a1 * z1 + b1 * (ihx * y1 - ihy * x1)
+    v2[i, 0] = a2 * x2 + b2 * (ihy * z2 - ihz * y2)
+    v2[i, 1] = a2 * y2 + b2 * (ihz * x2 - ihx * z2)
+    v2[i, 2] = a2 * z2 + b2 * (ihx * y2 - ihy * x2)
+    return status
+
+
+def _batch_py(k, r1, r2, tof, M, pro, low, rtol, maxiter, coltol, v1, v2, status):
+    for i in range(r1.shape[0]):
+        status[i] = _solve(
+            k, r1[i, 0], r1[i, 1], r1[i, 2], r2[i, 0], r2[i, 1], r2[i, 2], tof[i], M[i],
+            pro[i], low[i], rtol, maxiter, coltol, v1, v2, i,
+        )  # fmt: skip
+
+
+_batch_serial = nb.njit(cache=True, error_model="numpy", nogil=True)(_batch_py)
+
+
+@_jit
+def _one(k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter, coltol):
+    out = np.empty((2, 3))
+    st = _solve(
+        k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter, coltol, out[0:1],
+        out[1:2], 0,
+    )  # fmt: skip
+    return st, out
+
+
+def _writable(a):
+    return a if a.flags.writeable else a.copy()
+
+
+def solve_block(k, r1, r2, tof, M, prograde, lowpath, rtol, maxiter, collinear_tol, v1, v2, status):
+    """Kernel for :func:`orbits.core.lambert.lambert`: solve a flat block in place."""
+    args = (
+        float(k),
+        _writable(r1),
+        _writable(r2),
+        _writable(tof),
+        _writable(np.asarray(M, dtype=np.int64)),
+        _writable(np.asarray(prograde, dtype=np.bool_)),
+        _writable(np.asarray(lowpath, dtype=np.bool_)),
+        float(rtol),
+        int(maxiter),
+        float(collinear_tol),
+        v1,
+        v2,
+        status,
+    )
+    _batch_serial(*args)
+
+
+#: One problem from Python floats, ``solve_one(k, x1, y1, z1, x2, y2, z2, tof, M, prograde,
+#: lowpath, rtol, maxiter, collinear_tol) -> (status, out)`` with ``out`` (2, 3) = ``[v1, v2]``
+#: in km/s (NaN unless the status is 0): the compiled function itself, no Python wrapper
+#: (the fast path of :func:`orbits.lambert` for a single problem).
+solve_one = _one
