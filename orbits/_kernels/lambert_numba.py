@@ -20,6 +20,9 @@ Entry points:
   measured on the shared 2-core machine, a ``prange`` loop's static split waits for the
   slower core, while a thread pool hands the next block to whichever core is free; and a
   plain thread pool stays safe when callers such as Dask run several calls at once.)
+* :func:`grid_block` -- the ``kernel=`` of :func:`orbits.core.transfers.transfer_grid`: the
+  station-search cells of a block of departure rows, the geometry of each cell shared by all
+  revolution counts and branches, the cheapest kept, no temporaries;
 * :data:`solve_one` -- one problem from plain floats, returning ``(status, [v1, v2])``.
 """
 
@@ -30,7 +33,7 @@ import math
 import numba as nb
 import numpy as np
 
-__all__ = ["solve_block", "solve_one"]
+__all__ = ["grid_block", "solve_block", "solve_one"]
 
 _PI = math.pi
 _EDGE = float(np.nextafter(1.0, 0.0))
@@ -164,8 +167,8 @@ def _householder(x, T_target, lam, M, tol, maxiter):
 
 
 @_jit
-def _solve(k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter, coltol, v1, v2, i):
-    """Solve one problem; write its velocities to v1[i], v2[i]; return the status."""
+def _geometry(k, x1, y1, z1, x2, y2, z2, tof, prograde, coltol):
+    """Check one problem; return (status, s, lam, T, r1n, r2n, cn, ihx, ihy, ihz)."""
     r1n = math.sqrt(x1 * x1 + y1 * y1 + z1 * z1)
     r2n = math.sqrt(x2 * x2 + y2 * y2 + z2 * z2)
     cx, cy, cz = x2 - x1, y2 - y1, z2 - z1
@@ -182,34 +185,32 @@ def _solve(k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter, 
     finite = math.isfinite(r1n) and math.isfinite(r2n) and math.isfinite(tof)
     if not finite or r1n <= 0.0 or r2n <= 0.0:
         status = _BAD_INPUT
-    if status == _OK:
-        s = 0.5 * (r1n + r2n + cn)
-        lam = math.sqrt(max(1.0 - min(cn / s, 1.0), 0.0))
-        flip = (hz < 0.0) == prograde
-        sign = 1.0
-        if flip:
-            lam = -lam
-            sign = -1.0
-        inv = sign / hn
-        ihx, ihy, ihz = hx * inv, hy * inv, hz * inv
-        T = math.sqrt(2.0 * k / s**3) * tof
-        if M > 0:
-            T00 = math.acos(lam) + lam * math.sqrt(1.0 - lam * lam)
-            feas = M <= math.floor(T / _PI)
-            if feas and T < T00 + M * _PI:
-                feas = T >= _min_tof(lam, M)
-            if not feas:
-                status = _NO_SOLUTION_M
-    if status == _OK:
-        x0 = _initial_guess(T, lam, M, lowpath)
-        x, conv = _householder(x0, T, lam, M, rtol, maxiter)
-        if not conv:
-            status = _NOT_CONVERGED
-    if status != _OK:
-        for c in range(3):
-            v1[i, c] = np.nan
-            v2[i, c] = np.nan
-        return status
+    s = 0.5 * (r1n + r2n + cn)
+    lam = math.sqrt(max(1.0 - min(cn / s, 1.0), 0.0))
+    sign = 1.0
+    if (hz < 0.0) == prograde:  # the long way: lambda < 0
+        lam = -lam
+        sign = -1.0
+    inv = sign / hn
+    T = math.sqrt(2.0 * k / s**3) * tof
+    return status, s, lam, T, r1n, r2n, cn, hx * inv, hy * inv, hz * inv
+
+
+@_jit
+def _feasible(lam, T, M):
+    """Return True if an M-revolution solution exists (T >= T_min(M))."""
+    if M == 0:
+        return True
+    T00 = math.acos(lam) + lam * math.sqrt(1.0 - lam * lam)
+    feas = M <= math.floor(T / _PI)
+    if feas and T < T00 + M * _PI:
+        feas = T >= _min_tof(lam, M)
+    return feas
+
+
+@_jit
+def _velocities(k, x, lam, s, r1n, r2n, cn, ihx, ihy, ihz, x1, y1, z1, x2, y2, z2):
+    """Izzo Algorithm 1: the six velocity components (v1, v2) from the solved x."""
     y = _y_of(x, lam)
     gamma = math.sqrt(0.5 * k * s)
     rho = (r1n - r2n) / cn
@@ -222,13 +223,86 @@ def _solve(k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter, 
     b1 = vt / (r1n * r1n)
     a2 = vr2 / r2n
     b2 = vt / (r2n * r2n)
-    v1[i, 0] = a1 * x1 + b1 * (ihy * z1 - ihz * y1)
-    v1[i, 1] = a1 * y1 + b1 * (ihz * x1 - ihx * z1)
-    v1[i, 2] = a1 * z1 + b1 * (ihx * y1 - ihy * x1)
-    v2[i, 0] = a2 * x2 + b2 * (ihy * z2 - ihz * y2)
-    v2[i, 1] = a2 * y2 + b2 * (ihz * x2 - ihx * z2)
-    v2[i, 2] = a2 * z2 + b2 * (ihx * y2 - ihy * x2)
+    return (
+        a1 * x1 + b1 * (ihy * z1 - ihz * y1),
+        a1 * y1 + b1 * (ihz * x1 - ihx * z1),
+        a1 * z1 + b1 * (ihx * y1 - ihy * x1),
+        a2 * x2 + b2 * (ihy * z2 - ihz * y2),
+        a2 * y2 + b2 * (ihz * x2 - ihx * z2),
+        a2 * z2 + b2 * (ihx * y2 - ihy * x2),
+    )
+
+
+@_jit
+def _solve(k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter, coltol, v1, v2, i):
+    """Solve one problem; write its velocities to v1[i], v2[i]; return the status."""
+    status, s, lam, T, r1n, r2n, cn, ihx, ihy, ihz = _geometry(
+        k, x1, y1, z1, x2, y2, z2, tof, prograde, coltol
+    )
+    if status == _OK and not _feasible(lam, T, M):
+        status = _NO_SOLUTION_M
+    x = 0.0
+    if status == _OK:
+        x, conv = _householder(_initial_guess(T, lam, M, lowpath), T, lam, M, rtol, maxiter)
+        if not conv:
+            status = _NOT_CONVERGED
+    if status != _OK:
+        for c in range(3):
+            v1[i, c] = np.nan
+            v2[i, c] = np.nan
+        return status
+    v = _velocities(k, x, lam, s, r1n, r2n, cn, ihx, ihy, ihz, x1, y1, z1, x2, y2, z2)
+    v1[i, 0], v1[i, 1], v1[i, 2] = v[0], v[1], v[2]
+    v2[i, 0], v2[i, 1], v2[i, 2] = v[3], v[4], v[5]
     return status
+
+
+@_jit
+def _grid_rows(k, r_d, v_d, r_a, v_a, tof, max_revs, prograde, dv1, dv2, dv, revs, lowpath):
+    """Solve the station-search cells of n departure rows x K times of flight, in place.
+
+    Per cell: the geometry once, the feasibility once per M, then the x-solve and velocities
+    for M = 0 and both branches of M = 1 .. max_revs; keeps the cheapest (first on ties).
+    """
+    n, K = r_a.shape[0], r_a.shape[1]
+    for i in range(n):
+        x1, y1, z1 = r_d[i, 0], r_d[i, 1], r_d[i, 2]
+        for j in range(K):
+            x2, y2, z2 = r_a[i, j, 0], r_a[i, j, 1], r_a[i, j, 2]
+            status, s, lam, T, r1n, r2n, cn, ihx, ihy, ihz = _geometry(
+                k, x1, y1, z1, x2, y2, z2, tof[j], prograde, 1e-12
+            )
+            best, b1, b2, brev, blow = np.inf, np.nan, np.nan, -1, False
+            if status == _OK:
+                for M in range(max_revs + 1):
+                    if not _feasible(lam, T, M):
+                        continue
+                    for b in range(1 if M == 0 else 2):
+                        low = b == 0
+                        x, conv = _householder(
+                            _initial_guess(T, lam, M, low), T, lam, M, 1e-12, 35
+                        )
+                        if not conv:
+                            continue
+                        v = _velocities(
+                            k, x, lam, s, r1n, r2n, cn, ihx, ihy, ihz, x1, y1, z1, x2, y2, z2
+                        )
+                        ex = v[0] - v_d[i, 0]
+                        ey = v[1] - v_d[i, 1]
+                        ez = v[2] - v_d[i, 2]
+                        d1 = math.sqrt(ex * ex + ey * ey + ez * ez)
+                        ex = v_a[i, j, 0] - v[3]
+                        ey = v_a[i, j, 1] - v[4]
+                        ez = v_a[i, j, 2] - v[5]
+                        d2 = math.sqrt(ex * ex + ey * ey + ez * ez)
+                        tot = d1 + d2
+                        if tot < best:
+                            best, b1, b2, brev, blow = tot, d1, d2, M, low
+            dv[i, j] = best if best < np.inf else np.nan
+            dv1[i, j] = b1
+            dv2[i, j] = b2
+            revs[i, j] = brev
+            lowpath[i, j] = blow
 
 
 def _batch_py(k, r1, r2, tof, M, pro, low, rtol, maxiter, coltol, v1, v2, status):
@@ -281,3 +355,12 @@ def solve_block(k, r1, r2, tof, M, prograde, lowpath, rtol, maxiter, collinear_t
 #: in km/s (NaN unless the status is 0): the compiled function itself, no Python wrapper
 #: (the fast path of :func:`orbits.lambert` for a single problem).
 solve_one = _one
+
+
+def grid_block(k, r_d, v_d, r_a, v_a, tof, max_revs, prograde, dv1, dv2, dv, revs, lowpath):
+    """Kernel for :func:`orbits.core.transfers.transfer_grid`: a block of rows, in place."""
+    _grid_rows(
+        float(k), np.ascontiguousarray(r_d), np.ascontiguousarray(v_d), np.ascontiguousarray(r_a),
+        np.ascontiguousarray(v_a), np.ascontiguousarray(tof), int(max_revs), bool(prograde),
+        dv1, dv2, dv, revs, lowpath,
+    )  # fmt: skip
