@@ -53,8 +53,10 @@ def _kernel():
     """
     global _KERNEL
     if _KERNEL is None:
+        from ._kernels import lambert_numba
+
         try:
-            from ._kernels import lambert_numba
+            lambert_numba.compile_kernels()
         except ImportError:  # numba not installed: the numpy core does everything
             _KERNEL = (None, None)
         else:
@@ -121,7 +123,7 @@ def _scalar_fast(r1, r2, tof, k, M, prograde, lowpath, return_status):
         return None  # the general path raises the LambertError
     v1, v2 = _kms(out[0]), _kms(out[1])
     if return_status:
-        return v1, v2, np.int8(code)
+        return v1, v2, np.asarray(code, dtype=np.int8)  # 0-d, as from the general path
     return v1, v2
 
 

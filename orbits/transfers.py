@@ -101,11 +101,13 @@ def _shift_to(el, dt, gm, J2, R, J4=None):
 
 def _grid_kernel():
     """Return the compiled grid kernel (imported on first use), or None without numba."""
+    from ._kernels import lambert_numba
+
     try:
-        from ._kernels.lambert_numba import grid_block
+        lambert_numba.compile_kernels()
     except ImportError:
         return None
-    return grid_block
+    return lambert_numba.grid_block
 
 
 def _when(t) -> str:

@@ -29,20 +29,50 @@ Entry points:
 from __future__ import annotations
 
 import math
+import threading
 
-import numba as nb
 import numpy as np
 
-__all__ = ["grid_block", "solve_block", "solve_one"]
+__all__ = ["compile_kernels", "grid_block", "solve_block", "solve_one"]
+
+#: the functions compiled by :func:`compile_kernels`, callees before callers
+_COMPILED = (
+    "_hyp2f1", "_tof", "_y_of", "_derivatives", "_min_tof", "_initial_guess", "_householder",
+    "_geometry", "_feasible", "_velocities", "_solve", "_grid_rows", "_batch", "_one",
+)  # fmt: skip
+_LOCK = threading.Lock()
+_READY = False
+
+
+def compile_kernels():
+    """Import numba and wrap this module's functions with ``numba.njit`` (once, thread-safe).
+
+    Importing this module defines plain Python functions only (no numba import, no I/O: numba
+    touches its on-disk cache when a function is decorated). The first kernel call wraps them;
+    each compiles on its own first call (or loads from the cache) and later calls within a
+    compiled caller find the other compiled functions as module globals. Raises ImportError if
+    numba is not installed.
+    """
+    global _READY
+    if _READY:
+        return
+    with _LOCK:
+        if _READY:
+            return
+        import numba
+
+        jit = numba.njit(cache=True, error_model="numpy", nogil=True)
+        g = globals()
+        for name in _COMPILED:
+            g[name] = jit(g[name])
+        g["solve_one"] = g["_one"]  # the compiled function replaces the wrapper below
+        _READY = True
+
 
 _PI = math.pi
 _EDGE = float(np.nextafter(1.0, 0.0))
 _OK, _BAD_TOF, _NO_SOLUTION_M, _COLLINEAR, _NOT_CONVERGED, _BAD_INPUT = 0, 1, 2, 3, 4, 5
 
-_jit = nb.njit(cache=True, error_model="numpy", nogil=True)
-
-
-@_jit
 def _hyp2f1(z):
     term = 1.0
     total = 1.0
@@ -52,7 +82,6 @@ def _hyp2f1(z):
     return total
 
 
-@_jit
 def _tof(x, y, lam, M):
     one_m_x2 = 1.0 - x * x
     if M == 0 and x > 0.0 and abs(one_m_x2) < 0.1:
@@ -69,12 +98,10 @@ def _tof(x, y, lam, M):
     return ((psi + M * _PI) / sq - x + lam * y) / one_m_x2
 
 
-@_jit
 def _y_of(x, lam):
     return math.sqrt(max(1.0 - lam * lam * (1.0 - x * x), 0.0))
 
 
-@_jit
 def _derivatives(x, y, T, lam):
     one_m_x2 = 1.0 - x * x
     l2 = lam * lam
@@ -86,7 +113,6 @@ def _derivatives(x, y, T, lam):
     return d1, d2, d3
 
 
-@_jit
 def _min_tof(lam, M):
     x = 0.1
     for _ in range(12):
@@ -105,7 +131,6 @@ def _min_tof(lam, M):
     return _tof(x, _y_of(x, lam), lam, M)
 
 
-@_jit
 def _initial_guess(T, lam, M, lowpath):
     if M == 0:
         l3 = lam * lam * lam
@@ -129,7 +154,6 @@ def _initial_guess(T, lam, M, lowpath):
     return min(x_l, x_r)
 
 
-@_jit
 def _householder(x, T_target, lam, M, tol, maxiter):
     lo = -_EDGE
     hi = _EDGE if M > 0 else np.inf
@@ -166,7 +190,6 @@ def _householder(x, T_target, lam, M, tol, maxiter):
     return x, False
 
 
-@_jit
 def _geometry(k, x1, y1, z1, x2, y2, z2, tof, prograde, coltol):
     """Check one problem; return (status, s, lam, T, r1n, r2n, cn, ihx, ihy, ihz)."""
     r1n = math.sqrt(x1 * x1 + y1 * y1 + z1 * z1)
@@ -196,7 +219,6 @@ def _geometry(k, x1, y1, z1, x2, y2, z2, tof, prograde, coltol):
     return status, s, lam, T, r1n, r2n, cn, hx * inv, hy * inv, hz * inv
 
 
-@_jit
 def _feasible(lam, T, M):
     """Return True if an M-revolution solution exists (T >= T_min(M))."""
     if M == 0:
@@ -208,7 +230,6 @@ def _feasible(lam, T, M):
     return feas
 
 
-@_jit
 def _velocities(k, x, lam, s, r1n, r2n, cn, ihx, ihy, ihz, x1, y1, z1, x2, y2, z2):
     """Izzo Algorithm 1: the six velocity components (v1, v2) from the solved x."""
     y = _y_of(x, lam)
@@ -233,7 +254,6 @@ def _velocities(k, x, lam, s, r1n, r2n, cn, ihx, ihy, ihz, x1, y1, z1, x2, y2, z
     )
 
 
-@_jit
 def _solve(k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter, coltol, v1, v2, i):
     """Solve one problem; write its velocities to v1[i], v2[i]; return the status."""
     status, s, lam, T, r1n, r2n, cn, ihx, ihy, ihz = _geometry(
@@ -257,7 +277,6 @@ def _solve(k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter, 
     return status
 
 
-@_jit
 def _grid_rows(k, r_d, v_d, r_a, v_a, tof, max_revs, prograde, dv1, dv2, dv, revs, lowpath):
     """Solve the station-search cells of n departure rows x K times of flight, in place.
 
@@ -305,7 +324,7 @@ def _grid_rows(k, r_d, v_d, r_a, v_a, tof, max_revs, prograde, dv1, dv2, dv, rev
             lowpath[i, j] = blow
 
 
-def _batch_py(k, r1, r2, tof, M, pro, low, rtol, maxiter, coltol, v1, v2, status):
+def _batch(k, r1, r2, tof, M, pro, low, rtol, maxiter, coltol, v1, v2, status):
     for i in range(r1.shape[0]):
         status[i] = _solve(
             k, r1[i, 0], r1[i, 1], r1[i, 2], r2[i, 0], r2[i, 1], r2[i, 2], tof[i], M[i],
@@ -313,10 +332,8 @@ def _batch_py(k, r1, r2, tof, M, pro, low, rtol, maxiter, coltol, v1, v2, status
         )  # fmt: skip
 
 
-_batch_serial = nb.njit(cache=True, error_model="numpy", nogil=True)(_batch_py)
 
 
-@_jit
 def _one(k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter, coltol):
     out = np.empty((2, 3))
     st = _solve(
@@ -347,18 +364,25 @@ def solve_block(k, r1, r2, tof, M, prograde, lowpath, rtol, maxiter, collinear_t
         v2,
         status,
     )
-    _batch_serial(*args)
+    compile_kernels()
+    _batch(*args)
 
 
-#: One problem from Python floats, ``solve_one(k, x1, y1, z1, x2, y2, z2, tof, M, prograde,
-#: lowpath, rtol, maxiter, collinear_tol) -> (status, out)`` with ``out`` (2, 3) = ``[v1, v2]``
-#: in km/s (NaN unless the status is 0): the compiled function itself, no Python wrapper
-#: (the fast path of :func:`orbits.lambert` for a single problem).
-solve_one = _one
+def solve_one(k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter, collinear_tol):
+    """One problem from Python floats: ``(status, out)``, ``out`` (2, 3) = ``[v1, v2]`` in km/s.
+
+    The velocities are NaN unless the status is 0. After :func:`compile_kernels` this name is
+    the compiled function itself, without a Python wrapper (the single-problem fast path of
+    :func:`orbits.lambert`).
+    """
+    compile_kernels()
+    return solve_one(k, x1, y1, z1, x2, y2, z2, tof, M, prograde, lowpath, rtol, maxiter,
+                     collinear_tol)  # fmt: skip
 
 
 def grid_block(k, r_d, v_d, r_a, v_a, tof, max_revs, prograde, dv1, dv2, dv, revs, lowpath):
     """Kernel for :func:`orbits.core.transfers.transfer_grid`: a block of rows, in place."""
+    compile_kernels()
     _grid_rows(
         float(k), np.ascontiguousarray(r_d), np.ascontiguousarray(v_d), np.ascontiguousarray(r_a),
         np.ascontiguousarray(v_a), np.ascontiguousarray(tof), int(max_revs), bool(prograde),

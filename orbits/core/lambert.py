@@ -1,8 +1,14 @@
 """Lambert's problem, vectorised: Izzo's algorithm on whole arrays.
 
 Pure numpy on floats/arrays in km, s, rad. One call solves a whole grid of problems: every
-input broadcasts over leading batch axes and the Householder iterations run on the whole batch
-at once, each problem leaving the working set as soon as it has converged.
+input broadcasts over leading batch axes; the broadcast batch is cut into contiguous blocks of
+``chunk_size`` problems (:func:`blocks`) that threads solve at the same time (numpy releases
+the GIL in its loops), each block's Householder iterations running on the whole block at once,
+each problem leaving the working set as soon as it has converged. The results go straight into
+the outputs, so the temporaries are bounded by the block size, not by the batch, and they do
+not depend on the block size or the number of threads. A compiled block solver with the same
+arithmetic can be passed as ``kernel=`` (``orbits/_kernels/lambert_numba.py``; this module
+never imports numba).
 
 Method: D. Izzo, "Revisiting Lambert's problem", Celestial Mechanics and Dynamical Astronomy
 121 (2015) 1-15 (arXiv:1403.2705). In the non-dimensional variables of that paper
