@@ -100,14 +100,14 @@ def _shift_to(el, dt, gm, J2, R, J4=None):
 
 
 def _grid_kernel():
-    """Return the compiled grid kernel (imported on first use), or None without numba."""
+    """Return the compiled grid kernel and propagator (imported on first use), or None."""
     from ._kernels import lambert_numba
 
     try:
         lambert_numba.compile_kernels()
     except ImportError:
         return None
-    return lambert_numba.grid_block
+    return lambert_numba.grid_block, lambert_numba.station_states
 
 
 def _when(t) -> str:
@@ -367,11 +367,13 @@ def station_transfer_search(
     dep0 = _shift_to(dep_el, (t0 - dep_epoch).to_value(u.s), gm, J2, R_EARTH, J4)
     arr0 = _shift_to(arr_el, (t0 - arr_epoch).to_value(u.s), gm, J2, R_EARTH, J4)
 
-    kernel = None
+    kernel = propagate = None
     if compiled is not False:
-        kernel = _grid_kernel()
-        if kernel is None and compiled:
+        found = _grid_kernel()
+        if found is None and compiled:
             raise ArgumentError("compiled=True needs numba, which is not installed")
+        if found is not None:
+            kernel, propagate = found
     grid = _core.transfer_grid(
         dep0,
         arr0,
@@ -386,6 +388,7 @@ def station_transfer_search(
         chunk_size=chunk,
         threads=nthreads,
         kernel=kernel,
+        propagate=propagate,
     )
     minima = _core.local_minima(grid.dv, grid.ok)
     dv_total = grid.dv << _KMS  # views, not copies (the grids are the bulk of the memory)

@@ -33,12 +33,13 @@ import threading
 
 import numpy as np
 
-__all__ = ["compile_kernels", "grid_block", "solve_block", "solve_one"]
+__all__ = ["compile_kernels", "grid_block", "solve_block", "solve_one", "station_states"]
 
 #: the functions compiled by :func:`compile_kernels`, callees before callers
 _COMPILED = (
     "_hyp2f1", "_tof", "_y_of", "_derivatives", "_min_tof", "_initial_guess", "_householder",
     "_geometry", "_feasible", "_velocities", "_solve", "_grid_rows", "_batch", "_one",
+    "_states",
 )  # fmt: skip
 _LOCK = threading.Lock()
 _READY = False
@@ -388,3 +389,69 @@ def grid_block(k, r_d, v_d, r_a, v_a, tof, max_revs, prograde, dv1, dv2, dv, rev
         np.ascontiguousarray(v_a), np.ascontiguousarray(tof), int(max_revs), bool(prograde),
         dv1, dv2, dv, revs, lowpath,
     )  # fmt: skip
+
+
+def _states(p, ecc, inc, raan0, raan_dot, argp0, argp_dot, M0, n_bar, k, t, r, v):
+    """Keplerian states with secular drift at the times ``t`` (flat), into ``r, v`` (m, 3).
+
+    The arithmetic of :func:`orbits.core.transfers.station_states` per time: the mean anomaly,
+    Kepler's equation by Newton's method from Vallado's starting value (algorithm 2), the true
+    anomaly keeping E's revolutions, then the perifocal frame rotated by the drifted node and
+    argument of periapsis (Vallado algorithm 10).
+    """
+    two_pi = 2.0 * _PI
+    sq = math.sqrt(k / p)
+    ci, si = math.cos(inc), math.sin(inc)
+    f1 = math.sqrt(1.0 + ecc)
+    f2 = math.sqrt(abs(1.0 - ecc))
+    for i in range(t.shape[0]):
+        ti = t[i]
+        m = M0 + n_bar * ti
+        m_red = (m + _PI) % two_pi - _PI
+        E = m_red - ecc if m_red < 0.0 else m_red + ecc
+        for _ in range(30):
+            step = (E - ecc * math.sin(E) - m_red) / (1.0 - ecc * math.cos(E))
+            E = E - step
+            if abs(step) < 1e-14:
+                break
+        E = E + (m - m_red)
+        nu = 2.0 * math.atan2(f1 * math.sin(E / 2.0), f2 * math.cos(E / 2.0))
+        nu = nu + np.round((E - nu) / two_pi) * two_pi
+        raan = raan0 + raan_dot * ti
+        argp = argp0 + argp_dot * ti
+        cO, sO = math.cos(raan), math.sin(raan)
+        cw, sw = math.cos(argp), math.sin(argp)
+        px, py, pz = cO * cw - sO * sw * ci, sO * cw + cO * sw * ci, sw * si
+        qx, qy, qz = -cO * sw - sO * cw * ci, -sO * sw + cO * cw * ci, cw * si
+        cnu, snu = math.cos(nu), math.sin(nu)
+        rm = p / (1.0 + ecc * cnu)
+        a, b = rm * cnu, rm * snu
+        r[i, 0], r[i, 1], r[i, 2] = a * px + b * qx, a * py + b * qy, a * pz + b * qz
+        c, d = -sq * snu, sq * (ecc + cnu)
+        v[i, 0], v[i, 1], v[i, 2] = c * px + d * qx, c * py + d * qy, c * pz + d * qz
+
+
+def station_states(el, t, k, J2, R, J4=None):
+    """Compiled :func:`orbits.core.transfers.station_states` (same arguments and result).
+
+    The ``propagate=`` of :func:`orbits.core.transfers.transfer_grid`: the arrival station's
+    state in every grid cell (Kepler's equation per cell) costs about a third of the numpy
+    search. Agrees with the numpy function to round-off (measured: bit-equal for near-circular
+    orbits, 1e-13 relative at ecc = 0.7, where the two Newton loops stop after different passes).
+    """
+    from orbits.core.transfers import secular_rates
+
+    t = np.ascontiguousarray(t, dtype=float)
+    if not (0.0 <= el.ecc < 1.0) or not el.a > 0.0:
+        raise ValueError(f"station orbit must be closed: a > 0 and 0 <= ecc < 1, got {el!r}")
+    raan_dot, argp_dot, n_bar = secular_rates(el, k, J2, R, J4)
+    compile_kernels()
+    flat = t.reshape(-1)
+    r = np.empty((flat.size, 3))
+    v = np.empty((flat.size, 3))
+    p = el.a * (1.0 - el.ecc**2)
+    _states(
+        float(p), float(el.ecc), float(el.inc), float(el.raan), raan_dot, float(el.argp),
+        argp_dot, float(el.M), n_bar, float(k), flat, r, v,
+    )  # fmt: skip
+    return r.reshape(t.shape + (3,)), v.reshape(t.shape + (3,))

@@ -123,6 +123,7 @@ def transfer_grid(
     chunk_size: int | None = None,
     threads: int | None = None,
     kernel=None,
+    propagate=None,
 ) -> TransferGrid:
     """Solve the Lambert transfers of a departure-time x time-of-flight grid.
 
@@ -148,6 +149,10 @@ def transfer_grid(
         Solver of one block of rows, ``kernel(k, r_d, v_d, r_a, v_a, tof, max_revs, prograde,
         dv1, dv2, dv, revs, lowpath)`` writing the outputs in place; default the numpy solver
         :func:`grid_block`. (The units layer passes a compiled kernel here.)
+    propagate : callable, optional
+        The arrival station's states in a block, ``propagate(arr, t, k, J2, R, J4) -> (r, v)``
+        with the signature and result of :func:`station_states` (the default); the units layer
+        passes a compiled equivalent.
 
     Returns
     -------
@@ -175,6 +180,7 @@ def transfer_grid(
     nthreads = default_threads() if threads is None else _check_count(threads, "threads")
     N, K = t_dep.size, tof.size
     solve = grid_block if kernel is None else kernel
+    states = station_states if propagate is None else propagate
 
     r_d, v_d = station_states(dep, t_dep, k, J2, R, J4)  # (N, 3)
     out_dv1 = np.empty((N, K))
@@ -186,7 +192,7 @@ def transfer_grid(
     def one_block(idx):
         (sl,) = idx
         t_arr = t_dep[sl, None] + tof[None, :]  # (n, K)
-        r_a, v_a = station_states(arr, t_arr, k, J2, R, J4)  # (n, K, 3)
+        r_a, v_a = states(arr, t_arr, k, J2, R, J4)  # (n, K, 3)
         solve(
             k, r_d[sl], v_d[sl], r_a, v_a, tof, max_revs, prograde,
             out_dv1[sl], out_dv2[sl], out_dv[sl], out_rev[sl], out_low[sl],

@@ -416,6 +416,7 @@ def test_shared_geometry_grid_equals_per_variant_lambert(compiled):
     # its cells must equal the plain per-variant Lambert solution (computed in this test),
     # in blocks of one or a few departure rows, on 1 and 2 threads
     from orbits._kernels.lambert_numba import grid_block
+    from orbits._kernels.lambert_numba import station_states as compiled_states
     from orbits.core.transfers import MeanElements, transfer_grid
 
     dep = MeanElements(6790.0, 0.0005, np.radians(51.64), 0.3, 0.2, 0.1)
@@ -425,10 +426,12 @@ def test_shared_geometry_grid_equals_per_variant_lambert(compiled):
     ok, dv, revs = _previous_grid(dep, arr, t, tof, 3)
     assert set(np.unique(revs)) == {0, 1, 2, 3}  # every revolution count wins somewhere
     kernel = grid_block if compiled else None
+    propagate = compiled_states if compiled else None
     for chunk, threads in ((40, 1), (130, 2), (10**6, 1)):
         g = transfer_grid(
-            dep, arr, t, tof, max_revs=3, chunk_size=chunk, threads=threads, kernel=kernel
-        )
+            dep, arr, t, tof, max_revs=3, chunk_size=chunk, threads=threads, kernel=kernel,
+            propagate=propagate,
+        )  # fmt: skip
         np.testing.assert_array_equal(g.ok, ok)
         np.testing.assert_array_equal(g.revs, revs)
         if compiled:  # numba's libm may differ from numpy's in the last bit
@@ -452,3 +455,22 @@ def test_search_block_options_are_checked_and_change_nothing():
     for name, bad in (("chunk_size", 0), ("threads", 1.5), ("chunk_size", True)):
         with pytest.raises(ArgumentError, match=f"{name} must be a positive integer"):
             station_transfer_search(leo, leo2, dep, tof, **{name: bad})
+
+
+def test_compiled_station_states_equal_the_numpy_ones():
+    # the compiled propagator the search uses for the arrival station against
+    # orbits.core.transfers.station_states (two-body, first-order J2, and J2 + J4), a
+    # near-circular LEO and an eccentric orbit, over 30 days
+    from orbits._kernels.lambert_numba import station_states as compiled_states
+    from orbits.core.transfers import MeanElements, station_states
+
+    t = np.linspace(0.0, 30 * 86400.0, 3000).reshape(30, 100)
+    for el in (MeanElements(6760.0, 0.0008, 0.72, 2.5, 1.0, 2.0),
+               MeanElements(26000.0, 0.7, 1.1, 0.5, 2.0, 5.0)):  # fmt: skip
+        # inputs: Earth J2 = 1.08262668e-3, J4 = -1.62e-6 (Vallado 4th ed., Table D-1)
+        for J2, J4 in ((0.0, None), (1.08262668e-3, None), (1.08262668e-3, -1.62e-6)):
+            r0, v0 = station_states(el, t, MU, J2, RE, J4)
+            r1, v1 = compiled_states(el, t, MU, J2, RE, J4)
+            assert r1.shape == r0.shape == (30, 100, 3)
+            np.testing.assert_allclose(r1, r0, rtol=0, atol=1e-12 * el.a)
+            np.testing.assert_allclose(v1, v0, rtol=0, atol=1e-12 * np.sqrt(MU / el.a))
