@@ -18,7 +18,8 @@ Solvers (each batch size, every round, in a rotating order so that load changes 
   ``lambert_problem`` per problem (its compiled core loaded directly).
 
 Per-problem Python loops run on at most ``--sample`` problems of a batch (their rate does not
-depend on the batch size); batch size 1 is timed over ``--reps`` calls. Rates are medians over
+depend on the batch size); batch size 1 is timed over ``--reps`` calls per round, the solvers
+alternating every 100 calls. Rates are medians over
 the rounds; ratios are taken within each round (ours / the fastest compiled peer loop in that
 round) and their median reported. Peak memory: the rise of the process's peak resident set
 (VmHWM, reset through /proc/self/clear_refs) during one untimed call, per problem, outputs
@@ -131,15 +132,21 @@ def main(argv=None):
         reps = args.reps if n == 1 else (max(1, 20000 // n) if n < 10**5 else 1)
         rates = {name: [] for name in methods}
         names = list(methods)
+        # batch size 1: each round alternates the solvers every 100 calls, so that load
+        # changes within the round hit all of them alike
+        sub, per = (max(1, reps // 100), min(reps, 100)) if n == 1 else (1, reps)
         for rnd in range(rounds):
             order = names[rnd % len(names):] + names[: rnd % len(names)]
-            for name in order:
-                func, m = methods[name]
-                t = time.perf_counter()
-                for _ in range(reps):
-                    func()
-                dt = (time.perf_counter() - t) / reps
-                rates[name].append(m / dt)
+            spent = dict.fromkeys(names, 0.0)
+            for _ in range(sub):
+                for name in order:
+                    func = methods[name][0]
+                    t = time.perf_counter()
+                    for _ in range(per):
+                        func()
+                    spent[name] += time.perf_counter() - t
+            for name in names:
+                rates[name].append(methods[name][1] * sub * per / spent[name])
         load = os.getloadavg()[0]
         med = {name: float(np.median(r)) for name, r in rates.items()}
         comp = [c for c in peers.COMPILED if c in rates]

@@ -102,7 +102,7 @@ def main(argv=None):
         before = load_before_core()
         current = tr._core.transfer_grid
 
-        def before_grid(*a, chunk_size=None, threads=None, kernel=None, **kw):
+        def before_grid(*a, chunk_size=None, threads=None, kernel=None, propagate=None, **kw):
             return before.transfer_grid(*a, **kw)
 
         dep_b = iss.epoch + np.arange(0.0, args.before_days * 86400.0, 600.0) * u.s
