@@ -1,8 +1,12 @@
 """Lambert's problem with units: ``orbits.lambert``.
 
 A thin units layer over :func:`orbits.core.lambert.lambert` (Izzo 2015, vectorised). It
-converts the Quantities once, solves every problem of the broadcast batch in one call and
-returns velocities as Quantities.
+converts the Quantities once, solves every problem of the broadcast batch in one call (in
+bounded blocks, on all CPUs) and returns velocities as Quantities. When numba is installed the
+blocks are solved by the compiled kernel of :mod:`orbits._kernels.lambert_numba` (same
+algorithm, same status codes, velocities equal to round-off; compiled on the first call and
+cached on disk), and a single problem given in km and s takes a fast path of a few
+microseconds. ``compiled=False`` uses the numpy core only.
 """
 
 from __future__ import annotations
