@@ -1,20 +1,29 @@
-"""Benchmark: vectorised Izzo Lambert (orbits.core.lambert) against boinor, in one run.
+"""Benchmark: our Lambert solver against boinor, lamberthub and pykep, side by side in one run.
 
 Run from the repository root:
 
-    /work/venv/bin/python benchmarks/bench_lambert.py [--n 1000000] [--sample 2000]
-
-Measures
-* our core: single-revolution solves per second on a batch of ``n`` random problems in ONE
-  call (best and median of 3 runs, inputs prepared beforehand);
-* the same batch through the units layer ``orbits.lambert`` (Quantity in/out);
-* boinor, per problem, on the first ``sample`` problems: ``boinor.iod.izzo.lambert`` (its
-  Quantity API, the poliastro-style call a user makes) and ``boinor.core.iod.izzo`` (its
-  numba-compiled core, after a warm-up call that compiles it: the fairer peer);
-* the largest relative velocity difference |v_ours - v_boinor| / |v_boinor| over the sample.
+    /work/venv/bin/python benchmarks/bench_lambert.py [--sizes 1,1e3,1e5,1e6,1e7] [--rounds 3]
 
 Problems: positions with radii uniform in 6600..45000 km and isotropic directions, times of
-flight uniform in 5 min .. 3 days, M = 0, prograde, mu = GM_EARTH. Fixed seed.
+flight uniform in 5 min .. 3 days, M = 0, prograde, mu = GM_EARTH; fixed seed. Inputs are
+prepared before the timing (Quantities too, for the units layer).
+
+Solvers (each batch size, every round, in a rotating order so that load changes hit all alike):
+
+* ours: ``orbits.lambert`` (Quantity in/out, the compiled kernel, default threads);
+  ``orbits.core.lambert.lambert`` with the numpy solver (default threads) and with the
+  compiled kernel (``kernel=solve_block``, no units);
+* peers (benchmarks/peers.py): boinor's numba ``izzo`` in a numba-compiled loop and called per
+  problem from Python; lamberthub ``izzo2015`` in a numba-compiled loop; pykep 3.0.1
+  ``lambert_problem`` per problem (its compiled core loaded directly).
+
+Per-problem Python loops run on at most ``--sample`` problems of a batch (their rate does not
+depend on the batch size); batch size 1 is timed over ``--reps`` calls per round, the solvers
+alternating every 100 calls. Rates are medians over
+the rounds; ratios are taken within each round (ours / the fastest compiled peer loop in that
+round) and their median reported. Peak memory: the rise of the process's peak resident set
+(VmHWM, reset through /proc/self/clear_refs) during one untimed call, per problem, outputs
+included.
 """
 
 from __future__ import annotations
@@ -37,91 +46,187 @@ def make_problems(n, seed=2015):
     return r1, r2, tof
 
 
+def _rss_kb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field):
+                return int(line.split()[1])
+    return 0
+
+
+def peak_extra_bytes(func):
+    """Rise of the peak RSS while ``func()`` runs, in bytes (None where not measurable)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return None
+    before = _rss_kb("VmRSS:")
+    out = func()
+    peak = _rss_kb("VmHWM:")
+    del out
+    return (peak - before) * 1024
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--n", type=int, default=1_000_000)
-    ap.add_argument("--sample", type=int, default=2000)
+    ap.add_argument("--sizes", default="1,1e3,1e5,1e6,1e7")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds per size (1e7: one)")
+    ap.add_argument("--sample", type=int, default=5000, help="problems for per-problem loops")
+    ap.add_argument("--reps", type=int, default=3000, help="calls timed at batch size 1")
+    ap.add_argument("--no-memory", action="store_true")
     args = ap.parse_args(argv)
+    sizes = [int(float(s)) for s in args.sizes.split(",")]
 
     import astropy.units as u
+    import peers
 
+    from orbits._kernels.lambert_numba import solve_block
     from orbits.core.constants import GM_EARTH
+    from orbits.core.lambert import default_threads
     from orbits.core.lambert import lambert as lambert_core
     from orbits.lambert import lambert as lambert_units
 
     mu = GM_EARTH
-    r1, r2, tof = make_problems(args.n)
-    print(
-        f"python {platform.python_version()}, numpy {np.__version__}, "
-        f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
-    )
-
-    times = []
-    for _ in range(3):
-        t = time.perf_counter()
-        sol = lambert_core(mu, r1, r2, tof)
-        times.append(time.perf_counter() - t)
-    ok_frac = sol.ok.mean()
-    best, med = min(times), float(np.median(times))
-    ours_rate = args.n / best
-    print(
-        f"orbits.core.lambert   : {args.n:,} problems in one call: best {best:.3f} s, "
-        f"median {med:.3f} s -> {ours_rate:,.0f} solves/s (best), {args.n / med:,.0f} (median); "
-        f"solved {ok_frac:.6f}"
-    )
-
     kms = u.km / u.s
-    t = time.perf_counter()
-    v1q, _ = lambert_units(r1 * u.km, r2 * u.km, tof * u.s)
-    tu = time.perf_counter() - t
-    print(f"orbits.lambert (units): {args.n:,} problems: {tu:.3f} s -> {args.n / tu:,.0f} solves/s")
-    del v1q
-
-    from boinor.core.iod import izzo as izzo_core
-    from boinor.iod.izzo import lambert as izzo_units
-
-    m = min(args.sample, args.n)
-    izzo_core(mu, r1[0], r2[0], tof[0], 0, True, True, 35, 1e-8)  # numba compile (not timed)
-    k = mu * u.km**3 / u.s**2
-    r1q, r2q, tofq = r1[:m] * u.km, r2[:m] * u.km, tof[:m] * u.s
-
-    t = time.perf_counter()
-    bq = [izzo_units(k, r1q[j], r2q[j], tofq[j]) for j in range(m)]
-    t_bq = time.perf_counter() - t
-    t = time.perf_counter()
-    bc = [izzo_core(mu, r1[j], r2[j], tof[j], 0, True, True, 35, 1e-8) for j in range(m)]
-    t_bc = time.perf_counter() - t
-    rate_bq, rate_bc = m / t_bq, m / t_bc
+    loops, missing = peers.load_all()
+    w1, w2, wt = make_problems(8)
+    peers.warm_up(loops, mu, w1, w2, wt)
+    lambert_units(w1 * u.km, w2 * u.km, wt * u.s)  # loads (or compiles) our kernel
+    lambert_units(w1[0] * u.km, w2[0] * u.km, wt[0] * u.s)
+    lambert_core(mu, w1, w2, wt, kernel=solve_block)
     print(
-        f"boinor.iod.izzo.lambert (Quantity API), per problem, {m} problems: "
-        f"{rate_bq:,.0f} solves/s"
+        f"python {platform.python_version()}, numpy {np.__version__}, {os.cpu_count()} CPUs, "
+        f"our threads {default_threads()}, load average at start "
+        f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
-    print(f"boinor.core.iod.izzo (numba core), per problem, {m} problems: {rate_bc:,.0f} solves/s")
-    print(
-        f"ratio ours/boinor Quantity API: {ours_rate / rate_bq:,.0f}x; "
-        f"ours/boinor numba core: {ours_rate / rate_bc:,.1f}x"
-    )
+    for name, why in missing.items():
+        print(f"peer not loaded: {name}: {why}")
 
-    b1 = np.array([b[0] for b in bc])
-    b2 = np.array([b[1] for b in bc])
-    bq1 = np.array([b[0].to_value(kms) for b in bq])
-    assert np.array_equal(b1, bq1)
-    d1 = np.linalg.norm(sol.v1[:m] - b1, axis=1) / np.linalg.norm(b1, axis=1)
-    d2 = np.linalg.norm(sol.v2[:m] - b2, axis=1) / np.linalg.norm(b2, axis=1)
-    print(
-        f"max relative velocity difference vs boinor over {m} problems: "
-        f"v1 {d1.max():.2e}, v2 {d2.max():.2e}"
-    )
+    def ours_units(r1q, r2q, tq):
+        return lambda: lambert_units(r1q, r2q, tq)
 
-    goals = {
-        ">= 1,000,000 solves/s": ours_rate >= 1e6,
-        ">= 50x boinor per problem (Quantity API)": ours_rate / rate_bq >= 50,
-        ">= 50x boinor per problem (numba core)": ours_rate / rate_bc >= 50,
-        "velocities agree to 1e-9 relative": max(d1.max(), d2.max()) <= 1e-9,
-    }
-    for goal, met in goals.items():
-        print(f"goal {goal}: {'met' if met else 'NOT met'}")
+    summary = []
+    for n in sizes:
+        r1, r2, tof = make_problems(n)
+        r1q, r2q, tq = r1 * u.km, r2 * u.km, tof * u.s
+        if n == 1:  # a single problem: unbatched inputs (the scalar fast path)
+            r1q, r2q, tq = r1q[0], r2q[0], tq[0]
+        methods = {
+            "ours: orbits.lambert (units, compiled)": (ours_units(r1q, r2q, tq), n),
+            "ours: core, compiled kernel (no units)": (
+                lambda: lambert_core(mu, r1, r2, tof, kernel=solve_block), n),
+            "ours: core, numpy": (lambda: lambert_core(mu, r1, r2, tof), n),
+        }  # fmt: skip
+        for name, loop in loops.items():
+            m = n if "numba loop" in name else min(n, args.sample)
+            v1, v2 = np.empty((m, 3)), np.empty((m, 3))
+            a1, a2, at = r1[:m], r2[:m], tof[:m]
+            methods[name] = ((lambda lp=loop, a1=a1, a2=a2, at=at, v1=v1, v2=v2:
+                              lp(mu, a1, a2, at, v1, v2)), m)  # fmt: skip
+        if n == 1:  # boinor's core called directly (no loop around it)
+            izzo = peers.boinor_core()
+            methods["boinor izzo, per problem from Python"] = (
+                lambda: izzo(mu, r1[0], r2[0], tof[0], 0, True, True, 35, 1e-8), 1)
+        rounds = 1 if n >= 10**7 else args.rounds
+        reps = args.reps if n == 1 else (max(1, 20000 // n) if n < 10**5 else 1)
+        rates = {name: [] for name in methods}
+        names = list(methods)
+        # batch size 1: each round alternates the solvers every 100 calls, so that load
+        # changes within the round hit all of them alike
+        sub, per = (max(1, reps // 100), min(reps, 100)) if n == 1 else (1, reps)
+        for rnd in range(rounds):
+            order = names[rnd % len(names):] + names[: rnd % len(names)]
+            spent = dict.fromkeys(names, 0.0)
+            for _ in range(sub):
+                for name in order:
+                    func = methods[name][0]
+                    t = time.perf_counter()
+                    for _ in range(per):
+                        func()
+                    spent[name] += time.perf_counter() - t
+            for name in names:
+                rates[name].append(methods[name][1] * sub * per / spent[name])
+        load = os.getloadavg()[0]
+        med = {name: float(np.median(r)) for name, r in rates.items()}
+        comp = [c for c in peers.COMPILED if c in rates]
+        ratios = {}
+        for ours in [x for x in names if x.startswith("ours")]:
+            per_round = [
+                rates[ours][i] / max(rates[c][i] for c in comp) for i in range(rounds)
+            ] if comp else []  # fmt: skip
+            ratios[ours] = per_round
+        mem = {}
+        if not args.no_memory and n >= 10**5:
+            for name in names:
+                if name.startswith("ours") or "numba loop" in name:
+                    b = peak_extra_bytes(methods[name][0])
+                    mem[name] = None if b is None else b / methods[name][1]
+        print(f"\n### batch size {n:,}: {rounds} round(s), load average {load:.2f}\n")
+        print("| solver | median solves/s | per problem | peak extra memory |")
+        print("| --- | ---: | ---: | ---: |")
+        for name in names:
+            per = 1e6 / med[name]
+            m_b = mem.get(name)
+            mtxt = "" if m_b is None else f"{m_b:.0f} B/problem"
+            note = ""
+            if methods[name][1] < n:
+                note = f" (on {methods[name][1]:,} of them)"
+            print(f"| {name}{note} | {med[name]:,.0f} | {per:.3f} µs | {mtxt} |")
+        for ours, per_round in ratios.items():
+            if per_round:
+                print(
+                    f"\n{ours} / fastest compiled peer loop: median "
+                    f"{np.median(per_round):.2f}x, per round "
+                    f"{', '.join(f'{x:.2f}' for x in per_round)}"
+                )
+        if n == 1:
+            b = "boinor izzo, per problem from Python"
+            per_round = [rates[names[0]][i] / rates[b][i] for i in range(rounds)]
+            print(
+                f"\nsingle problem: orbits.lambert takes {1e6 / med[names[0]]:.2f} µs, boinor's "
+                f"core per call {1e6 / med[b]:.2f} µs: ratio (time) median "
+                f"{1 / np.median(per_round):.2f}x, per round "
+                f"{', '.join(f'{1 / x:.2f}' for x in per_round)} (goal <= 3x)"
+            )
+        summary.append((n, med, ratios, mem))
+
+        if n >= 1000 and n == min(s for s in sizes if s >= 1000):
+            # agreement with the peers on this batch (first 2000 problems)
+            m = min(n, 2000)
+            sol = lambert_core(mu, r1[:m], r2[:m], tof[:m], kernel=solve_block)
+            vq, _ = lambert_units(r1q[:m], r2q[:m], tq[:m])
+            print()
+            for name, loop in loops.items():
+                v1, v2 = np.empty((m, 3)), np.empty((m, 3))
+                loop(mu, r1[:m], r2[:m], tof[:m], v1, v2)
+                d = max(
+                    np.max(np.linalg.norm(sol.v1 - v1, axis=1) / np.linalg.norm(v1, axis=1)),
+                    np.max(np.linalg.norm(sol.v2 - v2, axis=1) / np.linalg.norm(v2, axis=1)),
+                )
+                print(f"max relative velocity difference, ours vs {name}: {d:.1e}")
+            dq = np.max(np.abs(vq.unmasked.to_value(kms) - sol.v1))
+            print(f"orbits.lambert vs core kernel: max |dv| {dq:.1e} km/s")
+
+    print("\n### goals\n")
+    for n, med, ratios, mem in summary:
+        if n in (10**6, 10**7):
+            for ours, per_round in ratios.items():
+                if per_round:
+                    r = float(np.median(per_round))
+                    print(f"- {n:.0e}, {ours}: {r:.2f}x the fastest compiled peer loop "
+                          f"(goal >= 4x: {'met' if r >= 4 else 'NOT met'})")  # fmt: skip
+            for ours, b in mem.items():
+                if ours.startswith("ours") and b is not None:
+                    print(f"- {n:.0e}, {ours}: peak extra memory {b:.0f} B/problem "
+                          f"(goal <= 64: {'met' if b <= 64 else 'NOT met'})")  # fmt: skip
+    print(f"\nload average at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))  # benchmarks/peers.py
+    sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # the repository
     main()

@@ -29,11 +29,12 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
-from ._validation import as_time, as_value, check_work_size
+from ._validation import as_time, as_value, check_work_size, describe_value
 from .core import transfers as _core
 from .core.constants import GM_EARTH, J2_EARTH, J4_EARTH, R_EARTH
 from .core.kepler import true_to_mean
 from .errors import ArgumentError, ArgumentTypeError
+from .lambert import _check_option
 from .results import Result, TableResult, column, quantity, value
 
 __all__ = ["StationTransferResult", "TransferWindows", "station_transfer_search"]
@@ -96,6 +97,17 @@ def _shift_to(el, dt, gm, J2, R, J4=None):
     """Mean elements ``dt`` seconds after the elements' epoch (secular drift)."""
     rd, wd, n = _core.secular_rates(el, gm, J2, R, J4)
     return el._replace(raan=el.raan + rd * dt, argp=el.argp + wd * dt, M=el.M + n * dt)
+
+
+def _grid_kernel():
+    """Return the compiled grid kernel and propagator (imported on first use), or None."""
+    from ._kernels import lambert_numba
+
+    try:
+        lambert_numba.compile_kernels()
+    except ImportError:
+        return None
+    return lambert_numba.grid_block, lambert_numba.station_states
 
 
 def _when(t) -> str:
@@ -270,6 +282,9 @@ def station_transfer_search(
     j2: bool = True,
     second_order: bool = False,
     prograde: bool | None = None,
+    chunk_size: int | None = None,
+    threads: int | None = None,
+    compiled: bool | None = None,
 ) -> StationTransferResult:
     """Δv of two-impulse (Lambert) transfers between two orbiting stations on a time grid.
 
@@ -293,11 +308,26 @@ def station_transfer_search(
         TLEs the node alignments then fall within minutes of SGP4's instead of ~1.6 days off.
     prograde : bool, optional
         Direction of the transfer orbits; default: that of the departure orbit (inc < 90 deg).
+    chunk_size : int, optional
+        Grid cells per block (default :data:`orbits.core.transfers.DEFAULT_CELLS`, at least one
+        departure row): the grid is solved block by block over the departures, with bounded
+        temporaries. Results do not depend on it.
+    threads : int, optional
+        Threads solving blocks at once (default: the CPUs available to the process).
+    compiled : bool, optional
+        Solve the cells with the compiled (numba) kernel: ``None`` (default) when numba is
+        installed, ``False`` with the numpy core (the reference), ``True`` require the kernel.
 
     Returns
     -------
     StationTransferResult
     """
+    chunk = _check_option(chunk_size, "chunk_size")
+    nthreads = _check_option(threads, "threads")
+    if compiled not in (None, True, False):
+        raise ArgumentTypeError(
+            f"compiled must be None, True or False, got {describe_value(compiled)}"
+        )
     gm = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
     dep_el, dep_epoch = _orbit_elements(departure_orbit, "departure_orbit")
     arr_el, arr_epoch = _orbit_elements(arrival_orbit, "arrival_orbit")
@@ -337,6 +367,13 @@ def station_transfer_search(
     dep0 = _shift_to(dep_el, (t0 - dep_epoch).to_value(u.s), gm, J2, R_EARTH, J4)
     arr0 = _shift_to(arr_el, (t0 - arr_epoch).to_value(u.s), gm, J2, R_EARTH, J4)
 
+    kernel = propagate = None
+    if compiled is not False:
+        found = _grid_kernel()
+        if found is None and compiled:
+            raise ArgumentError("compiled=True needs numba, which is not installed")
+        if found is not None:
+            kernel, propagate = found
     grid = _core.transfer_grid(
         dep0,
         arr0,
@@ -348,9 +385,13 @@ def station_transfer_search(
         J4=J4,
         max_revs=int(max_revs),
         prograde=bool(prograde),
+        chunk_size=chunk,
+        threads=nthreads,
+        kernel=kernel,
+        propagate=propagate,
     )
     minima = _core.local_minima(grid.dv, grid.ok)
-    dv_total = grid.dv * _KMS
+    dv_total = grid.dv << _KMS  # views, not copies (the grids are the bulk of the memory)
     tof_q = (tof_s * u.s).to(u.min)
     best = {}
     warnings = ()
@@ -384,8 +425,8 @@ def station_transfer_search(
     return StationTransferResult(
         departure=departure,
         tof=tof_q,
-        dv1=grid.dv1 * _KMS,
-        dv2=grid.dv2 * _KMS,
+        dv1=grid.dv1 << _KMS,
+        dv2=grid.dv2 << _KMS,
         dv_total=dv_total,
         ok=grid.ok,
         revs=grid.revs,

@@ -1,8 +1,14 @@
 """Lambert's problem, vectorised: Izzo's algorithm on whole arrays.
 
 Pure numpy on floats/arrays in km, s, rad. One call solves a whole grid of problems: every
-input broadcasts over leading batch axes and the Householder iterations run on the whole batch
-at once, each problem leaving the working set as soon as it has converged.
+input broadcasts over leading batch axes; the broadcast batch is cut into contiguous blocks of
+``chunk_size`` problems (:func:`blocks`) that threads solve at the same time (numpy releases
+the GIL in its loops), each block's Householder iterations running on the whole block at once,
+each problem leaving the working set as soon as it has converged. The results go straight into
+the outputs, so the temporaries are bounded by the block size, not by the batch, and they do
+not depend on the block size or the number of threads. A compiled block solver with the same
+arithmetic can be passed as ``kernel=`` (``orbits/_kernels/lambert_numba.py``; this module
+never imports numba).
 
 Method: D. Izzo, "Revisiting Lambert's problem", Celestial Mechanics and Dynamical Astronomy
 121 (2015) 1-15 (arXiv:1403.2705). In the non-dimensional variables of that paper
@@ -50,12 +56,14 @@ from numpy.typing import ArrayLike
 __all__ = [
     "BAD_INPUT",
     "BAD_TOF",
+    "DEFAULT_CHUNK",
     "COLLINEAR",
     "NOT_CONVERGED",
     "NO_SOLUTION_M",
     "OK",
     "STATUS_MESSAGES",
     "LambertSolution",
+    "default_threads",
     "lambert",
 ]
 
@@ -296,6 +304,89 @@ def _householder(x, T_target, lam, M, tol, maxiter):
     return x, converged
 
 
+#: Problems per block when a batch is split (``chunk_size=None``): small enough that a
+#: block's temporaries (about 0.5 kB per problem) stay in the cache, large enough that the
+#: Python overhead per block (a few dozen numpy calls) is a few per cent.
+DEFAULT_CHUNK = 8192
+
+
+def _check_count(value, name):
+    """Return a positive integer option (``chunk_size``, ``threads``); else ValueError."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+def default_threads() -> int:
+    """Worker threads used when ``threads=None``: the CPUs this process may run on."""
+    try:
+        import os
+
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        import os
+
+        return max(1, os.cpu_count() or 1)
+
+
+def blocks(shape: tuple[int, ...], chunk: int) -> list[tuple]:
+    """Index tuples that cut a C-ordered array of ``shape`` into contiguous blocks.
+
+    Each block is ``(i0, ..., i_{a-1}, slice(lo, hi))`` on the leading axes, with all axes after
+    ``a`` whole, holding at most ``max(chunk, 1)`` elements (at least one row of the split
+    axis when the trailing axes alone hold more than ``chunk``). Indexing a C-contiguous array
+    with a block gives a contiguous view, so a block's results can be written in place.
+    """
+    if not shape:
+        return [(Ellipsis,)]  # a 0-d view (``a[()]`` would give a scalar copy)
+    n = int(np.prod(shape))
+    if n == 0:
+        return []
+    # split axis a: the first axis whose trailing product (axes a+1 ...) fits in the chunk
+    trailing = 1
+    a = len(shape) - 1
+    while a > 0 and trailing * shape[a] <= chunk:
+        trailing *= shape[a]
+        a -= 1
+    if trailing * shape[a] <= chunk:  # the whole array fits
+        return [(slice(None),)]
+    step = max(1, chunk // trailing)
+    lead = np.ndindex(*shape[:a]) if a else [()]
+    return [
+        tuple(i) + (slice(lo, min(lo + step, shape[a])),)
+        for i in lead
+        for lo in range(0, shape[a], step)
+    ]
+
+
+def _block_of(arr, shape, idx, tail=()):
+    """``arr`` broadcast to ``shape + tail``, the block ``idx``, as a contiguous flat array."""
+    full = shape + tail
+    blk = arr[idx] if arr.shape == full else np.broadcast_to(arr, full)[idx]
+    return np.ascontiguousarray(blk).reshape((-1,) + tail)
+
+
+def run_blocks(func, shape, chunk, threads):
+    """Call ``func(idx)`` for every block of :func:`blocks`, on up to ``threads`` threads.
+
+    numpy releases the GIL inside its array loops, so blocks of a few thousand problems run
+    in parallel; each block writes its own region of the outputs (no locking needed).
+    """
+    todo = blocks(shape, chunk)
+    nthreads = min(threads, len(todo))
+    if nthreads <= 1:
+        for idx in todo:
+            func(idx)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=nthreads) as pool:
+        # list(): re-raise the first exception of any block here
+        list(pool.map(func, todo))
+
+
 def lambert(
     k: float,
     r1: ArrayLike,
@@ -308,6 +399,9 @@ def lambert(
     rtol: float = 1e-12,
     maxiter: int = 35,
     collinear_tol: float = 1e-12,
+    chunk_size: int | None = None,
+    threads: int | None = None,
+    kernel=None,
 ) -> LambertSolution:
     """Solve a batch of Lambert problems in one call (Izzo 2015).
 
@@ -332,6 +426,17 @@ def lambert(
         Maximum Householder iterations.
     collinear_tol : float
         ``|r1 x r2| / (|r1| |r2|)`` below which the geometry counts as collinear (status 3).
+    chunk_size : int, optional
+        Problems per block (default :data:`DEFAULT_CHUNK`): the broadcast batch is solved
+        block by block, so the temporaries stay bounded (about 0.5 kB per problem of a block
+        and thread) whatever the batch size. Results do not depend on it.
+    threads : int, optional
+        Threads solving blocks at the same time (default: the CPUs available,
+        :func:`default_threads`); 1 solves the blocks in turn in the calling thread.
+    kernel : callable, optional
+        Solver of one block, ``kernel(k, r1, r2, tof, M, prograde, lowpath, rtol, maxiter,
+        collinear_tol, v1, v2, status)`` on flat arrays, writing the outputs in place; default
+        this module's numpy solver. (The units layer passes a compiled kernel here.)
 
     All array arguments broadcast against each other (vectors on the last axis).
 
@@ -363,6 +468,8 @@ def lambert(
     """
     if not (np.isfinite(k) and k > 0.0):
         raise ValueError(f"k must be finite and > 0 km^3/s^2, got {k!r}")
+    chunk = DEFAULT_CHUNK if chunk_size is None else _check_count(chunk_size, "chunk_size")
+    nthreads = default_threads() if threads is None else _check_count(threads, "threads")
     r1 = np.asarray(r1, dtype=float)
     r2 = np.asarray(r2, dtype=float)
     if r1.shape[-1:] != (3,) or r2.shape[-1:] != (3,):
@@ -382,17 +489,76 @@ def lambert(
     shape = np.broadcast_shapes(
         r1.shape[:-1], r2.shape[:-1], tof.shape, M_arr.shape, prograde.shape, lowpath.shape
     )
-    n = int(np.prod(shape))
-    r1 = np.broadcast_to(r1, shape + (3,)).reshape(n, 3)
-    r2 = np.broadcast_to(r2, shape + (3,)).reshape(n, 3)
-    tof = np.broadcast_to(tof, shape).reshape(n)
-    M_arr = np.broadcast_to(M_arr, shape).reshape(n)
-    prograde = np.broadcast_to(prograde, shape).reshape(n)
-    lowpath = np.broadcast_to(lowpath, shape).reshape(n)
+    v1 = np.empty(shape + (3,))
+    v2 = np.empty(shape + (3,))
+    status = np.empty(shape, dtype=np.int8)
+    solve = solve_flat if kernel is None else kernel
 
-    status = np.zeros(n, dtype=np.int8)
+    def one_block(idx):
+        solve(
+            k,
+            _block_of(r1, shape, idx, (3,)),
+            _block_of(r2, shape, idx, (3,)),
+            _block_of(tof, shape, idx),
+            _block_of(M_arr, shape, idx),
+            _block_of(prograde, shape, idx),
+            _block_of(lowpath, shape, idx),
+            rtol,
+            maxiter,
+            collinear_tol,
+            v1[idx].reshape(-1, 3),  # views: the block is contiguous in the outputs
+            v2[idx].reshape(-1, 3),
+            status[idx].reshape(-1),
+        )
 
-    # --- geometry (whole batch), component-wise ---
+    run_blocks(one_block, shape, chunk, nthreads)
+    return LambertSolution(v1, v2, status == OK, status)
+
+
+class Geometry(NamedTuple):
+    """Per-problem quantities of a flat batch that do not depend on ``M`` or the branch.
+
+    Arrays hold only the problems that passed the input checks (their positions in the
+    batch: ``idx``); the others already carry their status code.
+    """
+
+    idx: np.ndarray
+    lam: np.ndarray
+    T: np.ndarray
+    s: np.ndarray
+    r1n: np.ndarray
+    r2n: np.ndarray
+    cn: np.ndarray
+    ih: tuple  # unit normal of the transfer (sign-corrected), 3 arrays
+    p1: tuple  # r1 components, 3 arrays
+    p2: tuple  # r2 components, 3 arrays
+
+    def take(self, j):
+        """Return the geometry of the problems at positions ``j`` of this one."""
+        return Geometry(
+            self.idx[j],
+            self.lam[j],
+            self.T[j],
+            self.s[j],
+            self.r1n[j],
+            self.r2n[j],
+            self.cn[j],
+            tuple(a[j] for a in self.ih),
+            tuple(a[j] for a in self.p1),
+            tuple(a[j] for a in self.p2),
+        )
+
+
+def geometry(k, r1, r2, tof, prograde, collinear_tol, status):
+    """Check a flat batch and compute its :class:`Geometry`; writes the status codes.
+
+    ``r1, r2`` of shape (n, 3), ``tof`` and ``prograde`` of shape (n,) or scalars;
+    ``status`` (n,) int8 is filled with 0 where the problem goes on to be solved.
+    """
+    n = r1.shape[0]
+    tof = np.broadcast_to(tof, (n,))
+    prograde = np.broadcast_to(prograde, (n,))
+    status[:] = OK
     x1, y1, z1 = r1[:, 0], r1[:, 1], r1[:, 2]
     x2, y2, z2 = r2[:, 0], r2[:, 1], r2[:, 2]
     r1n = np.sqrt(x1 * x1 + y1 * y1 + z1 * z1)
@@ -412,59 +578,57 @@ def lambert(
     status[bad_input] = BAD_INPUT
 
     good = status == OK
-    sel: slice | np.ndarray  # all problems, or the indices of those still being solved
     if good.all():
         idx = np.arange(n)
-        sel = slice(None)
+        pro_i, tof_i = prograde, tof
     else:
         idx = np.flatnonzero(good)
-        sel = idx
-        if idx.size == 0:
-            return _pack(None, None, status, shape)
-        r1n, r2n, cn, hn, hx, hy, hz = (a[idx] for a in (r1n, r2n, cn, hn, hx, hy, hz))
+        r1n, r2n, cn, hx, hy, hz, hn = (a[idx] for a in (r1n, r2n, cn, hx, hy, hz, hn))
         x1, y1, z1, x2, y2, z2 = (a[idx] for a in (x1, y1, z1, x2, y2, z2))
-    tof_i, M_i, pro_i, low_i = tof[sel], M_arr[sel], prograde[sel], lowpath[sel]
-
+        pro_i, tof_i = prograde[idx], tof[idx]
     s = 0.5 * (r1n + r2n + cn)
     lam = np.sqrt(np.maximum(1.0 - np.minimum(cn / s, 1.0), 0.0))
     # transfer angle > pi when the short-way normal points to -z (prograde) or +z (retrograde)
     flip = (hz < 0.0) == pro_i  # True: the long way, lambda < 0
     lam = np.where(flip, -lam, lam)
-    # unit normal of the transfer (sign-corrected), then tangential unit vectors ih x ir
     inv = np.where(flip, -1.0, 1.0) / hn
-    ihx, ihy, ihz = hx * inv, hy * inv, hz * inv
     T = np.sqrt(2.0 * k / s**3) * tof_i
+    return Geometry(
+        idx, lam, T, s, r1n, r2n, cn, (hx * inv, hy * inv, hz * inv), (x1, y1, z1), (x2, y2, z2)
+    )
 
-    # --- feasibility of M revolutions ---
-    multi = M_i > 0
+
+def feasible(lam, T, M):
+    """Mask of the problems that have an ``M``-revolution solution (``T >= T_min(M)``)."""
+    ok = np.ones(lam.shape, dtype=bool)
+    multi = M > 0
     if np.any(multi):
         jm = np.flatnonzero(multi)
-        lm, Mm, Tm = lam[jm], M_i[jm], T[jm]
+        lm, Mm, Tm = lam[jm], M[jm], T[jm]
         T00 = np.arccos(lm) + lm * np.sqrt(1.0 - lm * lm)
-        feasible = Mm <= np.floor(Tm / _PI)
-        check = feasible & (Tm < T00 + Mm * _PI)
+        feas = Mm <= np.floor(Tm / _PI)
+        check = feas & (Tm < T00 + Mm * _PI)
         if np.any(check):
             jc = np.flatnonzero(check)
             Tmin = _min_tof(lm[jc], Mm[jc])
-            feasible[jc] = Tm[jc] >= Tmin
-        infeasible = jm[~feasible]
-        status[idx[infeasible]] = NO_SOLUTION_M
-        keep = np.ones(idx.size, dtype=bool)
-        keep[infeasible] = False
-        if not np.all(keep):
-            idx, lam, T, M_i, low_i = idx[keep], lam[keep], T[keep], M_i[keep], low_i[keep]
-            r1n, r2n, cn, s, ihx, ihy, ihz = (a[keep] for a in (r1n, r2n, cn, s, ihx, ihy, ihz))
-            x1, y1, z1, x2, y2, z2 = (a[keep] for a in (x1, y1, z1, x2, y2, z2))
-            sel = idx
-        if idx.size == 0:
-            return _pack(None, None, status, shape)
+            feas[jc] = Tm[jc] >= Tmin
+        ok[jm] = feas
+    return ok
 
-    # --- solve T(x) = T ---
-    x0 = _initial_guess(T, lam, M_i, low_i)
-    x, conv = _householder(x0, T, lam, M_i, rtol, maxiter)
+
+def solve_x(lam, T, M, lowpath, rtol, maxiter):
+    """Solve ``T(x) = T`` for feasible problems: ``(x, converged)`` arrays."""
+    x0 = _initial_guess(T, lam, M, lowpath)
+    return _householder(x0, T, lam, M, rtol, maxiter)
+
+
+def velocities(k, g, x):
+    """Velocities (n, 3) at both ends (Izzo Algorithm 1) from the solved ``x``."""
+    lam, s, r1n, r2n, cn = g.lam, g.s, g.r1n, g.r2n, g.cn
+    ihx, ihy, ihz = g.ih
+    x1, y1, z1 = g.p1
+    x2, y2, z2 = g.p2
     y = _y_of(x, lam)
-
-    # --- velocities (Izzo Algorithm 1) ---
     gamma = np.sqrt(0.5 * k * s)
     rho = (r1n - r2n) / cn
     sigma = np.sqrt(np.maximum(1.0 - rho * rho, 0.0))
@@ -477,36 +641,41 @@ def lambert(
     b1 = vt / (r1n * r1n)
     a2 = vr2 / r2n
     b2 = vt / (r2n * r2n)
-    out1 = np.empty((idx.size, 3))
-    out2 = np.empty((idx.size, 3))
+    out1 = np.empty((x.size, 3))
+    out2 = np.empty((x.size, 3))
     out1[:, 0] = a1 * x1 + b1 * (ihy * z1 - ihz * y1)
     out1[:, 1] = a1 * y1 + b1 * (ihz * x1 - ihx * z1)
     out1[:, 2] = a1 * z1 + b1 * (ihx * y1 - ihy * x1)
     out2[:, 0] = a2 * x2 + b2 * (ihy * z2 - ihz * y2)
     out2[:, 1] = a2 * y2 + b2 * (ihz * x2 - ihx * z2)
     out2[:, 2] = a2 * z2 + b2 * (ihx * y2 - ihy * x2)
-    if isinstance(sel, slice):
-        v1, v2 = out1, out2
+    return out1, out2
+
+
+def solve_flat(k, r1, r2, tof, M, prograde, lowpath, rtol, maxiter, collinear_tol, v1, v2, status):
+    """Solve a flat batch (``r1, r2`` (n, 3); the rest (n,)), writing ``v1, v2, status``."""
+    g = geometry(k, r1, r2, tof, prograde, collinear_tol, status)
+    v1[:] = np.nan
+    v2[:] = np.nan
+    if g.idx.size == 0:
+        return
+    M_i, low_i = M[g.idx], lowpath[g.idx]
+    feas = feasible(g.lam, g.T, M_i)
+    if not feas.all():
+        status[g.idx[~feas]] = NO_SOLUTION_M
+        j = np.flatnonzero(feas)
+        g, M_i, low_i = g.take(j), M_i[j], low_i[j]
+        if g.idx.size == 0:
+            return
+    x, conv = solve_x(g.lam, g.T, M_i, low_i, rtol, maxiter)
+    out1, out2 = velocities(k, g, x)
+    if not conv.all():
+        status[g.idx[~conv]] = NOT_CONVERGED
+        out1[~conv] = np.nan
+        out2[~conv] = np.nan
+    if g.idx.size == v1.shape[0]:
+        v1[:] = out1
+        v2[:] = out2
     else:
-        v1 = np.full((n, 3), np.nan)
-        v2 = np.full((n, 3), np.nan)
-        v1[idx] = out1
-        v2[idx] = out2
-    bad = ~conv
-    if np.any(bad):
-        status[idx[bad]] = NOT_CONVERGED
-        v1[idx[bad]] = np.nan
-        v2[idx[bad]] = np.nan
-    return _pack(v1, v2, status, shape)
-
-
-def _pack(v1, v2, status, shape):
-    if v1 is None:
-        v1 = np.full((status.size, 3), np.nan)
-        v2 = np.full((status.size, 3), np.nan)
-    return LambertSolution(
-        v1.reshape(shape + (3,)),
-        v2.reshape(shape + (3,)),
-        (status == OK).reshape(shape),
-        status.reshape(shape),
-    )
+        v1[g.idx] = out1
+        v2[g.idx] = out2

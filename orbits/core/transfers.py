@@ -5,8 +5,9 @@ node, argument of periapsis and mean anomaly drift at the first-order secular J2
 (:func:`orbits.core.j2.j2_secular_rates`); the mean elements at each time are turned into a
 state with :func:`orbits.core.elements.coe2rv`. Between the departure station at ``t`` and the
 arrival station at ``t + tof`` a Lambert transfer is solved (:func:`orbits.core.lambert.lambert`)
-for every grid cell and every revolution count / branch at once, chunk by chunk over the
-departure axis to bound memory; each cell keeps the cheapest solution.
+for every grid cell and every revolution count / branch, block by block over the departure
+axis to bound memory (threads over blocks); each cell keeps the cheapest solution. The cell's
+geometry is shared by all revolution counts and branches: only the x-solve differs.
 
 Δv is the sum of the two impulse magnitudes, ``|v1 - v_dep| + |v_arr - v2|`` (rendezvous:
 matching the arrival station's velocity).
@@ -22,9 +23,16 @@ from numpy.typing import ArrayLike
 from .constants import GM_EARTH, J2_EARTH, R_EARTH
 from .elements import coe2rv
 from .kepler import mean_to_true
-from .lambert import lambert
 
-__all__ = ["MeanElements", "TransferGrid", "local_minima", "station_states", "transfer_grid"]
+__all__ = [
+    "DEFAULT_CELLS",
+    "MeanElements",
+    "TransferGrid",
+    "grid_block",
+    "local_minima",
+    "station_states",
+    "transfer_grid",
+]
 
 
 class MeanElements(NamedTuple):
@@ -95,6 +103,11 @@ class TransferGrid(NamedTuple):
     lowpath: np.ndarray  #: branch of the chosen multi-revolution solution
 
 
+#: Grid cells per block (``chunk_size=None``): each block solves the cells of a few
+#: departure rows for all revolution counts / branches, its temporaries in the cache.
+DEFAULT_CELLS = 8192
+
+
 def transfer_grid(
     dep: MeanElements,
     arr: MeanElements,
@@ -107,7 +120,10 @@ def transfer_grid(
     J4: float | None = None,
     max_revs: int = 0,
     prograde: bool = True,
-    chunk_size: int = 400_000,
+    chunk_size: int | None = None,
+    threads: int | None = None,
+    kernel=None,
+    propagate=None,
 ) -> TransferGrid:
     """Solve the Lambert transfers of a departure-time x time-of-flight grid.
 
@@ -123,13 +139,34 @@ def transfer_grid(
         Largest number of complete revolutions tried; for ``M >= 1`` both branches are solved.
     prograde : bool
         Direction of the transfer orbits (True: angular momentum towards +z).
-    chunk_size : int
-        Lambert problems per vectorised call (bounds the memory: about 1 kB per problem).
+    chunk_size : int, optional
+        Grid cells per block (default :data:`DEFAULT_CELLS`; at least one departure row):
+        the grid is solved block by block over the departures, so memory stays bounded.
+        Results do not depend on it.
+    threads : int, optional
+        Threads solving blocks at once (default: the CPUs available).
+    kernel : callable, optional
+        Solver of one block of rows, ``kernel(k, r_d, v_d, r_a, v_a, tof, max_revs, prograde,
+        dv1, dv2, dv, revs, lowpath)`` writing the outputs in place; default the numpy solver
+        :func:`grid_block`. (The units layer passes a compiled kernel here.)
+    propagate : callable, optional
+        The arrival station's states in a block, ``propagate(arr, t, k, J2, R, J4) -> (r, v)``
+        with the signature and result of :func:`station_states` (the default); the units layer
+        passes a compiled equivalent.
 
     Returns
     -------
     TransferGrid
+
+    Notes
+    -----
+    Per cell the geometry (chord, lambda, non-dimensional time) is computed once and shared by
+    all revolution counts; the feasibility of ``M`` revolutions (``T >= T_min(M)``) is decided
+    once for both branches, and only the ``x``-solve and the velocities run per variant. Ties
+    keep the first variant in the order ``M = 0, (1, low), (1, high), (2, low), ...``.
     """
+    from .lambert import _check_count, default_threads, run_blocks
+
     t_dep = np.asarray(t_dep, dtype=float).ravel()
     tof = np.asarray(tof, dtype=float).ravel()
     if np.any(~np.isfinite(tof)) or np.any(tof <= 0.0):
@@ -139,49 +176,82 @@ def transfer_grid(
     max_revs = int(max_revs)
     if max_revs < 0:
         raise ValueError(f"max_revs must be >= 0, got {max_revs}")
+    cells = DEFAULT_CELLS if chunk_size is None else _check_count(chunk_size, "chunk_size")
+    nthreads = default_threads() if threads is None else _check_count(threads, "threads")
     N, K = t_dep.size, tof.size
-
-    variants_M = [0] + [m for m in range(1, max_revs + 1) for _ in (0, 1)]
-    variants_low = [True] + [b for _ in range(1, max_revs + 1) for b in (True, False)]
-    V = len(variants_M)
-    M_v = np.array(variants_M)[:, None, None]
-    low_v = np.array(variants_low)[:, None, None]
+    solve = grid_block if kernel is None else kernel
+    states = station_states if propagate is None else propagate
 
     r_d, v_d = station_states(dep, t_dep, k, J2, R, J4)  # (N, 3)
-    out_dv1 = np.full((N, K), np.nan)
-    out_dv2 = np.full((N, K), np.nan)
-    out_dv = np.full((N, K), np.nan)
-    out_rev = np.full((N, K), -1, dtype=np.int16)
-    out_low = np.zeros((N, K), dtype=bool)
+    out_dv1 = np.empty((N, K))
+    out_dv2 = np.empty((N, K))
+    out_dv = np.empty((N, K))
+    out_rev = np.empty((N, K), dtype=np.int16)
+    out_low = np.empty((N, K), dtype=bool)
 
-    rows = max(1, chunk_size // (K * V))
-    for start in range(0, N, rows):
-        sl = slice(start, min(N, start + rows))
+    def one_block(idx):
+        (sl,) = idx
         t_arr = t_dep[sl, None] + tof[None, :]  # (n, K)
-        r_a, v_a = station_states(arr, t_arr, k, J2, R, J4)  # (n, K, 3)
-        sol = lambert(
-            k,
-            r_d[None, sl, None, :],
-            r_a[None, :, :, :],
-            tof[None, None, :],
-            M_v,
-            prograde,
-            low_v,
-        )  # arrays (V, n, K)
-        d1 = np.linalg.norm(sol.v1 - v_d[None, sl, None, :], axis=-1)
-        d2 = np.linalg.norm(v_a[None] - sol.v2, axis=-1)
-        tot = np.where(sol.ok, d1 + d2, np.inf)
-        best = np.argmin(tot, axis=0)  # (n, K)
-        take = best[None]
-        best_tot = np.take_along_axis(tot, take, 0)[0]
-        good = np.isfinite(best_tot)
-        out_dv[sl] = np.where(good, best_tot, np.nan)
-        out_dv1[sl] = np.where(good, np.take_along_axis(d1, take, 0)[0], np.nan)
-        out_dv2[sl] = np.where(good, np.take_along_axis(d2, take, 0)[0], np.nan)
-        out_rev[sl] = np.where(good, np.asarray(variants_M)[best], -1)
-        out_low[sl] = np.asarray(variants_low)[best] & good
+        r_a, v_a = states(arr, t_arr, k, J2, R, J4)  # (n, K, 3)
+        solve(
+            k, r_d[sl], v_d[sl], r_a, v_a, tof, max_revs, prograde,
+            out_dv1[sl], out_dv2[sl], out_dv[sl], out_rev[sl], out_low[sl],
+        )  # fmt: skip
+
+    run_blocks(one_block, (N, K), max(cells, K), nthreads)
     ok = np.isfinite(out_dv)
     return TransferGrid(out_dv1, out_dv2, out_dv, ok, out_rev, out_low)
+
+
+def grid_block(k, r_d, v_d, r_a, v_a, tof, max_revs, prograde, dv1, dv2, dv, revs, lowpath):
+    """Solve the cells of ``n`` departure rows x ``K`` times of flight (numpy), in place.
+
+    ``r_d, v_d`` (n, 3) departure states, ``r_a, v_a`` (n, K, 3) arrival states, ``tof`` (K,);
+    outputs (n, K): Δv of the cheapest variant (NaN where none), its ``M`` (-1) and branch.
+    """
+    from .lambert import feasible, geometry, solve_x, velocities
+
+    n, K = r_a.shape[:2]
+    m = n * K
+    r1 = np.broadcast_to(r_d[:, None, :], (n, K, 3)).reshape(m, 3)
+    vd = np.broadcast_to(v_d[:, None, :], (n, K, 3)).reshape(m, 3)
+    r2 = r_a.reshape(m, 3)
+    va = v_a.reshape(m, 3)
+    tof_c = np.broadcast_to(tof[None, :], (n, K)).reshape(m)
+    status = np.empty(m, dtype=np.int8)
+    g = geometry(k, r1, r2, tof_c, prograde, 1e-12, status)
+    best = np.full(g.idx.size, np.inf)
+    b1 = np.full(g.idx.size, np.nan)
+    b2 = np.full(g.idx.size, np.nan)
+    brev = np.full(g.idx.size, -1, dtype=np.int16)
+    blow = np.zeros(g.idx.size, dtype=bool)
+    vd_g, va_g = vd[g.idx], va[g.idx]
+    for M in range(max_revs + 1):
+        M_arr = np.full(g.idx.size, M, dtype=np.int64)
+        feas = feasible(g.lam, g.T, M_arr)
+        j = np.flatnonzero(feas)
+        if j.size == 0:
+            continue
+        gj = g if j.size == g.idx.size else g.take(j)
+        for low in (True,) if M == 0 else (True, False):
+            x, conv = solve_x(gj.lam, gj.T, M_arr[j], np.full(j.size, low), 1e-12, 35)
+            w1, w2 = velocities(k, gj, x)
+            d1 = np.linalg.norm(w1 - vd_g[j], axis=-1)
+            d2 = np.linalg.norm(va_g[j] - w2, axis=-1)
+            tot = np.where(conv, d1 + d2, np.inf)
+            better = tot < best[j]
+            jb = j[better]
+            best[jb] = tot[better]
+            b1[jb] = d1[better]
+            b2[jb] = d2[better]
+            brev[jb] = M
+            blow[jb] = low
+    for out, vals, fill in ((dv, best, np.nan), (dv1, b1, np.nan), (dv2, b2, np.nan),
+                            (revs, brev, -1), (lowpath, blow, False)):  # fmt: skip
+        flat = out.reshape(m)
+        flat[:] = fill
+        flat[g.idx] = vals
+    dv[~np.isfinite(dv)] = np.nan
 
 
 def local_minima(

@@ -69,9 +69,16 @@ def _random_problems(seed, n):
 @pytest.mark.parametrize("lowpath", [True, False])
 def test_batch_matches_boinor(M, prograde, lowpath):
     # one vectorised call on 150 problems, checked one by one against boinor's izzo:
-    # same velocities where boinor has a solution, status NO_SOLUTION_M where it raises
+    # same velocities (to 1e-12; measured worst 6.3e-15) where boinor has a solution, status
+    # NO_SOLUTION_M where it raises. Both solvers: the numpy core in blocks of 64 on 2
+    # threads, and the compiled kernel through orbits.lambert
     r1, r2, tof = _random_problems(100 + M, 150)
-    sol = core.lambert(MU, r1, r2, tof, M, prograde, lowpath)
+    sol = core.lambert(MU, r1, r2, tof, M, prograde, lowpath, chunk_size=64, threads=2)
+    kv1, kv2, kstatus = lambert(
+        r1 * u.km, r2 * u.km, tof * u.s, M=M, prograde=prograde, lowpath=lowpath,
+        return_status=True, compiled=True,
+    )  # fmt: skip
+    np.testing.assert_array_equal(kstatus, sol.status)
     n_checked = 0
     for j in range(len(tof)):
         try:
@@ -79,9 +86,12 @@ def test_batch_matches_boinor(M, prograde, lowpath):
         except ValueError:
             assert sol.status[j] == core.NO_SOLUTION_M
             assert np.all(np.isnan(sol.v1[j]))
+            assert kv1.mask[j].all()
             continue
         assert sol.ok[j], (j, sol.status[j])
-        assert _rel(sol.v1[j], b1) < 1e-9 and _rel(sol.v2[j], b2) < 1e-9
+        assert _rel(sol.v1[j], b1) < 1e-12 and _rel(sol.v2[j], b2) < 1e-12
+        k1, k2 = kv1.unmasked[j].to_value(KMS), kv2.unmasked[j].to_value(KMS)
+        assert _rel(k1, b1) < 1e-12 and _rel(k2, b2) < 1e-12
         n_checked += 1
     assert n_checked > 50
 
@@ -213,15 +223,19 @@ def test_orbits_lambert_is_callable_even_after_submodule_import():
     ids=["very-long-x-to-minus-1", "short-hyperbolic", "very-short"],
 )
 def test_extreme_regimes_match_boinor(tof_range):
-    # regimes at the edges of x's domain, one call each, vs boinor's izzo per problem
+    # regimes at the edges of x's domain, one call each (numpy core and compiled kernel), vs
+    # boinor's izzo per problem
     rng = np.random.default_rng(5)
     r1, r2, _ = _random_problems(9, 80)
     tof = rng.uniform(*tof_range, 80)
     sol = core.lambert(MU, r1, r2, tof)
     assert sol.ok.all()
+    kv1, kv2 = lambert(r1 * u.km, r2 * u.km, tof * u.s, compiled=True)
     for j in range(80):
         b1, b2 = _boinor(MU, r1[j], r2[j], tof[j])
-        assert _rel(sol.v1[j], b1) < 1e-9 and _rel(sol.v2[j], b2) < 1e-9
+        assert _rel(sol.v1[j], b1) < 1e-12 and _rel(sol.v2[j], b2) < 1e-12
+        assert _rel(kv1.unmasked[j].to_value(KMS), b1) < 1e-12
+        assert _rel(kv2.unmasked[j].to_value(KMS), b2) < 1e-12
 
 
 def test_short_transfer_high_orbit_converges():
@@ -268,6 +282,13 @@ def _near_zero_problems(seed, n):
 
 def _check_against_boinor(r1, r2, tof, prograde, rtol):
     sol = core.lambert(MU, r1, r2, tof, 0, prograde)
+    # the compiled kernel: same status codes, velocities equal to round-off
+    kv1, kv2, kst = lambert(
+        r1 * u.km, r2 * u.km, tof * u.s, prograde=prograde, return_status=True, compiled=True
+    )
+    np.testing.assert_array_equal(kst, sol.status)
+    assert np.nanmax(_rel(kv1.unmasked.to_value(KMS), sol.v1)) < 1e-13
+    assert np.nanmax(_rel(kv2.unmasked.to_value(KMS), sol.v2)) < 1e-13
     worst, n_boinor = 0.0, 0
     for j in range(len(tof)):
         try:
@@ -296,9 +317,121 @@ def test_near_360_degree_transfers_converge_and_match_boinor():
     # the same geometry the long way round (transfer angle near 360 deg, lambda -> -1), one
     # call: all converge (before the fix too). Agreement with boinor (worst measured 1.3e-11)
     # is checked to 1e-10 here, not 1e-12: boinor takes psi = arccos(cos psi) with cos psi
-    # near -1, which loses half the digits; checked in 64-bit-mantissa long double, its x is off the root by up to 1e-11
-    # on this kind of set while ours is within 4e-16 (we use atan2).
+    # near -1, which loses half the digits; checked in 64-bit-mantissa long double, its x is
+    # off the root by up to 1e-11 on this kind of set while ours is within 4e-16 (we use atan2).
     r1, r2, tof, hz = _near_zero_problems(13, 1000)
     sol, n_boinor = _check_against_boinor(r1, r2, tof, hz < 0.0, 1e-10)
     assert sol.ok.all()
     assert n_boinor > 950
+
+
+# --- blocks, threads, compiled kernel and the single-problem fast path (issue 12) ----------
+
+
+def _mixed_batch(n=300):
+    # random problems with M = 0..3, both directions and branches, plus every failure status
+    rng = np.random.default_rng(77)
+    r1, r2, tof = _random_problems(21, n)
+    M = rng.integers(0, 4, n)
+    pro = rng.random(n) < 0.5
+    low = rng.random(n) < 0.5
+    tof[:5] = -1.0  # BAD_TOF
+    r2[5:10] = -2.0 * r1[5:10]  # COLLINEAR (180 deg)
+    r1[10:12] = 0.0  # BAD_INPUT
+    return r1, r2, tof, M, pro, low
+
+
+def test_blocks_and_threads_give_the_unsplit_result():
+    # the same batch solved in one block, in blocks of 7 (many partial blocks) in turn and on
+    # 2 threads: identical arrays, bit for bit (each problem's arithmetic does not depend on
+    # its block); the unsplit result itself is checked against boinor above
+    r1, r2, tof, M, pro, low = _mixed_batch()
+    one = core.lambert(MU, r1, r2, tof, M, pro, low, chunk_size=10**6, threads=1)
+    assert set(np.unique(one.status)) >= {0, 1, 2, 3, 5}
+    for chunk, threads in ((7, 1), (7, 2), (64, 2), (1, 1)):
+        sol = core.lambert(MU, r1, r2, tof, M, pro, low, chunk_size=chunk, threads=threads)
+        np.testing.assert_array_equal(sol.status, one.status)
+        np.testing.assert_array_equal(sol.v1, one.v1)
+        np.testing.assert_array_equal(sol.v2, one.v2)
+
+
+def test_broadcast_grid_in_blocks_matches_boinor_per_cell():
+    # a (6, 5, 4) broadcast grid cut into blocks of 7 (the split falls on the middle axis):
+    # each cell against boinor's izzo, and the same as one unsplit call
+    r1, r2, tof = _random_problems(31, 6)
+    g_r1 = r1[:, None, None, :]
+    g_r2 = r2[None, :5, None, :]
+    g_tof = np.linspace(1800.0, 20000.0, 4)
+    sol = core.lambert(MU, g_r1, g_r2, g_tof, chunk_size=7, threads=2)
+    one = core.lambert(MU, g_r1, g_r2, g_tof, chunk_size=10**6)
+    assert sol.v1.shape == (6, 5, 4, 3)
+    np.testing.assert_array_equal(sol.v1, one.v1)
+    for i in range(6):
+        for j in range(5):
+            for m in range(4):
+                b1, b2 = _boinor(MU, r1[i], r2[j], g_tof[m])
+                assert _rel(sol.v1[i, j, m], b1) < 1e-12 and _rel(sol.v2[i, j, m], b2) < 1e-12
+
+
+def test_compiled_kernel_matches_the_numpy_core_on_every_status():
+    r1, r2, tof, M, pro, low = _mixed_batch()
+    ref = core.lambert(MU, r1, r2, tof, M, pro, low)
+    from orbits._kernels.lambert_numba import solve_block
+
+    for chunk, threads in ((10**6, 1), (7, 2)):
+        sol = core.lambert(
+            MU, r1, r2, tof, M, pro, low, chunk_size=chunk, threads=threads, kernel=solve_block
+        )
+        np.testing.assert_array_equal(sol.status, ref.status)
+        np.testing.assert_array_equal(np.isnan(sol.v1), np.isnan(ref.v1))
+        assert np.nanmax(_rel(sol.v1, ref.v1)) < 1e-13
+        assert np.nanmax(_rel(sol.v2, ref.v2)) < 1e-13
+
+
+def test_single_problem_fast_path():
+    # Curtis Example 5.2 (mu = 398600): the fast path (km, s, int M, bool flags) returns plain
+    # Quantities equal to the general numpy path and to boinor's izzo
+    k = 398600.0 * u.km**3 / u.s**2
+    r1 = np.array([5000.0, 10000.0, 2100.0]) * u.km
+    r2 = np.array([-14600.0, 2500.0, 7000.0]) * u.km
+    v1, v2 = lambert(r1, r2, 3600.0 * u.s, k=k)
+    assert type(v1) is u.Quantity and v1.unit == KMS and v1.shape == (3,)
+    np.testing.assert_allclose(v1.to_value(KMS), [-5.9925, 1.9254, 3.2456], atol=1e-4)
+    g1, g2 = lambert(r1, r2, 3600.0 * u.s, k=k, compiled=False)
+    assert _rel(v1.to_value(KMS), g1.to_value(KMS)) < 1e-14
+    assert _rel(v2.to_value(KMS), g2.to_value(KMS)) < 1e-14
+    b1, b2 = _boinor(398600.0, r1.value, r2.value, 3600.0)
+    assert _rel(v1.to_value(KMS), b1) < 1e-12 and _rel(v2.to_value(KMS), b2) < 1e-12
+    # multi-revolution, both branches, with status (LEO quarter turn in 10 h, vs boinor)
+    for low in (True, False):
+        w1, w2, st = lambert(
+            [7000.0, 0, 0] * u.km, [0, 7000.0, 0] * u.km, 36000.0 * u.s, M=1, lowpath=low,
+            return_status=True,
+        )  # fmt: skip
+        b1, b2 = _boinor(MU, [7000.0, 0, 0], [0, 7000.0, 0], 36000.0, 1, True, low)
+        assert st == 0 and _rel(w1.to_value(KMS), b1) < 1e-12
+    # the outputs are independent arrays (no shared buffer between calls)
+    v1b, _ = lambert(r1, r2, 7200.0 * u.s, k=k)
+    assert not np.shares_memory(v1, v1b)
+    # failures and bad values still raise the general path's errors
+    with pytest.raises(LambertError, match="collinear"):
+        lambert([7000.0, 0, 0] * u.km, [-8000.0, 0, 0] * u.km, 3600.0 * u.s)
+    with pytest.raises(LambertError, match="no solution with this many revolutions"):
+        lambert([7000.0, 0, 0] * u.km, [0, 7000.0, 0] * u.km, 1200.0 * u.s, M=1)
+    with pytest.raises(ValueError, match="r2 must be a non-zero"):
+        lambert(r1, [0.0, 0, 0] * u.km, 3600.0 * u.s)
+    with pytest.raises(ValueError, match="tof must be > 0"):
+        lambert(r1, r2, -1.0 * u.s)
+
+
+@pytest.mark.parametrize("name", ["chunk_size", "threads"])
+@pytest.mark.parametrize("bad", [0, -3, 2.5, True, "8"])
+def test_block_options_must_be_positive_integers(name, bad):
+    from orbits.errors import ArgumentError
+
+    r1 = [7000.0, 0, 0] * u.km
+    r2 = [0, 7000.0, 0] * u.km
+    with pytest.raises(ArgumentError, match=f"{name} must be a positive integer"):
+        lambert(r1, r2, 1 * u.h, **{name: bad})
+    with pytest.raises(ValueError, match=f"{name} must be a positive integer"):
+        core.lambert(MU, r1.value, r2.value, 3600.0, **{name: bad})

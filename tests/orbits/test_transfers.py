@@ -252,7 +252,9 @@ def test_bad_input():
         station_transfer_search({**leo, "ecc": 1.2}, geo, dep, tof)
     with pytest.raises(TypeError, match="arrival_orbit must provide 'inc'"):
         station_transfer_search(leo, {k: v for k, v in geo.items() if k != "inc"}, dep, tof)
-    with pytest.raises(TypeError, match=r"mean anomaly \('M' or 'mean_anomaly'\) or the true anomaly 'nu'"):
+    with pytest.raises(
+        TypeError, match=r"mean anomaly \('M' or 'mean_anomaly'\) or the true anomaly 'nu'"
+    ):
         station_transfer_search(leo, {k: v for k, v in geo.items() if k != "nu"}, dep, tof)
     with pytest.raises(ValueError, match="tof must be > 0 s"):
         station_transfer_search(leo, geo, dep, [-1, 2] * u.h)
@@ -381,3 +383,94 @@ def test_second_order_station_states_follow_drag_free_sgp4():
     second, first = mean_node(r2, v2), mean_node(r1, v1)
     assert abs(second - ref) < 0.02
     assert abs(first - ref) > 5 * abs(second - ref)
+
+
+def _previous_grid(dep, arr, t, tof, max_revs):
+    # the previous implementation's method, rebuilt here from the plain Lambert solver: every
+    # (revolution count, branch) variant of every cell in one broadcast call
+    # (orbits.core.lambert.lambert, checked against boinor in test_lambert.py), then the
+    # cheapest variant per cell, the first on ties
+    from orbits.core.lambert import lambert
+    from orbits.core.transfers import station_states
+
+    Ms = [0] + [m for m in range(1, max_revs + 1) for _ in (0, 1)]
+    lows = [True] + [b for _ in range(1, max_revs + 1) for b in (True, False)]
+    rd, vd = station_states(dep, t)
+    ra, va = station_states(arr, t[:, None] + tof[None, :])
+    sol = lambert(
+        MU, rd[None, :, None, :], ra[None], tof[None, None, :],
+        np.array(Ms)[:, None, None], True, np.array(lows)[:, None, None],
+    )  # fmt: skip
+    d1 = np.linalg.norm(sol.v1 - vd[None, :, None, :], axis=-1)
+    d2 = np.linalg.norm(va[None] - sol.v2, axis=-1)
+    tot = np.where(sol.ok, d1 + d2, np.inf)
+    best = np.argmin(tot, axis=0)
+    pick = np.take_along_axis(tot, best[None], 0)[0]
+    ok = np.isfinite(pick)
+    return ok, np.where(ok, pick, np.nan), np.where(ok, np.array(Ms)[best], -1)
+
+
+@pytest.mark.parametrize("compiled", [False, True], ids=["numpy", "compiled"])
+def test_shared_geometry_grid_equals_per_variant_lambert(compiled):
+    # issue 12: the search shares each cell's geometry across the 7 variants of max_revs=3;
+    # its cells must equal the plain per-variant Lambert solution (computed in this test),
+    # in blocks of one or a few departure rows, on 1 and 2 threads
+    from orbits._kernels.lambert_numba import grid_block
+    from orbits._kernels.lambert_numba import station_states as compiled_states
+    from orbits.core.transfers import MeanElements, transfer_grid
+
+    dep = MeanElements(6790.0, 0.0005, np.radians(51.64), 0.3, 0.2, 0.1)
+    arr = MeanElements(6760.0, 0.0008, np.radians(41.47), 2.5, 1.0, 2.0)
+    t = np.arange(0.0, 6 * 3600.0, 600.0)
+    tof = np.linspace(600.0, 6 * 3600.0, 40)
+    ok, dv, revs = _previous_grid(dep, arr, t, tof, 3)
+    assert set(np.unique(revs)) == {0, 1, 2, 3}  # every revolution count wins somewhere
+    kernel = grid_block if compiled else None
+    propagate = compiled_states if compiled else None
+    for chunk, threads in ((40, 1), (130, 2), (10**6, 1)):
+        g = transfer_grid(
+            dep, arr, t, tof, max_revs=3, chunk_size=chunk, threads=threads, kernel=kernel,
+            propagate=propagate,
+        )  # fmt: skip
+        np.testing.assert_array_equal(g.ok, ok)
+        np.testing.assert_array_equal(g.revs, revs)
+        if compiled:  # numba's libm may differ from numpy's in the last bit
+            np.testing.assert_allclose(g.dv, dv, rtol=1e-13)
+        else:  # the same arithmetic: bit for bit
+            np.testing.assert_array_equal(g.dv, dv)
+        np.testing.assert_allclose(g.dv1 + g.dv2, g.dv, rtol=1e-15)
+
+
+def test_search_block_options_are_checked_and_change_nothing():
+    ep = Time("2024-01-01T00:00:00", scale="utc")
+    leo = _circular(RE + 400.0, 0.0, ep)
+    leo2 = _circular(RE + 450.0, 40.0, ep)
+    dep = ep + np.arange(0.0, 3 * 3600.0, 600.0) * u.s
+    tof = np.arange(30.0, 200.0, 10.0) * u.min
+    ref = station_transfer_search(leo, leo2, dep, tof, max_revs=1, compiled=False)
+    other = station_transfer_search(leo, leo2, dep, tof, max_revs=1, chunk_size=17, threads=2)
+    np.testing.assert_array_equal(other.revs, ref.revs)
+    np.testing.assert_allclose(other.dv_total.to_value(u.km / u.s),
+                               ref.dv_total.to_value(u.km / u.s), rtol=1e-13)  # fmt: skip
+    for name, bad in (("chunk_size", 0), ("threads", 1.5), ("chunk_size", True)):
+        with pytest.raises(ArgumentError, match=f"{name} must be a positive integer"):
+            station_transfer_search(leo, leo2, dep, tof, **{name: bad})
+
+
+def test_compiled_station_states_equal_the_numpy_ones():
+    # the compiled propagator the search uses for the arrival station against
+    # orbits.core.transfers.station_states (two-body, first-order J2, and J2 + J4), a
+    # near-circular LEO and an eccentric orbit, over 30 days
+    from orbits._kernels.lambert_numba import station_states as compiled_states
+    from orbits.core.transfers import MeanElements, station_states
+
+    t = np.linspace(0.0, 30 * 86400.0, 3000).reshape(30, 100)
+    for el in (MeanElements(6760.0, 0.0008, 0.72, 2.5, 1.0, 2.0),
+               MeanElements(26000.0, 0.7, 1.1, 0.5, 2.0, 5.0)):  # fmt: skip
+        # inputs: Earth J2 = 1.08262668e-3, J4 = -1.62e-6 (Vallado 4th ed., Table D-1)
+        for J2, J4 in ((0.0, None), (1.08262668e-3, None), (1.08262668e-3, -1.62e-6)):
+            r0, v0 = station_states(el, t, MU, J2, RE, J4)
+            r1, v1 = compiled_states(el, t, MU, J2, RE, J4)
+            assert r1.shape == r0.shape == (30, 100, 3)
+            np.testing.assert_allclose(r1, r0, rtol=0, atol=1e-12 * el.a)
+            np.testing.assert_allclose(v1, v0, rtol=0, atol=1e-12 * np.sqrt(MU / el.a))

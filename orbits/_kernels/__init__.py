@@ -1,0 +1,1 @@
+"""Compiled kernels, imported lazily by the units layer (never by orbits.core)."""
