@@ -285,6 +285,8 @@ def station_transfer_search(
     chunk_size: int | None = None,
     threads: int | None = None,
     compiled: bool | None = None,
+    chunks: int | None = None,
+    scheduler=None,
 ) -> StationTransferResult:
     """Δv of two-impulse (Lambert) transfers between two orbiting stations on a time grid.
 
@@ -317,6 +319,13 @@ def station_transfer_search(
     compiled : bool, optional
         Solve the cells with the compiled (numba) kernel: ``None`` (default) when numba is
         installed, ``False`` with the numpy core (the reference), ``True`` require the kernel.
+    chunks : int, optional
+        Run the search as a Dask graph of tasks of ``chunks`` departures each
+        (:func:`orbits.distributed.chunked_station_transfer_search`: the same grids, minima
+        and best cell; each task uses one thread unless ``threads`` says otherwise).
+    scheduler : optional
+        Where the tasks run (see :func:`orbits.distributed.run_chunked`): threads in this
+        process by default, an active ``dask.distributed`` Client, or ``"tcp://host:port"``.
 
     Returns
     -------
@@ -328,6 +337,15 @@ def station_transfer_search(
         raise ArgumentTypeError(
             f"compiled must be None, True or False, got {describe_value(compiled)}"
         )
+    if chunks is not None or scheduler is not None:
+        from .distributed import chunked_station_transfer_search
+
+        n = np.size(as_time(departure, "departure"))
+        return chunked_station_transfer_search(
+            departure_orbit, arrival_orbit, departure, tof,
+            chunks=n if chunks is None else chunks, scheduler=scheduler, max_revs=max_revs,
+            k=k, j2=j2, second_order=second_order, prograde=prograde, chunk_size=chunk_size,
+            threads=1 if threads is None else threads, compiled=compiled)
     gm = as_value(k, _KM3_S2, "k", min=0.0, min_inclusive=False)
     dep_el, dep_epoch = _orbit_elements(departure_orbit, "departure_orbit")
     arr_el, arr_epoch = _orbit_elements(arrival_orbit, "arrival_orbit")

@@ -1,4 +1,4 @@
-"""lunar_porkchop's chunks=, scheduler= and refine= options.
+"""The grid functions' chunks=, scheduler= and refine= options (lunar porkchop, station search).
 
 The expected values are the plain call's own grid and a direct call of refine_porkchop on it:
 these options must change how the work runs, not what it gives.
@@ -46,3 +46,22 @@ def test_refine_attaches_the_refinement_of_the_best_cells(plain):
 def test_refine_best_must_be_a_small_positive_integer(bad):
     with pytest.raises(ArgumentError, match="refine_best must be an integer 1..20"):
         lunar_porkchop(DEP, TOFS, refine=True, refine_best=bad)
+
+
+def test_station_search_chunks_give_the_plain_call_s_grid():
+    """station_transfer_search(chunks=...) runs as Dask tasks and must return the same grid
+    and best cell as the single call (the single call is the reference)."""
+    from orbits import station_transfer_search
+
+    iss = {"a": 6790.0 * u.km, "ecc": 0.0005, "inc": 51.64 * u.deg, "raan": 10 * u.deg,
+           "argp": 0 * u.deg, "nu": 0 * u.deg, "epoch": Time("2025-01-01")}
+    css = {"a": 6760.0 * u.km, "ecc": 0.0005, "inc": 41.47 * u.deg, "raan": 15 * u.deg,
+           "argp": 0 * u.deg, "nu": 90 * u.deg, "epoch": Time("2025-01-01")}
+    dep = Time("2025-01-01") + np.arange(40) * 10 * u.min
+    tof = np.arange(30, 300, 30) * u.min
+    one = station_transfer_search(iss, css, dep, tof, max_revs=1)
+    for kw in ({"chunks": 7}, {"chunks": 7, "scheduler": "sync"}):
+        got = station_transfer_search(iss, css, dep, tof, max_revs=1, **kw)
+        assert np.array_equal(got.dv_total.value, one.dv_total.value, equal_nan=True), kw
+        assert got.best_departure.isot == one.best_departure.isot
+        assert got.best_dv_total == one.best_dv_total
