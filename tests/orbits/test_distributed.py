@@ -20,6 +20,7 @@ from astropy import units as u
 from astropy.time import Time
 
 import orbits
+import orbits.lunar.porkchop as _pc
 from orbits import distributed as D
 from orbits.core import transfers as core_transfers
 from orbits.errors import ArgumentError, SizeLimitError
@@ -155,10 +156,13 @@ def test_oversized_surveys_are_refused_before_any_task(monkeypatch):
         D.chunked_lunar_porkchop(dep, tofs, chunks=100)
     msg = str(info.value)
     assert "60,000,000 cells" in msg and "50,000,000" in msg and "83,333 entries" in msg
-    # one chunk of 400 x 600 cells at the porkchop's 13.5 kB a cell is 3.0 GiB > 2 GiB
-    with pytest.raises(SizeLimitError, match=r"one task of 400 entries.*3\.0 GiB.*over the "
-                                             r"2\.0 GiB limit; pass chunks=265 or fewer"):
-        D.chunked_lunar_porkchop(dep[:2000], tofs, chunks=400)
+    # one chunk of 40,000 x 600 cells at the porkchop's 120 B a cell
+    # (orbits.lunar.porkchop._BYTES_PER_CELL) is 2.7 GiB > 2 GiB: 2 GiB / (600 x 120 B) = 29,826
+    assert _pc._BYTES_PER_CELL == 120
+    with pytest.raises(SizeLimitError, match=r"one task of 40,?000 entries.*2\.7 GiB.*over "
+                                             r"the 2\.0 GiB limit; pass chunks=29,?826 or "
+                                             r"fewer"):
+        D.chunked_lunar_porkchop(dep[:40_000], tofs, chunks=40_000)
     # 23 departures x 8 times of flight = 184 cells against a limit of 100
     with pytest.raises(SizeLimitError, match="has 184 cells, over the limit of 100 cells"):
         D.chunked_station_transfer_search(ISS, CSS, *_station_inputs(), chunks=2,
