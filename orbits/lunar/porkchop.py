@@ -51,6 +51,17 @@ _CHUNK_CELLS = 16384
 #: Memory per grid cell kept for the result (bytes): the output grids (Δv, excess speed,
 #: declination, flags) and their Quantity copies; the working set of a chunk is bounded
 #: separately (_CHUNK_BYTES, measured peak with tracemalloc on 16,384-cell chunks).
+def _block_kernel():
+    """Return the compiled Lambert block solver (numba, compiled on first use), or None.
+
+    The grid already runs its chunks on threads, so each chunk's Lambert calls run on one
+    thread (``threads=1``) with this kernel; without numba the numpy core is used.
+    """
+    from orbits.lambert import _kernel
+
+    return _kernel()[0]
+
+
 _BYTES_PER_CELL = 120
 _CHUNK_BYTES = 64 * 1024**2
 
@@ -424,7 +435,7 @@ def _porkchop_cells(r_m, v_m, tof_s, r0, i_park, rp_l, ra_l, i_l):
         # in plane: the tangential geometry fixes the departure point
         hp_i, r0_i = h_p[in_plane], r0_hat[in_plane]
         sol = lambert(GM_EARTH, r0 * r0_i, r_m[in_plane], tof_g[in_plane],
-                      prograde=hp_i[:, 2] >= 0.0)
+                      prograde=hp_i[:, 2] >= 0.0, threads=1, kernel=_block_kernel())
         tli[in_plane] = np.linalg.norm(sol.v1 - v_c * np.cross(hp_i, r0_i), axis=-1)
         v2[in_plane] = sol.v2
         ok[in_plane] = sol.ok
@@ -483,7 +494,8 @@ def _cheapest_out_of_plane(h_p, r0_hat, r_m, tof, r0, r_hat):
         hp, rm = h_p[sel], r_m[sel]
         cr = np.cross(cand, rm)
         prog = np.sign(np.sum(cr * hp, axis=-1)) * cr[:, 2] > 0.0
-        sol = lambert(GM_EARTH, r0 * cand, rm, tof[sel], prograde=prog)
+        sol = lambert(GM_EARTH, r0 * cand, rm, tof[sel], prograde=prog, threads=1,
+                      kernel=_block_kernel())
         dv = np.where(sol.ok, np.linalg.norm(sol.v1 - v_c * np.cross(hp, cand), axis=-1), np.inf)
         better = dv < best[sel]
         best[sel[better]] = dv[better]
