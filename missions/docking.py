@@ -468,6 +468,19 @@ def resolve_craft(name: str, *, catalog=None, data=None) -> tuple[Craft, str]:
 # --- can_dock ----------------------------------------------------------------------------------
 
 
+def text_lines_with_sources(result) -> list[str]:
+    """Return a Result's text lines with its ``sources`` as a wrapped list at the end."""
+    import textwrap
+    from dataclasses import replace
+
+    lines = Result._text_lines(replace(result, sources=()))
+    out = [ln for ln in lines if ln.strip() != "sources"] + ["sources:"]
+    for s in result.sources:
+        out += textwrap.wrap(s, 100, initial_indent="  - ", subsequent_indent="    ",
+                             break_on_hyphens=False)
+    return out
+
+
 @dataclass(frozen=True, repr=False)
 class DockingVerdict(Result):
     """Whether two spacecraft or stations can dock (result of :func:`can_dock`).
@@ -506,16 +519,7 @@ class DockingVerdict(Result):
         return f"{self.first} – {self.second}: {self.verdict}{mech}"
 
     def _text_lines(self):
-        from dataclasses import replace
-
-        lines = Result._text_lines(replace(self, sources=()))
-        import textwrap
-
-        out = [ln for ln in lines if ln.strip() != "sources"] + ["sources:"]
-        for s in self.sources:
-            out += textwrap.wrap(s, 100, initial_indent="  - ", subsequent_indent="    ",
-                                 break_on_hyphens=False)
-        return out
+        return text_lines_with_sources(self)
 
 
 def _ports(data, craft, day, seen=None):

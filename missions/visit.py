@@ -86,15 +86,9 @@ class VisitVerdict(Result):
         return self.verdict
 
     def _text_lines(self):
-        import textwrap
-        from dataclasses import replace
+        from .docking import text_lines_with_sources
 
-        lines = Result._text_lines(replace(self, sources=()))
-        out = [ln for ln in lines if ln.strip() != "sources"] + ["sources:"]
-        for s in self.sources:
-            out += textwrap.wrap(s, 100, initial_indent="  - ", subsequent_indent="    ",
-                                 break_on_hyphens=False)
-        return out
+        return text_lines_with_sources(self)
 
 
 def _site_for(craft, catalog):
