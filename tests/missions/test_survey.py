@@ -8,7 +8,6 @@ The expected values are the in-process runs of the same studies and direct calls
 from __future__ import annotations
 
 import socket
-import time
 
 import numpy as np
 import pytest
@@ -122,9 +121,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path):
     assert res.output.strip() == ("mission-compare: error: chunks must be a positive integer "
                                   "(entries per task), got 0")
     address = f"tcp://127.0.0.1:{_closed_port()}"
-    t0 = time.perf_counter()
     res = _run([*LUNAR, *out, "--scheduler", address, "--timeout", "1.5"])
-    assert time.perf_counter() - t0 < 1.5 + 3.0  # the timeout plus the client's start-up
     assert res.exit_code == 2
     lines = res.output.strip().splitlines()
     assert len(lines) == 1 and address in lines[0] and "within 1.5 s" in lines[0]
