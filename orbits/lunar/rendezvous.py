@@ -24,6 +24,7 @@ from astropy.time import Time
 
 from orbits._validation import as_time, as_value
 from orbits.core.constants import GM_MOON, R_MOON, SIDEREAL_MONTH
+from orbits.ephemeris import ephemeris_input
 from orbits.errors import ArgumentError
 from orbits.results import column, quantity, value
 
@@ -150,6 +151,7 @@ def lunar_rendezvous(site_latitude, site_longitude, *, altitude, inclination, la
         time=when,
         after_landing=(t * u.s).to(u.day),
         kind=kinds,
+        inputs=(ephemeris_input(ephemeris),),  # the Earth's position, for its node drift
         notes=("site in the plane at landing; the Moon turns under the plane at its sidereal "
                "rate less the J2 + Earth node drift; plane change 2 v sin(b/2) (Curtis eq. "
                "6.32); rendezvous orbits of Mengzhou/Lanyue and Orel are not published",),
