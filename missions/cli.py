@@ -848,6 +848,15 @@ def _register_survey():
 _register_survey()
 
 
+def _register_southpole():
+    from .cli_southpole import south_pole_cmd
+
+    cli.add_command(south_pole_cmd)
+
+
+_register_southpole()
+
+
 def main(argv=None):
     """Console-script entry point."""
     return cli.main(args=argv, prog_name="mission-compare")

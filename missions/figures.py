@@ -541,6 +541,29 @@ def mars_window_figure(*, year: int = 2020):
     return draw(pc, flown=flown, title=f"Earth–Mars transfers, {year} opportunity")
 
 
+def south_pole_figure(catalog=None, *, at=None, access=None):
+    """Draw the catalog's polar sites on a south-polar map, with their Sun and Earth elevation.
+
+    The sites of :func:`missions.lunar_sites.polar_site_access` over the lunar day from ``at``
+    (default now, UTC): each with the fractions of the day the Sun, the Earth and Queqiao-2
+    are above its horizon, the ILRS area drawn with the radius of the catalog's ILRS record,
+    and beside the map the Sun's and the Earth's elevation against time
+    (:func:`orbits.plots.south_pole.south_pole_access_figure`; DE421, IAU 2015 rotation).
+    ``access``: a :class:`~missions.lunar_sites.PolarSiteAccess` already computed, to draw
+    instead of computing one.
+    """
+    from orbits.plots.south_pole import south_pole_access_figure
+
+    from .lunar_sites import lunar_sites, polar_site_access
+
+    cat = _catalog(catalog)
+    res = access if access is not None else polar_site_access(cat, at=at)
+    radius = next((s.radius for s in lunar_sites(cat).sites
+                   if s.mission_key == "ilrs" and s.radius is not None), None)
+    kw = {} if radius is None else {"ilrs_radius": radius}
+    return south_pole_access_figure(res.access, res.skies, **kw)
+
+
 def _docking_matrix_figure():
     from .docking import docking_matrix_figure
 
@@ -560,6 +583,7 @@ _FIGURES = {
     "orbits-3d": lambda cat, ms, at, el: orbits_3d_figure(cat, at=at, elements=el),
     "docking-matrix": lambda cat, ms, at, el: _docking_matrix_figure(),
     "mars-window": lambda cat, ms, at, el: mars_window_figure(),
+    "south-pole-access": lambda cat, ms, at, el: south_pole_figure(cat, at=at),
 }
 #: Names accepted by :func:`figure` and ``mission-compare plot``.
 FIGURE_NAMES = tuple(_FIGURES)

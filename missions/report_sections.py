@@ -35,8 +35,8 @@ __all__ = ["SECTION_IDS", "FigureRef", "ReportTable", "Section", "Sections", "bu
 
 #: Section ids of the report, in page order (each is an HTML ``<section id=...>``): the key
 #: findings first, then the analyses, then the catalog, then the sources.
-SECTION_IDS = ("findings", "stations", "sites", "windows", "lunar", "moon-mars", "docking",
-               "timeline", "catalog", "sources")
+SECTION_IDS = ("findings", "stations", "sites", "windows", "lunar", "south-pole", "moon-mars",
+               "docking", "timeline", "catalog", "sources")
 
 #: (vehicle, station) visits the docking section answers, and (A, B) dated dockings it shows.
 DOCKING_VISITS = (("Soyuz MS", "Chinese space station"), ("Shenzhou", "ISS"),
@@ -666,6 +666,64 @@ class _Builder:
         return Section("docking", "Docking: who can dock with whom", lead, [tab, mtab], [fig],
                        notes=notes)
 
+    def south_pole(self) -> Section:
+        """Return the south-pole section: the polar sites, the orbits over them, their sky."""
+        from .figures import south_pole_figure
+        from .lunar_sites import polar_site_access, polar_sites
+
+        sites = polar_sites(self.cat)
+        with _quiet():
+            res = polar_site_access(self.cat, at=self.at)
+        tables = [ReportTable.from_table(
+            "south-pole-sites", "The catalog's lunar sites south of 60° S (landing sites and "
+            "site regions; blank coordinates: none published)", sites,
+            columns=["site", "mission", "kind", "place", "latitude", "longitude (east)",
+                     "region radius", "mission status", "source date"],
+            refs=[self.cites.refs([s.source]) for s in sites.sites])]
+        tables.append(ReportTable.from_table(
+            "south-pole-access", f"Per polar site over the lunar day from "
+            f"{res.start.utc.isot[:10]}: orbits over it ({res.orbits}), revisit and node drift "
+            f"of the least-inclined one, the Sun's range and the time the Sun, the Earth and "
+            f"{res.relay} are above the horizon (DE421, IAU WGCCRE 2015 rotation)", res,
+            columns=[c for c in res.to_table().colnames if c != "site source"],
+            refs=[self.cites.refs([s.source]) for s in res.sites], digits=4))
+        tables.append(ReportTable.from_table(
+            "south-pole-orbits", "Every site against every orbit tried: plane passes in the "
+            "span, their spacing and the first one, node drift and the C22 swing",
+            res.access, columns=["site", "orbit altitude", "inclination", "passes over the site",
+                                 "plane passes in span", "mean days between passes",
+                                 "first pass after start", "node drift", "C22 swing"],
+            digits=3))
+        for row in tables[-1].rows:  # a polar orbit's C22 swing is cos(90°) x ...: 0, not 1e-17
+            row[-1] = 0.0 if isinstance(row[-1], float) and abs(row[-1]) < 1e-9 else row[-1]
+        fig = _figure(f"The polar sites on a south-polar map with the fractions of the lunar day "
+                      f"from {res.start.utc.isot[:10]} that the Sun, the Earth and {res.relay} "
+                      "are above each horizon (shaded: the ILRS area), and the Sun's and the "
+                      "Earth's elevation over that day",
+                      lambda: south_pole_figure(self.cat, access=res))
+        lead = [f"Which lunar orbits reach the polar sites of the catalog, and what those sites "
+                f"see, over one lunar day from the analysis date {res.start.utc.isot[:10]}: "
+                f"{res.orbits}; Sun, Earth and {res.relay} from DE421 with the IAU WGCCRE 2015 "
+                "lunar rotation model, on a spherical Moon without terrain."]
+        for i in range(len(res)):
+            lat = float(res.latitude[i].to_value(u.deg))
+            relay = res.relay_fraction[i]
+            lead.append(
+                f"{res.site[i]} ({abs(lat):.1f}° {'S' if lat < 0 else 'N'}): "
+                + (f"passed over by the orbits at {res.reached_by[i]}"
+                   if res.reached_by[i] != "none" else "passed over by none of the orbits tried")
+                + f"; Sun between {res.sun_min[i].to_value(u.deg):.2f}° and "
+                f"{res.sun_max[i].to_value(u.deg):.2f}° and up "
+                f"{100 * res.sunlit_fraction[i]:.0f} % of the day, the Earth up "
+                f"{100 * res.earth_fraction[i]:.0f} %"
+                + (f", {res.relay} {100 * relay:.0f} %." if np.isfinite(relay) else "."))
+        if res.missing:
+            lead.append("Named without published coordinates, so not computed: "
+                        + "; ".join(f"{s.mission} ({s.place})" for s in res.missing) + ".")
+        self.facts["south_pole"] = res
+        return Section("south-pole", "South-pole access: the polar sites, the orbits over them "
+                       "and their sky", lead, tables, [fig], [_as_note(n) for n in res.notes])
+
     def timeline(self) -> Section:
         from .figures import timeline_figure
         from .timeline import slip_table
@@ -883,8 +941,8 @@ def build_sections(cat, selection=None, *, at=None, elements=None, on_section=No
     for sub in b.subjects():
         b.used(inputs=[sub.input] if sub.input is not None else (), warnings=sub.warnings)
     built = {}
-    for sid in ("stations", "sites", "windows", "lunar", "moon-mars", "docking", "timeline",
-                "catalog", "findings", "sources"):
+    for sid in ("stations", "sites", "windows", "lunar", "south-pole", "moon-mars", "docking",
+                "timeline", "catalog", "findings", "sources"):
         if on_section is not None:
             on_section(sid)
         built[sid] = getattr(b, sid.replace("-", "_"))()
