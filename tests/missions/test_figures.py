@@ -35,7 +35,7 @@ def no_user_cache(tmp_path, monkeypatch):
 def test_registry_and_unknown_names(cat):
     assert set(FIGURE_NAMES) == {"sites", "plane-angle", "timeline", "transfer-families", "porkchop",
                                  "lunar-porkchop", "orbits-3d", "docking-matrix",
-                                 "mars-window"}
+                                 "mars-window", "south-pole-access"}
     with pytest.raises(NotFoundError, match="did you mean 'timeline'"):
         figure("timline", catalog=cat)
     with pytest.raises(ArgumentTypeError, match="must be a string"):

@@ -61,6 +61,7 @@ EXPECTED_FIGURES = {
     "sites": 1,
     "windows": 0,
     "lunar": 2,  # transfer families, lunar porkchop
+    "south-pole": 1,  # the polar sites' map and their Sun/Earth elevation
     "moon-mars": 1,  # the 2020 Mars window with Tianwen-1
     "docking": 1,  # the mechanism matrix
     "timeline": 1,
