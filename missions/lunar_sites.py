@@ -414,12 +414,22 @@ def polar_site_access(catalog=None, *, at=None, sites=None, max_latitude=DEFAULT
         if not picked:
             raise ArgumentError("sites must name at least one lunar site")
         missing = ()
-    try:
-        incs = u.Quantity(inclinations, u.deg)
-    except (TypeError, u.UnitsError):
-        raise ArgumentTypeError(f"inclinations must be angles (e.g. [90, 85] * u.deg), got "
-                                f"{inclinations!r:.60}") from None
-    incs = np.atleast_1d(incs)
+    from orbits._validation import as_value
+
+    if isinstance(inclinations, u.Quantity):
+        incs = inclinations
+    else:
+        try:
+            incs = u.Quantity(list(inclinations))  # a list of Quantities; bare numbers stay bare
+        except (TypeError, ValueError, u.UnitsError):
+            raise ArgumentTypeError(f"inclinations must be angles (e.g. [90, 85] * u.deg), got "
+                                    f"{inclinations!r:.60}") from None
+    incs = np.atleast_1d(as_value(incs, u.deg, "inclinations", min=0.0, max=180.0,
+                                  min_inclusive=False, max_inclusive=False)) * u.deg
+    alt = as_value(altitude, u.km, "altitude", min=0.0, max=1e4, min_inclusive=False)
+    if np.ndim(alt):
+        raise ArgumentError(f"altitude must be a single length, got shape {np.shape(alt)}")
+    altitude = alt * u.km
     span = SYNODIC_MONTH_DAYS * u.day
     coords = {s.name: s.coordinates for s in picked}
     acc = south_pole_access(coords, start=t0, altitudes=u.Quantity([altitude]),
@@ -448,8 +458,9 @@ def polar_site_access(catalog=None, *, at=None, sites=None, max_latitude=DEFAULT
         f"{abs(float(u.Quantity(max_latitude).to_value(deg))):g}° S with coordinates"
         if sites is None else "Sites: named by the caller, coordinates from the catalog",
         "Orbit columns: of the tried inclinations, the least inclined one that passes over the "
-        "site; 'days between passes' is the mean spacing of the site's passes under that plane "
-        "over the span (0 at the pole: always under a polar plane); node drift J2 + the Earth "
+        "site (closest to the equator; a retrograde i counts as 180° - i); 'days between "
+        "passes' is the mean spacing of the site's passes under that plane over the span "
+        "(0 at the pole: always under a polar plane); node drift J2 + the Earth "
         "(orbits.lunar.lunar_node_drift)",
         "Sun/Earth/relay: elevation of the body's centre above the site's horizontal plane, "
         f"sampled every {u.Quantity(step).to_value(u.h):g} h; spherical Moon, no terrain (a "
