@@ -237,6 +237,27 @@ def format_value(val: Any, fmt: str | None = None, unit: str | None = None) -> s
     return str(val)
 
 
+def _column_blocks(widths: list[int], limit: int = TEXT_WIDTH) -> list[list[int]]:
+    """Split a table's columns into blocks that each fit ``limit`` characters.
+
+    The first column (the row's name) starts every block, so a wide table prints as several
+    narrower ones stacked, each readable on its own (as pandas wraps wide frames).
+    """
+    if not widths or sum(widths) + 2 * (len(widths) - 1) <= limit:
+        return [list(range(len(widths)))]
+    blocks: list[list[int]] = []
+    block = [0]
+    used = widths[0]
+    for j in range(1, len(widths)):
+        if len(block) > 1 and used + 2 + widths[j] > limit:
+            blocks.append(block)
+            block, used = [0], widths[0]
+        block.append(j)
+        used += 2 + widths[j]
+    blocks.append(block)
+    return blocks
+
+
 def _wrap(text: str, width: int, indent: str = "") -> list[str]:
     import textwrap
 
@@ -472,10 +493,14 @@ class TableResult(Result):
                 texts = [format_value(x, fmt) for x in val]
             cells.append(texts)
         widths = [max([len(h)] + [len(c) for c in col]) for h, col in zip(headers, cells)]
-        lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip(),
-                 "  ".join("-" * w for w in widths)]
-        for i in range(len(self)):
-            lines.append("  ".join(col[i].ljust(w) for col, w in zip(cells, widths)).rstrip())
+        lines: list[str] = []
+        for block in _column_blocks(widths):
+            if lines:
+                lines.append("")
+            lines.append("  ".join(headers[j].ljust(widths[j]) for j in block).rstrip())
+            lines.append("  ".join("-" * widths[j] for j in block))
+            for i in range(len(self)):
+                lines.append("  ".join(cells[j][i].ljust(widths[j]) for j in block).rstrip())
         return lines
 
     def to_text(self) -> str:

@@ -205,3 +205,8 @@ def test_cli_south_pole():
     assert res.exit_code == 2 and "--at" in res.output
     res = CliRunner().invoke(cli, ["south-pole", "--at", START, "--format", "text"])
     assert res.exit_code == 0 and "IAU WGCCRE 2015" in res.output
+    # the 14-column table prints as stacked blocks that fit a terminal, each led by the site
+    lines = res.output.splitlines()
+    assert max(len(line) for line in lines) <= 100
+    heads = [line for line in lines if line.startswith("site ")]
+    assert len(heads) >= 2 and "relay up" in "".join(heads)
