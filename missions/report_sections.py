@@ -824,6 +824,19 @@ class _Builder:
         if lunar:
             lead.append("Lunar budgets (TLI + LOI, each from its own launch site): "
                         + "; ".join(f"{n} {t:.2f} km/s" for n, _, t in lunar[:6]) + ".")
+        sp = f.get("south_pole")
+        if sp is not None and len(sp):
+            for i in range(len(sp)):
+                rows.append([f"{sp.site[i]}: Earth in view", 100 * float(sp.earth_fraction[i]),
+                             "%", f"of the lunar day from {sp.start.utc.isot[:10]}; Sun "
+                             f"{sp.sun_min[i].to_value(u.deg):.1f}° to "
+                             f"{sp.sun_max[i].to_value(u.deg):.1f}°"])
+            lead.append("At the south-polar sites over the lunar day from "
+                        f"{sp.start.utc.isot[:10]}: " + "; ".join(
+                            f"{sp.site[i]} sees the Earth {100 * sp.earth_fraction[i]:.0f} % of "
+                            f"the time and the Sun no higher than "
+                            f"{sp.sun_max[i].to_value(u.deg):.1f}°" for i in range(len(sp)))
+                        + ".")
         visits = f.get("docking_visits", [])
         for v, d in visits:
             rows.append([f"{v.vehicle} → {v.station}: can dock", d.verdict, "",
