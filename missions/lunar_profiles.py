@@ -302,8 +302,11 @@ def _refine(b, rec, hp, ha, inc_l):
             f"Earth + Moon + Sun point masses (DE421), impulsive; {r.iterations} iterations")
 
 
-def _lunar_target(rec, notes):
-    """LOI target from the catalog: (perilune, apolune, inclination or None, text, basis)."""
+def _lunar_target(rec, notes, flown_notes):
+    """LOI target from the catalog: (perilune, apolune, inclination or None, text, basis).
+
+    Appends what it assumed to ``notes`` and the flown figures it used to ``flown_notes``.
+    """
     flown = rec.status in _FLOWN_STATUSES
     orbit = rec.orbit("Moon")
     if orbit is not None:
@@ -312,15 +315,16 @@ def _lunar_target(rec, notes):
         return hp, ha, inc_l, desc, "F" if flown else "P"
     circ = _fact(rec, "lunar_orbit_altitude") if flown else None
     if isinstance(circ, u.Quantity):
-        notes.append(f"LOI into the flown near-circular {circ.to_value(u.km):g} km lunar orbit "
-                     "(fact lunar_orbit_altitude; capture and circularisation costed as one "
-                     "burn); its inclination is not published: any")
+        flown_notes.append(f"LOI into the flown near-circular {circ.to_value(u.km):g} km lunar "
+                           "orbit (fact lunar_orbit_altitude; capture and circularisation costed "
+                           "as one burn); its inclination is not published: any")
         return circ, circ, None, f"{circ.to_value(u.km):g} km near-circular (flown)", "F"
     peri = _fact(rec, "loi_periapsis_altitude") if flown else None
     if isinstance(peri, u.Quantity):
-        notes.append(f"LOI at the flown {peri.to_value(u.km):g} km perilune (fact "
-                     "loi_periapsis_altitude); apolune and inclination not published: circular, "
-                     "any inclination assumed")
+        flown_notes.append(f"LOI at the flown {peri.to_value(u.km):g} km perilune (fact "
+                           "loi_periapsis_altitude)")
+        notes.append("first lunar orbit's apolune and inclination not published: circular, any "
+                     "inclination assumed")
         return peri, peri, None, f"{peri.to_value(u.km):g} km perilune (flown), circular", "F"
     hp = _DEFAULT_LUNAR_ALTITUDE
     if rec.target == "Moon":
@@ -397,7 +401,8 @@ def transfer_budget(
             f"mission {rec.name!r} targets {rec.target!r}, not the Moon: transfer_budget needs a "
             f"mission with target in {_LUNAR_TARGETS}"
         )
-    notes: list[str] = []
+    notes: list[str] = []  # what is assumed
+    flown_notes: list[str] = []  # which flown figures are used
     flown = rec.status in _FLOWN_STATUSES
 
     # launch site, injection and parking orbit
@@ -416,9 +421,9 @@ def transfer_budget(
         alt_how = "given"
     i_park, how = parking_inclination(site)
     if direct:
-        notes.append(f"{injection} (published): the transfer starts at a "
-                     f"{parking_altitude.to_value(u.km):g} km perigee ({alt_how}), "
-                     f"plane at least the site's {how}")
+        flown_notes.append(f"{injection} (published); transfer plane at least the site's {how}")
+        (notes if alt_how == "assumed" else flown_notes).append(
+            f"transfer perigee {parking_altitude.to_value(u.km):g} km ({alt_how})")
     else:
         notes.append(f"parking orbit {parking_altitude.to_value(u.km):g} km ({alt_how}) at {how}")
 
@@ -441,7 +446,7 @@ def transfer_budget(
     if kind == "direct" and flown_tof is not None:
         tof = flown_tof - ascent if ascent is not None else flown_tof
         tof_basis = "F"
-        notes.append(
+        flown_notes.append(
             "time of flight flown: the catalog's launch and LOI events"
             + (f", less the published {ascent.to_value(u.min):g} min from lift-off to injection"
                if ascent is not None else
@@ -467,7 +472,7 @@ def transfer_budget(
     tof = tof.to(u.day)
 
     # lunar orbit
-    hp, ha, inc_l, desc, orbit_basis = _lunar_target(rec, notes)
+    hp, ha, inc_l, desc, orbit_basis = _lunar_target(rec, notes, flown_notes)
     period = lunar_orbit_properties(hp, ha).period if rec.orbit("Moon") is not None else None
 
     departure, model = _departure(rec, tof, ascent if tof_basis == "F" else None)
@@ -560,7 +565,7 @@ def transfer_budget(
         basis=basis,
         provenance=provenance,
         assumptions=tuple(notes),
-        notes=tuple(notes),
+        notes=tuple(flown_notes + notes),
         inputs=b.inputs,
     )
 
