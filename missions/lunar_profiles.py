@@ -321,6 +321,14 @@ def _lunar_target(rec, notes, flown_notes):
         return circ, circ, None, f"{circ.to_value(u.km):g} km near-circular (flown)", "F"
     peri = _fact(rec, "loi_periapsis_altitude") if flown else None
     if isinstance(peri, u.Quantity):
+        apo = _fact(rec, "loi_apoapsis_altitude")
+        if isinstance(apo, u.Quantity):
+            flown_notes.append(f"LOI into the flown first lunar orbit, {peri.to_value(u.km):g} x "
+                               f"{apo.to_value(u.km):g} km (facts loi_periapsis_altitude, "
+                               "loi_apoapsis_altitude)")
+            notes.append("first lunar orbit's inclination not published: any")
+            return (peri, max(apo, peri), None,
+                    f"{peri.to_value(u.km):g} x {apo.to_value(u.km):g} km (flown)", "F")
         flown_notes.append(f"LOI at the flown {peri.to_value(u.km):g} km perilune (fact "
                            "loi_periapsis_altitude)")
         notes.append("first lunar orbit's apolune and inclination not published: circular, any "
@@ -379,10 +387,10 @@ def transfer_budget(
     Flown inputs, where the catalog has them: the time of flight from injection to LOI (the
     launch and LOI events, less the published launch-to-injection time, fact
     ``launch_to_injection_duration``), the first lunar orbit (an orbit record, else the facts
-    ``lunar_orbit_altitude`` or ``loi_periapsis_altitude``), a direct injection by the launcher
-    (fact ``injection``: then the transfer plane is any through the site, chosen to contain the
-    Moon's arrival direction) and the spacecraft's mass (fact ``launch_mass``). ``basis`` lists
-    which were flown (F), planned (P) or assumed (A).
+    ``lunar_orbit_altitude`` or ``loi_periapsis_altitude`` with ``loi_apoapsis_altitude``), a
+    direct injection by the launcher (fact ``injection``: then the transfer plane is any through
+    the site, chosen to contain the Moon's arrival direction) and the spacecraft's mass (fact
+    ``launch_mass``). ``basis`` lists which were flown (F), planned (P) or assumed (A).
 
     Raises
     ------
@@ -669,6 +677,11 @@ def _comparison_notes(ps) -> tuple[str, ...]:
                and p.status not in _FLOWN_STATUSES]
     if planned:
         out.append(f"'payload' of {', '.join(planned)}: the planned mass")
+    targets = [f"{p.name} {p.lunar_orbit.split(' (')[0].split(', i ')[0]}" for p in ps
+               if p.loi_dv is not None and not p.lunar_orbit.startswith("none in catalog")]
+    if targets:
+        out.append("LOI into each mission's own orbit: " + "; ".join(targets)
+                   + "; the others 100 km circular (assumed)")
     for p in ps:
         plane = next((a for a in p.assumptions if a.startswith("direct injection: the Moon's")),
                      None)

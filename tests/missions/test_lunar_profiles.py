@@ -215,14 +215,22 @@ def test_change6_refined_in_a_plane_through_wenchang_and_the_moon(cat):
     np.testing.assert_allclose(p.parking_inclination.to_value(u.deg), abs(dec.degrees) + 3,
                                atol=1e-6)
     assert p.refined_tli_dv is not None and "through Wenchang" in " ".join(p.assumptions)
-    # the refined numbers are refine_transfer of tli_budget in that plane (100 km circular LOI
-    # assumed: Chang'e-6's lunar orbits are not published, Xinhua 2024-05-08)
+    # LOI into the first lunar orbit, "roughly 200 km x 8,600 km, swinging around the Moon every
+    # 12 hours" (CNSA/CGTN via Inside Outer Space, 2024-05): Kepler's third law with GM_Moon
+    # 4902.800080 km3/s2 (DE421) and the mean radius 1737.4 km gives that period within 1 %
+    a = 1737.4 + (200 + 8600) / 2
+    assert abs(2 * np.pi * np.sqrt(a**3 / 4902.800080) / 3600 / 12 - 1) < 0.01
+    assert p.lunar_orbit == "200 x 8600 km (flown)"
+    # the numbers are tli_budget / refine_transfer in that plane and into that orbit
     b = orbits.tli_budget(parking_altitude=200 * u.km, parking_inclination=p.parking_inclination,
-                          tof=(loi - launch).to(u.day), departure=launch)
-    r = refine_transfer(b, lunar_periapsis_altitude=100 * u.km)
+                          tof=(loi - launch).to(u.day), departure=launch,
+                          lunar_periapsis_altitude=200 * u.km, lunar_apoapsis_altitude=8600 * u.km)
+    assert p.loi_dv.to_value(KMS) == pytest.approx(b.loi_dv.to_value(KMS), rel=1e-12)
+    r = refine_transfer(b, lunar_periapsis_altitude=200 * u.km,
+                        lunar_apoapsis_altitude=8600 * u.km)
     assert p.refined_tli_dv.to_value(KMS) == pytest.approx(r.tli_dv.to_value(KMS), rel=1e-9)
     assert p.refined_loi_dv.to_value(KMS) == pytest.approx(r.loi_dv.to_value(KMS), rel=1e-9)
-    assert p.basis == "orbit A, tof F, direct F"
+    assert p.basis == "orbit F, tof F, direct F"
 
 
 def test_flown_times_of_flight_match_the_published_durations(cat):
