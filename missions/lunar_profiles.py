@@ -623,8 +623,9 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=None,
         profiles=ps,
         notes=(
             "patched conic (orbits.tli_budget) from each mission's own launch site, transfer "
-            "time and the DE421 Moon at its launch date where the catalog dates it; blank LOI: "
-            "an L2 halo mission (insertion not modelled)",
+            "time and the DE421 Moon at its launch date where the catalog dates it; flown "
+            "missions use their flown time of flight and first lunar orbit where published; "
+            "blank LOI: an L2 halo mission (insertion not modelled)",
         ),
     )
 
@@ -692,7 +693,15 @@ def _comparison_notes(ps) -> tuple[str, ...]:
 
 @dataclass(frozen=True, repr=False)
 class LunarComparison(TableResult):
-    """A row per lunar mission: patched-conic and n-body TLI/LOI, flown time, launcher mass."""
+    """A row per lunar mission: patched-conic and n-body TLI/LOI, flown time, launcher mass.
+
+    Columns: ``tli_dv``/``loi_dv`` (patched conic) and ``refined_tli_dv``/``refined_loi_dv``
+    (Earth + Moon + Sun n-body, NaN where not refined), ``tof`` (the budgets' injection-to-LOI
+    time), ``flown_tof`` (launch to LOI from the catalog's events), ``launcher_capability`` (the
+    launcher's published mass to a lunar transfer), ``flown_mass`` (the spacecraft's mass on the
+    transfer) and ``basis`` (which inputs are flown, planned or assumed). The notes say once why
+    cells are blank.
+    """
 
     name: np.ndarray = column("mission")
     tli_dv: u.Quantity = column("TLI", "km / s", fmt=".3f")
