@@ -5,6 +5,7 @@ import dataclasses
 import numpy as np
 import pytest
 from astropy import units as u
+from astropy.time import Time
 
 from missions.catalog import load_catalog
 from missions.lunar_profiles import (
@@ -48,7 +49,14 @@ def test_luna25_from_its_own_site_and_orbit(cat):
     assert p.launch_site == cat.site(rec.launch_site).name
     assert p.parking_inclination == 51.7 * u.deg  # Vostochny (tracker issue 4)
     assert abs((p.departure - rec.launch_date.time).to_value(u.s)) < 1e-3
-    assert p.tof == rec.transfer_time
+    # time of flight flown: launch 2023-08-10 23:10:57 UTC (Roscosmos 02:10:57 MSK, Vedomosti
+    # 2023-08-11) to lunar orbit at 08:57 UTC on 2023-08-16 (Roscosmos 11:57 MSK, CGTN
+    # 2023-08-16); the Fregat's ascent and parking coast are not published, so included
+    flown = Time("2023-08-16T08:57", scale="utc") - Time("2023-08-10T23:10:57", scale="utc")
+    assert p.tof.to_value(u.day) == pytest.approx(flown.to_value(u.day), abs=1e-9)
+    assert p.flown_tof.to_value(u.day) == pytest.approx(flown.to_value(u.day), abs=1e-9)
+    # about 100 km circular polar (Roscosmos via Vedomosti 2023-08-11, Sputnik 2023-08-18)
+    assert p.lunar_orbit.startswith("100 x 100 km") and p.basis == "orbit F, tof F, parking A"
     assert p.lunar_inclination == 90 * u.deg and p.moon_model == "DE421"
     # the Moon's declination is far below 51.7 deg: in-plane; Luna-25's polar orbit overflies
     # its -69.5 deg target site
@@ -88,13 +96,15 @@ def test_halo_mission_is_tli_only_and_says_so(cat):
 
 
 def test_assumptions_are_listed(cat):
-    rec = dataclasses.replace(cat.mission("luna-25"), launch=None, orbits=(), transfer=())
+    rec = dataclasses.replace(cat.mission("luna-25"), launch=None, orbits=(), transfer=(),
+                              events=(), facts=())
     p = transfer_budget(rec, cat)
     text = " ".join(p.assumptions)
     assert "launch site not in catalog: " in text and "Vostochny" in p.launch_site
     assert "transfer time not in catalog" in text and p.tof == 4.5 * u.day
     assert "mean circular Moon" in text and p.moon_model == "mean circular"
     assert p.site_overflown is None and p.in_plane is None
+    assert p.basis == "orbit A, tof A, parking A" and p.flown_tof is None
 
 
 def test_compare_side_by_side(cat):
@@ -130,8 +140,6 @@ def test_family_points_and_figure(cat):
 def test_comparison_patched_conic_against_n_body_flown_and_launcher(cat):
     """The lunar comparison table (issue 10's Done-when): per mission, patched-conic and
     n-body TLI/LOI, the flown transfer time and the launcher's published capability."""
-    from astropy.time import Time
-
     import orbits
     from orbits.lunar import refine_transfer
 
@@ -145,13 +153,27 @@ def test_comparison_patched_conic_against_n_body_flown_and_launcher(cat):
     # Long March 5: "capable of transporting an 8-ton probe to an Earth-moon transfer orbit"
     # (China Daily, 2019-12-27)
     assert comp.launcher_capability[0].to_value(u.kg) == 8000
-    # the n-body columns are orbits.lunar.refine_transfer of the same patched-conic budget
-    b = orbits.tli_budget(parking_altitude=200 * u.km,
-                          parking_inclination=ce5.parking_inclination, tof=ce5.tof,
-                          departure=ce5.departure)
-    r = refine_transfer(b, lunar_periapsis_altitude=100 * u.km)
+    # the budget uses the flown figures: injection 37 min after lift-off ("separated from the
+    # rocket 37 minutes after lift-off", Satellite News Digest, 2020-11), the transfer from
+    # there to LOI, and the near-circular lunar orbit of about 200 km mean altitude (CNSA via
+    # Xinhua, 2020-11-30); Wenchang's 19.6 deg plane (tracker issue 4) clears the Moon
+    launch = Time("2020-11-23T20:30", scale="utc")
+    inj = launch + 37 * u.min
+    tof = Time("2020-11-28T12:58", scale="utc") - inj
+    np.testing.assert_allclose(ce5.tof.to_value(u.day), tof.to_value(u.day), atol=1e-9)
+    assert abs((ce5.departure - inj).to_value(u.s)) < 1e-3
+    b = orbits.tli_budget(parking_altitude=200 * u.km, parking_inclination=19.6 * u.deg,
+                          tof=tof.to(u.day), departure=inj, lunar_periapsis_altitude=200 * u.km,
+                          lunar_apoapsis_altitude=200 * u.km)
+    assert comp.tli_dv[0].to_value(KMS) == pytest.approx(b.tli_dv.to_value(KMS), rel=1e-12)
+    assert comp.loi_dv[0].to_value(KMS) == pytest.approx(b.loi_dv.to_value(KMS), rel=1e-12)
+    # the n-body columns are orbits.lunar.refine_transfer of that patched-conic budget
+    r = refine_transfer(b, lunar_periapsis_altitude=200 * u.km)
     assert comp.refined_tli_dv[0].to_value(KMS) == pytest.approx(r.tli_dv.to_value(KMS), rel=1e-9)
     assert comp.refined_loi_dv[0].to_value(KMS) == pytest.approx(r.loi_dv.to_value(KMS), rel=1e-9)
+    # a direct injection by the Long March 5 (Satellite News Digest, 2020-11); 8,200 kg on the
+    # transfer (Chang'e-5 launch mass, Wikipedia)
+    assert comp.basis[0] == "orbit F, tof F, direct F" and comp.flown_mass[0] == 8200 * u.kg
     # impulsive TLI in point-mass dynamics and in the patched conic differ by well under 1 %
     # (Apollo 11's trajectory: 3.157 against 3.163 km/s, seeds/authorities/apollo/ and
     # tests/orbits/test_lunar_nbody.py)
@@ -161,4 +183,68 @@ def test_comparison_patched_conic_against_n_body_flown_and_launcher(cat):
     assert not np.isfinite(comp.flown_tof[1].value)
     assert l26.refinement.startswith("not refined: ")
     assert "computed" in ce5.provenance and "flown" in ce5.provenance
-    assert max(len(line) for line in comp.to_text().splitlines()) <= 100
+    assert l26.basis == "orbit A, tof A, parking A"
+    # why a cell is blank is said once, in a note naming the missions, not per row
+    blank = [n for n in comp.notes if n.startswith("blank 'nb': ")]
+    assert len(blank) == 1 and "Luna-26: no launch date to the day" in blank[0]
+    text = comp.to_text()
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert text.splitlines()[1].split() == ["km/s"] * 4 + ["d", "d", "kg", "kg"]
+
+
+def test_change6_refined_in_a_plane_through_wenchang_and_the_moon(cat):
+    """Wenchang's 19.6 deg plane only just clears the Moon's declination at Chang'e-6's
+    arrival: the n-body corrector cannot reach it, so the budget uses a plane 3 deg above that
+    declination, one a direct ascent from Wenchang can fly (Long March 5: a direct injection,
+    Cosmic Nxws and China Daily, 2024-05-03)."""
+    skyfield_api = pytest.importorskip("skyfield.api")
+    import orbits
+    from orbits.ephemeris import _de421_path
+    from orbits.lunar import refine_transfer
+
+    p = transfer_budget("Chang'e-6", cat, refine=True)
+    # launch 2024-05-03 09:27 UTC (Wikipedia), LOI 10:12 BJT = 02:12 UTC on 2024-05-08 (CNSA via
+    # Xinhua, 2024-05-08); no launch-to-injection time is published: TLI at lift-off
+    launch, loi = Time("2024-05-03T09:27", scale="utc"), Time("2024-05-08T02:12", scale="utc")
+    np.testing.assert_allclose(p.tof.to_value(u.day), (loi - launch).to_value(u.day), atol=1e-9)
+    # Reference: Skyfield, same DE421, geometric Moon declination at the arrival
+    ts = skyfield_api.load.timescale(builtin=True)
+    eph = skyfield_api.load_file(str(_de421_path()))
+    _, dec, _ = (eph["moon"] - eph["earth"]).at(ts.tdb_jd(loi.tdb.jd)).radec()
+    assert 19.6 - 3 < abs(dec.degrees) < 19.6  # inside the margin of Wenchang's plane
+    np.testing.assert_allclose(p.parking_inclination.to_value(u.deg), abs(dec.degrees) + 3,
+                               atol=1e-6)
+    assert p.refined_tli_dv is not None and "through Wenchang" in " ".join(p.assumptions)
+    # LOI into the first lunar orbit, "roughly 200 km x 8,600 km, swinging around the Moon every
+    # 12 hours" (CNSA/CGTN via Inside Outer Space, 2024-05): Kepler's third law with GM_Moon
+    # 4902.800080 km3/s2 (DE421) and the mean radius 1737.4 km gives that period within 1 %
+    a = 1737.4 + (200 + 8600) / 2
+    assert abs(2 * np.pi * np.sqrt(a**3 / 4902.800080) / 3600 / 12 - 1) < 0.01
+    assert p.lunar_orbit == "200 x 8600 km (flown)"
+    # the numbers are tli_budget / refine_transfer in that plane and into that orbit
+    b = orbits.tli_budget(parking_altitude=200 * u.km, parking_inclination=p.parking_inclination,
+                          tof=(loi - launch).to(u.day), departure=launch,
+                          lunar_periapsis_altitude=200 * u.km, lunar_apoapsis_altitude=8600 * u.km)
+    assert p.loi_dv.to_value(KMS) == pytest.approx(b.loi_dv.to_value(KMS), rel=1e-12)
+    r = refine_transfer(b, lunar_periapsis_altitude=200 * u.km,
+                        lunar_apoapsis_altitude=8600 * u.km)
+    assert p.refined_tli_dv.to_value(KMS) == pytest.approx(r.tli_dv.to_value(KMS), rel=1e-9)
+    assert p.refined_loi_dv.to_value(KMS) == pytest.approx(r.loi_dv.to_value(KMS), rel=1e-9)
+    assert p.basis == "orbit F, tof F, direct F"
+
+
+def test_flown_times_of_flight_match_the_published_durations(cat):
+    # Queqiao-2: Long March 8 separation 24 min after lift-off onto a 200 x 420,000 km transfer
+    # orbit (Xinhua, 2024-03-20); braking began "after about 112 hours of flight" (CNSA via
+    # Xinhua, 2024-03-25): the budget starts at the 200 km perigee and flies about 112 h
+    q2 = transfer_budget("Queqiao-2", cat)
+    assert q2.parking_altitude == 200 * u.km and q2.injection.startswith("direct")
+    assert abs(q2.tof.to_value(u.h) - 112) < 0.5
+    launch = Time("2024-03-20T00:31:28", scale="utc")  # Wikipedia
+    assert abs((q2.departure - (launch + 24 * u.min)).to_value(u.s)) < 1e-3
+    # Chang'e-4: "after nearly 110 hours of flight" (China Daily, 2018-12-12), launch to LOI
+    ce4 = transfer_budget("Chang'e-4", cat)
+    assert 109 < ce4.tof.to_value(u.h) <= 110.5 and ce4.basis == "orbit F, tof F, parking A"
+    # Long March 3B: only 3,300 kg to an Earth-escape orbit is published (Wikipedia infobox,
+    # 2008, citing Gunter's Space Page), shown as the launcher's figure with that caveat
+    assert ce4.launcher_capability == 3300 * u.kg and "C3 = 0" in ce4.launcher_source
