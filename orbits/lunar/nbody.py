@@ -189,7 +189,6 @@ class _Problem:
             r_hat, t_hat = _plane_frame(self.inc, self.raan0 + d_raan, self.u0 + n * dt)
             y0 = np.concatenate([self.r_park * r_hat, (self.v0 + d_burn) * t_hat])
         else:
-            c = self.burn.exhaust_speed.to_value(KMS)
             if self.burn.duration is not None:
                 dur = self.duration_guess
                 a0 = self.accel_guess + d_burn
@@ -199,7 +198,6 @@ class _Problem:
             t_ign = dt - 0.5 * dur
             r_hat, t_hat = _plane_frame(self.inc, self.raan0 + d_raan, self.u0 + n * t_ign)
             y0 = np.concatenate([self.r_park * r_hat, v_c * t_hat])
-            del c  # the thrust model carries its own exhaust speed(s)
             thrust = self.burn._thrust_model(t_ign, t_ign + dur, a0)
         return t_ign, y0, thrust
 
