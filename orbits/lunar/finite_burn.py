@@ -2,8 +2,8 @@
 
 A finite burn has a piecewise-constant thrust and specific impulse (one phase, or several when the
 engine's mixture ratio is shifted during the burn: ``shifts``), steered along the geocentric
-velocity (the S-IVB's iterative guidance steered close to that, pitching somewhat higher; the
-model ignores the difference, see the last paragraph). Of its initial mass and duration one is
+velocity (the S-IVB's iterative guidance steered close to that; the flown injection was higher
+and steeper than this model's, see the last paragraph). Of its initial mass and duration one is
 given and the other is solved by the refinement (:func:`orbits.lunar.refine_transfer`) so that the
 trajectory meets its targets.
 
