@@ -16,8 +16,9 @@ the conic not at the Moon's centre (a point-Moon transfer would hit it) but at t
 offset a hyperbola of the target perilune needs.
 
 Which figures are which: ``tli_dv`` of an impulsive refinement is an impulsive Δv; with a
-finite burn, ``tli_dv`` is the *speed gain* (cut-off minus ignition speed, the figure the
-Apollo mission reports give) and ``burn_ideal_dv`` the rocket-equation Δv. ``loi_dv`` is always
+finite burn, ``tli_dv`` is the *speed gain* (speed at injection -- cut-off plus the burn's
+``injection_delay``, 10 s for Apollo as Orloff tabulates it -- minus ignition speed, the figure
+the Apollo mission reports give) and ``burn_ideal_dv`` the rocket-equation Δv. ``loi_dv`` is always
 an impulsive burn at perilune into the target orbit.
 
 :func:`refine_porkchop` refines the cheapest cells of a :class:`~orbits.lunar.LunarPorkchop`.
@@ -75,6 +76,10 @@ class RefinedLunarTransfer(Result):
                                                 fmt=".4f")
     burn_initial_mass: u.Quantity | None = quantity("mass at ignition", "t", fmt=".1f")
     cutoff_altitude: u.Quantity | None = quantity("altitude at cut-off", "km", fmt=".1f")
+    injection_altitude: u.Quantity | None = quantity(
+        "altitude at injection (spherical Earth)", "km", fmt=".1f")
+    injection_flight_path_angle: u.Quantity | None = quantity(
+        "flight-path angle at injection", "deg", fmt=".3f")
     conic_tli_dv: u.Quantity = quantity("patched-conic TLI Δv", "km / s", fmt=".4f")
     conic_loi_dv: u.Quantity = quantity("patched-conic LOI Δv", "km / s", fmt=".4f")
     conic_tof: u.Quantity = quantity("patched-conic time of flight", "h", fmt=".3f")
@@ -184,7 +189,6 @@ class _Problem:
             r_hat, t_hat = _plane_frame(self.inc, self.raan0 + d_raan, self.u0 + n * dt)
             y0 = np.concatenate([self.r_park * r_hat, (self.v0 + d_burn) * t_hat])
         else:
-            c = self.burn.exhaust_speed.to_value(KMS)
             if self.burn.duration is not None:
                 dur = self.duration_guess
                 a0 = self.accel_guess + d_burn
@@ -194,7 +198,7 @@ class _Problem:
             t_ign = dt - 0.5 * dur
             r_hat, t_hat = _plane_frame(self.inc, self.raan0 + d_raan, self.u0 + n * t_ign)
             y0 = np.concatenate([self.r_park * r_hat, v_c * t_hat])
-            thrust = nb.FiniteThrust(t_ign, t_ign + dur, a0, c)
+            thrust = self.burn._thrust_model(t_ign, t_ign + dur, a0)
         return t_ign, y0, thrust
 
     def rhs(self, thrust):
@@ -204,10 +208,16 @@ class _Problem:
         """Integrate to the closest lunar approach: ``(t, y_rel, y, thrust, t_ign, y0)``."""
         self.n_evals += 1
         t_ign, y0, thrust = self.initial_state(x)
+        rhs = self.rhs(thrust)
+        t_start, y_start = t_ign, y0
+        if thrust is not None:
+            # the burn arc first, restarted at every thrust discontinuity
+            t_start = thrust.t_off
+            y_start = _burn_arc(rhs, thrust, t_ign, y0, rtol or self.rtol)[-1].y[:, -1]
         res = nb.closest_approach(
-            self.rhs(thrust), t_ign, y0, self.t_arr + 2.0 * _DAY, self.table, 0,
-            rtol=rtol or self.rtol, after=0.5 * (self.t_arr - t_ign),
-            t_split=None if thrust is None else thrust.t_off,
+            rhs, t_start, y_start, self.t_arr + 2.0 * _DAY, self.table, 0,
+            rtol=rtol or self.rtol,
+            after=0.5 * (self.t_arr - t_ign) - (t_start - t_ign),
         )
         if res is None:
             return None
@@ -238,6 +248,21 @@ class _Problem:
             1e-6 * self.accel_guess if self.burn.duration is not None else 1e-2)
         s = [0.5, 1e-6, d_burn]
         return np.array(s if self.n_unknowns == 3 else [s[0], s[2]])
+
+
+def _burn_arc(rhs, thrust, t_ign, y0, rtol, dense_output=False):
+    """Integrate a finite burn from ignition to cut-off, restarting at each thrust shift.
+
+    Returns the list of scipy solutions, one per constant-thrust phase (the last one ends at
+    ``thrust.t_off``), so the integrator never steps across a jump in the thrust.
+    """
+    edges = [t_ign, *getattr(thrust, "breaks", ()), thrust.t_off]
+    sols, y = [], y0
+    for a, b in zip(edges[:-1], edges[1:]):
+        sol = nb.propagate(rhs, a, y, b, rtol=rtol, dense_output=dense_output)
+        sols.append(sol)
+        y = sol.y[:, -1]
+    return sols
 
 
 def _scaled(res, names):
@@ -349,7 +374,7 @@ def _match_burn(imp: _Problem, fb: _Problem, x_imp):
 
     def cutoff(x):
         t_ign, y0, thrust = fb.initial_state(x)
-        sol = nb.propagate(fb.rhs(thrust), t_ign, y0, thrust.t_off, rtol=fb.rtol)
+        sol = _burn_arc(fb.rhs(thrust), thrust, t_ign, y0, fb.rtol)[-1]
         e, w = _osculating(sol.y[:, -1])
         return np.array([e - e_t, (w - w_t + math.pi) % (2 * math.pi) - math.pi])
 
@@ -498,35 +523,43 @@ def _refine_core(*, departure, tof_s, h_park, i_park, rp, ra, i_target, burn, su
     loi = v_p - v_ell
     rhs = prob.rhs(thrust)
     burn_fields = dict(burn_duration=None, burn_ideal_dv=None, burn_initial_mass=None,
-                       cutoff_altitude=None)
+                       cutoff_altitude=None, injection_altitude=None,
+                       injection_flight_path_angle=None)
     if thrust is None:
         tli = float(np.linalg.norm(y0[3:])) - math.sqrt(GM_EARTH / r_park)
         t_tli = t_ign
         model = "impulsive, tangential"
-        traj = nb.propagate(rhs, t_ign, y0, t, rtol=rtol, dense_output=True)
+        traj = [nb.propagate(rhs, t_ign, y0, t, rtol=rtol, dense_output=True)]
     else:
-        first = nb.propagate(rhs, t_ign, y0, thrust.t_off, rtol=rtol, dense_output=True)
-        y_off = first.y[:, -1]
-        tli = float(np.linalg.norm(y_off[3:]) - np.linalg.norm(y0[3:]))
+        traj = _burn_arc(rhs, thrust, t_ign, y0, rtol, dense_output=True)
+        y_off = traj[-1].y[:, -1]
         t_tli = thrust.t_off
         model = f"finite ({burn.name})" if burn.name else "finite"
         second = nb.propagate(rhs, thrust.t_off, y_off, t, rtol=rtol, dense_output=True)
-        traj = (first, second)
+        traj.append(second)
+        # the injection the flown figures state: cut-off + the burn's injection delay
+        delay = float(burn.injection_delay.to_value(u.s))
+        y_inj = second.sol(thrust.t_off + delay) if 0.0 < delay < t - thrust.t_off else y_off
+        r_inj, v_inj = y_inj[:3], y_inj[3:]
+        tli = float(np.linalg.norm(v_inj) - np.linalg.norm(y0[3:]))
+        fpa = math.asin(float(r_inj @ v_inj) / float(np.linalg.norm(r_inj) * np.linalg.norm(v_inj)))
         burn_fields = dict(
             burn_duration=(thrust.t_off - thrust.t_on) * u.s,
             burn_ideal_dv=thrust.ideal_dv * KMS,
             burn_initial_mass=(burn.thrust / (thrust.accel0 * u.km / u.s**2)).to(u.t),
             cutoff_altitude=(float(np.linalg.norm(y_off[:3])) - R_EARTH) * u.km,
+            injection_altitude=(float(np.linalg.norm(r_inj)) - R_EARTH) * u.km,
+            injection_flight_path_angle=math.degrees(fpa) * u.deg,
         )
     # samples for the figure: refined trajectory, and the patched conic (Earth two-body from
     # the conic's own departure state)
     ts = np.linspace(t_ign, t, samples)
-    if isinstance(traj, tuple):
-        pos = np.where((ts <= thrust.t_off)[:, None],
-                       traj[0].sol(np.minimum(ts, thrust.t_off)).T[:, :3],
-                       traj[1].sol(np.maximum(ts, thrust.t_off)).T[:, :3])
-    else:
-        pos = traj.sol(ts).T[:, :3]
+    pos = np.empty((ts.size, 3))
+    for k, seg in enumerate(traj):  # each segment covers [seg.t[0], seg.t[-1]]
+        lo, hi = float(seg.t[0]), float(seg.t[-1])
+        sel = (ts >= lo) & ((ts <= hi) if k == len(traj) - 1 else (ts < hi))
+        if sel.any():
+            pos[sel] = seg.sol(np.clip(ts[sel], lo, hi)).T[:, :3]
     rb, vb = table.states(ts)
     r_hat, t_hat = _plane_frame(inc, raan0, u0)
     conic = nb.propagate(nb.make_rhs(None, GM_EARTH), 0.0,
@@ -548,9 +581,11 @@ def _refine_core(*, departure, tof_s, h_park, i_park, rp, ra, i_target, burn, su
         f"{rp - R_MOON:.0f} x {ra - R_MOON:.0f} km",
     ]
     if thrust is not None:
-        notes.append("finite TLI: tli_dv is the speed gain (cut-off minus ignition speed), "
-                     "burn_ideal_dv the rocket-equation Δv; the impulsive figures of the "
-                     "patched conic are not directly comparable")
+        when = ("cut-off" if not burn.injection_delay.to_value(u.s) else
+                f"injection, cut-off + {burn.injection_delay.to_value(u.s):g} s")
+        notes.append(f"finite TLI: tli_dv is the speed gain (speed at {when} minus ignition "
+                     "speed), burn_ideal_dv the rocket-equation Δv; the impulsive figures of "
+                     "the patched conic are not directly comparable")
     from orbits.ephemeris import ephemeris_input
 
     return RefinedLunarTransfer(
