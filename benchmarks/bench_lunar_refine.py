@@ -45,7 +45,7 @@ def main(argv=None):
     import orbits
     from orbits.core import nbody as nb
     from orbits.core.constants import GM_EARTH, GM_MOON, GM_SUN
-    from orbits.lunar import APOLLO11_TLI, refine_porkchop, refine_transfer
+    from orbits.lunar import APOLLO8_TLI, APOLLO11_TLI, refine_porkchop, refine_transfer
     from orbits.lunar import nbody as N
 
     print(f"# bench_lunar_refine  ({platform.python_version()}, {os.cpu_count()} cpus, "
@@ -107,6 +107,27 @@ def main(argv=None):
           f"{imp.iterations} iterations; {imp}")
     print(f"refine_transfer finite:    median {t_fin[1]:.2f} s (best {t_fin[0]:.2f}), "
           f"{fin.iterations} iterations; {fin}")
+
+    # Apollo 8 (seeds/authorities/apollo/apollo_tli_loi.csv): TLI mid-burn 15:44:16 UTC, LOI
+    # mid-burn 10:01:24 UTC 24 Dec 1968, 185 km x 32.51 deg parking orbit, 111 x 312 km
+    # retrograde (168 deg) lunar orbit; the AS-503 burn (APOLLO8_TLI). Flown speed gain: Orloff's
+    # 7,793 -> 10,822 m/s at injection (cut-off + 10 s); Apollo 11 25,567.9 -> 35,545.6 ft/s.
+    d8 = Time("1968-12-21T15:44:16", scale="utc")
+    a8 = Time("1968-12-24T10:01:24", scale="utc")
+    b8 = orbits.tli_budget(parking_altitude=185 * u.km, parking_inclination=32.51 * u.deg,
+                           tof=(a8 - d8).to(u.h), lunar_periapsis_altitude=111 * u.km,
+                           lunar_apoapsis_altitude=312 * u.km, departure=d8)
+    kw8 = dict(lunar_periapsis_altitude=111 * u.km, lunar_apoapsis_altitude=312 * u.km,
+               lunar_inclination=168 * u.deg)
+    t_a8 = timed(lambda: refine_transfer(b8, burn=APOLLO8_TLI, **kw8), args.repeat)
+    fin8 = refine_transfer(b8, burn=APOLLO8_TLI, **kw8)
+    gain11 = fin.tli_dv.to_value(u.m / u.s)
+    gain8 = fin8.tli_dv.to_value(u.m / u.s)
+    print(f"refine_transfer finite Apollo 8: median {t_a8[1]:.2f} s, {fin8.iterations} "
+          f"iterations; {fin8}")
+    print(f"flown speed gain: Apollo 8 {gain8:.1f} m/s vs 3029 ({gain8 / 3029 - 1:+.2%}); "
+          f"Apollo 11 {gain11:.1f} m/s vs {(35545.6 - 25567.9) * 0.3048:.1f} "
+          f"({gain11 / ((35545.6 - 25567.9) * 0.3048) - 1:+.2%})")
 
     # --- porkchop's best cells ----------------------------------------------------------------
     deps = Time("2024-05-01", scale="utc") + np.arange(0, 10, 0.25) * u.day
