@@ -261,9 +261,11 @@ def free_return_flyby_altitude(
 class FreeReturn3D(Result):
     """A free return integrated in Earth + Moon + Sun point-mass dynamics (DE421).
 
-    The TLI (epoch along the parking orbit and size) is corrected until the perilune falls at
-    the requested epoch and the trajectory comes back to the requested Earth perigee; the
-    flyby altitude is then a *result*, compared with the planar patched conic's.
+    The TLI (epoch along the parking orbit and size; with a ``flyby_altitude`` or
+    ``return_epoch`` target also its out-of-plane angle) is corrected until the perilune falls
+    at the requested epoch and the trajectory comes back to the requested Earth perigee.
+    Without a target the TLI stays in the parking plane and the flyby altitude is a *result*,
+    compared with the planar patched conic's.
     """
 
     departure: Time = value("TLI", fmt="second")
@@ -281,6 +283,14 @@ class FreeReturn3D(Result):
     iterations: int = value("corrector iterations")
     positions: np.ndarray | None = None  # (n, 3) geocentric km, TLI to return perigee
     times: Time | None = None
+    target: str = value("targeted", default="")
+    tli_out_of_plane: u.Quantity | None = quantity("TLI out-of-plane angle", "deg", fmt=".4f",
+                                                   default=None)
+    return_tof: u.Quantity | None = quantity("perilune to return perigee", "h", fmt=".3f",
+                                             default=None)
+    return_inclination: u.Quantity | None = quantity("return inclination (ICRF equator)", "deg",
+                                                     fmt=".2f", default=None)
+    family: tuple = ()  # (flyby altitude km, return perigee epoch) of each continuation step
 
     title = "Lunar free return (3D, DE421)"
 
@@ -289,7 +299,140 @@ class FreeReturn3D(Result):
         side = "far side" if self.far_side else "near side"
         return (f"flyby {self.flyby_altitude.to_value(u.km):.0f} km ({side}) at "
                 f"{self.perilune_epoch.utc.isot[:16].replace('T', ' ')}, returns to "
-                f"{self.return_perigee_altitude.to_value(u.km):.0f} km perigee")
+                f"{self.return_perigee_altitude.to_value(u.km):.0f} km perigee at "
+                f"{self.return_epoch.utc.isot[:16].replace('T', ' ')}")
+
+
+_DAY = 86400.0
+
+
+def _perigee_after(prob, a, rtol, dense=False):
+    """Integrate on from the perilune ``a`` to the next Earth perigee (>= 12 h later)."""
+    from orbits.core import nbody as nb
+
+    t, _, y, *_ = a
+    guard = t + 0.5 * _DAY
+
+    def radial(tt, yy):
+        return -1.0 if tt < guard else float(yy[:3] @ yy[3:])
+
+    radial.terminal = True
+    radial.direction = 1.0
+    sol = nb.propagate(prob.rhs(None), t, y, t + 7.0 * _DAY, rtol=rtol, events=[radial],
+                       dense_output=dense)
+    if not sol.t_events[0].size:
+        return None
+    return float(sol.t_events[0][0]), sol.y_events[0][0], sol
+
+
+def _return_problem_class():
+    """Return the corrector's problem class with the TLI yawed out of the parking plane.
+
+    Unknowns: TLI epoch shift, out-of-plane angle of the (otherwise tangential) impulse and
+    its size; residuals: perilune radius, return perigee radius, perilune epoch.
+    """
+    import math
+
+    from . import nbody as N
+
+    class _ReturnProblem(N._Problem):
+        r_ret: float = 0.0
+
+        @property
+        def n_unknowns(self) -> int:
+            return 3
+
+        def initial_state(self, x):
+            dt, yaw, d_burn = x
+            n = math.sqrt(GM_EARTH / self.r_park**3)
+            r_hat, t_hat = N._plane_frame(self.inc, self.raan0, self.u0 + n * dt)
+            v_hat = math.cos(yaw) * t_hat + math.sin(yaw) * np.cross(r_hat, t_hat)
+            return dt, np.concatenate([self.r_park * r_hat, (self.v0 + d_burn) * v_hat]), None
+
+        def residuals(self, x, rtol=None):
+            a = self.arrive(x, rtol)
+            if a is None:
+                return None
+            p = _perigee_after(self, a, rtol or self.rtol)
+            if p is None:
+                return None
+            self.last_return = p[0]
+            return np.array([np.linalg.norm(a[1][:3]) - self.rp_target,
+                             np.linalg.norm(p[1][:3]) - self.r_ret, a[0] - self.t_arr])
+
+        def names(self):
+            return ["perilune_altitude", "return_perigee", "arrival"]
+
+        def steps(self):
+            return np.array([0.5, 1e-6, 1e-5])
+
+    return _ReturnProblem
+
+
+class _Family:
+    """Continuation along the free returns of one TLI, parametrised by the flyby altitude.
+
+    Each member is a converged 3 x 3 correction (``_ReturnProblem``); steps grow while the
+    corrector converges quickly and are halved where it fails, down to ``min_step`` km: a
+    failure there is the family's fold (the lowest flyby that still returns to the perigee).
+    """
+
+    def __init__(self, prob, x, h0, max_iterations):
+        from . import nbody as N
+
+        self._solve = N._solve
+        self.prob = prob
+        self.max_iterations = max_iterations
+        self.cache = {"J": None}
+        prob.rp_target = R_MOON + h0
+        x, _, it = self._solve(prob, x, max_iterations, cache=self.cache)
+        self.iters = it
+        self.members = [(h0, np.array(x, float), self._return_time(x))]
+
+    def _return_time(self, x):
+        self.prob.residuals(x)
+        return self.prob.last_return
+
+    def step(self, h):
+        """Converge the member at flyby altitude ``h`` (km) from the two nearest; or None."""
+        near = sorted(self.members, key=lambda m: abs(m[0] - h))[:2]
+        if len(near) == 2 and near[0][0] != near[1][0]:
+            (h1, x1, _), (h2, x2, _) = near
+            guess = x1 + (x1 - x2) * (h - h1) / (h1 - h2)
+        else:
+            guess = near[0][1]
+        self.prob.rp_target = R_MOON + h
+        try:
+            x, _, it = self._solve(self.prob, guess, 6, cache=self.cache)
+        except ConvergenceError:
+            self.cache["J"] = None
+            return None
+        self.iters += it
+        m = (h, np.array(x, float), self._return_time(x))
+        self.members.append(m)
+        return m
+
+    def walk(self, h_to, stop=None, step0=60.0, min_step=4.0):
+        """Walk from the last member towards ``h_to``; ``stop(member)`` ends it early.
+
+        Returns the last member reached and whether ``h_to`` (or ``stop``) was reached.
+        """
+        cur = self.members[-1]
+        step = step0
+        sgn = 1.0 if h_to > cur[0] else -1.0
+        while (h_to - cur[0]) * sgn > 1e-9:
+            h = cur[0] + sgn * min(step, abs(h_to - cur[0]))
+            m = self.step(h)
+            if m is None:
+                step /= 2.0
+                if step < min_step:
+                    return cur, False
+                continue
+            cur = m
+            if stop is not None and stop(m):
+                return cur, True
+            step = min(step * 1.5, 150.0)
+        return cur, True
 
 
 def free_return_3d(
@@ -299,28 +442,68 @@ def free_return_3d(
     parking_altitude=185 * u.km,
     parking_inclination=32.5 * u.deg,
     return_perigee_altitude=45 * u.km,
+    flyby_altitude=None,
+    return_epoch=None,
     sun: bool = True,
     rtol: float = 1e-10,
     ephemeris="de421",
     max_iterations: int = 20,
 ) -> FreeReturn3D:
-    """Design a free return in DE421 point-mass dynamics; the flyby altitude is the result.
+    """Design a free return in DE421 point-mass dynamics (Earth + Moon + Sun point masses).
 
-    Keyword-only options after ``departure`` (TLI epoch) and ``arrival`` (planned perilune
-    epoch).
+    Parameters
+    ----------
+    departure, arrival : Time
+        Nominal TLI epoch and the perilune epoch (0.5 .. 10 days later). The TLI epoch moves
+        along the parking orbit by as much as the correction needs (seconds, typically).
+    parking_altitude, parking_inclination : Quantity
+        Circular parking orbit; its plane goes through the Moon's arrival point (as in
+        :func:`orbits.tli_budget`).
+    return_perigee_altitude : Quantity
+        The vacuum perigee the flyby returns to (Apollo's entry corridor, -6.5 deg at 400,000
+        ft, corresponds to about 38 km).
+    flyby_altitude : Quantity, optional
+        Target perilune altitude. The TLI impulse may then leave the parking plane (an
+        out-of-plane angle, reported): the family of free returns of this TLI is followed by
+        continuation from the in-plane solution down (or up) to the target.
+    return_epoch : Time, optional
+        Target epoch of the return perigee (instead of ``flyby_altitude``): the member of the
+        same family whose return perigee falls then; the flyby altitude is the result.
+    sun : bool
+        Include the Sun's point mass.
+    rtol : float
+        DOP853 relative tolerance, 1e-13 .. 1e-6.
+    ephemeris : str
+        JPL ephemeris for the Moon and Sun (DE421 ships with the package).
+    max_iterations : int
+        Newton iterations of each correction.
 
-    The first guess is the planar patched conic of :func:`free_return_flyby_altitude` (its
-    flyby altitude, aimed in the Moon's orbital plane on whichever side returns towards the
-    Earth). The TLI epoch along the parking orbit (plane through the Moon as in
-    :func:`orbits.tli_budget`) and its size are then corrected by Newton until the perilune
-    falls at ``arrival`` and the return perigee is at ``return_perigee_altitude`` (Apollo's
-    entry corridor corresponds to a vacuum perigee of a few tens of km).
+    Without a target (the default) the TLI stays in the parking plane, its epoch and size are
+    corrected by Newton until the perilune falls at ``arrival`` and the return perigee is at
+    ``return_perigee_altitude``, and the flyby altitude is what that plane gives (the first
+    guess is the planar patched conic of :func:`free_return_flyby_altitude`).
+
+    Why the in-plane flyby altitude is fixed: the unknowns are the TLI epoch and size and the
+    flyby radius; the constraints the perilune epoch and the return perigee; with the parking
+    plane held, the flyby altitude follows (for Apollo 13's TLI and flyby epochs about 935 km
+    at a 45 km perigee). Yawing the TLI out of that plane is the one free direction left, and
+    along it the flyby altitude falls to a minimum (the family folds: an out-of-plane flyby
+    gives the return leg angular momentum the perigee cannot lose). A target below the fold
+    raises ConvergenceError with the lowest altitude reached.
+
+    Not modelled: mid-course corrections (Apollo 13 flew MCC-2, which put it on a hybrid,
+    non-free-return path, and the DPS-1 burn back to a free return), finite TLI, the Earth's
+    J2, the atmosphere (the return ends at the vacuum perigee).
 
     Raises
     ------
+    ArgumentError
+        Bad epochs or options (both ``flyby_altitude`` and ``return_epoch``, out-of-range
+        values).
     ConvergenceError
-        If no first guess returns towards the Earth or the correction does not converge (the
-        message names the constraint and its residual).
+        If no first guess returns towards the Earth, a correction does not converge, or the
+        target is beyond the family's reach (the message names the constraint and by how
+        much).
     """
     import math
 
@@ -345,6 +528,28 @@ def free_return_3d(
             raise ArgumentTypeError(f"{name} must be True or False, got {describe_value(val)}")
     if not isinstance(rtol, float) or not 1e-13 <= rtol <= 1e-6:
         raise ArgumentError(f"rtol must be a float in 1e-13 .. 1e-6, got {describe_value(rtol)}")
+    if (not isinstance(max_iterations, (int, np.integer)) or isinstance(max_iterations, bool)
+            or max_iterations < 1):
+        raise ArgumentError(
+            f"max_iterations must be an integer >= 1, got {describe_value(max_iterations)}")
+    if flyby_altitude is not None and return_epoch is not None:
+        raise ArgumentError(
+            "give flyby_altitude or return_epoch, not both (each fixes the member of the "
+            "free-return family; the other is then the result)"
+        )
+    h_target = None
+    if flyby_altitude is not None:
+        h_target = float(as_value(flyby_altitude, u.km, "flyby_altitude",
+                                  min=0.0, max=50000.0))
+    t_ret_target = None
+    if return_epoch is not None:
+        ret = N._check_time(return_epoch, "return_epoch")
+        t_ret_target = float((ret.tdb - dep.tdb).to_value(u.s))
+        if not tof_s + 0.5 * _DAY <= t_ret_target <= tof_s + 7.0 * _DAY:
+            raise ArgumentError(
+                f"return_epoch must be 0.5 .. 7 days after arrival, got "
+                f"{(t_ret_target - tof_s) / _DAY:.3f} days"
+            )
     planar = free_return_flyby_altitude(parking_altitude=h0 * u.km, tof=tof_s * u.s,
                                         perigee_altitude=hr * u.km)
     rp0 = R_MOON + float(planar.flyby_altitude.to_value(u.km))
@@ -369,20 +574,7 @@ def free_return_3d(
                           j2=None, burn=None, free_node=False)
 
     def perigee_after(prob, a):
-        t, _, y, *_ = a
-        rhs = prob.rhs(None)
-        guard = t + 0.5 * 86400.0
-
-        def radial(tt, yy):
-            return -1.0 if tt < guard else float(yy[:3] @ yy[3:])
-
-        radial.terminal = True
-        radial.direction = 1.0
-        sol = nb.propagate(rhs, t, y, t + 7.0 * 86400.0, rtol=rtol, events=[radial],
-                           dense_output=True)
-        if not sol.t_events[0].size:
-            return None
-        return float(sol.t_events[0][0]), sol.y_events[0][0], sol
+        return _perigee_after(prob, a, rtol, dense=True)
 
     # one side of the Moon or the other: keep the one whose first guess comes back lower
     best = None
@@ -437,12 +629,83 @@ def free_return_3d(
         )
     fr = prob
     x, iters = state["x"], state["iters"]
+    target = "perilune epoch, return perigee (TLI in the parking plane)"
+    yaw = None
+    family = ()
+    if h_target is not None or t_ret_target is not None:
+        cls = _return_problem_class()
+        fr = cls(**{**prob.__dict__, "free_node": True})
+        fr.r_ret = r_target
+        fam = _Family(fr, np.array([x[0], 0.0, x[1]]), prob.rp_target - R_MOON,
+                      max_iterations)
+        h_in_plane = fam.members[0][0]
+        if h_target is not None:
+            last, ok = fam.walk(h_target)
+            if not ok:
+                raise ConvergenceError(
+                    f"flyby_altitude {h_target:g} km cannot be reached: the free returns of "
+                    f"this TLI (perilune at {arr.utc.isot[:19]}, return perigee {hr:g} km) "
+                    f"reach down to {last[0]:.1f} km, where the family folds; constraint "
+                    f"flyby_altitude is off by {last[0] - h_target:+.1f} km (the in-plane "
+                    f"member is at {h_in_plane:.1f} km)"
+                )
+            target = "perilune epoch and altitude, return perigee (TLI out of plane)"
+        else:
+            first = fam.members[0]
+            # the return time grows with the flyby altitude along the family
+            down = t_ret_target < first[2]
+
+            def passed(m):
+                return (m[2] <= t_ret_target) if down else (m[2] >= t_ret_target)
+
+            last, ok = fam.walk(0.0 if down else 50000.0, stop=passed)
+            if not ok or not passed(last):
+                raise ConvergenceError(
+                    f"return_epoch {(epoch0 + t_ret_target * u.s).utc.isot[:19]} cannot be "
+                    f"reached: along the free returns of this TLI the return perigee comes "
+                    f"{'no earlier' if down else 'no later'} than "
+                    f"{(epoch0 + last[2] * u.s).utc.isot[:19]} (flyby {last[0]:.1f} km); "
+                    f"constraint return_epoch is off by "
+                    f"{(t_ret_target - last[2]) / 60.0:+.1f} min"
+                )
+            # regula falsi between the last two members around the target
+            lo, hi = sorted(fam.members, key=lambda m: abs(m[2] - t_ret_target))[:2]
+            if (lo[2] - t_ret_target) * (hi[2] - t_ret_target) > 0:
+                lo, hi = fam.members[-2], fam.members[-1]
+            m = hi
+            for _ in range(max_iterations):
+                h = lo[0] + (hi[0] - lo[0]) * (t_ret_target - lo[2]) / (hi[2] - lo[2])
+                m = fam.step(h)
+                if m is None:
+                    raise ConvergenceError(
+                        f"the return_epoch search lost the family at flyby altitude {h:.1f} km")
+                if abs(m[2] - t_ret_target) < 1.0:
+                    break
+                if (m[2] - t_ret_target) * (lo[2] - t_ret_target) > 0:
+                    lo = m
+                else:
+                    hi = m
+            if abs(m[2] - t_ret_target) >= 1.0:
+                raise ConvergenceError(
+                    f"the return_epoch search did not converge: constraint return_epoch is off "
+                    f"by {(m[2] - t_ret_target):+.1f} s at flyby altitude {m[0]:.1f} km"
+                )
+            last = m
+            target = "perilune epoch, return perigee and its epoch (TLI out of plane)"
+        x = last[1]
+        fr.rp_target = R_MOON + last[0]
+        iters += fam.iters
+        yaw = math.degrees(float(x[1]))
+        family = tuple(sorted(((float(h), (epoch0 + t * u.s).utc.isot) for h, _, t in
+                               fam.members)))
     a = fr.arrive(x)
     t, rel, y_peri, _, t_ign, y0 = a
     t_ret, y_ret, ret = perigee_after(fr, a)
     r_rel, v_rel = rel[:3], rel[3:]
     h = np.cross(r_rel, v_rel)
     inc = math.degrees(math.acos(float(np.clip(h @ N.moon_pole() / np.linalg.norm(h), -1, 1))))
+    h_ret = np.cross(y_ret[:3], y_ret[3:])
+    inc_ret = math.degrees(math.acos(float(np.clip(h_ret[2] / np.linalg.norm(h_ret), -1, 1))))
     rm = y_peri[:3] - r_rel
     out = nb.propagate(fr.rhs(None), t_ign, y0, t, rtol=rtol, dense_output=True)
     ts = np.linspace(t_ign, t_ret, 400)
@@ -464,10 +727,19 @@ def free_return_3d(
         iterations=int(iters),
         positions=pos,
         times=(epoch0 + ts * u.s).utc,
+        target=target,
+        tli_out_of_plane=None if yaw is None else yaw * u.deg,
+        return_tof=(t_ret - t) / 3600.0 * u.h,
+        return_inclination=inc_ret * u.deg,
+        family=family,
         notes=(
             "Earth + Moon" + (" + Sun" if sun else "") + " point masses from DE421, DOP853 "
-            f"rtol {rtol:g}; impulsive tangential TLI in the parking plane through the Moon, "
-            "its epoch and size corrected by Newton to the perilune epoch and return perigee",
+            f"rtol {rtol:g}; impulsive TLI from the circular parking orbit whose plane goes "
+            "through the Moon, its epoch and size"
+            + (" and out-of-plane angle" if yaw is not None else "")
+            + " corrected by Newton; targeted: " + target,
+            "not modelled: mid-course corrections, finite TLI, Earth J2, the atmosphere "
+            "(the return ends at the vacuum perigee)",
         ),
         inputs=(ephemeris_input(ephemeris),),
     )
