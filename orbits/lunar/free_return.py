@@ -290,7 +290,14 @@ class FreeReturn3D(Result):
                                              default=None)
     return_inclination: u.Quantity | None = quantity("return inclination (ICRF equator)", "deg",
                                                      fmt=".2f", default=None)
-    family: tuple = ()  # (flyby altitude km, return perigee epoch) of each continuation step
+    free_return_epoch: Time | None = value("return perigee without the burn", fmt="minute",
+                                           default=None)
+    burn_epoch: Time | None = value("post-flyby burn", fmt="second", default=None)
+    burn_dv: u.Quantity | None = quantity("post-flyby burn Δv (impulsive)", "m / s", fmt=".1f",
+                                          default=None)
+    burn_angle: u.Quantity | None = quantity("burn direction from velocity (in plane)", "deg",
+                                             fmt=".2f", default=None)
+    family: tuple = ()  # (TLI yaw deg, flyby altitude km, return perigee ISO) per member
 
     title = "Lunar free return (3D, DE421)"
 
@@ -326,10 +333,11 @@ def _perigee_after(prob, a, rtol, dense=False):
 
 
 def _return_problem_class():
-    """Return the corrector's problem class with the TLI yawed out of the parking plane.
+    """Return the corrector's problem class for a TLI yawed out of the parking plane.
 
-    Unknowns: TLI epoch shift, out-of-plane angle of the (otherwise tangential) impulse and
-    its size; residuals: perilune radius, return perigee radius, perilune epoch.
+    The out-of-plane angle ``yaw`` of the (otherwise tangential) impulse is the family's
+    parameter, held during a correction. Unknowns: TLI epoch shift and impulse size;
+    residuals: return perigee radius and perilune epoch; the perilune altitude is the result.
     """
     import math
 
@@ -337,16 +345,18 @@ def _return_problem_class():
 
     class _ReturnProblem(N._Problem):
         r_ret: float = 0.0
+        yaw: float = 0.0
 
         @property
         def n_unknowns(self) -> int:
-            return 3
+            return 2
 
         def initial_state(self, x):
-            dt, yaw, d_burn = x
+            dt, d_burn = x
             n = math.sqrt(GM_EARTH / self.r_park**3)
             r_hat, t_hat = N._plane_frame(self.inc, self.raan0, self.u0 + n * dt)
-            v_hat = math.cos(yaw) * t_hat + math.sin(yaw) * np.cross(r_hat, t_hat)
+            v_hat = (math.cos(self.yaw) * t_hat
+                     + math.sin(self.yaw) * np.cross(r_hat, t_hat))
             return dt, np.concatenate([self.r_park * r_hat, (self.v0 + d_burn) * v_hat]), None
 
         def residuals(self, x, rtol=None):
@@ -356,83 +366,207 @@ def _return_problem_class():
             p = _perigee_after(self, a, rtol or self.rtol)
             if p is None:
                 return None
-            self.last_return = p[0]
-            return np.array([np.linalg.norm(a[1][:3]) - self.rp_target,
-                             np.linalg.norm(p[1][:3]) - self.r_ret, a[0] - self.t_arr])
+            self.last = (float(np.linalg.norm(a[1][:3])) - R_MOON, p[0])
+            return np.array([np.linalg.norm(p[1][:3]) - self.r_ret, a[0] - self.t_arr])
 
         def names(self):
-            return ["perilune_altitude", "return_perigee", "arrival"]
+            return ["return_perigee", "arrival"]
 
         def steps(self):
-            return np.array([0.5, 1e-6, 1e-5])
+            return np.array([0.5, 1e-5])
 
     return _ReturnProblem
 
 
 class _Family:
-    """Continuation along the free returns of one TLI, parametrised by the flyby altitude.
+    """The free returns of one TLI, parametrised by the TLI's out-of-plane angle (yaw).
 
-    Each member is a converged 3 x 3 correction (``_ReturnProblem``); steps grow while the
-    corrector converges quickly and are halved where it fails, down to ``min_step`` km: a
-    failure there is the family's fold (the lowest flyby that still returns to the perigee).
+    Member ``(yaw, h, t_ret, x)``: for that yaw, the TLI epoch and size corrected (2 x 2
+    Newton, started from the neighbours' extrapolation) so that the perilune falls at the
+    arrival epoch and the return perigee at its target; ``h`` is the flyby altitude (km) and
+    ``t_ret`` the return perigee epoch (s) that result. The flyby altitude has a minimum along
+    the family (a fold in altitude, but not in yaw, so the continuation passes it).
     """
 
-    def __init__(self, prob, x, h0, max_iterations):
+    def __init__(self, prob, x, max_iterations):
         from . import nbody as N
 
         self._solve = N._solve
         self.prob = prob
         self.max_iterations = max_iterations
         self.cache = {"J": None}
-        prob.rp_target = R_MOON + h0
-        x, _, it = self._solve(prob, x, max_iterations, cache=self.cache)
-        self.iters = it
-        self.members = [(h0, np.array(x, float), self._return_time(x))]
+        self.iters = 0
+        self.members = []
+        self.member(0.0, x)
 
-    def _return_time(self, x):
+    def member(self, yaw, guess=None):
+        """Converge (and keep) the member at ``yaw`` (rad)."""
+        if guess is None:
+            near = sorted(self.members, key=lambda m: abs(m[0] - yaw))[:2]
+            if len(near) == 2:
+                (y1, _, _, x1), (y2, _, _, x2) = near
+                guess = x1 + (x1 - x2) * (yaw - y1) / (y1 - y2)
+            else:
+                guess = near[0][3]
+        self.prob.yaw = yaw
+        x, _, it = self._solve(self.prob, np.array(guess, float), self.max_iterations,
+                               cache=self.cache)
         self.prob.residuals(x)
-        return self.prob.last_return
-
-    def step(self, h):
-        """Converge the member at flyby altitude ``h`` (km) from the two nearest; or None."""
-        near = sorted(self.members, key=lambda m: abs(m[0] - h))[:2]
-        if len(near) == 2 and near[0][0] != near[1][0]:
-            (h1, x1, _), (h2, x2, _) = near
-            guess = x1 + (x1 - x2) * (h - h1) / (h1 - h2)
-        else:
-            guess = near[0][1]
-        self.prob.rp_target = R_MOON + h
-        try:
-            x, _, it = self._solve(self.prob, guess, 6, cache=self.cache)
-        except ConvergenceError:
-            self.cache["J"] = None
-            return None
         self.iters += it
-        m = (h, np.array(x, float), self._return_time(x))
+        m = (yaw, self.prob.last[0], self.prob.last[1], np.array(x, float))
         self.members.append(m)
         return m
 
-    def walk(self, h_to, stop=None, step0=60.0, min_step=4.0):
-        """Walk from the last member towards ``h_to``; ``stop(member)`` ends it early.
+    def walk(self, key, target, *, max_yaw=0.06, max_members=40):
+        """Walk in yaw from the in-plane member towards ``key(member) == target``.
 
-        Returns the last member reached and whether ``h_to`` (or ``stop``) was reached.
+        ``key`` is 1 (flyby altitude) or 2 (return epoch). Returns ``(member, None)`` with the
+        member at the target, or ``(closest, extreme)`` if the target cannot be reached
+        (``extreme``: the member where the key turns, e.g. the family's lowest flyby).
         """
-        cur = self.members[-1]
-        step = step0
-        sgn = 1.0 if h_to > cur[0] else -1.0
-        while (h_to - cur[0]) * sgn > 1e-9:
-            h = cur[0] + sgn * min(step, abs(h_to - cur[0]))
-            m = self.step(h)
-            if m is None:
-                step /= 2.0
-                if step < min_step:
-                    return cur, False
-                continue
-            cur = m
-            if stop is not None and stop(m):
-                return cur, True
-            step = min(step * 1.5, 150.0)
-        return cur, True
+        m0 = self.members[0]
+        d0 = 1e-3  # rad: about 0.06 deg
+        plus, minus = self.member(d0), self.member(-d0)
+        # the side whose first step moves towards the target
+        sgn = 1.0 if (plus[key] - m0[key]) * (target - m0[key]) >= (
+            (minus[key] - m0[key]) * (target - m0[key])) else -1.0
+        path = [m0, plus if sgn > 0 else minus]
+
+        def gap(m):
+            return abs(m[key] - target)
+
+        while len(self.members) < max_members:
+            prev, cur = path[-2], path[-1]
+            if (prev[key] - target) * (cur[key] - target) <= 0.0:
+                return self._refine(key, target, prev, cur), None
+            if len(path) >= 3 and gap(path[-3]) > gap(prev) < gap(cur):
+                ext = self._extremum(key, target, path[-3], prev, cur)
+                return ext, ext
+            if abs(cur[0]) >= max_yaw or not cur[1] < 20000.0:
+                break
+            # a secant step to the target (overshooting it brackets it), 0.005 .. 0.3 deg
+            slope = (cur[key] - prev[key]) / (cur[0] - prev[0])
+            step = 1.2 * gap(cur) / abs(slope) if slope else np.radians(0.3)
+            step = float(np.clip(step, np.radians(0.005), np.radians(0.3)))
+            path.append(self.member(cur[0] + sgn * step))
+        return min(path, key=gap), None
+
+    def _refine(self, key, target, lo, hi):
+        """Regula falsi in yaw between two members bracketing the target."""
+        tol = 0.05 if key == 1 else 1.0  # km, s
+        m = hi
+        for _ in range(self.max_iterations):
+            yaw = lo[0] + (hi[0] - lo[0]) * (target - lo[key]) / (hi[key] - lo[key])
+            m = self.member(yaw)
+            if abs(m[key] - target) < tol:
+                return m
+            if (m[key] - target) * (lo[key] - target) > 0:
+                lo = m
+            else:
+                hi = m
+        raise ConvergenceError(
+            f"the free-return family search did not converge: constraint "
+            f"{'flyby_altitude' if key == 1 else 'return_epoch'} is off by "
+            f"{m[key] - target:+.3g} {'km' if key == 1 else 's'}"
+        )
+
+    def _extremum(self, key, target, a, b, c):
+        """Member where the key turns (b nearest the target): parabolic in yaw, 3 rounds."""
+        for _ in range(3):
+            (x1, f1), (x2, f2), (x3, f3) = ((q[0], q[key]) for q in (a, b, c))
+            den = (x1 - x2) * (x1 - x3) * (x2 - x3)
+            if den == 0.0:
+                break
+            pa = (x3 * (f2 - f1) + x2 * (f1 - f3) + x1 * (f3 - f2)) / den
+            pb = (x3**2 * (f1 - f2) + x2**2 * (f3 - f1) + x1**2 * (f2 - f3)) / den
+            if pa == 0.0:
+                break
+            yaw = -pb / (2.0 * pa)
+            if not min(x1, x3) < yaw < max(x1, x3):
+                break
+            m = self.member(yaw)
+            done = abs(m[key] - b[key]) < (0.05 if key == 1 else 1.0)
+            a, b, c = sorted(sorted([a, b, c, m], key=lambda q: abs(q[key] - target))[:3],
+                             key=lambda q: q[0])
+            if done:
+                break
+        return min((a, b, c), key=lambda q: abs(q[key] - target))
+
+
+def _aim_burn(rhs, t_b, y_b, dv, r_target, rtol, max_iterations):
+    """Aim an impulsive burn of size ``dv`` at ``t_b`` so the return perigee stays at target.
+
+    The burn lies in the osculating geocentric orbit plane at an angle ``alpha`` from the
+    velocity (positive towards the Earth-pointing side of the plane). Returns ``alpha`` (rad),
+    the new return perigee ``(t, y, sol)`` and the post-burn state.
+    """
+    import math
+
+    from orbits.core import nbody as nb
+
+    r, v = y_b[:3], y_b[3:]
+    v_hat = v / np.linalg.norm(v)
+    h_hat = np.cross(r, v)
+    h_hat /= np.linalg.norm(h_hat)
+    n_hat = np.cross(h_hat, v_hat)  # in plane, 90 deg from the velocity
+
+    def state(alpha):
+        y = y_b.copy()
+        y[3:] += dv * (math.cos(alpha) * v_hat + math.sin(alpha) * n_hat)
+        return y
+
+    def perigee(alpha):
+        y = state(alpha)
+
+        def radial(tt, yy):
+            return float(yy[:3] @ yy[3:])
+
+        radial.terminal = True
+        radial.direction = 1.0
+        if float(y[:3] @ y[3:]) >= 0.0:
+            return None
+        sol = nb.propagate(rhs, t_b, y, t_b + 10.0 * _DAY, rtol=rtol, events=[radial],
+                           dense_output=True)
+        if not sol.t_events[0].size:
+            return None
+        return float(sol.t_events[0][0]), sol.y_events[0][0], sol
+
+    def miss(alpha):
+        p = perigee(alpha)
+        return None if p is None else float(np.linalg.norm(p[1][:3])) - r_target
+
+    grid = np.radians(np.linspace(-90.0, 90.0, 13))
+    vals = [miss(a) for a in grid]
+    brackets = [(grid[k], grid[k + 1], vals[k], vals[k + 1]) for k in range(len(grid) - 1)
+                if vals[k] is not None and vals[k + 1] is not None
+                and np.sign(vals[k]) != np.sign(vals[k + 1])]
+    if not brackets:
+        got = [v for v in vals if v is not None]
+        off = min(got, key=abs) if got else float("nan")
+        raise ConvergenceError(
+            f"post_flyby_burn of {dv * 1000.0:.1f} m/s cannot keep the return perigee at "
+            f"{r_target - R_EARTH:g} km in any in-plane direction within 90 deg of the velocity:"
+            f" constraint return_perigee_altitude is off by at least {off:+.1f} km"
+        )
+    # the root nearest to a burn along the velocity
+    a_lo, a_hi, g_lo, g_hi = min(brackets, key=lambda b: min(abs(b[0]), abs(b[1])))
+    for _ in range(max_iterations * 3):
+        a_mid = a_lo - g_lo * (a_hi - a_lo) / (g_hi - g_lo)
+        g_mid = miss(a_mid)
+        if g_mid is None:
+            raise ConvergenceError("post_flyby_burn: the aimed trajectory lost its return perigee")
+        if abs(g_mid) < 0.1:
+            break
+        if np.sign(g_mid) == np.sign(g_lo):
+            a_lo, g_lo = a_mid, g_mid
+        else:
+            a_hi, g_hi = a_mid, g_mid
+    else:
+        raise ConvergenceError(
+            f"post_flyby_burn aiming did not converge: constraint return_perigee_altitude is "
+            f"off by {g_mid:+.2f} km"
+        )
+    return a_mid, perigee(a_mid), state(a_mid)
 
 
 def free_return_3d(
@@ -444,6 +578,7 @@ def free_return_3d(
     return_perigee_altitude=45 * u.km,
     flyby_altitude=None,
     return_epoch=None,
+    post_flyby_burn=None,
     sun: bool = True,
     rtol: float = 1e-10,
     ephemeris="de421",
@@ -469,6 +604,13 @@ def free_return_3d(
     return_epoch : Time, optional
         Target epoch of the return perigee (instead of ``flyby_altitude``): the member of the
         same family whose return perigee falls then; the flyby altitude is the result.
+    post_flyby_burn : (Time, Quantity) pair, optional
+        An impulsive burn after the flyby (e.g. Apollo 13's PC+2: ``(epoch, 262 * u.m / u.s)``)
+        of this size at this epoch, aimed in the osculating orbit plane so that the return
+        perigee stays at ``return_perigee_altitude`` (the direction nearest the velocity is
+        taken); ``return_epoch`` of the result is then the return after the burn and
+        ``free_return_epoch`` the one without it. The free return itself (and a
+        ``return_epoch`` target) is designed without the burn.
     sun : bool
         Include the Sun's point mass.
     rtol : float
@@ -550,6 +692,24 @@ def free_return_3d(
                 f"return_epoch must be 0.5 .. 7 days after arrival, got "
                 f"{(t_ret_target - tof_s) / _DAY:.3f} days"
             )
+    burn = None
+    if post_flyby_burn is not None:
+        if not (isinstance(post_flyby_burn, (tuple, list)) and len(post_flyby_burn) == 2):
+            raise ArgumentTypeError(
+                "post_flyby_burn must be an (epoch, delta-v) pair, e.g. (Time('1970-04-15 "
+                f"02:42:51'), 262 * u.m / u.s), got {describe_value(post_flyby_burn)}"
+            )
+        b_epoch = N._check_time(post_flyby_burn[0], "post_flyby_burn[0]")
+        b_dv = float(as_value(post_flyby_burn[1], u.km / u.s, "post_flyby_burn[1]", min=1e-6,
+                              max=3.0))
+        t_b = float((b_epoch.tdb - dep.tdb).to_value(u.s))
+        if not tof_s < t_b < tof_s + 2.0 * _DAY:
+            raise ArgumentError(
+                f"post_flyby_burn[0] must fall after the perilune ({arr.utc.isot[:19]}) and "
+                f"within 2 days of it, got {b_epoch.utc.isot[:19]} "
+                f"({(t_b - tof_s) / 3600.0:+.2f} h from the perilune)"
+            )
+        burn = (t_b, b_dv)
     planar = free_return_flyby_altitude(parking_altitude=h0 * u.km, tof=tof_s * u.s,
                                         perigee_altitude=hr * u.km)
     rp0 = R_MOON + float(planar.flyby_altitude.to_value(u.km))
@@ -634,70 +794,44 @@ def free_return_3d(
     family = ()
     if h_target is not None or t_ret_target is not None:
         cls = _return_problem_class()
-        fr = cls(**{**prob.__dict__, "free_node": True})
+        fr = cls(**{**prob.__dict__, "free_node": False})
         fr.r_ret = r_target
-        fam = _Family(fr, np.array([x[0], 0.0, x[1]]), prob.rp_target - R_MOON,
-                      max_iterations)
-        h_in_plane = fam.members[0][0]
+        fam = _Family(fr, x, max_iterations)
+        m0 = fam.members[0]
+        where = (f"the free returns of this TLI (perilune at {arr.utc.isot[:19]}, return "
+                 f"perigee {hr:g} km; the in-plane one flies {m0[1]:.1f} km and returns "
+                 f"{(epoch0 + m0[2] * u.s).utc.isot[:16]})")
         if h_target is not None:
-            last, ok = fam.walk(h_target)
-            if not ok:
+            last, fold = fam.walk(1, h_target)
+            if abs(last[1] - h_target) > 0.05:
+                low = fold if fold is not None else last
                 raise ConvergenceError(
-                    f"flyby_altitude {h_target:g} km cannot be reached: the free returns of "
-                    f"this TLI (perilune at {arr.utc.isot[:19]}, return perigee {hr:g} km) "
-                    f"reach down to {last[0]:.1f} km, where the family folds; constraint "
-                    f"flyby_altitude is off by {last[0] - h_target:+.1f} km (the in-plane "
-                    f"member is at {h_in_plane:.1f} km)"
+                    f"flyby_altitude {h_target:g} km cannot be reached: {where} reach "
+                    f"{'down' if h_target < m0[1] else 'up'} to {low[1]:.1f} km"
+                    + (f" (their {'lowest' if h_target < m0[1] else 'highest'} flyby, "
+                       f"returning {(epoch0 + low[2] * u.s).utc.isot[:16]})"
+                       if fold is not None else "")
+                    + f"; constraint flyby_altitude is off by {low[1] - h_target:+.1f} km"
                 )
             target = "perilune epoch and altitude, return perigee (TLI out of plane)"
         else:
-            first = fam.members[0]
-            # the return time grows with the flyby altitude along the family
-            down = t_ret_target < first[2]
-
-            def passed(m):
-                return (m[2] <= t_ret_target) if down else (m[2] >= t_ret_target)
-
-            last, ok = fam.walk(0.0 if down else 50000.0, stop=passed)
-            if not ok or not passed(last):
+            last, fold = fam.walk(2, t_ret_target)
+            if abs(last[2] - t_ret_target) > 1.0:
                 raise ConvergenceError(
                     f"return_epoch {(epoch0 + t_ret_target * u.s).utc.isot[:19]} cannot be "
-                    f"reached: along the free returns of this TLI the return perigee comes "
-                    f"{'no earlier' if down else 'no later'} than "
-                    f"{(epoch0 + last[2] * u.s).utc.isot[:19]} (flyby {last[0]:.1f} km); "
+                    f"reached: {where} return at the "
+                    f"{'earliest' if t_ret_target < m0[2] else 'latest'} "
+                    f"{(epoch0 + last[2] * u.s).utc.isot[:19]} (flyby {last[1]:.1f} km); "
                     f"constraint return_epoch is off by "
                     f"{(t_ret_target - last[2]) / 60.0:+.1f} min"
                 )
-            # regula falsi between the last two members around the target
-            lo, hi = sorted(fam.members, key=lambda m: abs(m[2] - t_ret_target))[:2]
-            if (lo[2] - t_ret_target) * (hi[2] - t_ret_target) > 0:
-                lo, hi = fam.members[-2], fam.members[-1]
-            m = hi
-            for _ in range(max_iterations):
-                h = lo[0] + (hi[0] - lo[0]) * (t_ret_target - lo[2]) / (hi[2] - lo[2])
-                m = fam.step(h)
-                if m is None:
-                    raise ConvergenceError(
-                        f"the return_epoch search lost the family at flyby altitude {h:.1f} km")
-                if abs(m[2] - t_ret_target) < 1.0:
-                    break
-                if (m[2] - t_ret_target) * (lo[2] - t_ret_target) > 0:
-                    lo = m
-                else:
-                    hi = m
-            if abs(m[2] - t_ret_target) >= 1.0:
-                raise ConvergenceError(
-                    f"the return_epoch search did not converge: constraint return_epoch is off "
-                    f"by {(m[2] - t_ret_target):+.1f} s at flyby altitude {m[0]:.1f} km"
-                )
-            last = m
             target = "perilune epoch, return perigee and its epoch (TLI out of plane)"
-        x = last[1]
-        fr.rp_target = R_MOON + last[0]
+        fr.yaw = last[0]
+        x = last[3]
         iters += fam.iters
-        yaw = math.degrees(float(x[1]))
-        family = tuple(sorted(((float(h), (epoch0 + t * u.s).utc.isot) for h, _, t in
-                               fam.members)))
+        yaw = math.degrees(float(last[0]))
+        family = tuple(sorted((math.degrees(float(m[0])), float(m[1]),
+                               (epoch0 + m[2] * u.s).utc.isot) for m in fam.members))
     a = fr.arrive(x)
     t, rel, y_peri, _, t_ign, y0 = a
     t_ret, y_ret, ret = perigee_after(fr, a)
@@ -708,9 +842,33 @@ def free_return_3d(
     inc_ret = math.degrees(math.acos(float(np.clip(h_ret[2] / np.linalg.norm(h_ret), -1, 1))))
     rm = y_peri[:3] - r_rel
     out = nb.propagate(fr.rhs(None), t_ign, y0, t, rtol=rtol, dense_output=True)
-    ts = np.linspace(t_ign, t_ret, 400)
-    pos = np.where((ts <= t)[:, None], out.sol(np.minimum(ts, t)).T[:, :3],
-                   ret.sol(np.maximum(ts, t)).T[:, :3])
+    burn_fields = {}
+    if burn is not None:
+        t_b, b_dv = burn
+        if t_b >= t_ret:
+            raise ArgumentError(
+                f"post_flyby_burn[0] must come before the return perigee "
+                f"({(epoch0 + t_ret * u.s).utc.isot[:19]}), got "
+                f"{(epoch0 + t_b * u.s).utc.isot[:19]}"
+            )
+        alpha, (t_ret2, y_ret2, ret2), _ = _aim_burn(fr.rhs(None), t_b, ret.sol(t_b), b_dv,
+                                                     r_target, rtol, max_iterations)
+        burn_fields = dict(free_return_epoch=(epoch0 + t_ret * u.s).utc,
+                           burn_epoch=(epoch0 + t_b * u.s).utc,
+                           burn_dv=(b_dv * KMS).to(u.m / u.s),
+                           burn_angle=math.degrees(alpha) * u.deg)
+        ts = np.linspace(t_ign, t_ret2, 400)
+        pos = np.where((ts <= t)[:, None], out.sol(np.minimum(ts, t)).T[:, :3],
+                       np.where((ts <= t_b)[:, None], ret.sol(np.clip(ts, t, t_b)).T[:, :3],
+                                ret2.sol(np.maximum(ts, t_b)).T[:, :3]))
+        t_ret, y_ret = t_ret2, y_ret2
+        h_ret = np.cross(y_ret[:3], y_ret[3:])
+        inc_ret = math.degrees(math.acos(float(np.clip(h_ret[2] / np.linalg.norm(h_ret), -1,
+                                                       1))))
+    else:
+        ts = np.linspace(t_ign, t_ret, 400)
+        pos = np.where((ts <= t)[:, None], out.sol(np.minimum(ts, t)).T[:, :3],
+                       ret.sol(np.maximum(ts, t)).T[:, :3])
     from orbits.ephemeris import ephemeris_input
 
     return FreeReturn3D(
@@ -732,6 +890,7 @@ def free_return_3d(
         return_tof=(t_ret - t) / 3600.0 * u.h,
         return_inclination=inc_ret * u.deg,
         family=family,
+        **burn_fields,
         notes=(
             "Earth + Moon" + (" + Sun" if sun else "") + " point masses from DE421, DOP853 "
             f"rtol {rtol:g}; impulsive TLI from the circular parking orbit whose plane goes "
@@ -740,6 +899,10 @@ def free_return_3d(
             + " corrected by Newton; targeted: " + target,
             "not modelled: mid-course corrections, finite TLI, Earth J2, the atmosphere "
             "(the return ends at the vacuum perigee)",
+            *([f"post-flyby burn: impulsive {burn[1] * 1000.0:.1f} m/s at "
+               f"{(epoch0 + burn[0] * u.s).utc.isot[:19]}, in the orbit plane "
+               f"{math.degrees(alpha):+.2f} deg from the velocity (aimed to keep the return "
+               "perigee)"] if burn is not None else []),
         ),
         inputs=(ephemeris_input(ephemeris),),
     )
