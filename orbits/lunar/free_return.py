@@ -3,6 +3,29 @@
 See :func:`free_return` and :func:`free_return_flyby_altitude` (planar, point Moon, mean
 circular orbit) and :func:`free_return_3d` (Earth + Moon + Sun point masses from DE421, the
 TLI corrected so that the flyby comes back to a given Earth perigee).
+
+What :func:`free_return_3d` models: an impulsive TLI from a circular parking orbit whose plane
+goes through the Moon's arrival point; the TLI epoch (along the parking orbit) and size, and
+with a ``flyby_altitude`` or ``return_epoch`` target its out-of-plane angle, corrected by
+Newton in Earth + Moon + Sun point-mass dynamics (DE421, DOP853); optionally one impulsive
+burn after the flyby (``post_flyby_burn``, e.g. Apollo 13's PC+2), aimed in the orbit plane to
+keep the return perigee. Not modelled: mid-course corrections before the flyby, finite burns,
+the Earth's J2 and the atmosphere (the return ends at the vacuum perigee).
+
+Which constraints fix the flyby altitude: the perilune epoch and the return perigee, with the
+TLI in the parking plane, leave nothing free (for Apollo 13's TLI and flyby epochs the flyby
+comes out at about 935 km). Yawing the TLI out of the plane gives a one-parameter family of
+free returns; along it the flyby altitude and the return epoch both fall to a minimum (for
+Apollo 13: about 293 km, returning at 03:17 UTC 18 April to a 38 km perigee) and rise again.
+
+Against Apollo 13 (``tests/orbits/test_free_return_3d.py``, figures in
+``seeds/authorities/apollo13/``): the flown 254 km pericynthion lies about 40 km below that
+minimum. Apollo 13 did not fly a TLI-only free return: MCC-2 put it on a hybrid trajectory and
+the DPS-1 burn (11.6 m/s, 15.6 h before the flyby) back on a free return; their directions
+are not published, so the model cannot re-fly them, and a TLI-only design cannot reach the
+flown flyby. The return is closer: from the reachable member nearest the flown flyby (300 km),
+a 262 m/s PC+2 at the flown epoch shortens the return by 9 h 19 min against the published
+9 h 07 min (predicted splashdowns 03:13 UTC 18 April before, 18:06 UTC 17 April after).
 """
 
 from __future__ import annotations
