@@ -16,16 +16,23 @@ Which constraints fix the flyby altitude: the perilune epoch and the return peri
 TLI in the parking plane, leave nothing free (for Apollo 13's TLI and flyby epochs the flyby
 comes out at about 935 km). Yawing the TLI out of the plane gives a one-parameter family of
 free returns; along it the flyby altitude and the return epoch both fall to a minimum (for
-Apollo 13: about 293 km, returning at 03:17 UTC 18 April to a 38 km perigee) and rise again.
+Apollo 13: about 293 km, returning at 03:17 UTC 18 April to a 38 km perigee) and rise again,
+so ``flyby_altitude`` or ``return_epoch`` targets beyond that minimum raise ConvergenceError
+with the minimum and the gap.
 
 Against Apollo 13 (``tests/orbits/test_free_return_3d.py``, figures in
 ``seeds/authorities/apollo13/``): the flown 254 km pericynthion lies about 40 km below that
 minimum. Apollo 13 did not fly a TLI-only free return: MCC-2 put it on a hybrid trajectory and
 the DPS-1 burn (11.6 m/s, 15.6 h before the flyby) back on a free return; their directions
 are not published, so the model cannot re-fly them, and a TLI-only design cannot reach the
-flown flyby. The return is closer: from the reachable member nearest the flown flyby (300 km),
-a 262 m/s PC+2 at the flown epoch shortens the return by 9 h 19 min against the published
-9 h 07 min (predicted splashdowns 03:13 UTC 18 April before, 18:06 UTC 17 April after).
+flown flyby (nor the flown free return's predicted splashdown, 03:13 UTC 18 April: the family's
+earliest vacuum perigee comes 4.6 min after it). The return is closer: from the reachable
+member nearest the flown flyby (300 km), a 262 m/s PC+2 at the flown epoch shortens the
+return by 9 h 19 min against the published
+9 h 07 min (predicted splashdowns 03:13 UTC 18 April before, 18:06 UTC 17 April after); its
+vacuum perigee falls at 18:04 UTC 17 April, 4 min before the flown splashdown (18:07:41 UTC),
+which follows the perigee by the entry and descent (no published entry-interface epoch was
+found to compare with).
 """
 
 from __future__ import annotations
