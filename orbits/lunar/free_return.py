@@ -28,11 +28,10 @@ are not published, so the model cannot re-fly them, and a TLI-only design cannot
 flown flyby (nor the flown free return's predicted splashdown, 03:13 UTC 18 April: the family's
 earliest vacuum perigee comes 4.6 min after it). The return is closer: from the reachable
 member nearest the flown flyby (300 km), a 262 m/s PC+2 at the flown epoch shortens the
-return by 9 h 19 min against the published
-9 h 07 min (predicted splashdowns 03:13 UTC 18 April before, 18:06 UTC 17 April after); its
-vacuum perigee falls at 18:04 UTC 17 April, 4 min before the flown splashdown (18:07:41 UTC),
-which follows the perigee by the entry and descent (no published entry-interface epoch was
-found to compare with).
+return by 9 h 19 min against the published 9 h 07 min (predicted splashdowns 03:13 UTC
+18 April before, 18:06 UTC 17 April after); its vacuum perigee falls at 18:04 UTC 17 April,
+4 min before the flown splashdown (18:07:41 UTC), which follows the perigee by the entry and
+descent (no published entry-interface epoch was found to compare with).
 """
 
 from __future__ import annotations
