@@ -22,11 +22,15 @@ with the minimum and the gap.
 
 Against Apollo 13 (``tests/orbits/test_free_return_3d.py``, figures in
 ``seeds/authorities/apollo13/``): the flown 254 km pericynthion lies about 40 km below that
-minimum. Apollo 13 did not fly a TLI-only free return: MCC-2 put it on a hybrid trajectory and
-the DPS-1 burn (11.6 m/s, 15.6 h before the flyby) back on a free return; their directions
-are not published, so the model cannot re-fly them, and a TLI-only design cannot reach the
-flown flyby (nor the flown free return's predicted splashdown, 03:13 UTC 18 April: the family's
-earliest vacuum perigee comes 4.6 min after it). The return is closer: from the reachable
+minimum, more than the model's own error (about 11 km: the impulsive TLI's epoch, +-3 min
+for a 6-minute burn, moves the minimum by 2.7 km/min; the return perigee convention by 3 km).
+Apollo 13 did not fly a TLI-only free return: MCC-2 put it on a hybrid trajectory and the DPS-1
+burn (11.6 m/s, 15.6 h before the flyby) back on a free return; their directions are not
+published, so the model cannot re-fly them, and a TLI-only design cannot reach the flown
+flyby (it would need a TLI about 15 min later, i.e. a faster approach) nor the flown free
+return's predicted splashdown (03:13 UTC 18 April: the family's earliest vacuum perigee comes
+4.6 min after it). A single impulsive burn at the DPS-1 epoch does not lower the minimum
+either (a local search stalls at it with about 1.3 m/s). The return is closer: from the reachable
 member nearest the flown flyby (300 km), a 262 m/s PC+2 at the flown epoch shortens the
 return by 9 h 19 min against the published 9 h 07 min (predicted splashdowns 03:13 UTC
 18 April before, 18:06 UTC 17 April after); its vacuum perigee falls at 18:04 UTC 17 April,
