@@ -3,6 +3,39 @@
 See :func:`free_return` and :func:`free_return_flyby_altitude` (planar, point Moon, mean
 circular orbit) and :func:`free_return_3d` (Earth + Moon + Sun point masses from DE421, the
 TLI corrected so that the flyby comes back to a given Earth perigee).
+
+What :func:`free_return_3d` models: an impulsive TLI from a circular parking orbit whose plane
+goes through the Moon's arrival point; the TLI epoch (along the parking orbit) and size, and
+with a ``flyby_altitude`` or ``return_epoch`` target its out-of-plane angle, corrected by
+Newton in Earth + Moon + Sun point-mass dynamics (DE421, DOP853); optionally one impulsive
+burn after the flyby (``post_flyby_burn``, e.g. Apollo 13's PC+2), aimed in the orbit plane to
+keep the return perigee. Not modelled: mid-course corrections before the flyby, finite burns,
+the Earth's J2 and the atmosphere (the return ends at the vacuum perigee).
+
+Which constraints fix the flyby altitude: the perilune epoch and the return perigee, with the
+TLI in the parking plane, leave nothing free (for Apollo 13's TLI and flyby epochs the flyby
+comes out at about 935 km). Yawing the TLI out of the plane gives a one-parameter family of
+free returns; along it the flyby altitude and the return epoch both fall to a minimum (for
+Apollo 13: about 293 km, returning at 03:17 UTC 18 April to a 38 km perigee) and rise again,
+so ``flyby_altitude`` or ``return_epoch`` targets beyond that minimum raise ConvergenceError
+with the minimum and the gap.
+
+Against Apollo 13 (``tests/orbits/test_free_return_3d.py``, figures in
+``seeds/authorities/apollo13/``): the flown 254 km pericynthion lies about 40 km below that
+minimum, more than the model's own error (about 11 km: the impulsive TLI's epoch, +-3 min
+for a 6-minute burn, moves the minimum by 2.7 km/min; the return perigee convention by 3 km).
+Apollo 13 did not fly a TLI-only free return: MCC-2 put it on a hybrid trajectory and the DPS-1
+burn (11.6 m/s, 15.6 h before the flyby) back on a free return; their directions are not
+published, so the model cannot re-fly them, and a TLI-only design cannot reach the flown
+flyby (it would need a TLI about 15 min later, i.e. a faster approach) nor the flown free
+return's predicted splashdown (03:13 UTC 18 April: the family's earliest vacuum perigee comes
+4.6 min after it). A single impulsive burn at the DPS-1 epoch does not lower the minimum
+either (a local search stalls at it with about 1.3 m/s). The return is closer: from the reachable
+member nearest the flown flyby (300 km), a 262 m/s PC+2 at the flown epoch shortens the
+return by 9 h 19 min against the published 9 h 07 min (predicted splashdowns 03:13 UTC
+18 April before, 18:06 UTC 17 April after); its vacuum perigee falls at 18:04 UTC 17 April,
+4 min before the flown splashdown (18:07:41 UTC), which follows the perigee by the entry and
+descent (no published entry-interface epoch was found to compare with).
 """
 
 from __future__ import annotations
@@ -261,9 +294,11 @@ def free_return_flyby_altitude(
 class FreeReturn3D(Result):
     """A free return integrated in Earth + Moon + Sun point-mass dynamics (DE421).
 
-    The TLI (epoch along the parking orbit and size) is corrected until the perilune falls at
-    the requested epoch and the trajectory comes back to the requested Earth perigee; the
-    flyby altitude is then a *result*, compared with the planar patched conic's.
+    The TLI (epoch along the parking orbit and size; with a ``flyby_altitude`` or
+    ``return_epoch`` target also its out-of-plane angle) is corrected until the perilune falls
+    at the requested epoch and the trajectory comes back to the requested Earth perigee.
+    Without a target the TLI stays in the parking plane and the flyby altitude is a *result*,
+    compared with the planar patched conic's.
     """
 
     departure: Time = value("TLI", fmt="second")
@@ -281,6 +316,21 @@ class FreeReturn3D(Result):
     iterations: int = value("corrector iterations")
     positions: np.ndarray | None = None  # (n, 3) geocentric km, TLI to return perigee
     times: Time | None = None
+    target: str = value("targeted", default="")
+    tli_out_of_plane: u.Quantity | None = quantity("TLI out-of-plane angle", "deg", fmt=".4f",
+                                                   default=None)
+    return_tof: u.Quantity | None = quantity("perilune to return perigee", "h", fmt=".3f",
+                                             default=None)
+    return_inclination: u.Quantity | None = quantity("return inclination (ICRF equator)", "deg",
+                                                     fmt=".2f", default=None)
+    free_return_epoch: Time | None = value("return perigee without the burn", fmt="minute",
+                                           default=None)
+    burn_epoch: Time | None = value("post-flyby burn", fmt="second", default=None)
+    burn_dv: u.Quantity | None = quantity("post-flyby burn Δv (impulsive)", "m / s", fmt=".1f",
+                                          default=None)
+    burn_angle: u.Quantity | None = quantity("burn direction from velocity (in plane)", "deg",
+                                             fmt=".2f", default=None)
+    family: tuple = ()  # (TLI yaw deg, flyby altitude km, return perigee ISO) per member
 
     title = "Lunar free return (3D, DE421)"
 
@@ -289,7 +339,267 @@ class FreeReturn3D(Result):
         side = "far side" if self.far_side else "near side"
         return (f"flyby {self.flyby_altitude.to_value(u.km):.0f} km ({side}) at "
                 f"{self.perilune_epoch.utc.isot[:16].replace('T', ' ')}, returns to "
-                f"{self.return_perigee_altitude.to_value(u.km):.0f} km perigee")
+                f"{self.return_perigee_altitude.to_value(u.km):.0f} km perigee at "
+                f"{self.return_epoch.utc.isot[:16].replace('T', ' ')}")
+
+
+_DAY = 86400.0
+
+
+def _perigee_after(prob, a, rtol, dense=False):
+    """Integrate on from the perilune ``a`` to the next Earth perigee (>= 12 h later)."""
+    from orbits.core import nbody as nb
+
+    t, _, y, *_ = a
+    guard = t + 0.5 * _DAY
+
+    def radial(tt, yy):
+        return -1.0 if tt < guard else float(yy[:3] @ yy[3:])
+
+    radial.terminal = True
+    radial.direction = 1.0
+    sol = nb.propagate(prob.rhs(None), t, y, t + 7.0 * _DAY, rtol=rtol, events=[radial],
+                       dense_output=dense)
+    if not sol.t_events[0].size:
+        return None
+    return float(sol.t_events[0][0]), sol.y_events[0][0], sol
+
+
+def _return_problem_class():
+    """Return the corrector's problem class for a TLI yawed out of the parking plane.
+
+    The out-of-plane angle ``yaw`` of the (otherwise tangential) impulse is the family's
+    parameter, held during a correction. Unknowns: TLI epoch shift and impulse size;
+    residuals: return perigee radius and perilune epoch; the perilune altitude is the result.
+    """
+    import math
+
+    from . import nbody as N
+
+    class _ReturnProblem(N._Problem):
+        r_ret: float = 0.0
+        yaw: float = 0.0
+
+        @property
+        def n_unknowns(self) -> int:
+            return 2
+
+        def initial_state(self, x):
+            dt, d_burn = x
+            n = math.sqrt(GM_EARTH / self.r_park**3)
+            r_hat, t_hat = N._plane_frame(self.inc, self.raan0, self.u0 + n * dt)
+            v_hat = (math.cos(self.yaw) * t_hat
+                     + math.sin(self.yaw) * np.cross(r_hat, t_hat))
+            return dt, np.concatenate([self.r_park * r_hat, (self.v0 + d_burn) * v_hat]), None
+
+        def residuals(self, x, rtol=None):
+            a = self.arrive(x, rtol)
+            if a is None:
+                return None
+            p = _perigee_after(self, a, rtol or self.rtol)
+            if p is None:
+                return None
+            self.last = (float(np.linalg.norm(a[1][:3])) - R_MOON, p[0])
+            return np.array([np.linalg.norm(p[1][:3]) - self.r_ret, a[0] - self.t_arr])
+
+        def names(self):
+            return ["return_perigee", "arrival"]
+
+        def steps(self):
+            return np.array([0.5, 1e-5])
+
+    return _ReturnProblem
+
+
+class _Family:
+    """The free returns of one TLI, parametrised by the TLI's out-of-plane angle (yaw).
+
+    Member ``(yaw, h, t_ret, x)``: for that yaw, the TLI epoch and size corrected (2 x 2
+    Newton, started from the neighbours' extrapolation) so that the perilune falls at the
+    arrival epoch and the return perigee at its target; ``h`` is the flyby altitude (km) and
+    ``t_ret`` the return perigee epoch (s) that result. The flyby altitude has a minimum along
+    the family (a fold in altitude, but not in yaw, so the continuation passes it).
+    """
+
+    def __init__(self, prob, x, max_iterations):
+        from . import nbody as N
+
+        self._solve = N._solve
+        self.prob = prob
+        self.max_iterations = max_iterations
+        self.cache = {"J": None}
+        self.iters = 0
+        self.members = []
+        self.member(0.0, x)
+
+    def member(self, yaw, guess=None):
+        """Converge (and keep) the member at ``yaw`` (rad)."""
+        if guess is None:
+            near = sorted(self.members, key=lambda m: abs(m[0] - yaw))[:2]
+            if len(near) == 2:
+                (y1, _, _, x1), (y2, _, _, x2) = near
+                guess = x1 + (x1 - x2) * (yaw - y1) / (y1 - y2)
+            else:
+                guess = near[0][3]
+        self.prob.yaw = yaw
+        x, _, it = self._solve(self.prob, np.array(guess, float), self.max_iterations,
+                               cache=self.cache)
+        self.prob.residuals(x)
+        self.iters += it
+        m = (yaw, self.prob.last[0], self.prob.last[1], np.array(x, float))
+        self.members.append(m)
+        return m
+
+    def walk(self, key, target, *, max_yaw=0.06, max_members=40):
+        """Walk in yaw from the in-plane member towards ``key(member) == target``.
+
+        ``key`` is 1 (flyby altitude) or 2 (return epoch). Returns ``(member, None)`` with the
+        member at the target, or ``(closest, extreme)`` if the target cannot be reached
+        (``extreme``: the member where the key turns, e.g. the family's lowest flyby).
+        """
+        m0 = self.members[0]
+        d0 = 1e-3  # rad: about 0.06 deg
+        plus, minus = self.member(d0), self.member(-d0)
+        # the side whose first step moves towards the target
+        sgn = 1.0 if (plus[key] - m0[key]) * (target - m0[key]) >= (
+            (minus[key] - m0[key]) * (target - m0[key])) else -1.0
+        path = [m0, plus if sgn > 0 else minus]
+
+        def gap(m):
+            return abs(m[key] - target)
+
+        while len(self.members) < max_members:
+            prev, cur = path[-2], path[-1]
+            if (prev[key] - target) * (cur[key] - target) <= 0.0:
+                return self._refine(key, target, prev, cur), None
+            if len(path) >= 3 and gap(path[-3]) > gap(prev) < gap(cur):
+                ext = self._extremum(key, target, path[-3], prev, cur)
+                return ext, ext
+            if abs(cur[0]) >= max_yaw or not cur[1] < 20000.0:
+                break
+            # a secant step to the target (overshooting it brackets it), 0.005 .. 0.3 deg
+            slope = (cur[key] - prev[key]) / (cur[0] - prev[0])
+            step = 1.2 * gap(cur) / abs(slope) if slope else np.radians(0.3)
+            step = float(np.clip(step, np.radians(0.005), np.radians(0.3)))
+            path.append(self.member(cur[0] + sgn * step))
+        return min(path, key=gap), None
+
+    def _refine(self, key, target, lo, hi):
+        """Regula falsi in yaw between two members bracketing the target."""
+        tol = 0.05 if key == 1 else 1.0  # km, s
+        m = hi
+        for _ in range(self.max_iterations):
+            yaw = lo[0] + (hi[0] - lo[0]) * (target - lo[key]) / (hi[key] - lo[key])
+            m = self.member(yaw)
+            if abs(m[key] - target) < tol:
+                return m
+            if (m[key] - target) * (lo[key] - target) > 0:
+                lo = m
+            else:
+                hi = m
+        raise ConvergenceError(
+            f"the free-return family search did not converge: constraint "
+            f"{'flyby_altitude' if key == 1 else 'return_epoch'} is off by "
+            f"{m[key] - target:+.3g} {'km' if key == 1 else 's'}"
+        )
+
+    def _extremum(self, key, target, a, b, c):
+        """Member where the key turns (b nearest the target): parabolic in yaw, 3 rounds."""
+        for _ in range(3):
+            (x1, f1), (x2, f2), (x3, f3) = ((q[0], q[key]) for q in (a, b, c))
+            den = (x1 - x2) * (x1 - x3) * (x2 - x3)
+            if den == 0.0:
+                break
+            pa = (x3 * (f2 - f1) + x2 * (f1 - f3) + x1 * (f3 - f2)) / den
+            pb = (x3**2 * (f1 - f2) + x2**2 * (f3 - f1) + x1**2 * (f2 - f3)) / den
+            if pa == 0.0:
+                break
+            yaw = -pb / (2.0 * pa)
+            if not min(x1, x3) < yaw < max(x1, x3):
+                break
+            m = self.member(yaw)
+            done = abs(m[key] - b[key]) < (0.05 if key == 1 else 1.0)
+            a, b, c = sorted(sorted([a, b, c, m], key=lambda q: abs(q[key] - target))[:3],
+                             key=lambda q: q[0])
+            if done:
+                break
+        return min((a, b, c), key=lambda q: abs(q[key] - target))
+
+
+def _aim_burn(rhs, t_b, y_b, dv, r_target, rtol, max_iterations):
+    """Aim an impulsive burn of size ``dv`` at ``t_b`` so the return perigee stays at target.
+
+    The burn lies in the osculating geocentric orbit plane at an angle ``alpha`` from the
+    velocity (positive towards the Earth-pointing side of the plane). Returns ``alpha`` (rad),
+    the new return perigee ``(t, y, sol)`` and the post-burn state.
+    """
+    import math
+
+    from orbits.core import nbody as nb
+
+    r, v = y_b[:3], y_b[3:]
+    v_hat = v / np.linalg.norm(v)
+    h_hat = np.cross(r, v)
+    h_hat /= np.linalg.norm(h_hat)
+    n_hat = np.cross(h_hat, v_hat)  # in plane, 90 deg from the velocity
+
+    def state(alpha):
+        y = y_b.copy()
+        y[3:] += dv * (math.cos(alpha) * v_hat + math.sin(alpha) * n_hat)
+        return y
+
+    def perigee(alpha):
+        y = state(alpha)
+
+        def radial(tt, yy):
+            return float(yy[:3] @ yy[3:])
+
+        radial.terminal = True
+        radial.direction = 1.0
+        if float(y[:3] @ y[3:]) >= 0.0:
+            return None
+        sol = nb.propagate(rhs, t_b, y, t_b + 10.0 * _DAY, rtol=rtol, events=[radial],
+                           dense_output=True)
+        if not sol.t_events[0].size:
+            return None
+        return float(sol.t_events[0][0]), sol.y_events[0][0], sol
+
+    def miss(alpha):
+        p = perigee(alpha)
+        return None if p is None else float(np.linalg.norm(p[1][:3])) - r_target
+
+    grid = np.radians(np.linspace(-90.0, 90.0, 13))
+    vals = [miss(a) for a in grid]
+    brackets = [(grid[k], grid[k + 1], vals[k], vals[k + 1]) for k in range(len(grid) - 1)
+                if vals[k] is not None and vals[k + 1] is not None
+                and np.sign(vals[k]) != np.sign(vals[k + 1])]
+    if not brackets:
+        got = [v for v in vals if v is not None]
+        off = min(got, key=abs) if got else float("nan")
+        raise ConvergenceError(
+            f"post_flyby_burn of {dv * 1000.0:.1f} m/s cannot keep the return perigee at "
+            f"{r_target - R_EARTH:g} km in any in-plane direction within 90 deg of the velocity:"
+            f" constraint return_perigee_altitude is off by at least {off:+.1f} km"
+        )
+    # the root nearest to a burn along the velocity
+    a_lo, a_hi, g_lo, g_hi = min(brackets, key=lambda b: min(abs(b[0]), abs(b[1])))
+    for _ in range(max_iterations * 3):
+        a_mid = a_lo - g_lo * (a_hi - a_lo) / (g_hi - g_lo)
+        g_mid = miss(a_mid)
+        if g_mid is None:
+            raise ConvergenceError("post_flyby_burn: the aimed trajectory lost its return perigee")
+        if abs(g_mid) < 0.1:
+            break
+        if np.sign(g_mid) == np.sign(g_lo):
+            a_lo, g_lo = a_mid, g_mid
+        else:
+            a_hi, g_hi = a_mid, g_mid
+    else:
+        raise ConvergenceError(
+            f"post_flyby_burn aiming did not converge: constraint return_perigee_altitude is "
+            f"off by {g_mid:+.2f} km"
+        )
+    return a_mid, perigee(a_mid), state(a_mid)
 
 
 def free_return_3d(
@@ -299,28 +609,76 @@ def free_return_3d(
     parking_altitude=185 * u.km,
     parking_inclination=32.5 * u.deg,
     return_perigee_altitude=45 * u.km,
+    flyby_altitude=None,
+    return_epoch=None,
+    post_flyby_burn=None,
     sun: bool = True,
     rtol: float = 1e-10,
     ephemeris="de421",
     max_iterations: int = 20,
 ) -> FreeReturn3D:
-    """Design a free return in DE421 point-mass dynamics; the flyby altitude is the result.
+    """Design a free return in DE421 point-mass dynamics (Earth + Moon + Sun point masses).
 
-    Keyword-only options after ``departure`` (TLI epoch) and ``arrival`` (planned perilune
-    epoch).
+    Parameters
+    ----------
+    departure, arrival : Time
+        Nominal TLI epoch and the perilune epoch (0.5 .. 10 days later). The TLI epoch moves
+        along the parking orbit by as much as the correction needs (seconds, typically).
+    parking_altitude, parking_inclination : Quantity
+        Circular parking orbit; its plane goes through the Moon's arrival point (as in
+        :func:`orbits.tli_budget`).
+    return_perigee_altitude : Quantity
+        The vacuum perigee the flyby returns to (Apollo's entry corridor, -6.5 deg at 400,000
+        ft, corresponds to about 38 km).
+    flyby_altitude : Quantity, optional
+        Target perilune altitude. The TLI impulse may then leave the parking plane (an
+        out-of-plane angle, reported): the family of free returns of this TLI is followed by
+        continuation from the in-plane solution down (or up) to the target.
+    return_epoch : Time, optional
+        Target epoch of the return perigee (instead of ``flyby_altitude``): the member of the
+        same family whose return perigee falls then; the flyby altitude is the result.
+    post_flyby_burn : (Time, Quantity) pair, optional
+        An impulsive burn after the flyby (e.g. Apollo 13's PC+2: ``(epoch, 262 * u.m / u.s)``)
+        of this size at this epoch, aimed in the osculating orbit plane so that the return
+        perigee stays at ``return_perigee_altitude`` (the direction nearest the velocity is
+        taken); ``return_epoch`` of the result is then the return after the burn and
+        ``free_return_epoch`` the one without it. The free return itself (and a
+        ``return_epoch`` target) is designed without the burn.
+    sun : bool
+        Include the Sun's point mass.
+    rtol : float
+        DOP853 relative tolerance, 1e-13 .. 1e-6.
+    ephemeris : str
+        JPL ephemeris for the Moon and Sun (DE421 ships with the package).
+    max_iterations : int
+        Newton iterations of each correction.
 
-    The first guess is the planar patched conic of :func:`free_return_flyby_altitude` (its
-    flyby altitude, aimed in the Moon's orbital plane on whichever side returns towards the
-    Earth). The TLI epoch along the parking orbit (plane through the Moon as in
-    :func:`orbits.tli_budget`) and its size are then corrected by Newton until the perilune
-    falls at ``arrival`` and the return perigee is at ``return_perigee_altitude`` (Apollo's
-    entry corridor corresponds to a vacuum perigee of a few tens of km).
+    Without a target (the default) the TLI stays in the parking plane, its epoch and size are
+    corrected by Newton until the perilune falls at ``arrival`` and the return perigee is at
+    ``return_perigee_altitude``, and the flyby altitude is what that plane gives (the first
+    guess is the planar patched conic of :func:`free_return_flyby_altitude`).
+
+    Why the in-plane flyby altitude is fixed: the unknowns are the TLI epoch and size and the
+    flyby radius; the constraints the perilune epoch and the return perigee; with the parking
+    plane held, the flyby altitude follows (for Apollo 13's TLI and flyby epochs about 935 km
+    at a 45 km perigee). Yawing the TLI out of that plane is the one free direction left, and
+    along it the flyby altitude falls to a minimum (the family folds: an out-of-plane flyby
+    gives the return leg angular momentum the perigee cannot lose). A target below the fold
+    raises ConvergenceError with the lowest altitude reached.
+
+    Not modelled: mid-course corrections (Apollo 13 flew MCC-2, which put it on a hybrid,
+    non-free-return path, and the DPS-1 burn back to a free return), finite TLI, the Earth's
+    J2, the atmosphere (the return ends at the vacuum perigee).
 
     Raises
     ------
+    ArgumentError
+        Bad epochs or options (both ``flyby_altitude`` and ``return_epoch``, out-of-range
+        values).
     ConvergenceError
-        If no first guess returns towards the Earth or the correction does not converge (the
-        message names the constraint and its residual).
+        If no first guess returns towards the Earth, a correction does not converge, or the
+        target is beyond the family's reach (the message names the constraint and by how
+        much).
     """
     import math
 
@@ -345,6 +703,46 @@ def free_return_3d(
             raise ArgumentTypeError(f"{name} must be True or False, got {describe_value(val)}")
     if not isinstance(rtol, float) or not 1e-13 <= rtol <= 1e-6:
         raise ArgumentError(f"rtol must be a float in 1e-13 .. 1e-6, got {describe_value(rtol)}")
+    if (not isinstance(max_iterations, (int, np.integer)) or isinstance(max_iterations, bool)
+            or max_iterations < 1):
+        raise ArgumentError(
+            f"max_iterations must be an integer >= 1, got {describe_value(max_iterations)}")
+    if flyby_altitude is not None and return_epoch is not None:
+        raise ArgumentError(
+            "give flyby_altitude or return_epoch, not both (each fixes the member of the "
+            "free-return family; the other is then the result)"
+        )
+    h_target = None
+    if flyby_altitude is not None:
+        h_target = float(as_value(flyby_altitude, u.km, "flyby_altitude",
+                                  min=0.0, max=50000.0))
+    t_ret_target = None
+    if return_epoch is not None:
+        ret = N._check_time(return_epoch, "return_epoch")
+        t_ret_target = float((ret.tdb - dep.tdb).to_value(u.s))
+        if not tof_s + 0.5 * _DAY <= t_ret_target <= tof_s + 7.0 * _DAY:
+            raise ArgumentError(
+                f"return_epoch must be 0.5 .. 7 days after arrival, got "
+                f"{(t_ret_target - tof_s) / _DAY:.3f} days"
+            )
+    burn = None
+    if post_flyby_burn is not None:
+        if not (isinstance(post_flyby_burn, (tuple, list)) and len(post_flyby_burn) == 2):
+            raise ArgumentTypeError(
+                "post_flyby_burn must be an (epoch, delta-v) pair, e.g. (Time('1970-04-15 "
+                f"02:42:51'), 262 * u.m / u.s), got {describe_value(post_flyby_burn)}"
+            )
+        b_epoch = N._check_time(post_flyby_burn[0], "post_flyby_burn[0]")
+        b_dv = float(as_value(post_flyby_burn[1], u.km / u.s, "post_flyby_burn[1]", min=1e-6,
+                              max=3.0))
+        t_b = float((b_epoch.tdb - dep.tdb).to_value(u.s))
+        if not tof_s < t_b < tof_s + 2.0 * _DAY:
+            raise ArgumentError(
+                f"post_flyby_burn[0] must fall after the perilune ({arr.utc.isot[:19]}) and "
+                f"within 2 days of it, got {b_epoch.utc.isot[:19]} "
+                f"({(t_b - tof_s) / 3600.0:+.2f} h from the perilune)"
+            )
+        burn = (t_b, b_dv)
     planar = free_return_flyby_altitude(parking_altitude=h0 * u.km, tof=tof_s * u.s,
                                         perigee_altitude=hr * u.km)
     rp0 = R_MOON + float(planar.flyby_altitude.to_value(u.km))
@@ -369,20 +767,7 @@ def free_return_3d(
                           j2=None, burn=None, free_node=False)
 
     def perigee_after(prob, a):
-        t, _, y, *_ = a
-        rhs = prob.rhs(None)
-        guard = t + 0.5 * 86400.0
-
-        def radial(tt, yy):
-            return -1.0 if tt < guard else float(yy[:3] @ yy[3:])
-
-        radial.terminal = True
-        radial.direction = 1.0
-        sol = nb.propagate(rhs, t, y, t + 7.0 * 86400.0, rtol=rtol, events=[radial],
-                           dense_output=True)
-        if not sol.t_events[0].size:
-            return None
-        return float(sol.t_events[0][0]), sol.y_events[0][0], sol
+        return _perigee_after(prob, a, rtol, dense=True)
 
     # one side of the Moon or the other: keep the one whose first guess comes back lower
     best = None
@@ -437,17 +822,86 @@ def free_return_3d(
         )
     fr = prob
     x, iters = state["x"], state["iters"]
+    target = "perilune epoch, return perigee (TLI in the parking plane)"
+    yaw = None
+    family = ()
+    if h_target is not None or t_ret_target is not None:
+        cls = _return_problem_class()
+        fr = cls(**{**prob.__dict__, "free_node": False})
+        fr.r_ret = r_target
+        fam = _Family(fr, x, max_iterations)
+        m0 = fam.members[0]
+        where = (f"the free returns of this TLI (perilune at {arr.utc.isot[:19]}, return "
+                 f"perigee {hr:g} km; the in-plane one flies {m0[1]:.1f} km and returns "
+                 f"{(epoch0 + m0[2] * u.s).utc.isot[:16]})")
+        if h_target is not None:
+            last, fold = fam.walk(1, h_target)
+            if abs(last[1] - h_target) > 0.05:
+                low = fold if fold is not None else last
+                raise ConvergenceError(
+                    f"flyby_altitude {h_target:g} km cannot be reached: {where} reach "
+                    f"{'down' if h_target < m0[1] else 'up'} to {low[1]:.1f} km"
+                    + (f" (their {'lowest' if h_target < m0[1] else 'highest'} flyby, "
+                       f"returning {(epoch0 + low[2] * u.s).utc.isot[:16]})"
+                       if fold is not None else "")
+                    + f"; constraint flyby_altitude is off by {low[1] - h_target:+.1f} km"
+                )
+            target = "perilune epoch and altitude, return perigee (TLI out of plane)"
+        else:
+            last, fold = fam.walk(2, t_ret_target)
+            if abs(last[2] - t_ret_target) > 1.0:
+                raise ConvergenceError(
+                    f"return_epoch {(epoch0 + t_ret_target * u.s).utc.isot[:19]} cannot be "
+                    f"reached: {where} return at the "
+                    f"{'earliest' if t_ret_target < m0[2] else 'latest'} "
+                    f"{(epoch0 + last[2] * u.s).utc.isot[:19]} (flyby {last[1]:.1f} km); "
+                    f"constraint return_epoch is off by "
+                    f"{(t_ret_target - last[2]) / 60.0:+.1f} min"
+                )
+            target = "perilune epoch, return perigee and its epoch (TLI out of plane)"
+        fr.yaw = last[0]
+        x = last[3]
+        iters += fam.iters
+        yaw = math.degrees(float(last[0]))
+        family = tuple(sorted((math.degrees(float(m[0])), float(m[1]),
+                               (epoch0 + m[2] * u.s).utc.isot) for m in fam.members))
     a = fr.arrive(x)
     t, rel, y_peri, _, t_ign, y0 = a
     t_ret, y_ret, ret = perigee_after(fr, a)
     r_rel, v_rel = rel[:3], rel[3:]
     h = np.cross(r_rel, v_rel)
     inc = math.degrees(math.acos(float(np.clip(h @ N.moon_pole() / np.linalg.norm(h), -1, 1))))
+    h_ret = np.cross(y_ret[:3], y_ret[3:])
+    inc_ret = math.degrees(math.acos(float(np.clip(h_ret[2] / np.linalg.norm(h_ret), -1, 1))))
     rm = y_peri[:3] - r_rel
     out = nb.propagate(fr.rhs(None), t_ign, y0, t, rtol=rtol, dense_output=True)
-    ts = np.linspace(t_ign, t_ret, 400)
-    pos = np.where((ts <= t)[:, None], out.sol(np.minimum(ts, t)).T[:, :3],
-                   ret.sol(np.maximum(ts, t)).T[:, :3])
+    burn_fields = {}
+    if burn is not None:
+        t_b, b_dv = burn
+        if t_b >= t_ret:
+            raise ArgumentError(
+                f"post_flyby_burn[0] must come before the return perigee "
+                f"({(epoch0 + t_ret * u.s).utc.isot[:19]}), got "
+                f"{(epoch0 + t_b * u.s).utc.isot[:19]}"
+            )
+        alpha, (t_ret2, y_ret2, ret2), _ = _aim_burn(fr.rhs(None), t_b, ret.sol(t_b), b_dv,
+                                                     r_target, rtol, max_iterations)
+        burn_fields = dict(free_return_epoch=(epoch0 + t_ret * u.s).utc,
+                           burn_epoch=(epoch0 + t_b * u.s).utc,
+                           burn_dv=(b_dv * KMS).to(u.m / u.s),
+                           burn_angle=math.degrees(alpha) * u.deg)
+        ts = np.linspace(t_ign, t_ret2, 400)
+        pos = np.where((ts <= t)[:, None], out.sol(np.minimum(ts, t)).T[:, :3],
+                       np.where((ts <= t_b)[:, None], ret.sol(np.clip(ts, t, t_b)).T[:, :3],
+                                ret2.sol(np.maximum(ts, t_b)).T[:, :3]))
+        t_ret, y_ret = t_ret2, y_ret2
+        h_ret = np.cross(y_ret[:3], y_ret[3:])
+        inc_ret = math.degrees(math.acos(float(np.clip(h_ret[2] / np.linalg.norm(h_ret), -1,
+                                                       1))))
+    else:
+        ts = np.linspace(t_ign, t_ret, 400)
+        pos = np.where((ts <= t)[:, None], out.sol(np.minimum(ts, t)).T[:, :3],
+                       ret.sol(np.maximum(ts, t)).T[:, :3])
     from orbits.ephemeris import ephemeris_input
 
     return FreeReturn3D(
@@ -464,10 +918,24 @@ def free_return_3d(
         iterations=int(iters),
         positions=pos,
         times=(epoch0 + ts * u.s).utc,
+        target=target,
+        tli_out_of_plane=None if yaw is None else yaw * u.deg,
+        return_tof=(t_ret - t) / 3600.0 * u.h,
+        return_inclination=inc_ret * u.deg,
+        family=family,
+        **burn_fields,
         notes=(
             "Earth + Moon" + (" + Sun" if sun else "") + " point masses from DE421, DOP853 "
-            f"rtol {rtol:g}; impulsive tangential TLI in the parking plane through the Moon, "
-            "its epoch and size corrected by Newton to the perilune epoch and return perigee",
+            f"rtol {rtol:g}; impulsive TLI from the circular parking orbit whose plane goes "
+            "through the Moon, its epoch and size"
+            + (" and out-of-plane angle" if yaw is not None else "")
+            + " corrected by Newton; targeted: " + target,
+            "not modelled: mid-course corrections, finite TLI, Earth J2, the atmosphere "
+            "(the return ends at the vacuum perigee)",
+            *([f"post-flyby burn: impulsive {burn[1] * 1000.0:.1f} m/s at "
+               f"{(epoch0 + burn[0] * u.s).utc.isot[:19]}, in the orbit plane "
+               f"{math.degrees(alpha):+.2f} deg from the velocity (aimed to keep the return "
+               "perigee)"] if burn is not None else []),
         ),
         inputs=(ephemeris_input(ephemeris),),
     )
