@@ -20,8 +20,9 @@ Apollo 13: about 293 km, returning at 03:17 UTC 18 April to a 38 km perigee) and
 so ``flyby_altitude`` or ``return_epoch`` targets beyond that minimum raise ConvergenceError
 with the minimum and the gap.
 
-Against Apollo 13 (``tests/orbits/test_free_return_3d.py``, figures in
-``seeds/authorities/apollo13/``): the flown 254 km pericynthion lies about 40 km below that
+Against Apollo 13 (``tests/orbits/test_free_return_3d.py``; flown figures in
+``seeds/authorities/apollo13/``; the numbers below are printed by
+``benchmarks/validate_apollo13.py``): the flown 254 km pericynthion lies about 40 km below that
 minimum, more than the model's own error (about 11 km: the impulsive TLI's epoch, +-3 min
 for a 6-minute burn, moves the minimum by 2.7 km/min; the return perigee convention by 3 km).
 Apollo 13 did not fly a TLI-only free return: MCC-2 put it on a hybrid trajectory and the DPS-1
