@@ -15,13 +15,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from astropy import units as u
-from astropy.coordinates.matrix_utilities import rotation_matrix
-from astropy.time import Time
 from click.testing import CliRunner
 
 from missions import load_catalog
 from missions.lunar_sites import lunar_sites, polar_site_access, polar_sites
 from orbits.errors import ArgumentError, NotFoundError
+from tests.iau_moon import seed_moon_matrix
 
 ROOT = Path(__file__).resolve().parents[2]
 LUNAR_TOML = ROOT / "missions" / "data" / "30_lunar.toml"
@@ -128,17 +127,6 @@ def test_which_orbits_reach_each_site(access):
     assert access.start.utc.isot.startswith(START)
 
 
-def _seed_matrix(t: Time) -> np.ndarray:
-    """ICRF -> Moon-fixed from the raw IAU WGCCRE 2015 coefficients of the seed file."""
-    c = tomllib.loads((SEEDS / "iau_wgccre2015_moon.toml").read_text())
-    d = (t.tdb.jd1 - 2451545.0) + t.tdb.jd2
-    tc = d / 36525.0
-    e = np.radians(np.array(c["e0"]) + np.array(c["e1"]) * d)
-    a = c["ra0"] + c["ra1"] * tc + np.sin(e) @ np.array(c["ra_sin"])
-    de = c["dec0"] + c["dec1"] * tc + np.cos(e) @ np.array(c["dec_cos"])
-    w = c["w0"] + c["w1"] * d + c["w2"] * d * d + np.sin(e) @ np.array(c["w_sin"])
-    return (rotation_matrix(w * u.deg, "z") @ rotation_matrix((90 - de) * u.deg, "x")
-            @ rotation_matrix((90 + a) * u.deg, "z"))
 
 
 def test_sun_elevation_at_a_polar_site_against_skyfield(access):
@@ -155,7 +143,7 @@ def test_sun_elevation_at_a_polar_site_against_skyfield(access):
     i = 100  # one epoch, 200 h into the lunar day
     t = sky.time[i]
     s = (planets["sun"] - planets["moon"]).at(ts.tt_jd(t.tt.jd)).position.km
-    rel = _seed_matrix(t) @ s - 1737.4 * up
+    rel = seed_moon_matrix(t) @ s - 1737.4 * up
     el = np.degrees(np.arcsin(rel @ up / np.linalg.norm(rel)))
     assert sky.sun_elevation[i].to_value(u.deg) == pytest.approx(el, abs=2e-4)
     # and the table's range is that sky's range

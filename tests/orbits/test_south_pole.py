@@ -1,13 +1,11 @@
 """South-pole access: IAU lunar rotation, Sun/Earth/relay from a site, node drift, access table."""
 
 import importlib.resources
-import tomllib
 from pathlib import Path
 
 import numpy as np
 import pytest
 from astropy import units as u
-from astropy.coordinates.matrix_utilities import rotation_matrix
 from astropy.time import Time
 from scipy.integrate import solve_ivp
 from scipy.interpolate import CubicSpline
@@ -22,6 +20,7 @@ from orbits.lunar import (
     south_pole_access,
 )
 from orbits.moon_frame import icrf_to_moon_fixed, sub_point
+from tests.iau_moon import seed_moon_matrix
 
 SEEDS = Path(__file__).parents[2] / "seeds" / "authorities" / "moon"
 DE421 = str(importlib.resources.files("skyfield_data") / "data" / "de421.bsp")
@@ -31,24 +30,12 @@ CE7 = (-88.8 * u.deg, 123.4 * u.deg)
 LUNA25 = (-69.545 * u.deg, 43.544 * u.deg)
 
 
-def _seed_matrix(t: Time) -> np.ndarray:
-    """ICRF -> Moon-fixed from the raw IAU coefficients (seed file), built with astropy."""
-    c = tomllib.loads((SEEDS / "iau_wgccre2015_moon.toml").read_text())
-    d = (t.tdb.jd1 - 2451545.0) + t.tdb.jd2
-    tc = d / 36525.0
-    e = np.radians(np.array(c["e0"]) + np.array(c["e1"]) * d)
-    a = c["ra0"] + c["ra1"] * tc + np.sin(e) @ np.array(c["ra_sin"])
-    de = c["dec0"] + c["dec1"] * tc + np.cos(e) @ np.array(c["dec_cos"])
-    w = c["w0"] + c["w1"] * d + c["w2"] * d * d + np.sin(e) @ np.array(c["w_sin"])
-    # astropy's rotation_matrix is the passive (frame) rotation the IAU formula uses
-    return (rotation_matrix(w * u.deg, "z") @ rotation_matrix((90 - de) * u.deg, "x")
-            @ rotation_matrix((90 + a) * u.deg, "z"))
 
 
 def test_rotation_matches_the_iau_seed_coefficients():
     for iso in ("2000-01-01T12:00", "2020-11-23T20:30", "2026-08-15T00:00"):
         t = Time(iso, scale="tdb")
-        np.testing.assert_allclose(icrf_to_moon_fixed(t), _seed_matrix(t), atol=1e-12)
+        np.testing.assert_allclose(icrf_to_moon_fixed(t), seed_moon_matrix(t), atol=1e-12)
 
 
 def test_sun_elevation_against_skyfield_and_the_iau_model():
@@ -66,7 +53,7 @@ def test_sun_elevation_against_skyfield_and_the_iau_model():
         t = sky.time[k]
         tt = ts.tt_jd(t.tt.jd)
         s = (planets["sun"] - planets["moon"]).at(tt).position.km
-        rel = _seed_matrix(t) @ s - R_MOON * up
+        rel = seed_moon_matrix(t) @ s - R_MOON * up
         el = np.degrees(np.arcsin(rel @ up / np.linalg.norm(rel)))
         assert sky.sun_elevation[k].to_value(u.deg) == pytest.approx(el, abs=2e-4)
 
