@@ -745,7 +745,7 @@ def plot_cmd(ctx, name, out, selection, at, tle):
     """Write one figure by NAME.
 
     NAME is one of: sites, plane-angle, timeline, transfer-families, porkchop, lunar-porkchop,
-    orbits-3d (interactive HTML).
+    orbits-3d (interactive HTML), docking-matrix, mars-window, south-pole-access.
     """
     from pathlib import Path
 

@@ -40,6 +40,13 @@ def test_registry_and_unknown_names(cat):
         figure("timline", catalog=cat)
     with pytest.raises(ArgumentTypeError, match="must be a string"):
         figure(3, catalog=cat)
+    # `mission-compare plot --help` names every figure the registry has
+    from click.testing import CliRunner
+
+    from missions.cli import cli
+
+    text = " ".join(CliRunner().invoke(cli, ["plot", "--help"]).output.split())
+    assert all(name in text for name in FIGURE_NAMES)
 
 
 def test_one_display_name_the_catalogs(cat):
