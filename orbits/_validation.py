@@ -7,6 +7,8 @@ message: the argument's name, the value given and what is allowed.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import numpy as np
 from astropy import units as u
 from astropy.time import Time
@@ -129,12 +131,20 @@ def as_time(value, name: str) -> Time:
     if isinstance(value, (str, np.datetime64)) or (
         hasattr(value, "year") and hasattr(value, "month")
     ):
+        if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+            value = _dt.datetime(value.year, value.month, value.day)  # a date is its midnight UTC
         try:
-            return Time(value, scale="utc")
+            t = Time(value, scale="utc")
         except ValueError as exc:
+            # astropy's own message lists every format it tried, over many lines: keep its
+            # first line only, so the CLI's one-line error stays one line
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            if "did not match any of the formats" in first or not first:
+                first = "not a date; use an ISO date such as '2024-05-09' or '2024-05-09T12:00'"
             raise ArgumentError(
-                f"{name} could not be parsed as a time: {_describe(value)} ({exc})"
+                f"{name} could not be parsed as a time: {_describe(value)} ({first})"
             ) from None
+        return t
     raise ArgumentTypeError(
         f"{name} must be an astropy Time (or an ISO date string such as '2024-05-09'), "
         f"got {_describe(value)} of type {type(value).__name__}"
