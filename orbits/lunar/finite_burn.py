@@ -47,7 +47,7 @@ __all__ = ["APOLLO8_TLI", "APOLLO11_TLI", "FiniteBurn"]
 
 
 def _scalar(value, unit, name, **limits) -> float:
-    """``as_value`` for a single Quantity: an array (or an empty one) is refused by name."""
+    """Return ``as_value`` of a single Quantity; an array (or an empty one) is refused by name."""
     out = as_value(value, unit, name, **limits)
     if np.ndim(out):
         raise ArgumentError(f"{name} must be a single value, got {describe_value(value)}")

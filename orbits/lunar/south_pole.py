@@ -69,12 +69,12 @@ def _equator_frame(epoch: Time) -> np.ndarray:
     return np.stack([x, np.cross(z, x), z])
 
 
-def _earth_orbit_geometry(epoch: Time, ephemeris="de421"):
+def _earth_orbit_geometry(epoch: Time, ephemeris="de421", name: str = "epoch"):
     """Return the Earth's orbit about the Moon on the lunar equator at ``epoch`` (DE421).
 
     Inclination ``eps`` and node ``Omega_p`` (rad), and the Earth's distance (km).
     """
-    r, v = geocentric_states_km("moon", epoch, ephemeris, name="epoch")
+    r, v = geocentric_states_km("moon", epoch, ephemeris, name=name)
     h = np.cross(r, v)
     p = _equator_frame(epoch) @ (h / np.linalg.norm(h))
     eps = float(np.arccos(np.clip(p[2], -1.0, 1.0)))
@@ -128,9 +128,9 @@ class LunarNodeDrift(BatchResult):
                 f"±{self.c22_amplitude.to_value(u.deg):.2f} deg")
 
 
-def _drift_core(a, inc, raan, epoch, ephemeris):
+def _drift_core(a, inc, raan, epoch, ephemeris, name="epoch"):
     node_j2, _, _ = _rates(a, 0.0, inc)
-    eps, node_p, dist = _earth_orbit_geometry(epoch, ephemeris)
+    eps, node_p, dist = _earth_orbit_geometry(epoch, ephemeris, name)
     earth = _earth_node_rate(a, inc, raan, eps, node_p, dist)
     n = np.sqrt(GM_MOON / a**3)
     w_rel = _OMEGA_MOON - (node_j2 + earth)
@@ -395,7 +395,7 @@ def site_sky(latitude, longitude, start, *, duration=SYNODIC_MONTH_DAYS * u.day,
 
 
 def _quantities(values, name, unit):
-    """A sequence of Quantities (or one Quantity) as one non-empty Quantity array."""
+    """Return a sequence of Quantities (or one Quantity) as one non-empty Quantity array."""
     if isinstance(values, (str, bytes)) or values is None:
         q = values
     else:
@@ -510,7 +510,7 @@ def south_pole_access(sites, *, start, altitudes=(100 * u.km,),
         for h in alts:
             for inc in incs:
                 a = R_MOON + h
-                j2, earth, amp, _, _ = _drift_core(a, inc, 0.0, start, ephemeris)
+                j2, earth, amp, _, _ = _drift_core(a, inc, 0.0, start, ephemeris, "start")
                 rate = float(j2 + earth)
                 p = site_plane_passes(lat * u.rad, lon * u.rad, inc * u.rad,
                                       node_longitude=node_longitude, duration=dur * u.day,
