@@ -705,9 +705,9 @@ def free_return_3d(
     if not isinstance(rtol, float) or not 1e-13 <= rtol <= 1e-6:
         raise ArgumentError(f"rtol must be a float in 1e-13 .. 1e-6, got {describe_value(rtol)}")
     if (not isinstance(max_iterations, (int, np.integer)) or isinstance(max_iterations, bool)
-            or max_iterations < 1):
+            or not 1 <= max_iterations <= 1000):
         raise ArgumentError(
-            f"max_iterations must be an integer >= 1, got {describe_value(max_iterations)}")
+            f"max_iterations must be an integer in [1, 1,000], got {describe_value(max_iterations)}")
     if flyby_altitude is not None and return_epoch is not None:
         raise ArgumentError(
             "give flyby_altitude or return_epoch, not both (each fixes the member of the "
