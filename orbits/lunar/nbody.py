@@ -835,8 +835,10 @@ def refine_porkchop(
             f"porkchop must be a LunarPorkchop from orbits.lunar_porkchop, got "
             f"{describe_value(porkchop)}"
         )
-    if not isinstance(n_best, (int, np.integer)) or isinstance(n_best, bool) or n_best < 1:
-        raise ArgumentError(f"n_best must be a positive integer, got {describe_value(n_best)}")
+    if (not isinstance(n_best, (int, np.integer)) or isinstance(n_best, bool)
+            or not 1 <= n_best <= 20):
+        # each cell is a refinement of seconds: a huge n_best refined the whole grid
+        raise ArgumentError(f"n_best must be an integer 1..20, got {describe_value(n_best)}")
     win = porkchop.best(n_best, min_separation=min_separation)
     rows = []
     for i in range(len(win)):
