@@ -348,6 +348,22 @@ def _incs_text(incs_deg) -> str:
     return ", ".join(f"{i:g}°" for i in incs_deg)
 
 
+def _check_lunar_day(t0, days) -> None:
+    """Refuse an ``at`` whose lunar day leaves DE421, naming ``at`` (not an inner argument)."""
+    from astropy import units as u
+
+    from orbits.ephemeris import ephemeris_span
+    from orbits.errors import DateRangeError
+
+    first, last = ephemeris_span()
+    end = t0 + days * u.day
+    if t0.tdb < first or end.tdb > last:
+        raise DateRangeError(
+            f"at must start a lunar day ({days:.2f} d) inside the DE421 span "
+            f"{first.isot[:10]} .. {last.isot[:10]} (TDB), got {t0.utc.isot[:16]} "
+            f"(to {end.utc.isot[:16]})")
+
+
 def polar_site_access(catalog=None, *, at=None, sites=None, max_latitude=DEFAULT_MAX_LATITUDE,
                       altitude=DEFAULT_ALTITUDE, inclinations=DEFAULT_INCLINATIONS,
                       step=2 * u.h, relay="queqiao-2") -> PolarSiteAccess:
@@ -386,6 +402,7 @@ def polar_site_access(catalog=None, *, at=None, sites=None, max_latitude=DEFAULT
 
     cat = _catalog(catalog)
     t0 = analysis_time(at)
+    _check_lunar_day(t0, SYNODIC_MONTH_DAYS)
     if isinstance(relay, str):
         if relay.strip().casefold().replace(" ", "-") not in ("queqiao-2", "queqiao2"):
             raise ArgumentError(f"relay must be 'queqiao-2', an orbits.lunar.RelayOrbit or None, "

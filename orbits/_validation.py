@@ -87,16 +87,19 @@ def as_value(
     arr = np.asarray(out, dtype=float)
     if not allow_nan and not np.all(np.isfinite(arr)):
         raise ArgumentError(f"{name} must be finite, got {_describe(value)}")
-    if min is not None:
-        bad = arr < min if min_inclusive else arr <= min
+    for limit, is_min in ((min, True), (max, False)):
+        if limit is None:
+            continue
+        if is_min:
+            bad = arr < limit if min_inclusive else arr <= limit
+        else:
+            bad = arr > limit if max_inclusive else arr >= limit
         if np.any(bad):
-            rng = _range_text(min, max, min_inclusive, max_inclusive, unit)
-            raise ArgumentError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
-    if max is not None:
-        bad = arr > max if max_inclusive else arr >= max
-        if np.any(bad):
-            rng = _range_text(min, max, min_inclusive, max_inclusive, unit)
-            raise ArgumentError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
+            # angles are checked in radians but read in degrees
+            k, shown = (180.0 / np.pi, u.deg) if unit == u.rad else (1.0, unit)
+            rng = _range_text(None if min is None else min * k, None if max is None else max * k,
+                              min_inclusive, max_inclusive, shown)
+            raise ArgumentError(f"{name} must be {rng}, got {_first_bad(arr * k, bad, shown)}")
     return float(arr) if arr.ndim == 0 else arr
 
 
