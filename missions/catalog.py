@@ -590,6 +590,17 @@ def _closest(name, options, display=None) -> str:
     return "; did you mean " + ", ".join(repr(s) for s in dict.fromkeys(shown)) + "?"
 
 
+def catalog_or_default(catalog) -> Catalog:
+    """Return ``catalog``, or the built-in catalog for ``None``; anything else is refused."""
+    if catalog is None:
+        return load_catalog()
+    if not isinstance(catalog, Catalog):
+        raise ArgumentTypeError(
+            f"catalog must be a missions.Catalog (from missions.load_catalog()) or None, got "
+            f"{short_repr(catalog)} of type {type(catalog).__name__}")
+    return catalog
+
+
 def load_catalog(*paths, builtin: bool = True) -> Catalog:
     """Load the built-in catalog and/or the user's own TOML record files.
 

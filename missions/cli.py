@@ -117,8 +117,8 @@ class FiniteFloatRange(click.FloatRange):
         """Convert like ``FloatRange``; a NaN fails with the option's name and value."""
         rv = super().convert(value, param, ctx)
         if rv != rv:  # NaN
-            self.fail(f"{value!r} is not a number; give a value in the range {self._describe_range()}",
-                      param, ctx)
+            self.fail(f"{value!r} is not a number; give a value in the range "
+                      f"{self._describe_range()}", param, ctx)
         return rv
 
 

@@ -41,9 +41,9 @@ _ROTATION = "IAU WGCCRE 2015 lunar rotation (Archinal et al. 2018, Celest. Mech.
 
 
 def _catalog(catalog):
-    from .catalog import load_catalog
+    from .catalog import catalog_or_default
 
-    return catalog if catalog is not None else load_catalog()
+    return catalog_or_default(catalog)
 
 
 @dataclass(frozen=True, repr=False)
@@ -287,6 +287,11 @@ def polar_sites(catalog=None, *, max_latitude=DEFAULT_MAX_LATITUDE,
         from orbits.errors import ArgumentError
 
         raise ArgumentError(f"max_latitude must be a single angle, got shape {np.shape(lim)}")
+    if not isinstance(coordinates_only, (bool, np.bool_)):
+        from orbits.errors import ArgumentTypeError
+
+        raise ArgumentTypeError(f"coordinates_only must be True or False, got "
+                                f"{coordinates_only!r}"[:200])
     cat = _catalog(catalog)
     picked = []
     for s in _site_records(cat):
