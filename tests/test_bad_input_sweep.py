@@ -311,3 +311,13 @@ def test_cli_bad_option_exits_2_with_one_line_naming_it(args, names, tmp_path, m
     assert len(lines) == 1 and "error: " in lines[0], res.stderr
     assert names in lines[0], lines[0]
     assert not list(tmp_path.iterdir())  # nothing written
+
+
+def test_an_extra_catalog_file_without_records_is_refused_by_name(tmp_path):
+    import missions
+    from missions.schema import CatalogError
+
+    empty = tmp_path / "mine.toml"
+    empty.write_text("# nothing here\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"mine\.toml: holds no records"):
+        missions.load_catalog(empty)
