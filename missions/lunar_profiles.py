@@ -625,9 +625,6 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=None,
         except TypeError:
             raise ArgumentTypeError(f"missions must be a list of mission names or records, got "
                                     f"{describe_value(missions)}") from None
-    if missions is not None and len(missions) == 0:
-        raise ArgumentError("missions must name at least one lunar mission (or be None for "
-                            "all of them), got []")
     if missions is None:
         recs = [m for m in cat.filter(target=list(_LUNAR_TARGETS)) if m.kind != "programme"]
     else:

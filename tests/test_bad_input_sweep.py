@@ -231,8 +231,8 @@ API_CASES = [
     ("transfer_budget refine str",
      lambda: _missions("lunar_profiles").transfer_budget("Chang'e-5", refine="yes"),
      ArgumentTypeError, r"refine must be True or False"),
-    ("lunar_profiles missions empty", lambda: _missions("lunar_profiles").lunar_profiles(
-        missions=[]), ArgumentError, r"missions must name at least one"),
+    ("lunar_profiles missions not a list", lambda: _missions("lunar_profiles").lunar_profiles(
+        missions=5), ArgumentTypeError, r"missions must be a list"),
 ]
 
 
