@@ -590,6 +590,17 @@ def _closest(name, options, display=None) -> str:
     return "; did you mean " + ", ".join(repr(s) for s in dict.fromkeys(shown)) + "?"
 
 
+def catalog_or_default(catalog) -> Catalog:
+    """Return ``catalog``, or the built-in catalog for ``None``; anything else is refused."""
+    if catalog is None:
+        return load_catalog()
+    if not isinstance(catalog, Catalog):
+        raise ArgumentTypeError(
+            f"catalog must be a missions.Catalog (from missions.load_catalog()) or None, got "
+            f"{short_repr(catalog)} of type {type(catalog).__name__}")
+    return catalog
+
+
 def load_catalog(*paths, builtin: bool = True) -> Catalog:
     """Load the built-in catalog and/or the user's own TOML record files.
 
@@ -601,10 +612,16 @@ def load_catalog(*paths, builtin: bool = True) -> Catalog:
     builtin : bool
         Include the catalog shipped with the package (default True).
     """
-    files = (builtin_files() if builtin else []) + [Path(p) for p in paths]
+    user = [Path(p) for p in paths]
+    files = (builtin_files() if builtin else []) + user
     records, origins = [], {}
     for f in files:
-        for rec in parse_file(f):
+        got = parse_file(f)
+        if not got and f in user:
+            # a user's file that adds nothing is a wrong file, not an empty addition
+            raise CatalogError(f, "", "", "holds no records ([[mission]], [[site]], "
+                               "[[vehicle]], [[source]] ... tables); is it a catalog file?")
+        for rec in got:
             origins[id(rec)] = (str(f), f"{_section(rec)} '{rec.key}'")
             records.append(rec)
     return Catalog(records, origins)

@@ -90,11 +90,36 @@ def _check_name(ctx, param, value):
     """Click callback: refuse names longer than :data:`MAX_NAME_LENGTH` before any lookup."""
     values = value if isinstance(value, tuple) else (value,)
     for v in values:
+        if isinstance(v, str) and not v.strip() and param.param_type_name == "option":
+            # an empty option value would silently mean "not given" (--vehicle "" said that
+            # only --profile was given)
+            raise click.BadParameter(f"{v!r} is an empty name; give a name", ctx=ctx,
+                                     param=param)
         if isinstance(v, str) and len(v) > MAX_NAME_LENGTH:
             raise click.BadParameter(
                 f"{_cut(v)} is {len(v):,} characters long; names have at most "
                 f"{MAX_NAME_LENGTH} characters", ctx=ctx, param=param)
     return value
+
+
+def _check_out(ctx, param, value):
+    """Click callback: refuse an empty ``--out`` (it would silently mean the current directory)."""
+    if value is not None and not str(value).strip():
+        raise click.BadParameter(f"{value!r} is an empty path; give a file or directory name",
+                                 ctx=ctx, param=param)
+    return value
+
+
+class FiniteFloatRange(click.FloatRange):
+    """``click.FloatRange`` that also refuses ``nan`` (which passes every range comparison)."""
+
+    def convert(self, value, param, ctx):
+        """Convert like ``FloatRange``; a NaN fails with the option's name and value."""
+        rv = super().convert(value, param, ctx)
+        if rv != rv:  # NaN
+            self.fail(f"{value!r} is not a number; give a value in the range "
+                      f"{self._describe_range()}", param, ctx)
+        return rv
 
 
 class CatalogGroup(click.Group):
@@ -196,7 +221,7 @@ def _check_date(ctx, param, value):
         return None
     from .compare import parse_start
 
-    return parse_start(value, name=f"--{param.name}")
+    return parse_start(value, name=param.opts[0] if param.opts else f"--{param.name}")
 
 
 def _elements(tle):
@@ -348,6 +373,9 @@ def _toolkit_warnings_as_lines():
     _WARNED.clear()
     with warnings.catch_warnings():
         warnings.simplefilter("always", MissionCompareWarning)
+        # ERFA's "dubious year" (UTC before 1960 or past the leap-second table) is noise on
+        # a command line: every date is judged against its own span by the toolkit
+        warnings.filterwarnings("ignore", message=r"ERFA function .*dubious year")
         warnings.showwarning = show
         try:
             yield
@@ -554,7 +582,7 @@ def compare_cmd(ctx, a, b, fmt, at, tle, propagator):
 @click.option("--start", default=None, callback=_check_date,
               help="First day (UTC, YYYY-MM-DD[THH:MM]); default: midnight of the analysis "
                    "date.")
-@click.option("--days", type=click.FloatRange(min=0, min_open=True, max=60), default=7.0,
+@click.option("--days", type=FiniteFloatRange(min=0, min_open=True, max=60), default=7.0,
               show_default=True, help="Length of the search, days.")
 @click.option("--vehicle", default=None, callback=_check_name,
               help="Predict launch times for this launcher (Soyuz-2.1a, Long March 2F, "
@@ -608,25 +636,25 @@ def _predicted_launches(site, station, vehicle, profile, start, days, at, tle, c
 @click.option("--mars", "mars", is_flag=True,
               help="Heliocentric Earth-Mars porkchop (C3, v-infinity, Δv) from --start over "
                    "--days of departures.")
-@click.option("--out", "out", type=click.Path(dir_okay=False), default=None,
+@click.option("--out", "out", type=click.Path(dir_okay=False), default=None, callback=_check_out,
               help="Figure file (.png, .svg or .pdf); default porkchop.png.")
 @click.option("--start", default=None,
               help="First departure (UTC date); default: the stations' span centred on their "
                    "next node alignment (smallest plane angle), or a week before a lunar "
                    "mission's launch. Required with --mars.")
-@click.option("--days", type=click.FloatRange(min=0, min_open=True, max=1000), default=None,
+@click.option("--days", type=FiniteFloatRange(min=0, min_open=True, max=1000), default=None,
               help="Span of departure dates, days (stations: default 12, one full cycle of the "
                    "stations' relative phase; at most 120 for stations and lunar missions; "
                    "--mars: default 120).")
-@click.option("--step", type=click.FloatRange(min=0.25, max=30), default=1.0,
+@click.option("--step", type=FiniteFloatRange(min=0.25, max=30), default=1.0,
               show_default=True, help="--mars: departure step, days.")
 @click.option("--arrival-start", "arrival_start", default=None, callback=_check_date,
               metavar="DATE", help="--mars: first Mars arrival (UTC date); default: first "
                                    "departure + 80 days.")
-@click.option("--arrival-days", "arrival_days", type=click.FloatRange(min=0, min_open=True,
+@click.option("--arrival-days", "arrival_days", type=FiniteFloatRange(min=0, min_open=True,
               max=2000), default=None, help="--mars: span of arrival dates, days; default: "
                                             "to the last departure + 500 days.")
-@click.option("--arrival-step", "arrival_step", type=click.FloatRange(min=0.25, max=30),
+@click.option("--arrival-step", "arrival_step", type=FiniteFloatRange(min=0.25, max=30),
               default=2.0, show_default=True, help="--mars: arrival step, days.")
 @click.option("--top", type=click.IntRange(min=1, max=100), default=5, show_default=True,
               help="Best windows to print.")
@@ -735,7 +763,7 @@ def _mars_porkchop_run(start, days, step, arrival_start, arrival_days, arrival_s
 
 @cli.command("plot")
 @click.argument("name", callback=_check_name)
-@click.option("--out", "out", type=click.Path(dir_okay=False), required=True,
+@click.option("--out", "out", type=click.Path(dir_okay=False), required=True, callback=_check_out,
               help="Figure file: .png, .svg or .pdf (orbits-3d: .html, interactive).")
 @click.option("--missions", "selection", default=None,
               help="Comma-separated missions to include (timeline, transfer-families).")
@@ -764,7 +792,7 @@ def plot_cmd(ctx, name, out, selection, at, tle):
 
 
 @cli.command("report")
-@click.option("--out", "out", type=click.Path(file_okay=False), required=True,
+@click.option("--out", "out", type=click.Path(file_okay=False), required=True, callback=_check_out,
               help="Directory for index.html (created if missing).")
 @click.option("--missions", "selection", default=None,
               help="Comma-separated mission names to narrow the report to.")

@@ -19,9 +19,16 @@ import click
 __all__ = ["survey"]
 
 
+def _check_out(ctx, param, value):
+    from .cli import _check_out as check
+
+    return check(ctx, param, value)
+
+
 def _common(func):
     options = [
         click.option("--out", "out", required=True, type=click.Path(file_okay=False),
+                     callback=_check_out,
                      help="Directory for <study>.parquet and <study>.csv (created if needed)."),
         click.option("--chunks", type=int, default=1, show_default=True,
                      help="Cases per Dask task (a positive integer)."),
@@ -29,7 +36,7 @@ def _common(func):
                      help="A dask.distributed scheduler (tcp://host:port); default: threads in "
                           "this process."),
         click.option("--timeout", type=float, default=10.0, show_default=True,
-                     help="Seconds to wait for --scheduler."),
+                     help="Seconds to wait for --scheduler (at most 3600)."),
         click.option("--progress/--no-progress", default=True, show_default=True,
                      help="Show a progress bar on stderr."),
     ]
@@ -103,8 +110,10 @@ def lunar_cmd(start, months, step_min, tof_min, tof_max, tof_step, parking_incli
 
     from .survey import survey_lunar
 
-    if not (tof_step > 0 and tof_max >= tof_min):
-        raise ArgumentError(f"--tof-step must be > 0 and --tof-max >= --tof-min, got "
+    if not (0 < tof_step <= 30 and 0.5 <= tof_min <= tof_max <= 30):
+        # also refuses nan and inf (an infinite --tof-max ran out of memory)
+        raise ArgumentError(f"--tof-min .. --tof-max must lie in 0.5 .. 30 days with "
+                            f"--tof-min <= --tof-max and 0 < --tof-step <= 30, got "
                             f"{tof_min:g}..{tof_max:g} step {tof_step:g}")
     tofs = np.arange(tof_min, tof_max + 1e-9, tof_step) * u.day
     res = survey_lunar(start=start, months=months, step=step_min * u.min, tofs=tofs,

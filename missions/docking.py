@@ -443,10 +443,9 @@ def resolve_craft(name: str, *, catalog=None, data=None) -> tuple[Craft, str]:
         raise NotFoundError(f"no spacecraft or station named {name[:40]!r}...: the name is "
                             f"{len(name):,} characters long; names are at most "
                             f"{MAX_NAME_LENGTH}")
-    if catalog is None:
-        from .catalog import load_catalog
+    from .catalog import catalog_or_default
 
-        catalog = load_catalog()
+    catalog = catalog_or_default(catalog)
     index, display = _index(data, catalog)
     key = normalize_name(name)
     if key in index:
@@ -584,13 +583,11 @@ def can_dock(a: str, b: str, *, at=None, catalog=None) -> DockingVerdict:
     orbits.errors.NotFoundError
         An unknown name, or one without a recorded mechanism (the message lists those with one).
     """
+    from .catalog import catalog_or_default
     from .subjects import analysis_time
 
     data = docking_data()
-    if catalog is None:
-        from .catalog import load_catalog
-
-        catalog = load_catalog()
+    catalog = catalog_or_default(catalog)
     ca, name_a = resolve_craft(a, catalog=catalog, data=data)
     cb, name_b = resolve_craft(b, catalog=catalog, data=data)
     t = analysis_time(at)
@@ -733,6 +730,8 @@ def docking_matrix(mechanisms=None) -> DockingMatrix:
     them, whether a recorded docking demonstrated the pair and the first such docking.
     """
     data = docking_data()
+    if isinstance(mechanisms, str):  # one name, not its characters
+        mechanisms = [mechanisms]
     keys = (list(data.mechanisms) if mechanisms is None
             else [_mechanism_key(m, data) for m in mechanisms])
     keys = list(dict.fromkeys(keys))

@@ -23,6 +23,7 @@ from astropy import units as u
 from astropy.table import QTable
 from astropy.time import Time
 
+from orbits._validation import as_value, describe_value
 from orbits.errors import ArgumentError, ArgumentTypeError
 from orbits.results import Result, TableResult, column, format_value, quantity, value
 
@@ -186,12 +187,21 @@ class LunarProfiles(TableResult):
         return [p.key for p in self.profiles]
 
 
-def _catalog(catalog):
-    if catalog is None:
-        from missions.catalog import load_catalog
+def _check_parking_altitude(value):
+    """``None`` or a single altitude Quantity (checked like the transfer's own argument)."""
+    if value is None:
+        return None
+    h = as_value(value, u.km, "parking_altitude", min=100.0, max=2000.0)
+    if np.ndim(h):
+        raise ArgumentError(f"parking_altitude must be a single altitude, got "
+                            f"{describe_value(value)}")
+    return float(h) * u.km
 
-        return load_catalog()
-    return catalog
+
+def _catalog(catalog):
+    from missions.catalog import catalog_or_default
+
+    return catalog_or_default(catalog)
 
 
 def lunar_site(rec, cat):
@@ -403,6 +413,9 @@ def transfer_budget(
     from orbits.lunar import lunar_orbit_properties, site_coverage
 
     cat = _catalog(catalog)
+    parking_altitude = _check_parking_altitude(parking_altitude)
+    if not isinstance(refine, (bool, np.bool_)):
+        raise ArgumentTypeError(f"refine must be True or False, got {describe_value(refine)}")
     rec = _record(mission, cat)
     if rec.target not in _LUNAR_TARGETS:
         raise ArgumentError(
@@ -604,6 +617,14 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=None,
     records).
     """
     cat = _catalog(catalog)
+    if isinstance(missions, str):
+        missions = [missions]
+    if missions is not None:
+        try:
+            missions = list(missions)
+        except TypeError:
+            raise ArgumentTypeError(f"missions must be a list of mission names or records, got "
+                                    f"{describe_value(missions)}") from None
     if missions is None:
         recs = [m for m in cat.filter(target=list(_LUNAR_TARGETS)) if m.kind != "programme"]
     else:

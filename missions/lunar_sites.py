@@ -41,9 +41,9 @@ _ROTATION = "IAU WGCCRE 2015 lunar rotation (Archinal et al. 2018, Celest. Mech.
 
 
 def _catalog(catalog):
-    from .catalog import load_catalog
+    from .catalog import catalog_or_default
 
-    return catalog if catalog is not None else load_catalog()
+    return catalog_or_default(catalog)
 
 
 @dataclass(frozen=True, repr=False)
@@ -287,6 +287,11 @@ def polar_sites(catalog=None, *, max_latitude=DEFAULT_MAX_LATITUDE,
         from orbits.errors import ArgumentError
 
         raise ArgumentError(f"max_latitude must be a single angle, got shape {np.shape(lim)}")
+    if not isinstance(coordinates_only, (bool, np.bool_)):
+        from orbits.errors import ArgumentTypeError
+
+        raise ArgumentTypeError(f"coordinates_only must be True or False, got "
+                                f"{coordinates_only!r}"[:200])
     cat = _catalog(catalog)
     picked = []
     for s in _site_records(cat):
@@ -348,6 +353,22 @@ def _incs_text(incs_deg) -> str:
     return ", ".join(f"{i:g}°" for i in incs_deg)
 
 
+def _check_lunar_day(t0, days) -> None:
+    """Refuse an ``at`` whose lunar day leaves DE421, naming ``at`` (not an inner argument)."""
+    from astropy import units as u
+
+    from orbits.ephemeris import ephemeris_span
+    from orbits.errors import DateRangeError
+
+    first, last = ephemeris_span()
+    end = t0 + days * u.day
+    if t0.tdb < first or end.tdb > last:
+        raise DateRangeError(
+            f"at must start a lunar day ({days:.2f} d) inside the DE421 span "
+            f"{first.isot[:10]} .. {last.isot[:10]} (TDB), got {t0.utc.isot[:16]} "
+            f"(to {end.utc.isot[:16]})")
+
+
 def polar_site_access(catalog=None, *, at=None, sites=None, max_latitude=DEFAULT_MAX_LATITUDE,
                       altitude=DEFAULT_ALTITUDE, inclinations=DEFAULT_INCLINATIONS,
                       step=2 * u.h, relay="queqiao-2") -> PolarSiteAccess:
@@ -386,6 +407,7 @@ def polar_site_access(catalog=None, *, at=None, sites=None, max_latitude=DEFAULT
 
     cat = _catalog(catalog)
     t0 = analysis_time(at)
+    _check_lunar_day(t0, SYNODIC_MONTH_DAYS)
     if isinstance(relay, str):
         if relay.strip().casefold().replace(" ", "-") not in ("queqiao-2", "queqiao2"):
             raise ArgumentError(f"relay must be 'queqiao-2', an orbits.lunar.RelayOrbit or None, "

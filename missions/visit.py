@@ -160,13 +160,11 @@ def visit(vehicle: str, station: str, *, at=None, elements=None, site=None,
     orbits.errors.ArgumentError
         A station without an orbit, a vehicle that is a station, or no known launch site.
     """
+    from .catalog import catalog_or_default
     from .docking import can_dock, resolve_craft
     from .subjects import analysis_time
 
-    if catalog is None:
-        from .catalog import load_catalog
-
-        catalog = load_catalog()
+    catalog = catalog_or_default(catalog)
     veh, veh_name = resolve_craft(vehicle, catalog=catalog)
     stn, stn_name = resolve_craft(station, catalog=catalog)
     if veh.kind != "spacecraft":

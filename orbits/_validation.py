@@ -7,6 +7,8 @@ message: the argument's name, the value given and what is allowed.
 
 from __future__ import annotations
 
+import datetime as _dt
+
 import numpy as np
 from astropy import units as u
 from astropy.time import Time
@@ -85,16 +87,19 @@ def as_value(
     arr = np.asarray(out, dtype=float)
     if not allow_nan and not np.all(np.isfinite(arr)):
         raise ArgumentError(f"{name} must be finite, got {_describe(value)}")
-    if min is not None:
-        bad = arr < min if min_inclusive else arr <= min
+    for limit, is_min in ((min, True), (max, False)):
+        if limit is None:
+            continue
+        if is_min:
+            bad = arr < limit if min_inclusive else arr <= limit
+        else:
+            bad = arr > limit if max_inclusive else arr >= limit
         if np.any(bad):
-            rng = _range_text(min, max, min_inclusive, max_inclusive, unit)
-            raise ArgumentError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
-    if max is not None:
-        bad = arr > max if max_inclusive else arr >= max
-        if np.any(bad):
-            rng = _range_text(min, max, min_inclusive, max_inclusive, unit)
-            raise ArgumentError(f"{name} must be {rng}, got {_first_bad(arr, bad, unit)}")
+            # angles are checked in radians but read in degrees
+            k, shown = (180.0 / np.pi, u.deg) if unit == u.rad else (1.0, unit)
+            rng = _range_text(None if min is None else min * k, None if max is None else max * k,
+                              min_inclusive, max_inclusive, shown)
+            raise ArgumentError(f"{name} must be {rng}, got {_first_bad(arr * k, bad, shown)}")
     return float(arr) if arr.ndim == 0 else arr
 
 
@@ -129,12 +134,20 @@ def as_time(value, name: str) -> Time:
     if isinstance(value, (str, np.datetime64)) or (
         hasattr(value, "year") and hasattr(value, "month")
     ):
+        if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+            value = _dt.datetime(value.year, value.month, value.day)  # a date is its midnight UTC
         try:
-            return Time(value, scale="utc")
+            t = Time(value, scale="utc")
         except ValueError as exc:
+            # astropy's own message lists every format it tried, over many lines: keep its
+            # first line only, so the CLI's one-line error stays one line
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            if "did not match any of the formats" in first or not first:
+                first = "not a date; use an ISO date such as '2024-05-09' or '2024-05-09T12:00'"
             raise ArgumentError(
-                f"{name} could not be parsed as a time: {_describe(value)} ({exc})"
+                f"{name} could not be parsed as a time: {_describe(value)} ({first})"
             ) from None
+        return t
     raise ArgumentTypeError(
         f"{name} must be an astropy Time (or an ISO date string such as '2024-05-09'), "
         f"got {_describe(value)} of type {type(value).__name__}"

@@ -73,13 +73,24 @@ def _mass_ratio(mass_ratio) -> float:
     return m
 
 
+def _check_tol(tol) -> None:
+    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 1e-14 <= tol <= 1e-6:
+        raise ArgumentError(f"tol must be a number in [1e-14, 1e-6], got {describe_value(tol)}")
+
+
 def characteristic_units(*, distance=EARTH_MOON_DISTANCE * u.km, k=_K_EM):
     """Return the length, time and speed units of the nondimensional problem, as Quantities.
 
     ``k`` is the primaries' total gravitational parameter.
     """
     L = as_value(distance, u.km, "distance", min=0.0, min_inclusive=False)
+    if np.ndim(L):
+        raise ArgumentError(
+            f"distance must be a single length, got shape {np.shape(L)}: {describe_value(distance)}"
+        )
     G = as_value(k, u.km**3 / u.s**2, "k", min=0.0, min_inclusive=False)
+    if np.ndim(G):
+        raise ArgumentError(f"k must be a single value, got shape {np.shape(G)}")
     T = np.sqrt(L**3 / G)
     return L * u.km, (T * u.s).to(u.day), (L / T) * u.km / u.s
 
@@ -520,13 +531,12 @@ def halo_orbit(
     """
     m = _mass_ratio(mass_ratio)
     point, family = _check_point_family(point, family)
-    if isinstance(tol, bool) or not isinstance(tol, (int, float)) or not 1e-14 <= tol <= 1e-6:
-        raise ArgumentError(f"tol must be a number in [1e-14, 1e-6], got {describe_value(tol)}")
+    _check_tol(tol)
     Lq, Tq, Vq = characteristic_units(distance=distance)
     L = Lq.value
     az_km = as_value(az, u.km, "az", min=1.0e-3 * L, max=0.5 * L)
     if np.ndim(az_km):
-        raise ArgumentError("az must be a scalar length")
+        raise ArgumentError(f"az must be a scalar length, got {describe_value(az)}")
     p = 1 if point == "L1" else 2
     target = az_km / L
     direct_max = {"L1": 51000.0, "L2": 30000.0}[point] / EARTH_MOON_DISTANCE
@@ -629,8 +639,13 @@ def nrho(
         raise ArgumentError(f"resonance must have positive integers, got {resonance!r}")
     point, family = _check_point_family(point, family)
     m = _mass_ratio(mass_ratio)
+    _check_tol(tol)
     Lq, Tq, _ = characteristic_units(distance=distance)
     month = as_value(synodic_month, u.day, "synodic_month", min=1.0, max=100.0)
+    if np.ndim(month):
+        raise ArgumentError(
+            f"synodic_month must be a single time, got {describe_value(synodic_month)}"
+        )
     T_target = n_month / n_rev * month / Tq.to_value(u.day)
     mem = _family_nd(1 if point == "L1" else 2, m, R_MOON / Lq.value)
     k = int(np.argmax([mm["X"][1] for mm in mem]))

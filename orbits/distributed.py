@@ -207,6 +207,17 @@ def _connect(address: str, timeout: float):
         ) from None
 
 
+def _check_timeout(timeout) -> float:
+    try:
+        t = float(timeout) if not isinstance(timeout, bool) else math.nan
+    except (TypeError, ValueError):
+        t = math.nan
+    if not (math.isfinite(t) and 0 < t <= 3600):
+        raise ArgumentError(f"timeout must be a positive number of seconds (at most 3600), got "
+                            f"{describe_value(timeout)}")
+    return t
+
+
 def _resolve(scheduler, timeout):
     """Return ``(local scheduler name or None, client or None, client to close or None)``."""
     if scheduler is None:
@@ -217,11 +228,7 @@ def _resolve(scheduler, timeout):
         if key.lower() in _LOCAL:
             return _LOCAL[key.lower()], None, None
         if "://" in key:
-            t = float(timeout)
-            if not (math.isfinite(t) and t > 0):
-                raise ArgumentError(f"timeout must be a positive number of seconds, got "
-                                    f"{describe_value(timeout)}")
-            client = _connect(key, t)
+            client = _connect(key, _check_timeout(timeout))
             return None, client, client
         raise ArgumentError(
             f"scheduler must be 'threads', 'sync', 'processes' or a cluster address such as "
@@ -261,6 +268,7 @@ def run_tasks(calls, *, scheduler=None, progress: bool = False, timeout=DEFAULT_
         The progress bar's label.
     """
     calls = list(calls)
+    _check_timeout(timeout)  # with or without a scheduler: a bad value is not silently ignored
     local, client, own = _resolve(scheduler, timeout)
     dask = _import_dask()
     # unique keys: a cluster shared by several runs never hands back another run's results

@@ -212,14 +212,15 @@ class _Grid:
     tof: np.ndarray  # days
 
 
-def _grid(dep, arr, *, ephemeris, tof_lo, tof_hi, types=(1, 2)) -> _Grid:
+def _grid(dep, arr, *, ephemeris, tof_lo, tof_hi, types=(1, 2),
+          names=("departures", "arrivals")) -> _Grid:
     """Solve the departure x arrival grid (Time 1-D each) and derive the per-cell quantities."""
     check_work_size(
         dep.size * arr.size * ip.BYTES_PER_CELL,
         f"a Mars porkchop of {dep.size} departures x {arr.size} arrivals",
     )
-    sd, td = _states(dep, ephemeris, "departures")
-    sa, ta = _states(arr, ephemeris, "arrivals")
+    sd, td = _states(dep, ephemeris, names[0])
+    sa, ta = _states(arr, ephemeris, names[1])
     re, ve, _, _ = sd["earth"]
     rm, vm, _, _ = sa["mars"]
     g = ip.transfer_grid(GM_SUN, re, ve, td, rm, vm, ta, tof_min=tof_lo * _DAY,
@@ -352,7 +353,7 @@ def mars_transfer(departure, arrival, *, parking_altitude=200 * u.km,
         raise ArgumentError(f"arrival must be 1 .. 2000 days after departure, got "
                             f"{tof_days:.1f} days")
     g = _grid(dep.reshape((1,)), arr.reshape((1,)), ephemeris=ephemeris, tof_lo=0.5,
-              tof_hi=2001.0)
+              tof_hi=2001.0, names=("departure", "arrival"))
     if not g.ok[0, 0]:
         code = int(g.status[0, 0])
         why = ("the transfer angle is within 0.5 deg of 180 deg (the transfer plane is "

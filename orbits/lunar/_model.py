@@ -59,7 +59,7 @@ def lunar_orbit(periapsis_altitude, apoapsis_altitude, inclination, *, prefix: s
             )
     il = None
     if inclination is not None:
-        il = as_value(inclination, u.rad, f"{prefix}inclination", min=0.0, max=np.pi)
+        il = np.deg2rad(as_value(inclination, u.deg, f"{prefix}inclination", min=0.0, max=180.0))
     return R_MOON + np.asarray(hp), R_MOON + np.asarray(ha), il
 
 

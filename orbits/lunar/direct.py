@@ -23,12 +23,12 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
-from orbits._validation import as_time, as_value
+from orbits._validation import as_time, as_value, describe_value
 from orbits.core import patched_conic as pc
 from orbits.core import sites as core_sites
 from orbits.core.constants import GM_EARTH, R_EARTH
 from orbits.ephemeris import ephemeris_input, geocentric_states_km
-from orbits.errors import ArgumentError, NotFoundError
+from orbits.errors import ArgumentError, ArgumentTypeError, NotFoundError
 from orbits.launch import launch_windows
 from orbits.results import column, quantity, value
 
@@ -37,6 +37,9 @@ from ._model import KMS, LunarTable
 __all__ = ["DirectInjection", "direct_injection"]
 
 _C3 = u.km**2 / u.s**2
+#: Longest start .. stop span searched (days): a year of daily instants; longer spans were
+#: minutes of Python loops (a century-long span never returned).
+_MAX_SPAN_DAYS = 366.0
 
 
 def _planes(r_moon, inc):
@@ -236,18 +239,30 @@ def direct_injection(latitude, longitude, *, arrival, start, stop, inclination=N
     in-plane angle from the site at liftoff to it (the ascent must fly it in
     ``ascent_duration``; nothing here checks that it can).
     """
-    lat_gd = as_value(latitude, u.rad, "latitude", min=-np.pi / 2, max=np.pi / 2)
-    lon = as_value(longitude, u.rad, "longitude", min=-2 * np.pi, max=2 * np.pi)
+    lat_gd = np.deg2rad(as_value(latitude, u.deg, "latitude", min=-90.0, max=90.0))
+    lon = np.deg2rad(as_value(longitude, u.deg, "longitude", min=-360.0, max=360.0))
     arrival = as_time(arrival, "arrival")
     start, stop = as_time(start, "start"), as_time(stop, "stop")
     t_asc = as_value(ascent_duration, u.s, "ascent_duration", min=0.0, max=6 * 3600.0)
     h = as_value(injection_altitude, u.km, "injection_altitude", min=100.0, max=5000.0)
+    for name, arg, val in (("latitude", latitude, lat_gd), ("longitude", longitude, lon),
+                           ("ascent_duration", ascent_duration, t_asc),
+                           ("injection_altitude", injection_altitude, h)):
+        if np.ndim(val):
+            raise ArgumentError(f"{name} must be a single value, got {describe_value(arg)}")
+    if not isinstance(site, str):
+        raise ArgumentTypeError(f"site must be a string (a name), got {describe_value(site)}")
     for name, t in (("arrival", arrival), ("start", start), ("stop", stop)):
         if not t.isscalar:
             raise ArgumentError(f"{name} must be a single time, got shape {t.shape}")
     if not (stop - arrival).to_value(u.s) < 0:
         raise ArgumentError(f"stop ({stop.utc.isot[:16]}) must be before arrival "
                             f"({arrival.utc.isot[:16]})")
+    span_days = float((stop - start).to_value(u.day))
+    if span_days > _MAX_SPAN_DAYS:
+        raise ArgumentError(
+            f"start .. stop must span at most {_MAX_SPAN_DAYS:g} days of launch instants, got "
+            f"{span_days:.1f} days ({start.utc.isot[:10]} .. {stop.utc.isot[:10]})")
     lat = float(core_sites.geodetic_to_geocentric(lat_gd))
     r_moon, _ = geocentric_states_km("moon", arrival, ephemeris, name="arrival")
     dec = float(np.arcsin(r_moon[2] / np.linalg.norm(r_moon)))
@@ -255,9 +270,10 @@ def direct_injection(latitude, longitude, *, arrival, start, stop, inclination=N
     if inclination is None:
         inc = lo + 1e-6
     else:
-        inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi)
+        inc = np.deg2rad(as_value(inclination, u.deg, "inclination", min=0.0, max=180.0))
         if np.ndim(inc):
-            raise ArgumentError("inclination must be a single angle")
+            raise ArgumentError(
+                f"inclination must be a single angle, got {describe_value(inclination)}")
         if not lo - 1e-9 <= inc <= np.pi - lo + 1e-9:
             raise ArgumentError(
                 f"inclination {np.degrees(inc):.2f} deg is out of reach: the site (geocentric "
@@ -272,8 +288,11 @@ def direct_injection(latitude, longitude, *, arrival, start, stop, inclination=N
         if inclination is not None:
             raise ArgumentError(f"give inclination or ascent_arc, not both (got "
                                 f"inclination={inclination}, ascent_arc={ascent_arc})")
-        target = as_value(ascent_arc, u.rad, "ascent_arc", min=0.0, max=2 * np.pi,
-                          min_inclusive=False, max_inclusive=False)
+        target = np.deg2rad(as_value(ascent_arc, u.deg, "ascent_arc", min=0.0, max=360.0,
+                                     min_inclusive=False, max_inclusive=False))
+        if np.ndim(target):
+            raise ArgumentError(
+                f"ascent_arc must be a single angle, got {describe_value(ascent_arc)}")
         rows = _solve_for_arc(float(target), lo, args)
     rows.sort(key=lambda r: r[0].jd)
     payload, notes = None, [

@@ -35,6 +35,7 @@ import bisect
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
 from astropy import units as u
 
 from orbits._validation import as_value, describe_value
@@ -43,6 +44,23 @@ from orbits.core.nbody import FiniteThrust
 from orbits.errors import ArgumentError, ArgumentTypeError
 
 __all__ = ["APOLLO8_TLI", "APOLLO11_TLI", "FiniteBurn"]
+
+
+def _scalar(value, unit, name, **limits) -> float:
+    """Return ``as_value`` of a single Quantity; an array (or an empty one) is refused by name."""
+    out = as_value(value, unit, name, **limits)
+    if np.ndim(out):
+        raise ArgumentError(f"{name} must be a single value, got {describe_value(value)}")
+    return float(out)
+
+
+def _is_triple(item) -> bool:
+    if isinstance(item, (str, bytes, u.Quantity)):
+        return False
+    try:
+        return len(item) == 3
+    except TypeError:
+        return False
 
 
 def _check_shifts(shifts, duration):
@@ -55,14 +73,14 @@ def _check_shifts(shifts, duration):
     out = []
     last = 0.0
     for k, item in enumerate(shifts):
-        if isinstance(item, (str, bytes)) or not hasattr(item, "__len__") or len(item) != 3:
+        if not _is_triple(item):
             raise ArgumentTypeError(
                 f"shifts[{k}] must be a (time, thrust, isp) triple, got {describe_value(item)}"
             )
         t, f, isp = item
-        t_s = as_value(t, u.s, f"shifts[{k}] time", min=1e-3, max=7200.0)
-        as_value(f, u.kN, f"shifts[{k}] thrust", min=1e-6, max=1e6)
-        as_value(isp, u.s, f"shifts[{k}] isp", min=50.0, max=1e4)
+        t_s = _scalar(t, u.s, f"shifts[{k}] time", min=1e-3, max=7200.0)
+        _scalar(f, u.kN, f"shifts[{k}] thrust", min=1e-6, max=1e6)
+        _scalar(isp, u.s, f"shifts[{k}] isp", min=50.0, max=1e4)
         if t_s <= last:
             raise ArgumentError(
                 f"shifts must be in increasing time after ignition: shifts[{k}] time "
@@ -115,8 +133,8 @@ class FiniteBurn:
 
     def __post_init__(self):
         """Check the arguments (exactly one of ``duration`` and ``initial_mass``)."""
-        as_value(self.thrust, u.kN, "thrust", min=1e-6, max=1e6)
-        as_value(self.isp, u.s, "isp", min=50.0, max=1e4)
+        _scalar(self.thrust, u.kN, "thrust", min=1e-6, max=1e6)
+        _scalar(self.isp, u.s, "isp", min=50.0, max=1e4)
         if (self.duration is None) == (self.initial_mass is None):
             raise ArgumentError(
                 "FiniteBurn needs exactly one of duration and initial_mass (the refinement "
@@ -125,13 +143,13 @@ class FiniteBurn:
             )
         dur = None
         if self.duration is not None:
-            dur = float(as_value(self.duration, u.s, "duration", min=1.0, max=7200.0))
+            dur = _scalar(self.duration, u.s, "duration", min=1.0, max=7200.0)
         if self.initial_mass is not None:
-            as_value(self.initial_mass, u.kg, "initial_mass", min=1.0, max=1e7)
+            _scalar(self.initial_mass, u.kg, "initial_mass", min=1.0, max=1e7)
         if not isinstance(self.name, str):
             raise ArgumentTypeError(f"name must be a string, got {describe_value(self.name)}")
         object.__setattr__(self, "shifts", _check_shifts(self.shifts, dur))
-        as_value(self.injection_delay, u.s, "injection_delay", min=0.0, max=600.0)
+        _scalar(self.injection_delay, u.s, "injection_delay", min=0.0, max=600.0)
 
     @property
     def exhaust_speed(self) -> u.Quantity:

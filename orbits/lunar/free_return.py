@@ -603,6 +603,14 @@ def _aim_burn(rhs, t_b, y_b, dv, r_target, rtol, max_iterations):
     return a_mid, perigee(a_mid), state(a_mid)
 
 
+def _single(value, unit, name, **limits) -> float:
+    """Return ``as_value`` of a single Quantity as a float; an array is refused by name."""
+    out = as_value(value, unit, name, **limits)
+    if np.ndim(out):
+        raise ArgumentError(f"{name} must be a single value, got {describe_value(value)}")
+    return float(out)
+
+
 def free_return_3d(
     departure,
     arrival,
@@ -694,20 +702,21 @@ def free_return_3d(
         raise ArgumentError(
             f"arrival must be 0.5 .. 10 days after departure, got {tof_s / 86400.0:.3f} days"
         )
-    h0 = float(as_value(parking_altitude, u.km, "parking_altitude", min=100.0, max=2000.0))
-    i_park = float(as_value(parking_inclination, u.rad, "parking_inclination", min=0.0,
-                            max=np.pi))
-    hr = float(as_value(return_perigee_altitude, u.km, "return_perigee_altitude", min=-R_EARTH,
-                        max=1.0e5))
+    h0 = _single(parking_altitude, u.km, "parking_altitude", min=100.0, max=2000.0)
+    i_park = math.radians(_single(parking_inclination, u.deg, "parking_inclination", min=0.0,
+                                  max=180.0))
+    hr = _single(return_perigee_altitude, u.km, "return_perigee_altitude", min=-R_EARTH,
+                 max=1.0e5)
     for name, val in (("sun", sun),):
         if not isinstance(val, (bool, np.bool_)):
             raise ArgumentTypeError(f"{name} must be True or False, got {describe_value(val)}")
     if not isinstance(rtol, float) or not 1e-13 <= rtol <= 1e-6:
         raise ArgumentError(f"rtol must be a float in 1e-13 .. 1e-6, got {describe_value(rtol)}")
     if (not isinstance(max_iterations, (int, np.integer)) or isinstance(max_iterations, bool)
-            or max_iterations < 1):
+            or not 1 <= max_iterations <= 1000):
         raise ArgumentError(
-            f"max_iterations must be an integer >= 1, got {describe_value(max_iterations)}")
+            "max_iterations must be an integer in [1, 1,000], got "
+            f"{describe_value(max_iterations)}")
     if flyby_altitude is not None and return_epoch is not None:
         raise ArgumentError(
             "give flyby_altitude or return_epoch, not both (each fixes the member of the "
@@ -715,8 +724,7 @@ def free_return_3d(
         )
     h_target = None
     if flyby_altitude is not None:
-        h_target = float(as_value(flyby_altitude, u.km, "flyby_altitude",
-                                  min=0.0, max=50000.0))
+        h_target = _single(flyby_altitude, u.km, "flyby_altitude", min=0.0, max=50000.0)
     t_ret_target = None
     if return_epoch is not None:
         ret = N._check_time(return_epoch, "return_epoch")
@@ -734,8 +742,7 @@ def free_return_3d(
                 f"02:42:51'), 262 * u.m / u.s), got {describe_value(post_flyby_burn)}"
             )
         b_epoch = N._check_time(post_flyby_burn[0], "post_flyby_burn[0]")
-        b_dv = float(as_value(post_flyby_burn[1], u.km / u.s, "post_flyby_burn[1]", min=1e-6,
-                              max=3.0))
+        b_dv = _single(post_flyby_burn[1], u.km / u.s, "post_flyby_burn[1]", min=1e-6, max=3.0)
         t_b = float((b_epoch.tdb - dep.tdb).to_value(u.s))
         if not tof_s < t_b < tof_s + 2.0 * _DAY:
             raise ArgumentError(

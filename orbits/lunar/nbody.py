@@ -478,6 +478,11 @@ def _check_time(t, name):
     return t
 
 
+#: Largest fraction of the mass at ignition a finite TLI burn may use (mass ratio 20); the
+#: S-IVB's TLI burnt about half (a larger fraction made the integration fail, not converge).
+_MAX_BURN_FRACTION = 0.95
+
+
 def _refine_core(*, departure, tof_s, h_park, i_park, rp, ra, i_target, burn, sun, j2, rtol,
                  ephemeris, max_iterations, conic_tli, conic_loi, samples, fix_arrival=True):
     epoch0 = departure.tdb
@@ -503,12 +508,30 @@ def _refine_core(*, departure, tof_s, h_park, i_park, rp, ra, i_target, burn, su
         dv = v0 + x[-1] - math.sqrt(GM_EARTH / r_park)
         frac = 1.0 - math.exp(-dv / c)
         fb = _Problem(**{**prob.__dict__, "burn": burn, "n_evals": prob.n_evals})
+        if frac > _MAX_BURN_FRACTION:
+            raise ArgumentError(
+                f"burn: an exhaust speed of {c:.3f} km/s (isp {burn.isp.to_value(u.s):g} s) "
+                f"would burn {100 * frac:.1f} % of the mass at ignition to give this TLI's "
+                f"{dv:.3f} km/s; at most {100 * _MAX_BURN_FRACTION:g} % is allowed (give a "
+                f"higher isp)")
         if burn.duration is not None:
             fb.duration_guess = burn.duration.to_value(u.s)
             fb.accel_guess = c * frac / fb.duration_guess
+            m0 = burn.thrust.to_value(u.kN) / fb.accel_guess  # kg (kN / (km/s^2))
+            if not 1.0 <= m0 <= 1e7:
+                raise ArgumentError(
+                    f"burn: {burn.thrust.to_value(u.kN):g} kN for {fb.duration_guess:g} s "
+                    f"gives this TLI ({dv:.3f} km/s) only to a mass at ignition of {m0:.3g} "
+                    f"kg, outside the [1, 1e+07] kg allowed; check thrust and duration")
         else:
             fb.accel_guess = (burn.thrust / burn.initial_mass).to_value(u.km / u.s**2)
             fb.duration_guess = c * frac / fb.accel_guess
+            if not 1.0 <= fb.duration_guess <= 7200.0:
+                raise ArgumentError(
+                    f"burn: {burn.thrust.to_value(u.kN):g} kN on "
+                    f"{burn.initial_mass.to_value(u.kg):g} kg would need a "
+                    f"{fb.duration_guess:.3g} s burn to give this TLI ({dv:.3f} km/s), "
+                    f"outside the [1, 7200] s allowed; check thrust and initial_mass")
         x0 = _match_burn(prob, fb, x)
         x, f, it2 = _solve(fb, x0, max_iterations)
         iters += it2
@@ -721,7 +744,7 @@ def _refine(*, departure, tof, parking_altitude, parking_inclination, conic_tli,
     for name, val in (("lunar_periapsis_altitude", rp), ("lunar_apoapsis_altitude", ra),
                       ("lunar_inclination", i_t)):
         if val is not None and np.ndim(val):
-            raise ArgumentError(f"{name} must be a scalar")
+            raise ArgumentError(f"{name} must be a scalar, got an array of shape {np.shape(val)}")
     if burn is not None and not isinstance(burn, FiniteBurn):
         raise ArgumentTypeError(f"burn must be a FiniteBurn or None, got {describe_value(burn)}")
     sun = check_flag(sun, "sun")
@@ -729,9 +752,14 @@ def _refine(*, departure, tof, parking_altitude, parking_inclination, conic_tli,
     fix_arrival = check_flag(fix_arrival, "fix_arrival")
     if not isinstance(rtol, (float, int)) or isinstance(rtol, bool) or not 1e-13 <= rtol <= 1e-6:
         raise ArgumentError(f"rtol must be a number in 1e-13 .. 1e-6, got {describe_value(rtol)}")
-    for name, val, lo in (("max_iterations", max_iterations, 1), ("samples", samples, 2)):
-        if not isinstance(val, (int, np.integer)) or isinstance(val, bool) or val < lo:
-            raise ArgumentError(f"{name} must be an integer >= {lo}, got {describe_value(val)}")
+    # upper bounds: a billion samples ran out of memory, a billion iterations of a
+    # correction that does not converge never returns
+    for name, val, lo, hi in (("max_iterations", max_iterations, 1, 1000),
+                              ("samples", samples, 2, 100_000)):
+        if (not isinstance(val, (int, np.integer)) or isinstance(val, bool)
+                or not lo <= val <= hi):
+            raise ArgumentError(
+                f"{name} must be an integer in [{lo}, {hi:,}], got {describe_value(val)}")
     return _refine_core(
         departure=dep, tof_s=float(tof_s), h_park=float(h_park), i_park=float(i_park),
         rp=float(rp), ra=float(ra), i_target=None if i_t is None else float(i_t), burn=burn,
@@ -807,8 +835,10 @@ def refine_porkchop(
             f"porkchop must be a LunarPorkchop from orbits.lunar_porkchop, got "
             f"{describe_value(porkchop)}"
         )
-    if not isinstance(n_best, (int, np.integer)) or isinstance(n_best, bool) or n_best < 1:
-        raise ArgumentError(f"n_best must be a positive integer, got {describe_value(n_best)}")
+    if (not isinstance(n_best, (int, np.integer)) or isinstance(n_best, bool)
+            or not 1 <= n_best <= 20):
+        # each cell is a refinement of seconds: a huge n_best refined the whole grid
+        raise ArgumentError(f"n_best must be an integer 1..20, got {describe_value(n_best)}")
     win = porkchop.best(n_best, min_separation=min_separation)
     rows = []
     for i in range(len(win)):

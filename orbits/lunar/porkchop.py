@@ -18,7 +18,7 @@ from orbits.core.constants import GM_EARTH, GM_MOON, R_EARTH
 from orbits.errors import ArgumentError, ArgumentTypeError, ConvergenceError
 from orbits.results import Result, column, quantity, value
 
-from ._model import KMS, LunarTable, lunar_orbit, moon_pole
+from ._model import KMS, LunarTable, check_flag, lunar_orbit, moon_pole
 
 __all__ = ["LunarPorkchop", "LunarTransferWindows", "lunar_porkchop"]
 
@@ -159,7 +159,8 @@ class LunarPorkchop(Result):
         if min_separation is not None:
             sep = as_value(min_separation, u.day, "min_separation", min=0.0)
             if np.ndim(sep):
-                raise ArgumentError("min_separation must be a scalar time")
+                raise ArgumentError(
+                    f"min_separation must be a scalar time, got {describe_value(min_separation)}")
         tot = np.where(self.ok, self.total_dv.to_value(KMS), np.inf)
         j = np.argmin(tot, axis=1)
         per_dep = tot[np.arange(tot.shape[0]), j]
@@ -256,6 +257,12 @@ def lunar_porkchop(
     ConvergenceError
         If no cell of the grid has a Lambert solution.
     """
+    refine = check_flag(refine, "refine")
+    if refine and (not isinstance(refine_best, int) or isinstance(refine_best, bool)
+                   or not 1 <= refine_best <= 20):
+        # checked before the grid is computed, not after
+        raise ArgumentError(f"refine_best must be an integer 1..20, got "
+                            f"{describe_value(refine_best)}")
     if chunks is not None or scheduler is not None or refine:
         kw = dict(parking_altitude=parking_altitude, parking_inclination=parking_inclination,
                   lunar_periapsis_altitude=lunar_periapsis_altitude,
@@ -286,7 +293,7 @@ def lunar_porkchop(
 
     dep = as_time(departures, "departures")
     dep = dep.reshape(-1) if dep.ndim else dep.reshape((1,))
-    tof_s = np.atleast_1d(as_value(tofs, u.s, "tofs", min=0.5 * 86400.0, max=30.0 * 86400.0))
+    tof_s = np.atleast_1d(as_value(tofs, u.day, "tofs", min=0.5, max=30.0)) * 86400.0
     if tof_s.ndim != 1:
         raise ArgumentError(f"tofs must be 1-D, got shape {tof_s.shape}")
     if dep.size == 0 or tof_s.size == 0:

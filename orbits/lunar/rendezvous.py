@@ -22,7 +22,7 @@ import numpy as np
 from astropy import units as u
 from astropy.time import Time
 
-from orbits._validation import as_time, as_value
+from orbits._validation import as_time, as_value, describe_value
 from orbits.core.constants import GM_MOON, R_MOON, SIDEREAL_MONTH
 from orbits.ephemeris import ephemeris_input
 from orbits.errors import ArgumentError
@@ -93,15 +93,19 @@ def lunar_rendezvous(site_latitude, site_longitude, *, altitude, inclination, la
     """
     lat, lon = _site_latlon(site_latitude, site_longitude, site or "site")
     h = as_value(altitude, u.km, "altitude", min=10.0, max=1.0e4)
-    inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi, min_inclusive=False,
-                   max_inclusive=False)
+    inc = np.deg2rad(as_value(inclination, u.deg, "inclination", min=0.0, max=180.0,
+                              min_inclusive=False, max_inclusive=False))
     if np.ndim(h) or np.ndim(inc):
-        raise ArgumentError("altitude and inclination must be scalars")
+        raise ArgumentError(f"altitude and inclination must be scalars, got "
+                            f"{describe_value(altitude)} and {describe_value(inclination)}")
     landing = as_time(landing, "landing")
     if not landing.isscalar:
         raise ArgumentError(f"landing must be a single time, got shape {landing.shape}")
-    t_stay = as_value(stay, u.s, "stay", min=0.0, max=60 * 86400.0)
-    t_search = as_value(search, u.s, "search", min=0.0, max=366 * 86400.0, min_inclusive=False)
+    t_stay = as_value(stay, u.day, "stay", min=0.0, max=60.0) * 86400.0
+    t_search = as_value(search, u.day, "search", min=0.0, max=366.0, min_inclusive=False) * 86400.0
+    for name, arg, val in (("stay", stay, t_stay), ("search", search, t_search)):
+        if np.ndim(val):
+            raise ArgumentError(f"{name} must be a single time, got {describe_value(arg)}")
     if landing_half not in ("ascending", "descending"):
         raise ArgumentError(f"landing_half must be 'ascending' or 'descending', got "
                             f"{landing_half!r}")
@@ -111,7 +115,7 @@ def lunar_rendezvous(site_latitude, site_longitude, *, altitude, inclination, la
             f"inclination {np.degrees(inc):.2f} deg never passes over the site at latitude "
             f"{np.degrees(lat):.2f} deg: need |latitude| <= inclination <= 180 - |latitude|")
     a = R_MOON + h
-    j2, earth, amp, _, _ = _drift_core(a, inc, 0.0, landing, ephemeris)
+    j2, earth, amp, _, _ = _drift_core(a, inc, 0.0, landing, ephemeris, "landing")
     rate = float(j2 + earth)
     w = _OMEGA_MOON - rate
     roots = np.array([np.arcsin(q), np.pi - np.arcsin(q)])

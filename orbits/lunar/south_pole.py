@@ -69,12 +69,12 @@ def _equator_frame(epoch: Time) -> np.ndarray:
     return np.stack([x, np.cross(z, x), z])
 
 
-def _earth_orbit_geometry(epoch: Time, ephemeris="de421"):
+def _earth_orbit_geometry(epoch: Time, ephemeris="de421", name: str = "epoch"):
     """Return the Earth's orbit about the Moon on the lunar equator at ``epoch`` (DE421).
 
     Inclination ``eps`` and node ``Omega_p`` (rad), and the Earth's distance (km).
     """
-    r, v = geocentric_states_km("moon", epoch, ephemeris, name="epoch")
+    r, v = geocentric_states_km("moon", epoch, ephemeris, name=name)
     h = np.cross(r, v)
     p = _equator_frame(epoch) @ (h / np.linalg.norm(h))
     eps = float(np.arccos(np.clip(p[2], -1.0, 1.0)))
@@ -128,9 +128,9 @@ class LunarNodeDrift(BatchResult):
                 f"±{self.c22_amplitude.to_value(u.deg):.2f} deg")
 
 
-def _drift_core(a, inc, raan, epoch, ephemeris):
+def _drift_core(a, inc, raan, epoch, ephemeris, name="epoch"):
     node_j2, _, _ = _rates(a, 0.0, inc)
-    eps, node_p, dist = _earth_orbit_geometry(epoch, ephemeris)
+    eps, node_p, dist = _earth_orbit_geometry(epoch, ephemeris, name)
     earth = _earth_node_rate(a, inc, raan, eps, node_p, dist)
     n = np.sqrt(GM_MOON / a**3)
     w_rel = _OMEGA_MOON - (node_j2 + earth)
@@ -159,10 +159,20 @@ def lunar_node_drift(altitude, inclination, *, epoch, raan=0 * u.deg,
     raan : Quantity (angle), node on the lunar equator measured from the equator's ascending
         node on the ICRF equator (the Earth term depends on it)
     """
-    rp, _, _ = lunar_orbit(altitude, None, None, prefix="")
-    inc = as_value(inclination, u.rad, "inclination", min=0.0, max=np.pi,
-                   min_inclusive=False, max_inclusive=False)
-    om = as_value(raan, u.rad, "raan", min=-4 * np.pi, max=4 * np.pi)
+    hp = as_value(altitude, u.km, "altitude", min=0.0, max=1.0e5)
+    rp, _, _ = lunar_orbit(hp * u.km, None, None, prefix="")
+    inc = np.deg2rad(as_value(inclination, u.deg, "inclination", min=0.0, max=180.0,
+                              min_inclusive=False, max_inclusive=False))
+    om = np.deg2rad(as_value(raan, u.deg, "raan", min=-720.0, max=720.0))
+    for arg, val in (("altitude", altitude), ("inclination", inclination), ("raan", raan)):
+        if np.size(val) == 0:
+            raise ArgumentError(f"{arg} must hold at least one value, got {describe_value(val)}")
+    try:
+        np.broadcast_shapes(np.shape(rp), np.shape(inc), np.shape(om))
+    except ValueError:
+        raise ArgumentError(
+            f"altitude, inclination and raan must broadcast together, got shapes "
+            f"{np.shape(rp)}, {np.shape(inc)} and {np.shape(om)}") from None
     epoch = as_time(epoch, "epoch")
     if not epoch.isscalar:
         raise ArgumentError(f"epoch must be a single time, got shape {epoch.shape}")
@@ -269,11 +279,12 @@ def _site_latlon(latitude, longitude, name="site"):
         raise ArgumentError(f"{name} has no coordinates (latitude={latitude!r}, "
                             f"longitude={longitude!r}); give selenographic latitude and "
                             f"longitude")
-    lat = as_value(latitude, u.rad, f"{name} latitude", min=-np.pi / 2, max=np.pi / 2)
-    lon = as_value(longitude, u.rad, f"{name} longitude", min=-2 * np.pi, max=2 * np.pi)
+    lat = as_value(latitude, u.deg, f"{name} latitude", min=-90.0, max=90.0)
+    lon = as_value(longitude, u.deg, f"{name} longitude", min=-360.0, max=360.0)
     if np.ndim(lat) or np.ndim(lon):
-        raise ArgumentError(f"{name} latitude and longitude must be scalars")
-    return float(lat), float(lon)
+        raise ArgumentError(f"{name} latitude and longitude must be scalars, got "
+                            f"{describe_value(latitude)} and {describe_value(longitude)}")
+    return float(np.deg2rad(lat)), float(np.deg2rad(lon))
 
 
 def _sky_core(lat, lon, t: Time, relay, start, ephemeris):
@@ -383,6 +394,22 @@ def site_sky(latitude, longitude, start, *, duration=SYNODIC_MONTH_DAYS * u.day,
 # --- access table ----------------------------------------------------------------------------
 
 
+def _quantities(values, name, unit):
+    """Return a sequence of Quantities (or one Quantity) as one non-empty Quantity array."""
+    if isinstance(values, (str, bytes)) or values is None:
+        q = values
+    else:
+        try:
+            q = u.Quantity(values)
+        except (TypeError, ValueError, u.UnitsError):
+            raise ArgumentTypeError(
+                f"{name} must be a Quantity or a sequence of Quantities in {unit.physical_type} "
+                f"(e.g. {name}=(100 * u.{unit},)), got {describe_value(values)}") from None
+    if isinstance(q, u.Quantity) and q.size == 0:
+        raise ArgumentError(f"{name} must hold at least one value, got {describe_value(values)}")
+    return q
+
+
 def _sites(sites):
     if isinstance(sites, Mapping):
         items = list(sites.items())
@@ -468,9 +495,11 @@ def south_pole_access(sites, *, start, altitudes=(100 * u.km,),
     start = as_time(start, "start")
     if not start.isscalar:
         raise ArgumentError(f"start must be a single epoch, got shape {start.shape}")
-    alts = np.atleast_1d(as_value(u.Quantity(altitudes), u.km, "altitudes", min=0.0, max=1e4))
-    incs = np.atleast_1d(as_value(u.Quantity(inclinations), u.rad, "inclinations", min=0.0,
-                                  max=np.pi, min_inclusive=False, max_inclusive=False))
+    alts = np.atleast_1d(as_value(_quantities(altitudes, "altitudes", u.km), u.km, "altitudes",
+                                  min=0.0, max=1e4))
+    incs = np.deg2rad(np.atleast_1d(as_value(
+        _quantities(inclinations, "inclinations", u.deg), u.deg, "inclinations", min=0.0,
+        max=180.0, min_inclusive=False, max_inclusive=False)))
     dur = as_value(duration, u.day, "duration", min=0.0, max=3700.0, min_inclusive=False)
     check_work_size(len(site_list) * alts.size * incs.size * 4096.0, "south_pole_access rows")
     rows = {k: [] for k in ("site", "lat", "lon", "alt", "inc", "reach", "n", "interval",
@@ -481,7 +510,7 @@ def south_pole_access(sites, *, start, altitudes=(100 * u.km,),
         for h in alts:
             for inc in incs:
                 a = R_MOON + h
-                j2, earth, amp, _, _ = _drift_core(a, inc, 0.0, start, ephemeris)
+                j2, earth, amp, _, _ = _drift_core(a, inc, 0.0, start, ephemeris, "start")
                 rate = float(j2 + earth)
                 p = site_plane_passes(lat * u.rad, lon * u.rad, inc * u.rad,
                                       node_longitude=node_longitude, duration=dur * u.day,
