@@ -11,7 +11,8 @@ Measures (best and median of ``repeat`` runs, after a warm-up that loads the ker
   (the straightforward peer implementation);
 * one refinement, impulsive and finite TLI (Apollo 11), and the patched conic it starts from;
 * ``refine_porkchop`` on the 3 best cells of a 10-day x 4/day x 4-tof porkchop;
-* flown durations (Chang'e-5, Chang'e-6, Luna-25; catalog dates) refined at their LOI epochs.
+* the flown missions as the report refines them (Chang'e-5, Chang'e-6, Luna-25, Queqiao-2:
+  catalog dates, orbits and injections, ``missions.lunar_profiles.transfer_budget``).
 """
 
 from __future__ import annotations
@@ -141,41 +142,26 @@ def main(argv=None):
           f"({t_ref[1] / 3:.2f} s a cell); {ref}")
     print(ref.to_text())
 
-    # --- flown durations ------------------------------------------------------------------------
-    # Catalog dates (missions/data/30_lunar.toml): Chang'e-5 launch 2020-11-23T20:30, LOI after
-    # "about 112 hours"; Chang'e-6 2024-05-03T09:27 -> LOI 2024-05-08T02:21 UTC; Luna-25
-    # 2023-08-10T23:10:57 -> LOI 2023-08-16 ("about five days"; 09:57 UTC from the task brief,
-    # not in the catalog). Assumed: TLI one hour after launch, 200 km parking orbit at the
-    # site's inclination (Wenchang 19.6, Vostochny 51.7 deg), 100 km (Chang'e 200 km) perilune.
-    cases = [
-        ("Chang'e-5", "2020-11-23T21:30", 112.0 - 1.0, 19.6, 200),
-        ("Chang'e-6", "2024-05-03T10:27", None, 19.6, 200),
-        ("Luna-25", "2023-08-11T00:10:57", None, 51.7, 100),
-    ]
-    loi = {"Chang'e-6": "2024-05-08T02:21", "Luna-25": "2023-08-16T09:57"}
-    print("mission | TLI (assumed) | flown TLI->LOI (h) | conic TLI | n-body TLI | n-body LOI | "
-          "n-body tof (h) | arrival at flown epoch")
-    for name, t_tli, hours, incl, hp in cases:
-        d = Time(t_tli, scale="utc")
-        tof_h = hours if hours is not None else float(
-            (Time(loi[name], scale="utc") - d).to_value(u.h))
-        bb = orbits.tli_budget(parking_altitude=200 * u.km, parking_inclination=incl * u.deg,
-                               tof=tof_h * u.h, lunar_periapsis_altitude=hp * u.km, departure=d)
-        row = None
-        for fixed in (True, False):
-            try:
-                row = refine_transfer(bb, lunar_periapsis_altitude=hp * u.km, rtol=1e-10,
-                                      fix_arrival=fixed, max_iterations=10 if fixed else 20)
-                break
-            except orbits.errors.ConvergenceError as exc:
-                err = str(exc)
-        if row is None:
-            print(f"{name} | {t_tli} | {tof_h:.1f} | {bb.tli_dv:.3f} | failed: {err[:80]}")
-            continue
-        print(f"{name} | {t_tli} | {tof_h:.1f} | {bb.tli_dv.to_value(u.km / u.s):.3f} | "
-              f"{row.tli_dv.to_value(u.km / u.s):.4f} | {row.loi_dv.to_value(u.km / u.s):.3f} | "
-              f"{row.tof.to_value(u.h):.1f} | {'yes' if fixed else 'no (departure held)'}")
+    # --- flown missions, as the report refines them (missions.lunar_profiles) -----------------
+    # The catalog's flown facts (missions/data/30_lunar.toml): launch and LOI epochs, the
+    # published ascent time, the first lunar orbit; Long March 5/8 direct injections fly a
+    # plane through Wenchang that reaches the Moon (the profile's note says which).
+    from missions.lunar_profiles import transfer_budget
 
+    print("mission | basis | tof (d) | flown launch->LOI (d) | conic TLI | n-body TLI | "
+          "conic LOI | n-body LOI | transfer_budget(refine=True) s")
+    for name in ("Chang'e-5", "Chang'e-6", "Luna-25", "Queqiao-2"):
+        t = time.perf_counter()
+        p = transfer_budget(name, refine=True)
+        dt = time.perf_counter() - t
+
+        def kms(q):
+            return "-" if q is None else f"{q.to_value(u.km / u.s):.4f}"
+
+        flown = "-" if p.flown_tof is None else f"{p.flown_tof.to_value(u.day):.2f}"
+        print(f"{name} | {p.basis} | {p.tof.to_value(u.day):.2f} | {flown} | {kms(p.tli_dv)} | "
+              f"{kms(p.refined_tli_dv)} | {kms(p.loi_dv)} | {kms(p.refined_loi_dv)} | {dt:.2f}"
+              + (f" | {p.refinement}" if p.refined_tli_dv is None else ""))
 
 if __name__ == "__main__":
     main()
