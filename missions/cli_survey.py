@@ -14,6 +14,9 @@ Registered in :mod:`missions.cli` by ``_register_survey()``; the toolkit's error
 
 from __future__ import annotations
 
+import contextlib
+import re
+
 import click
 
 __all__ = ["survey"]
@@ -43,6 +46,40 @@ def _common(func):
     for opt in reversed(options):
         func = opt(func)
     return func
+
+
+#: Argument names of :mod:`missions.survey` and the options that set them (shared by the three
+#: studies; ``step`` is ``--step`` in both ``lunar`` and ``mars``).
+_OPTION_OF = {"start": "--start", "years": "--years", "months": "--months", "step": "--step",
+              "block_days": "--block-days", "chunks": "--chunks", "timeout": "--timeout",
+              "scheduler": "--scheduler", "sites": "--site", "stations": "--station",
+              "vehicles": "--vehicle", "profile": "--profile", "tofs": "--tof-min/--tof-max",
+              "parking_altitude": "--parking-altitude",
+              "parking_inclination": "--parking-inclination"}
+_LEADING_NAME = re.compile(r"^([a-z_]+)(?=[\s:])")
+
+
+@contextlib.contextmanager
+def _named_as_options():
+    """Re-word a toolkit error that opens with a :mod:`missions.survey` argument name.
+
+    ``years must be in (0, 50], got -1.0`` becomes ``--years must be ...``: on the command line
+    the user typed the option, not the Python name. Other errors pass through unchanged.
+    """
+    from orbits.errors import ValidationError
+
+    try:
+        yield
+    except ValidationError as exc:
+        text = str(exc)
+        m = _LEADING_NAME.match(text)
+        if m is None or m.group(1) not in _OPTION_OF:
+            raise
+        try:
+            new = type(exc)(_OPTION_OF[m.group(1)] + text[m.end():])
+        except TypeError:  # an error class with its own constructor: keep it as it is
+            raise exc from None
+        raise new from exc
 
 
 def _finish(result, out, stem):
@@ -80,11 +117,12 @@ def windows_cmd(start, years, sites, stations, vehicles, profile, block_days, ou
     """List every predicted launch from each site to each station for each vehicle."""
     from .survey import survey_windows
 
-    res = survey_windows(start=start, years=years, sites=list(sites) or None,
-                         stations=list(stations) or ("ISS", "CSS"),
-                         vehicles=list(vehicles) or None, profile=profile,
-                         block_days=block_days, chunks=chunks, scheduler=scheduler,
-                         progress=progress, timeout=timeout)
+    with _named_as_options():
+        res = survey_windows(start=start, years=years, sites=list(sites) or None,
+                             stations=list(stations) or ("ISS", "CSS"),
+                             vehicles=list(vehicles) or None, profile=profile,
+                             block_days=block_days, chunks=chunks, scheduler=scheduler,
+                             progress=progress, timeout=timeout)
     _finish(res, out, "windows")
 
 
@@ -116,10 +154,11 @@ def lunar_cmd(start, months, step_min, tof_min, tof_max, tof_step, parking_incli
                             f"--tof-min <= --tof-max and 0 < --tof-step <= 30, got "
                             f"{tof_min:g}..{tof_max:g} step {tof_step:g}")
     tofs = np.arange(tof_min, tof_max + 1e-9, tof_step) * u.day
-    res = survey_lunar(start=start, months=months, step=step_min * u.min, tofs=tofs,
-                       parking_altitude=parking_altitude * u.km,
-                       parking_inclination=parking_inclination * u.deg, chunks=chunks,
-                       scheduler=scheduler, progress=progress, timeout=timeout)
+    with _named_as_options():
+        res = survey_lunar(start=start, months=months, step=step_min * u.min, tofs=tofs,
+                           parking_altitude=parking_altitude * u.km,
+                           parking_inclination=parking_inclination * u.deg, chunks=chunks,
+                           scheduler=scheduler, progress=progress, timeout=timeout)
     _finish(res, out, "lunar")
 
 
@@ -136,6 +175,7 @@ def mars_cmd(start, years, step_days, out, chunks, scheduler, timeout, progress)
 
     from .survey import survey_mars
 
-    res = survey_mars(start=start, years=years, step=step_days * u.day, chunks=chunks,
-                      scheduler=scheduler, progress=progress, timeout=timeout)
+    with _named_as_options():
+        res = survey_mars(start=start, years=years, step=step_days * u.day, chunks=chunks,
+                          scheduler=scheduler, progress=progress, timeout=timeout)
     _finish(res, out, "mars")

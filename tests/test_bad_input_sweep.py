@@ -297,7 +297,15 @@ CLI_CASES = [
     (["survey", "lunar", "--out", "unused", "--start", "2026-01-01", "--months", "1",
       "--tof-max", "inf", "--no-progress"], "--tof-max"),
     (["survey", "mars", "--out", "unused", "--years", "1", "--timeout", "nan",
-      "--no-progress"], "timeout"),
+      "--no-progress"], "--timeout"),
+    # the survey API's argument names come back as the options the user typed
+    (["survey", "windows", "--out", "unused", "--start", "2027-01-01", "--years", "-1",
+      "--no-progress"], "--years must be in"),
+    (["survey", "windows", "--out", "unused", "--start", "2027-01-01", "--block-days", "0",
+      "--no-progress"], "--block-days must be in"),
+    (["survey", "mars", "--out", "unused", "--years", "0", "--no-progress"], "--years"),
+    (["survey", "lunar", "--out", "unused", "--start", "2026-01-01", "--months", "0",
+      "--no-progress"], "--months must be in"),
 ]
 
 

@@ -118,7 +118,7 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path):
     out = ["--out", str(tmp_path), "--no-progress"]
     res = _run([*LUNAR, *out, "--chunks", "0"])
     assert res.exit_code == 2
-    assert res.output.strip() == ("mission-compare: error: chunks must be a positive integer "
+    assert res.output.strip() == ("mission-compare: error: --chunks must be a positive integer "
                                   "(entries per task), got 0")
     address = f"tcp://127.0.0.1:{_closed_port()}"
     res = _run([*LUNAR, *out, "--scheduler", address, "--timeout", "1.5"])
