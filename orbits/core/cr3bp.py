@@ -107,6 +107,8 @@ def jacobi(state, mass_ratio):
 
 def eom(t, s, mass_ratio, with_stm=False):
     """Right-hand side for scipy ``solve_ivp``: state (6,) or state + flattened STM (42,)."""
+    if with_stm:
+        return _eom_stm(t, s, mass_ratio)
     x, y, z, vx, vy, vz = s[:6]
     dx1, dx2 = x + mass_ratio, x - 1.0 + mass_ratio
     r1_2 = dx1 * dx1 + y * y + z * z
@@ -118,25 +120,7 @@ def eom(t, s, mass_ratio, with_stm=False):
     ax = 2.0 * vy + x - a1 * dx1 - a2 * dx2
     ay = -2.0 * vx + y - a1 * y - a2 * y
     az = -a1 * z - a2 * z
-    if not with_stm:
-        return np.array([vx, vy, vz, ax, ay, az])
-    r1_5 = r1_3 * r1_2
-    r2_5 = r2_3 * r2_2
-    b1 = 3.0 * (1.0 - mass_ratio) / r1_5
-    b2 = 3.0 * mass_ratio / r2_5
-    uxx = 1.0 - a1 - a2 + b1 * dx1 * dx1 + b2 * dx2 * dx2
-    uyy = 1.0 - a1 - a2 + (b1 + b2) * y * y
-    uzz = -a1 - a2 + (b1 + b2) * z * z
-    uxy = b1 * dx1 * y + b2 * dx2 * y
-    uxz = b1 * dx1 * z + b2 * dx2 * z
-    uyz = (b1 + b2) * y * z
-    A = np.zeros((6, 6))
-    A[0, 3] = A[1, 4] = A[2, 5] = 1.0
-    A[3:, :3] = [[uxx, uxy, uxz], [uxy, uyy, uyz], [uxz, uyz, uzz]]
-    A[3, 4] = 2.0
-    A[4, 3] = -2.0
-    phi = s[6:].reshape(6, 6)
-    return np.concatenate([[vx, vy, vz, ax, ay, az], (A @ phi).ravel()])
+    return np.array([vx, vy, vz, ax, ay, az])
 
 
 def _richardson_coefficients(mass_ratio, point):

@@ -195,3 +195,18 @@ def test_characteristic_units_take_k():
     np.testing.assert_allclose(T.to_value(u.s), np.sqrt(384400.0**3 / (398600.4418 + 4902.800080)), rtol=1e-12)
     with pytest.raises(TypeError):
         orbits.cr3bp.characteristic_units(384400 * u.km)  # keyword-only
+
+
+def test_stm_rate_is_the_jacobian_of_the_equations_of_motion():
+    # d(Phi)/dt = A Phi with A the Jacobian of the CR3BP equations (Szebehely 1967, ch. 10;
+    # Koon, Lo, Marsden & Ross, "Dynamical Systems, the Three-Body Problem and Space Mission
+    # Design", 2011, sec. 4.4): check A against central differences of the state equations.
+    mu = MU_EARTH_MOON
+    s0 = np.array([1.12, 0.03, 0.05, 0.01, 0.17, -0.02])
+    phi = np.eye(6) + 0.1 * np.arange(36.0).reshape(6, 6) / 36.0
+    out = core.eom(0.0, np.concatenate([s0, phi.ravel()]), mu, with_stm=True)
+    h = 1e-6
+    jac = np.column_stack([(core.eom(0.0, s0 + h * e, mu) - core.eom(0.0, s0 - h * e, mu))
+                           / (2 * h) for e in np.eye(6)])
+    np.testing.assert_allclose(out[:6], core.eom(0.0, s0, mu), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(out[6:].reshape(6, 6), jac @ phi, rtol=0, atol=1e-8)
