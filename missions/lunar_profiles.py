@@ -171,6 +171,7 @@ class LunarProfiles(TableResult):
             flown_mass=_qcol([p.flown_mass for p in ps], "kg"),
             basis=np.array([p.basis for p in ps]),
             profiles=ps,
+            inputs=_profile_inputs(ps),
             notes=_COMPARISON_NOTES + _comparison_notes(ps),
         )
 
@@ -642,6 +643,7 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=None,
         lunar_inclination=_qcol([p.lunar_inclination for p in ps], "deg"),
         moon_model=np.array([p.moon_model.replace(" circular", "") for p in ps]),
         profiles=ps,
+        inputs=_profile_inputs(ps),
         notes=(
             "patched conic (orbits.tli_budget) from each mission's own launch site, transfer "
             "time and the DE421 Moon at its launch date where the catalog dates it; flown "
@@ -649,6 +651,15 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=None,
             "blank LOI: an L2 halo mission (insertion not modelled)",
         ),
     )
+
+
+def _profile_inputs(ps) -> tuple:
+    """The inputs of the profiles (the DE421 ephemeris of the dated ones) and the catalog."""
+    from orbits.results import InputSet
+
+    seen = dict.fromkeys(i for p in ps for i in p.inputs)
+    return (*seen, InputSet("catalog", "missions/data (lunar missions: dates, orbits, "
+                                       "launchers; each mission at its own dates)"))
 
 
 _COMPARISON_NOTES = (

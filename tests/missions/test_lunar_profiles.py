@@ -40,6 +40,12 @@ def test_every_lunar_mission_has_a_profile(cat, table):
     # one result shape: a row per mission in the QTable, JSON rows, text within 100 columns
     assert len(table.to_table()) == len(lunar) and len(table.to_dict()["rows"]) == len(lunar)
     assert max(len(line) for line in table.to_text().splitlines()) <= 100
+    # the table and its comparison say what they used: DE421 (the dated missions) and the
+    # catalog
+    for res in (table, table.comparison()):
+        kinds = {i.kind for i in res.inputs}
+        assert {"ephemeris", "catalog"} <= kinds
+        assert any("DE421" in i.name for i in res.inputs)
 
 
 def test_luna25_from_its_own_site_and_orbit(cat):
