@@ -654,7 +654,7 @@ def lunar_profiles(catalog=None, *, missions=None, parking_altitude=None,
 
 
 def _profile_inputs(ps) -> tuple:
-    """The inputs of the profiles (the DE421 ephemeris of the dated ones) and the catalog."""
+    """Return the inputs of the profiles (the DE421 ephemeris of the dated ones) and the catalog."""
     from orbits.results import InputSet
 
     seen = dict.fromkeys(i for p in ps for i in p.inputs)
